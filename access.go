@@ -1,0 +1,96 @@
+package torg
+
+import (
+	"strconv"
+	"time"
+)
+
+// Role is what a principal may do (CONTRACT §4).
+type Role string
+
+// The roles of tokens and web users.
+const (
+	RoleAdmin       Role = "admin"       // everything
+	RoleIntegration Role = "integration" // a web shop: catalogs, orders, reading documents and reports
+	RoleViewer      Role = "viewer"      // reads everything under /api/v1 except tokens
+	RoleRegister    Role = "register"    // one cash register's channel, as that register
+	RoleManager     Role = "manager"     // a web UI user who cannot manage users or tokens
+)
+
+// Permission is what a route requires.
+type Permission string
+
+// The permissions routes require.
+const (
+	PermPublic   Permission = "public"   // no token needed
+	PermRead     Permission = "read"     // back-office reads
+	PermWrite    Permission = "write"    // catalogs and orders
+	PermAdmin    Permission = "admin"    // tokens, users, register tokens, operations
+	PermRegister Permission = "register" // the register channel
+)
+
+// Allows reports whether the role grants the permission.
+func (r Role) Allows(p Permission) bool {
+	switch p {
+	case PermPublic:
+		return true
+	case PermRegister:
+		return r == RoleRegister
+	case PermRead:
+		return r == RoleAdmin || r == RoleIntegration || r == RoleViewer || r == RoleManager
+	case PermWrite:
+		return r == RoleAdmin || r == RoleIntegration || r == RoleManager
+	case PermAdmin:
+		return r == RoleAdmin
+	}
+	return false
+}
+
+// Principal is who makes a request: a token (API or register) or a web user.
+type Principal struct {
+	ID         string // token or user id; the scope of idempotency keys
+	Name       string
+	Role       Role
+	RegisterID string // set for register tokens
+}
+
+// APIToken is a bearer token; its secret is shown once, when made, and stored only as a hash.
+type APIToken struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	Role       Role      `json:"role"`
+	RegisterID *string   `json:"register_id,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	Token      string    `json:"token,omitempty"`
+}
+
+// APITokenInput makes an API token.
+type APITokenInput struct {
+	Name Opt[string] `json:"name"`
+	Role Opt[Role]   `json:"role"`
+}
+
+// Validate checks the name and that the role is one an API token can have.
+func (in APITokenInput) Validate() error {
+	var f Fields
+	name := ""
+	in.Name.ApplyTo(&name)
+	if name == "" || len(name) > maxNameLen || !printable(name) {
+		f.Add("name", "is required, at most %d printable characters", maxNameLen)
+	}
+	switch in.Role.Value {
+	case RoleAdmin, RoleIntegration, RoleViewer:
+	default:
+		f.Add("role", `must be "admin", "integration" or "viewer"`)
+	}
+	return f.Err()
+}
+
+// User is a person who logs in to the web UI.
+type User struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Role Role   `json:"role"`
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,92 @@
+package torg
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Code classifies an Error; the HTTP layer maps each code to a status and a problem slug.
+type Code string
+
+// The error codes of the domain. CONTRACT §3 lists the slug each one is answered with.
+const (
+	CodeMalformed        Code = "malformed"
+	CodeUnauthorized     Code = "unauthorized"
+	CodeForbidden        Code = "forbidden"
+	CodeNotFound         Code = "not-found"
+	CodeStateConflict    Code = "state-conflict"
+	CodeClaimed          Code = "claimed"
+	CodeSold             Code = "sold"
+	CodeDuplicate        Code = "duplicate"
+	CodeIdemInProgress   Code = "idempotency-in-progress"
+	CodeWithdrawn        Code = "withdrawn"
+	CodeStaleVersion     Code = "stale-version"
+	CodeTooLarge         Code = "too-large"
+	CodeUnsupportedMedia Code = "unsupported-media-type"
+	CodeValidation       Code = "validation"
+	CodeIdemConflict     Code = "idempotency-conflict"
+	CodeUnavailable      Code = "unavailable"
+	CodeInternal         Code = "internal"
+)
+
+// FieldError names one bad field of a request, as a path such as "lines[0].quantity".
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Error is the domain's error: a code, a human-readable message and, for validation, every bad field.
+type Error struct {
+	Code    Code
+	Message string
+	Fields  []FieldError
+}
+
+func (e *Error) Error() string {
+	if len(e.Fields) == 0 {
+		return string(e.Code) + ": " + e.Message
+	}
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return string(e.Code) + ": " + e.Message + " (" + strings.Join(parts, "; ") + ")"
+}
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err, CodeInternal for errors that are not *Error.
+func ErrorCode(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// Fields collects field errors; Err turns them into one validation error, or nil when there are none.
+type Fields []FieldError
+
+// Add records that field is bad.
+func (f *Fields) Add(field, format string, args ...any) {
+	*f = append(*f, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Err is nil when no field was added, otherwise a CodeValidation error naming every field.
+func (f Fields) Err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return &Error{Code: CodeValidation, Message: "the request has invalid fields", Fields: f}
+}
+
+// Invalid returns a validation error about one field.
+func Invalid(field, format string, args ...any) error {
+	var f Fields
+	f.Add(field, format, args...)
+	return f.Err()
+}

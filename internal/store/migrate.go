@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// migrations holds one folder per dialect; a migration has the same file name in both.
+//
+//go:embed migrations
+var migrations embed.FS
+
+// Migrate brings the schema up to date. On PostgreSQL it holds an advisory lock while it works, so
+// several processes that start at once migrate one after another.
+func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
+	p, err := s.migrator()
+	if err != nil {
+		return err
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	for _, r := range results {
+		log.Info("migrated", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
+	}
+	return nil
+}
+
+// Migrated reports whether every migration is applied: the readiness check.
+func (s *Store) Migrated(ctx context.Context) (bool, error) {
+	p, err := s.migrator()
+	if err != nil {
+		return false, err
+	}
+	pending, err := p.HasPending(ctx)
+	return err == nil && !pending, err
+}
+
+func (s *Store) migrator() (*goose.Provider, error) {
+	dir, err := fs.Sub(migrations, "migrations/"+s.d.name)
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectSQLite3
+	var opts []goose.ProviderOption
+	if s.d.pg {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	return goose.NewProvider(dialect, s.writeDB, dir, opts...)
+}

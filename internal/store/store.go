@@ -1,0 +1,203 @@
+// Package store keeps torg's data in SQLite (embedded, the default) or PostgreSQL. All SQL lives in
+// this package; the two dialects share every query, and their few differences are in dialect.go.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+
+	"torg"
+)
+
+// Store is the database of one back office.
+type Store struct {
+	d       dialect
+	db      *sql.DB // reads (and, on PostgreSQL, writes)
+	writeDB *sql.DB // writes: on SQLite a single connection that begins IMMEDIATE transactions
+}
+
+// Tx is one database transaction; every read and write of the domain is a method of Tx.
+type Tx struct {
+	tx *sql.Tx
+	d  dialect
+}
+
+// Open connects to the database named by dsn: "sqlite:PATH" or "postgres://…". It does not migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return openPostgres(ctx, dsn)
+	}
+	return nil, fmt.Errorf("store: database %q: want sqlite:PATH or postgres://…", dsn)
+}
+
+func openSQLite(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: sqlite: empty path")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(FULL)")
+	base := "file:" + path + "?" + q.Encode()
+	writeDB, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	// One writer: SQLite allows one anyway, and queueing in Go never meets SQLITE_BUSY.
+	writeDB.SetMaxOpenConns(1)
+	writeDB.SetConnMaxIdleTime(0)
+	readDB, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		writeDB.Close()
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	readDB.SetMaxOpenConns(8)
+	readDB.SetMaxIdleConns(8)
+	s := &Store{d: sqliteDialect, db: readDB, writeDB: writeDB}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{d: postgresDialect, db: db, writeDB: db}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect names the database: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.name }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.writeDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: %w", translate(err))
+	}
+	return nil
+}
+
+// Close closes every connection.
+func (s *Store) Close() error {
+	err := s.writeDB.Close()
+	if s.db != s.writeDB {
+		err = errors.Join(err, s.db.Close())
+	}
+	return err
+}
+
+// Update runs fn in a read-write transaction and commits it when fn returns nil. On PostgreSQL a
+// transaction that loses a serialization race or a deadlock is run again, so fn must do nothing but
+// database work through tx.
+func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := s.run(ctx, s.writeDB, nil, fn)
+		if attempt < 4 && isRetryable(err) {
+			continue
+		}
+		return err
+	}
+}
+
+// View runs fn in a read-only transaction that sees one snapshot.
+func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.d.pg {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return s.run(ctx, s.db, opts, fn)
+}
+
+func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) (err error) {
+	sqlTx, err := db.BeginTx(ctx, pgOnly(s.d, opts))
+	if err != nil {
+		return translate(err)
+	}
+	defer func() {
+		if err != nil {
+			sqlTx.Rollback()
+		}
+	}()
+	if err := fn(&Tx{tx: sqlTx, d: s.d}); err != nil {
+		return translate(err)
+	}
+	return translate(sqlTx.Commit())
+}
+
+// pgOnly drops transaction options on SQLite, where the connection's DSN sets the locking mode.
+func pgOnly(d dialect, opts *sql.TxOptions) *sql.TxOptions {
+	if d.pg {
+		return opts
+	}
+	return nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.d.rebind(q), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.d.rebind(q), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.d.rebind(q), args...)
+}
+
+// micros is how the store keeps a time: Unix microseconds.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+// nullMicros reads a nullable time column.
+type nullMicros struct{ t **time.Time }
+
+func (n nullMicros) Scan(src any) error {
+	var v sql.NullInt64
+	if err := v.Scan(src); err != nil {
+		return err
+	}
+	*n.t = nil
+	if v.Valid {
+		t := fromMicros(v.Int64)
+		*n.t = &t
+	}
+	return nil
+}
+
+// notFound is the error of a missing row of the named kind.
+func notFound(noun, id string) error {
+	return torg.Errorf(torg.CodeNotFound, "%s %q does not exist", noun, id)
+}
