@@ -1,0 +1,96 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"torg"
+)
+
+// problem is an RFC 9457 problem detail.
+type problem struct {
+	Type   string            `json:"type"`
+	Title  string            `json:"title"`
+	Status int               `json:"status"`
+	Detail string            `json:"detail"`
+	Errors []torg.FieldError `json:"errors,omitempty"`
+}
+
+// problemKind is the status and title that each error code is answered with.
+type problemKind struct {
+	status int
+	title  string
+}
+
+// problemKinds maps every error code to its answer: the one place where domain errors meet HTTP.
+var problemKinds = map[torg.Code]problemKind{
+	torg.CodeMalformed:        {http.StatusBadRequest, "Malformed request"},
+	torg.CodeUnauthorized:     {http.StatusUnauthorized, "Unauthorized"},
+	torg.CodeForbidden:        {http.StatusForbidden, "Forbidden"},
+	torg.CodeNotFound:         {http.StatusNotFound, "Not found"},
+	torg.CodeStateConflict:    {http.StatusConflict, "State conflict"},
+	torg.CodeClaimed:          {http.StatusConflict, "Claimed by another register"},
+	torg.CodeSold:             {http.StatusConflict, "Already sold"},
+	torg.CodeDuplicate:        {http.StatusConflict, "Duplicate"},
+	torg.CodeIdemInProgress:   {http.StatusConflict, "Idempotent request in progress"},
+	torg.CodeWithdrawn:        {http.StatusGone, "Withdrawn"},
+	torg.CodeStaleVersion:     {http.StatusPreconditionFailed, "Stale version"},
+	torg.CodeTooLarge:         {http.StatusRequestEntityTooLarge, "Request too large"},
+	torg.CodeUnsupportedMedia: {http.StatusUnsupportedMediaType, "Unsupported media type"},
+	torg.CodeValidation:       {http.StatusUnprocessableEntity, "Validation failed"},
+	torg.CodeIdemConflict:     {http.StatusUnprocessableEntity, "Idempotency key reused"},
+	torg.CodeUnavailable:      {http.StatusServiceUnavailable, "Service unavailable"},
+	torg.CodeInternal:         {http.StatusInternalServerError, "Internal error"},
+}
+
+// problemTypeBase starts every problem type; the slug ends it, and /docs/problems/{slug} explains it.
+const problemTypeBase = "/docs/problems/"
+
+// toProblem turns an error into the problem the client sees. Errors that are not the domain's are
+// internal: their text is logged, never shown.
+func toProblem(err error, log *slog.Logger) problem {
+	var e *torg.Error
+	if !errors.As(err, &e) {
+		log.Error("internal error", "err", err)
+		e = &torg.Error{Code: torg.CodeInternal, Message: "the server failed to handle the request; it is logged"}
+	}
+	k, ok := problemKinds[e.Code]
+	if !ok {
+		k = problemKinds[torg.CodeInternal]
+	}
+	if k.status == http.StatusServiceUnavailable {
+		log.Warn("unavailable", "err", err)
+		e = &torg.Error{Code: e.Code, Message: "the database is unavailable; try again"}
+	}
+	return problem{Type: problemTypeBase + string(e.Code), Title: k.title, Status: k.status, Detail: e.Message, Errors: e.Fields}
+}
+
+func writeProblem(w http.ResponseWriter, p problem) {
+	body, _ := json.Marshal(p)
+	writeBody(w, p.Status, body)
+}
+
+// writeBody writes a JSON body (a problem when status is 400 or more) with its content type.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	ct := "application/json"
+	if status >= 400 {
+		ct = "application/problem+json"
+	}
+	w.Header().Set("Content-Type", ct)
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="torg"`)
+	}
+	w.WriteHeader(status)
+	w.Write(append(body, '\n'))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	writeBody(w, status, body)
+	return nil
+}

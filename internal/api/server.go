@@ -1,0 +1,183 @@
+// Package api is torg's HTTP API: the route table (routes.go), request decoding, access checks,
+// idempotency and the mapping of domain errors to problem+json.
+package api
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"torg"
+	"torg/internal/store"
+)
+
+// MaxBodyBytes is the largest request body accepted (CONTRACT §3).
+const MaxBodyBytes = 1 << 20
+
+// Config is what the API needs from its process.
+type Config struct {
+	Store      *store.Store
+	Log        *slog.Logger
+	AdminToken string // the --admin-token secret; empty when none was given
+}
+
+// Server serves the HTTP API.
+type Server struct {
+	store      *store.Store
+	log        *slog.Logger
+	adminToken string
+	ready      atomic.Bool
+}
+
+// New returns the API server. It answers /readyz with 503 until SetReady(true).
+func New(cfg Config) *Server {
+	return &Server{store: cfg.Store, log: cfg.Log, adminToken: cfg.AdminToken}
+}
+
+// SetReady tells readiness probes whether the database is migrated and the server may take traffic.
+func (s *Server) SetReady(ready bool) { s.ready.Store(ready) }
+
+// request is an incoming request with its authenticated principal and its body, read once.
+type request struct {
+	*http.Request
+	principal torg.Principal
+	body      []byte
+}
+
+// handler serves one route; the error it returns is answered as a problem.
+type handler func(w http.ResponseWriter, r *request) error
+
+// Handler returns the HTTP handler with every route of the table.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+	}
+	mux.Handle("/", s.wrap(Route{Path: "/", Perm: torg.PermPublic, handle: func(w http.ResponseWriter, r *request) error {
+		return torg.Errorf(torg.CodeNotFound, "there is no route %s %s", r.Method, r.URL.Path)
+	}}))
+	return mux
+}
+
+// wrap adds to a route what every request gets: a log line, recovery from panics, authentication and
+// permission, the content-type and size checks, and the answer to an error.
+func (s *Server) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, hr *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.Error("panic", "route", rt.Method+" "+rt.Path, "panic", p)
+				if rec.status == 0 {
+					writeProblem(rec, toProblem(errors.New("panic"), s.log))
+				}
+			}
+			s.log.Info("request", "method", hr.Method, "route", rt.Path, "status", rec.status,
+				"duration", time.Since(start).Round(time.Microsecond))
+		}()
+		r := &request{Request: hr}
+		err := s.prepare(rec, r, rt)
+		if err == nil {
+			err = rt.handle(rec, r)
+		}
+		if err != nil {
+			if errors.Is(err, context.Canceled) && hr.Context().Err() != nil {
+				rec.status = 499 // the client went away; nothing to answer
+				return
+			}
+			writeProblem(rec, toProblem(err, s.log))
+		}
+	})
+}
+
+// prepare authenticates the request, checks the route's permission and reads the body.
+func (s *Server) prepare(w http.ResponseWriter, r *request, rt Route) error {
+	if rt.Perm != torg.PermPublic {
+		p, err := s.authenticate(r.Request)
+		if err != nil {
+			return err
+		}
+		if !p.Role.Allows(rt.Perm) {
+			return forbidden(p, rt.Perm)
+		}
+		r.principal = p
+	}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodDelete {
+		return nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return torg.Errorf(torg.CodeTooLarge, "the body is larger than %d bytes", MaxBodyBytes)
+		}
+		return torg.Errorf(torg.CodeMalformed, "the body could not be read: %v", err)
+	}
+	if len(body) > 0 {
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || mt != "application/json" {
+			return torg.Errorf(torg.CodeUnsupportedMedia, "send the body as application/json")
+		}
+	}
+	r.body = body
+	return nil
+}
+
+func forbidden(p torg.Principal, perm torg.Permission) error {
+	switch {
+	case perm == torg.PermRegister:
+		return torg.Errorf(torg.CodeForbidden, "only a register's token may use the register channel")
+	case p.Role == torg.RoleRegister:
+		return torg.Errorf(torg.CodeForbidden, "a register's token may use only the register channel")
+	}
+	return torg.Errorf(torg.CodeForbidden, "the %s role may not do this", p.Role)
+}
+
+// adminPrincipal is the principal of the --admin-token secret.
+var adminPrincipal = torg.Principal{ID: "admin-token", Name: "admin token", Role: torg.RoleAdmin}
+
+// authenticate finds the principal of the request's bearer token.
+func (s *Server) authenticate(r *http.Request) (torg.Principal, error) {
+	scheme, secret, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	secret = strings.TrimSpace(secret)
+	if !strings.EqualFold(scheme, "Bearer") || secret == "" {
+		return torg.Principal{}, torg.Errorf(torg.CodeUnauthorized, "send Authorization: Bearer TOKEN")
+	}
+	if s.adminToken != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.adminToken)) == 1 {
+		return adminPrincipal, nil
+	}
+	var p torg.Principal
+	err := s.store.View(r.Context(), func(tx *store.Tx) (err error) {
+		p, err = tx.Authenticate(r.Context(), secret)
+		return err
+	})
+	return p, err
+}
+
+// statusRecorder remembers the status a handler wrote, for the log line.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (flushing long polls).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
