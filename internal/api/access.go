@@ -10,10 +10,7 @@ import (
 
 func (s *Server) createAPIToken(w http.ResponseWriter, r *request) error {
 	var in torg.APITokenInput
-	if err := decodeBody(r.body, &in); err != nil {
-		return err
-	}
-	if err := in.Validate(); err != nil {
+	if err := decodeInput(r.body, &in, func() error { return in.Validate() }); err != nil {
 		return err
 	}
 	return s.write(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
@@ -22,11 +19,8 @@ func (s *Server) createAPIToken(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) listAPITokens(w http.ResponseWriter, r *request) error {
-	p, err := page(r)
+	p, err := listParams(r)
 	if err != nil {
-		return err
-	}
-	if err := onlyParams(r); err != nil {
 		return err
 	}
 	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) { return tx.APITokens(ctx, p) })

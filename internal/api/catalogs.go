@@ -14,7 +14,7 @@ func catalogRoutes[T any, In interface{ Apply(*T) error }](s *Server, kind strin
 	base := "/api/v1/" + kind
 	create := func(w http.ResponseWriter, r *request) error {
 		var in In
-		if err := decodeBody(r.body, &in); err != nil {
+		if err := decodeInput(r.body, &in, func() error { return c.Validate(in) }); err != nil {
 			return err
 		}
 		return s.write(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
@@ -22,11 +22,8 @@ func catalogRoutes[T any, In interface{ Apply(*T) error }](s *Server, kind strin
 		})
 	}
 	list := func(w http.ResponseWriter, r *request) error {
-		p, err := page(r)
+		p, err := listParams(r, "code")
 		if err != nil {
-			return err
-		}
-		if err := onlyParams(r, "code"); err != nil {
 			return err
 		}
 		return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {

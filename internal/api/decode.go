@@ -3,8 +3,10 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,6 +41,34 @@ func decodeBody(body []byte, v any) error {
 	}
 	var f torg.Fields
 	walk(body, reflect.ValueOf(v).Elem(), "", &f)
+	return f.Err()
+}
+
+// decodeInput decodes body into v like decodeBody, then runs validate on what was decoded, and
+// answers with every bad field of both: a field that could not be decoded is named once.
+func decodeInput(body []byte, v any, validate func() error) error {
+	derr := decodeBody(body, v)
+	var de *torg.Error
+	if derr != nil && (!errors.As(derr, &de) || de.Code != torg.CodeValidation) {
+		return derr
+	}
+	verr := validate()
+	if derr == nil {
+		return verr
+	}
+	if verr == nil {
+		return derr
+	}
+	var ve *torg.Error
+	if !errors.As(verr, &ve) || ve.Code != torg.CodeValidation {
+		return verr
+	}
+	f := torg.Fields(de.Fields)
+	for _, fe := range ve.Fields {
+		if !slices.ContainsFunc(f, func(d torg.FieldError) bool { return d.Field == fe.Field }) {
+			f = append(f, fe)
+		}
+	}
 	return f.Err()
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -102,8 +103,9 @@ func (s *Server) read(w http.ResponseWriter, r *request, fn func(ctx context.Con
 	return writeJSON(w, http.StatusOK, v)
 }
 
-// page reads the limit and after query parameters of a list.
-func page(r *request) (torg.Page, error) {
+// listParams reads the limit and after query parameters of a list and refuses parameters it does not
+// know, naming every bad one.
+func listParams(r *request, known ...string) (torg.Page, error) {
 	var f torg.Fields
 	p := torg.Page{Limit: torg.DefaultPageLimit}
 	q := r.URL.Query()
@@ -121,25 +123,10 @@ func page(r *request) (torg.Page, error) {
 		}
 		p.After = after
 	}
-	return p, f.Err()
-}
-
-// onlyParams refuses query parameters a list does not know, naming each.
-func onlyParams(r *request, known ...string) error {
-	var f torg.Fields
-	for k := range r.URL.Query() {
-		if k != "limit" && k != "after" && !contains(known, k) {
+	for k := range q {
+		if k != "limit" && k != "after" && !slices.Contains(known, k) {
 			f.Add(k, "is not a query parameter of this list (known: %s)", strings.Join(append(known, "limit", "after"), ", "))
 		}
 	}
-	return f.Err()
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
+	return p, f.Err()
 }

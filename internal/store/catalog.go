@@ -44,6 +44,12 @@ func (c *Catalog[T, In]) Create(ctx context.Context, tx *Tx, in In) (T, error) {
 	return v, c.insert(ctx, tx, &v)
 }
 
+// Validate checks in as Create would, without the database.
+func (c *Catalog[T, In]) Validate(in In) error {
+	v := c.zero()
+	return in.Apply(&v)
+}
+
 // Get returns the item with the id.
 func (c *Catalog[T, In]) Get(ctx context.Context, tx *Tx, id string) (T, error) {
 	return c.get(ctx, tx, id, false)

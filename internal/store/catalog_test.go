@@ -82,7 +82,10 @@ func TestCatalogs(t *testing.T) {
 				t.Fatalf("got %v", err)
 			}
 			var l torg.List[torg.Product]
-			s.View(ctx, func(tx *store.Tx) (err error) { l, err = store.Products.List(ctx, tx, "", torg.Page{Limit: 10}); return err })
+			s.View(ctx, func(tx *store.Tx) (err error) {
+				l, err = store.Products.List(ctx, tx, "", torg.Page{Limit: 10})
+				return err
+			})
 			if len(l.Items) != 1 || len(l.Items[0].Barcodes) != 2 || l.Items[0].Barcodes[1] != "4600000000024" {
 				t.Fatalf("got %+v", l)
 			}

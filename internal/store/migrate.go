@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
+	"syscall"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -16,9 +18,17 @@ import (
 //go:embed migrations
 var migrations embed.FS
 
-// Migrate brings the schema up to date. On PostgreSQL it holds an advisory lock while it works, so
-// several processes that start at once migrate one after another.
+// Migrate brings the schema up to date. It holds a lock while it works (an advisory lock on
+// PostgreSQL, a file lock beside an SQLite database), so processes that start at once migrate one
+// after another.
 func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
+	if !s.d.pg {
+		unlock, err := lockFile(s.path + ".migrate-lock")
+		if err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		defer unlock()
+	}
 	p, err := s.migrator()
 	if err != nil {
 		return err
@@ -59,4 +69,17 @@ func (s *Store) migrator() (*goose.Provider, error) {
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	return goose.NewProvider(dialect, s.writeDB, dir, opts...)
+}
+
+// lockFile takes an exclusive lock on the file, waiting for it; unlock releases it.
+func lockFile(path string) (unlock func(), err error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }

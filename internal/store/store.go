@@ -24,6 +24,7 @@ type Store struct {
 	d       dialect
 	db      *sql.DB // reads (and, on PostgreSQL, writes)
 	writeDB *sql.DB // writes: on SQLite a single connection that begins IMMEDIATE transactions
+	path    string  // the SQLite file
 }
 
 // Tx is one database transaction; every read and write of the domain is a method of Tx.
@@ -52,6 +53,13 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 			return nil, fmt.Errorf("store: %w", err)
 		}
 	}
+	// The first connection switches a new file to WAL, which fails rather than waits while another
+	// process does the same: processes that open one file at once take turns.
+	unlock, err := lockFile(path + ".migrate-lock")
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	defer unlock()
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
@@ -72,7 +80,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	}
 	readDB.SetMaxOpenConns(8)
 	readDB.SetMaxIdleConns(8)
-	s := &Store{d: sqliteDialect, db: readDB, writeDB: writeDB}
+	s := &Store{d: sqliteDialect, db: readDB, writeDB: writeDB, path: path}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, err

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"torg"
+	"torg/internal/api"
+)
+
+// principals makes one token of every kind on the server, by name.
+func principals(t *testing.T, s *testServer) map[string]string {
+	t.Helper()
+	toks := map[string]string{"none": "", "bad token": "torg_not-a-real-token", "admin": s.admin}
+	for _, role := range []string{"viewer", "integration"} {
+		toks[role] = s.must(201, "POST", "/api/v1/api-tokens", fmt.Sprintf(`{"name":"t-%s","role":%q}`, role, role))["token"].(string)
+	}
+	wh := s.must(201, "POST", "/api/v1/warehouses", `{"code":"ACCESS","name":"w"}`)
+	reg := s.must(201, "POST", "/api/v1/registers", fmt.Sprintf(`{"code":"ACCESS","name":"r","warehouse_id":%q}`, wh["id"]))
+	toks["register"] = s.must(201, "POST", "/api/v1/registers/"+reg["id"].(string)+"/token", "")["token"].(string)
+	return toks
+}
+
+// roles gives the role behind each principal name; none and bad token have none.
+var roles = map[string]torg.Role{"viewer": torg.RoleViewer, "integration": torg.RoleIntegration, "admin": torg.RoleAdmin, "register": torg.RoleRegister}
+
+func TestAccessMatrix(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testServer) {
+		toks := principals(t, s)
+		t.Run("one endpoint of each group answers each principal as CONTRACT §4 says", func(t *testing.T) {
+			groups := []struct{ method, path, body string }{
+				{"GET", "/api/v1/warehouses", ""},
+				{"POST", "/api/v1/cash-desks", `{"code":"%s","name":"n"}`},
+				{"POST", "/api/v1/api-tokens", `{"name":"%s","role":"viewer"}`},
+				{"GET", "/api/v1/register/me", ""},
+			}
+			want := map[string][]int{ // status per group, in the order above
+				"none":        {401, 401, 401, 401},
+				"bad token":   {401, 401, 401, 401},
+				"viewer":      {200, 403, 403, 403},
+				"integration": {200, 201, 403, 403},
+				"admin":       {200, 201, 201, 403},
+				"register":    {403, 403, 403, 200},
+			}
+			for who, statuses := range want {
+				for i, g := range groups {
+					body := g.body
+					if body != "" {
+						body = fmt.Sprintf(body, strings.ReplaceAll(who, " ", "-"))
+					}
+					resp := s.do(g.method, g.path, toks[who], body)
+					if resp.status != statuses[i] {
+						t.Errorf("%s %s as %s: %d, want %d: %s", g.method, g.path, who, resp.status, statuses[i], resp.body)
+					}
+				}
+			}
+		})
+		t.Run("every route of the table refuses whoever lacks its permission", func(t *testing.T) {
+			for _, rt := range api.New(api.Config{}).Routes() {
+				path := strings.NewReplacer("{id}", "00000000-0000-0000-0000-000000000000", "{slug}", "validation").Replace(rt.Path)
+				for who, tok := range toks {
+					resp := s.do(rt.Method, path, tok, "")
+					role, known := roles[who]
+					switch {
+					case rt.Perm == torg.PermPublic:
+						if resp.status == 401 || resp.status == 403 {
+							t.Errorf("%s %s as %s: %d on a public route", rt.Method, rt.Path, who, resp.status)
+						}
+					case !known:
+						if resp.status != 401 {
+							t.Errorf("%s %s as %s: %d, want 401", rt.Method, rt.Path, who, resp.status)
+						}
+					case !role.Allows(rt.Perm):
+						if resp.status != 403 || resp.slug(t) != "forbidden" {
+							t.Errorf("%s %s as %s: %d, want 403", rt.Method, rt.Path, who, resp.status)
+						}
+					case resp.status == 401 || resp.status == 403:
+						t.Errorf("%s %s as %s: %d, want access", rt.Method, rt.Path, who, resp.status)
+					}
+				}
+			}
+		})
+		t.Run("a new register token revokes the old one", func(t *testing.T) {
+			me := s.do("GET", "/api/v1/register/me", toks["register"], "").json(t)
+			fresh := s.must(201, "POST", "/api/v1/registers/"+me["id"].(string)+"/token", "")["token"].(string)
+			if r := s.do("GET", "/api/v1/register/me", toks["register"], ""); r.status != 401 {
+				t.Fatalf("old token: %d", r.status)
+			}
+			if r := s.do("GET", "/api/v1/register/me", fresh, ""); r.status != 200 {
+				t.Fatalf("new token: %d", r.status)
+			}
+		})
+		t.Run("a revoked API token stops working and secrets are never listed", func(t *testing.T) {
+			tok := s.must(201, "POST", "/api/v1/api-tokens", `{"name":"short-lived","role":"viewer"}`)
+			list := s.must(200, "GET", "/api/v1/api-tokens", "")
+			for _, it := range list["items"].([]any) {
+				if _, ok := it.(map[string]any)["token"]; ok {
+					t.Fatalf("a listed token shows its secret: %v", it)
+				}
+			}
+			s.must(204, "DELETE", "/api/v1/api-tokens/"+tok["id"].(string), "")
+			if r := s.do("GET", "/api/v1/warehouses", tok["token"].(string), ""); r.status != 401 {
+				t.Fatalf("revoked token: %d", r.status)
+			}
+		})
+	})
+}

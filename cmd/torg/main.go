@@ -1,0 +1,98 @@
+// Command torg is the retail back office (torg serve) and its tools. Run "torg help" for the list.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "torg:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `torg — a retail back office for customer orders and their cash registers.
+
+Usage:
+  torg serve     [flags]           the back office: HTTP API, scheduled jobs
+  torg migrate   [--db DSN]        apply database migrations and exit
+  torg user add NAME --role admin|manager [--password-stdin] [--db DSN]
+                                   add a web UI user
+Run "torg COMMAND -h" for a command's flags. Every flag can also be set in the environment as
+TORG_ + its name in upper case with - as _ (TORG_DB, TORG_ADMIN_TOKEN, …).
+`
+
+// run is the whole program: it reads no globals, so tests run it in-process.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args[1:], stdout, stderr)
+	case "user":
+		return user(ctx, args[1:], stdin, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// newFlags returns a flag set whose flags also read TORG_… environment variables.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("torg "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parse applies the environment, then the arguments, to fs.
+func parse(fs *flag.FlagSet, args []string) error {
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		env := "TORG_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(env); ok && err == nil {
+			if serr := fs.Set(f.Name, v); serr != nil {
+				err = fmt.Errorf("%s=%q: %w", env, v, serr)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return fs.Parse(args)
+}
+
+// dbFlag adds the --db flag shared by every command that opens the database.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", "sqlite:torg.db", "database: sqlite:PATH (embedded) or postgres://…")
+}
+
+// newLogger makes the process's logger: text, or JSON with --log-format json.
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: want text or json", format)
+}

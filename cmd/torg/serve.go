@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"torg/internal/api"
+	"torg/internal/store"
+)
+
+// serveConfig is the configuration of torg serve (CONTRACT §2).
+type serveConfig struct {
+	listen           string
+	db               string
+	adminToken       string
+	kkmTransferEvery time.Duration
+	claimTTL         time.Duration
+	logFormat        string
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg serveConfig
+	fs := newFlags("serve", stderr)
+	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8080", "address to serve on")
+	fs.StringVar(&cfg.db, "db", "sqlite:torg.db", "database: sqlite:PATH (embedded) or postgres://…")
+	fs.StringVar(&cfg.adminToken, "admin-token", "", "a bearer token with every right (without it, the first start prints one)")
+	fs.DurationVar(&cfg.kkmTransferEvery, "kkm-transfer-every", time.Minute, "period of the scheduled KKMTransfer run; 0 turns it off")
+	fs.DurationVar(&cfg.claimTTL, "claim-ttl", 10*time.Minute, "how long a register's claim on an order lives without renewal")
+	fs.StringVar(&cfg.logFormat, "log-format", "text", "log format: text or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if cfg.kkmTransferEvery < 0 || cfg.claimTTL <= 0 {
+		return errors.New("--kkm-transfer-every must not be negative and --claim-ttl must be positive")
+	}
+	log, err := newLogger(cfg.logFormat, stderr)
+	if err != nil {
+		return err
+	}
+	return runServer(ctx, cfg, log, stdout)
+}
+
+// runServer opens and migrates the database, serves until ctx ends, then drains and exits.
+func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io.Writer) error {
+	st, err := store.Open(ctx, cfg.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx, log); err != nil {
+		return err
+	}
+	if cfg.adminToken == "" {
+		if err := printBootstrapToken(ctx, st, stdout); err != nil {
+			return err
+		}
+	}
+	srv := api.New(api.Config{Store: st, Log: log, AdminToken: cfg.adminToken})
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      90 * time.Second, // above the longest long-poll
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); purgeIdempotencyKeys(jobs, st, log) }()
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+	srv.SetReady(true)
+	log.Info("serving", "addr", ln.Addr().String(), "db", st.Dialect())
+	fmt.Fprintf(stdout, "torg: listening on http://%s\n", ln.Addr())
+
+	select {
+	case err := <-serveErr:
+		stopJobs()
+		<-jobsDone
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests, then jobs")
+	srv.SetReady(false)
+	drain, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = httpSrv.Shutdown(drain)
+	stopJobs()
+	<-jobsDone
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// printBootstrapToken prints the admin token made on the database's first start, once.
+func printBootstrapToken(ctx context.Context, st *store.Store, stdout io.Writer) error {
+	var secret string
+	err := st.Update(ctx, func(tx *store.Tx) (err error) {
+		secret, err = tx.BootstrapAdminToken(ctx)
+		return err
+	})
+	if err != nil || secret == "" {
+		return err
+	}
+	fmt.Fprintf(stdout, "torg: first start: an admin token was made; it is shown only this once:\n\n    %s\n\n", secret)
+	return nil
+}
+
+// purgeIdempotencyKeys deletes idempotency keys older than 48 hours, every hour until ctx ends.
+func purgeIdempotencyKeys(ctx context.Context, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := st.PurgeIdempotent(ctx, time.Now().Add(-48*time.Hour))
+		if err != nil && ctx.Err() == nil {
+			log.Warn("purging idempotency keys", "err", err)
+		} else if n > 0 {
+			log.Info("purged idempotency keys", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("migrate", stderr)
+	db := dbFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx, slog.New(slog.NewTextHandler(stderr, nil))); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "torg: the database is up to date")
+	return nil
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"torg/internal/store/storetest"
+)
+
+// testServer is a real torg serve on a random loopback port, on a fresh database.
+type testServer struct {
+	t     *testing.T
+	url   string
+	admin string
+}
+
+const testAdminToken = "test-admin-token-0123456789"
+
+// startServer runs torg serve in-process until the test ends, and waits until it listens.
+func startServer(t *testing.T, dialect string, extra ...string) *testServer {
+	t.Helper()
+	dsn := storetest.DSN(t, dialect)
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--db", dsn, "--admin-token", testAdminToken, "--kkm-transfer-every", "0"}, extra...)
+	go func() { done <- run(ctx, args, strings.NewReader(""), out, io.Discard) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve stopped with %v", err)
+		}
+	})
+	addr := regexp.MustCompile(`listening on (http://\S+)`)
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := addr.FindStringSubmatch(out.String()); m != nil {
+			return &testServer{t: t, url: m[1], admin: testAdminToken}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited early: %v\n%s", err, out.String())
+		default:
+		}
+	}
+	t.Fatalf("serve did not start:\n%s", out.String())
+	return nil
+}
+
+// response is what a test request got back.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// json decodes the body into a map.
+func (r response) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("body %q: %v", r.body, err)
+	}
+	return m
+}
+
+// slug is the last segment of a problem's type.
+func (r response) slug(t *testing.T) string {
+	typ, _ := r.json(t)["type"].(string)
+	return typ[strings.LastIndex(typ, "/")+1:]
+}
+
+// do sends a request with a bearer token (none when token is empty) and optional headers as
+// name, value pairs. A body is sent as application/json unless a Content-Type header is given.
+func (s *testServer) do(method, path, token, body string, headers ...string) response {
+	s.t.Helper()
+	req, err := http.NewRequest(method, s.url+path, strings.NewReader(body))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// must sends a request as the admin and fails the test unless it gets the status.
+func (s *testServer) must(status int, method, path, body string) map[string]any {
+	s.t.Helper()
+	r := s.do(method, path, s.admin, body)
+	if r.status != status {
+		s.t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.status, status, r.body)
+	}
+	if len(r.body) == 0 {
+		return nil
+	}
+	return r.json(s.t)
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// forEachDialect runs fn on a fresh server of every dialect.
+func forEachDialect(t *testing.T, fn func(t *testing.T, s *testServer)) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) { fn(t, startServer(t, d)) })
+	}
+}
