@@ -65,7 +65,10 @@ func TestIdempotencyKeys(t *testing.T) {
 			resps := make([]response, 20)
 			for i := range resps {
 				wg.Add(1)
-				go func() { defer wg.Done(); resps[i] = s.do("POST", "/api/v1/warehouses", s.admin, body, "Idempotency-Key", "k-race") }()
+				go func() {
+					defer wg.Done()
+					resps[i] = s.do("POST", "/api/v1/warehouses", s.admin, body, "Idempotency-Key", "k-race")
+				}()
 			}
 			wg.Wait()
 			var created []byte

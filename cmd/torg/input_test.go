@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -78,6 +77,5 @@ func TestBadInputChangesNothing(t *testing.T) {
 				t.Fatalf("got %d %s", resp.status, resp.body)
 			}
 		})
-		_ = fmt.Sprint()
 	})
 }
