@@ -1,0 +1,343 @@
+package api
+
+import (
+	"cmp"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"torg"
+)
+
+// specDoc parses the embedded OpenAPI document.
+func specDoc(t *testing.T) *apiDoc {
+	t.Helper()
+	d, err := parseAPIDoc(openAPIDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// specOp finds the operation of a method and path, nil when the document has none.
+func specOp(d *apiDoc, method, path string) *apiOperation {
+	item, ok := d.Paths.vals[path]
+	if !ok {
+		return nil
+	}
+	return item.vals[strings.ToLower(method)]
+}
+
+func TestOpenAPIHasEveryRouteAndNoOther(t *testing.T) {
+	d := specDoc(t)
+	routes := map[string]bool{}
+	for _, rt := range (&Server{}).routes() {
+		routes[rt.Method+" "+rt.Path] = true
+		if specOp(d, rt.Method, rt.Path) == nil {
+			t.Errorf("route %s %s has no operation in openapi.json", rt.Method, rt.Path)
+		}
+	}
+	for _, path := range d.Paths.keys {
+		for _, method := range d.Paths.vals[path].keys {
+			if method != strings.ToLower(method) {
+				t.Errorf("%s %s: methods are lower case in OpenAPI", method, path)
+			}
+			if !routes[strings.ToUpper(method)+" "+path] {
+				t.Errorf("openapi.json has %s %s, which is not in the route table", strings.ToUpper(method), path)
+			}
+		}
+	}
+}
+
+func TestOpenAPISecurityMatchesPermissions(t *testing.T) {
+	d := specDoc(t)
+	for _, rt := range (&Server{}).routes() {
+		op := specOp(d, rt.Method, rt.Path)
+		if op == nil {
+			continue // reported by TestOpenAPIHasEveryRouteAndNoOther
+		}
+		name := rt.Method + " " + rt.Path
+		if op.Permission != rt.Perm {
+			t.Errorf("%s: x-permission is %q, the route needs %q", name, op.Permission, rt.Perm)
+		}
+		public := op.Security != nil && len(op.Security) == 0
+		bearer := len(op.Security) == 1 && op.Security[0]["bearerAuth"] != nil && len(op.Security[0]) == 1
+		switch {
+		case rt.Perm == torg.PermPublic && !public:
+			t.Errorf("%s is public: want security: []", name)
+		case rt.Perm != torg.PermPublic && !bearer:
+			t.Errorf("%s needs a token: want security: [{\"bearerAuth\": []}], have %v", name, op.Security)
+		}
+		if rt.Perm != torg.PermPublic && !hasResponse(op, "401") {
+			t.Errorf("%s needs a token but does not document 401", name)
+		}
+	}
+}
+
+// hasResponse reports whether the operation documents the status.
+func hasResponse(op *apiOperation, status string) bool {
+	_, ok := op.Responses.vals[status]
+	return ok
+}
+
+// specSchemas pairs each Go type that the API sends or reads with its schema.
+var specSchemas = []struct {
+	v      any
+	schema string
+	input  bool // an input: fields are optional, so no required list to check
+}{
+	{torg.Warehouse{}, "Warehouse", false},
+	{torg.WarehouseInput{}, "WarehouseInput", true},
+	{torg.CashDesk{}, "CashDesk", false},
+	{torg.CashDeskInput{}, "CashDeskInput", true},
+	{torg.Product{}, "Product", false},
+	{torg.ProductInput{}, "ProductInput", true},
+	{torg.Customer{}, "Customer", false},
+	{torg.CustomerInput{}, "CustomerInput", true},
+	{torg.Register{}, "Register", false},
+	{torg.RegisterInput{}, "RegisterInput", true},
+	{torg.APIToken{}, "APIToken", false},
+	{torg.APITokenInput{}, "APITokenInput", true},
+	{torg.FieldError{}, "FieldError", false},
+	{problem{}, "Problem", false},
+	{torg.List[torg.Warehouse]{}, "WarehouseList", false},
+	{torg.List[torg.CashDesk]{}, "CashDeskList", false},
+	{torg.List[torg.Product]{}, "ProductList", false},
+	{torg.List[torg.Customer]{}, "CustomerList", false},
+	{torg.List[torg.Register]{}, "RegisterList", false},
+	{torg.List[torg.APIToken]{}, "APITokenList", false},
+}
+
+// jsonNames lists a struct's JSON field names, and those that are always sent (no omitempty).
+func jsonNames(t reflect.Type) (names, always []string) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		name = cmp.Or(name, f.Name)
+		names = append(names, name)
+		if !slices.Contains(strings.Split(opts, ","), "omitempty") {
+			always = append(always, name)
+		}
+	}
+	slices.Sort(names)
+	slices.Sort(always)
+	return names, always
+}
+
+func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
+	d := specDoc(t)
+	for _, c := range specSchemas {
+		s := d.Components.Schemas.vals[c.schema]
+		if s == nil {
+			t.Errorf("openapi.json has no schema %s", c.schema)
+			continue
+		}
+		names, always := jsonNames(reflect.TypeOf(c.v))
+		props := slices.Sorted(slices.Values(s.Properties.keys))
+		if !slices.Equal(props, names) {
+			t.Errorf("schema %s has properties %v; %T has JSON fields %v", c.schema, props, c.v, names)
+		}
+		required := slices.Sorted(slices.Values(s.Required))
+		if !c.input && !slices.Equal(required, always) {
+			t.Errorf("schema %s requires %v; %T always sends %v", c.schema, required, c.v, always)
+		}
+	}
+}
+
+func TestOpenAPIEnumsMatchCode(t *testing.T) {
+	d := specDoc(t)
+	enum := func(name string) []string {
+		var out []string
+		for _, v := range d.Components.Schemas.vals[name].Enum {
+			out = append(out, v.(string))
+		}
+		return slices.Sorted(slices.Values(out))
+	}
+	var rates, slugs []string
+	for _, r := range torg.VATRates {
+		rates = append(rates, string(r))
+	}
+	for code := range problemKinds {
+		slugs = append(slugs, string(code))
+	}
+	slices.Sort(rates)
+	slices.Sort(slugs)
+	if have := enum("VATRate"); !slices.Equal(have, rates) {
+		t.Errorf("VATRate enum is %v, torg.VATRates is %v", have, rates)
+	}
+	if have := enum("ProblemSlug"); !slices.Equal(have, slugs) {
+		t.Errorf("ProblemSlug enum is %v, problemKinds has %v", have, slugs)
+	}
+	if max := d.Components.Parameters["Limit"].Schema.Maximum; max == nil || int(*max) != torg.MaxPageLimit {
+		t.Errorf("limit's maximum is %v, torg.MaxPageLimit is %d", max, torg.MaxPageLimit)
+	}
+}
+
+func TestOpenAPIProblemTypesMatchStatuses(t *testing.T) {
+	d := specDoc(t)
+	for _, path := range d.Paths.keys {
+		for _, method := range d.Paths.vals[path].keys {
+			op := d.Paths.vals[path].vals[method]
+			for _, status := range op.Responses.keys {
+				checkProblemTypes(t, strings.ToUpper(method)+" "+path+" "+status, status, d.response(op.Responses.vals[status]))
+			}
+		}
+	}
+	for code := range problemKinds {
+		if problemHelp[code] == "" {
+			t.Errorf("problem %s has no explanation in problemHelp", code)
+		}
+	}
+}
+
+// checkProblemTypes checks that an error response names its problem types, each with its status.
+func checkProblemTypes(t *testing.T, name, status string, r *apiResponse) {
+	t.Helper()
+	n, _ := strconv.Atoi(status)
+	if n >= 400 && len(r.ProblemTypes) == 0 {
+		t.Errorf("%s: an error response lists no x-problem-types", name)
+	}
+	for _, slug := range r.ProblemTypes {
+		k, ok := problemKinds[torg.Code(slug)]
+		if !ok || k.status != n {
+			t.Errorf("%s: problem type %q is answered with %d", name, slug, k.status)
+		}
+	}
+}
+
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	if !json.Valid(openAPIDoc) {
+		t.Fatal("openapi.json is not valid JSON")
+	}
+	var raw map[string]any
+	json.Unmarshal(openAPIDoc, &raw)
+	if raw["openapi"] != "3.1.0" {
+		t.Errorf("openapi is %v, want 3.1.0", raw["openapi"])
+	}
+	if pointer(raw, "/components/securitySchemes/bearerAuth/scheme") != "bearer" {
+		t.Error("components.securitySchemes.bearerAuth is not an HTTP bearer scheme")
+	}
+	checkRefs(t, raw, raw)
+	d := specDoc(t)
+	ids := map[string]bool{}
+	for _, path := range d.Paths.keys {
+		for _, method := range d.Paths.vals[path].keys {
+			op := d.Paths.vals[path].vals[method]
+			if op.OperationID == "" || ids[op.OperationID] || op.Summary == "" || op.Description == "" || len(op.Tags) != 1 {
+				t.Errorf("%s %s: want a unique operationId, a summary, a description and one tag", method, path)
+			}
+			ids[op.OperationID] = true
+			checkPathParams(t, d, strings.ToUpper(method)+" "+path, path, op)
+		}
+	}
+}
+
+// checkPathParams checks that the operation declares exactly the parameters of its path template.
+func checkPathParams(t *testing.T, d *apiDoc, name, path string, op *apiOperation) {
+	t.Helper()
+	var inPath, declared []string
+	for _, m := range regexp.MustCompile(`{([^}]+)}`).FindAllStringSubmatch(path, -1) {
+		inPath = append(inPath, m[1])
+	}
+	for _, p := range op.Parameters {
+		if p := d.parameter(p); p.In == "path" {
+			declared = append(declared, p.Name)
+			if !p.Required {
+				t.Errorf("%s: path parameter %s must be required", name, p.Name)
+			}
+		}
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(inPath)), slices.Sorted(slices.Values(declared))) {
+		t.Errorf("%s: path parameters %v, declared %v", name, inPath, declared)
+	}
+}
+
+// checkRefs fails for every $ref under v that does not point into the document.
+func checkRefs(t *testing.T, root map[string]any, v any) {
+	t.Helper()
+	switch v := v.(type) {
+	case map[string]any:
+		if ref, ok := v["$ref"].(string); ok && (!strings.HasPrefix(ref, "#/") || pointer(root, ref[1:]) == nil) {
+			t.Errorf("$ref %q points nowhere", ref)
+		}
+		for _, x := range v {
+			checkRefs(t, root, x)
+		}
+	case []any:
+		for _, x := range v {
+			checkRefs(t, root, x)
+		}
+	}
+}
+
+// pointer follows a JSON pointer such as "/components/schemas/Money" through objects.
+func pointer(v any, ptr string) any {
+	for _, key := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[strings.ReplaceAll(strings.ReplaceAll(key, "~1", "/"), "~0", "~")]
+	}
+	return v
+}
+
+// get asks a server without a store for a public page.
+func get(t *testing.T, path string) *httptest.ResponseRecorder {
+	t.Helper()
+	s := New(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	w := httptest.NewRecorder()
+	s.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+	return w
+}
+
+func TestDocsShowsEveryRoute(t *testing.T) {
+	w := get(t, "/docs")
+	if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("GET /docs: %d %s\n%s", w.Code, w.Header().Get("Content-Type"), w.Body)
+	}
+	page := w.Body.String()
+	for _, rt := range (&Server{}).routes() {
+		if !strings.Contains(page, ">"+rt.Path+"<") {
+			t.Errorf("/docs does not show %s", rt.Path)
+		}
+	}
+	for _, want := range []string{`id="schema-Warehouse"`, `href="/docs/problems/validation"`, "<style>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/docs lacks %s", want)
+		}
+	}
+}
+
+func TestOpenAPIIsServed(t *testing.T) {
+	w := get(t, "/openapi.json")
+	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/json" || w.Body.String() != string(openAPIDoc) {
+		t.Errorf("GET /openapi.json: %d %s", w.Code, w.Header().Get("Content-Type"))
+	}
+}
+
+func TestProblemDocs(t *testing.T) {
+	for code, k := range problemKinds {
+		w := get(t, "/docs/problems/"+string(code))
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), k.title) {
+			t.Errorf("GET /docs/problems/%s: %d, want 200 with the title %q", code, w.Code, k.title)
+		}
+	}
+	w := get(t, "/docs/problems/nope")
+	var p problem
+	json.Unmarshal(w.Body.Bytes(), &p)
+	if w.Code != http.StatusNotFound || p.Type != problemTypeBase+string(torg.CodeNotFound) {
+		t.Errorf("GET /docs/problems/nope: %d %s, want 404 not-found", w.Code, w.Body)
+	}
+}
