@@ -2,6 +2,8 @@ package torg
 
 import (
 	"strconv"
+	"strings"
+	"unicode/utf8"
 	"time"
 )
 
@@ -73,9 +75,7 @@ type APITokenInput struct {
 // Validate checks the name and that the role is one an API token can have.
 func (in APITokenInput) Validate() error {
 	var f Fields
-	name := ""
-	in.Name.ApplyTo(&name)
-	if name == "" || len(name) > maxNameLen || !printable(name) {
+	if name := strings.TrimSpace(in.Name.Value); name == "" || utf8.RuneCountInString(name) > maxNameLen || !printable(name) {
 		f.Add("name", "is required, at most %d printable characters", maxNameLen)
 	}
 	switch in.Role.Value {

@@ -198,14 +198,17 @@ func (in RegisterInput) Apply(r *Register) error {
 	in.WarehouseID.ApplyTo(&r.WarehouseID)
 	in.AcceptsOrders.ApplyTo(&r.AcceptsOrders)
 	in.AutoLoadOrders.ApplyTo(&r.AutoLoadOrders)
+	var f Fields
 	if in.CashDeskID.Set {
 		r.CashDeskID = nil
-		if !in.CashDeskID.Null && in.CashDeskID.Value != "" {
+		if !in.CashDeskID.Null {
 			id := in.CashDeskID.Value
 			r.CashDeskID = &id
 		}
+		if !in.CashDeskID.Null && in.CashDeskID.Value == "" {
+			f.Add("cash_desk_id", "must be a cash desk's id, or null for none")
+		}
 	}
-	var f Fields
 	checkCodeName(&f, &r.Code, &r.Name)
 	if r.WarehouseID == "" {
 		f.Add("warehouse_id", "is required")

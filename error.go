@@ -41,7 +41,11 @@ type Error struct {
 	Code    Code
 	Message string
 	Fields  []FieldError
+	Cause   error // for the log, never shown to a client
 }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Cause }
 
 func (e *Error) Error() string {
 	if len(e.Fields) == 0 {

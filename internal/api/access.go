@@ -13,7 +13,7 @@ func (s *Server) createAPIToken(w http.ResponseWriter, r *request) error {
 	if err := decodeInput(r.body, &in, func() error { return in.Validate() }); err != nil {
 		return err
 	}
-	return s.write(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
+	return s.writeSecret(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
 		return tx.CreateAPIToken(ctx, in.Name.Value, in.Role.Value, nil)
 	})
 }
@@ -43,7 +43,7 @@ func (s *Server) issueRegisterToken(w http.ResponseWriter, r *request) error {
 			return err
 		}
 	}
-	return s.write(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
+	return s.writeSecret(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
 		t, err := tx.IssueRegisterToken(ctx, r.PathValue("id"))
 		return map[string]string{"token": t.Token, "register_id": r.PathValue("id")}, err
 	})

@@ -60,9 +60,8 @@ func toProblem(err error, log *slog.Logger) problem {
 	if !ok {
 		k = problemKinds[torg.CodeInternal]
 	}
-	if k.status == http.StatusServiceUnavailable {
-		log.Warn("unavailable", "err", err)
-		e = &torg.Error{Code: e.Code, Message: "the database is unavailable; try again"}
+	if e.Cause != nil {
+		log.Warn("request failed", "code", e.Code, "err", e.Cause)
 	}
 	return problem{Type: problemTypeBase + string(e.Code), Title: k.title, Status: k.status, Detail: e.Message, Errors: e.Fields}
 }

@@ -62,6 +62,20 @@ func (s *Server) write(w http.ResponseWriter, r *request, status int, fn func(ct
 	return nil
 }
 
+// writeSecret runs fn like write but never stores its response, which carries a secret that the
+// server keeps only as a hash; an Idempotency-Key is not honoured, and a retry makes a new secret.
+func (s *Server) writeSecret(w http.ResponseWriter, r *request, status int, fn func(ctx context.Context, tx *store.Tx) (any, error)) error {
+	var v any
+	err := s.store.Update(r.Context(), func(tx *store.Tx) (err error) {
+		v, err = fn(r.Context(), tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, v)
+}
+
 // idempotencyKey reads the Idempotency-Key header of a POST, bare or quoted.
 func idempotencyKey(r *request) (string, error) {
 	raw := r.Header.Get("Idempotency-Key")

@@ -64,7 +64,7 @@ func translate(err error) error {
 }
 
 func unavailable(err error) error {
-	return &torg.Error{Code: torg.CodeUnavailable, Message: "the database is unavailable: " + err.Error()}
+	return &torg.Error{Code: torg.CodeUnavailable, Message: "the database is unavailable; try again", Cause: err}
 }
 
 // isRetryable reports a PostgreSQL serialization failure or deadlock: the transaction may run again.
