@@ -3,8 +3,8 @@ package torg
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
 	"time"
+	"unicode/utf8"
 )
 
 // Role is what a principal may do (CONTRACT §4).
