@@ -82,8 +82,9 @@ type OrderLine struct {
 
 // OrderRegister is a register on the order's «ККМ» tab and the delivery state of the order to it.
 type OrderRegister struct {
-	RegisterID string        `json:"register_id"`
-	State      DeliveryState `json:"state"`
+	RegisterID  string        `json:"register_id"`
+	State       DeliveryState `json:"state"`
+	SentVersion int64         `json:"-"` // the version its last order.upsert carried
 }
 
 // Claim is a register's hold on an order while its cashier sells it («Подобрать чек»).

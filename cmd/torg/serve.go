@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"torg/internal/api"
+	"torg/internal/exchange"
 	"torg/internal/store"
 )
 
@@ -61,7 +63,9 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 			return err
 		}
 	}
-	srv := api.New(api.Config{Store: st, Log: log, AdminToken: cfg.adminToken})
+	hub := exchange.NewHub()
+	st.OnPackages(hub.Wake)
+	srv := api.New(api.Config{Store: st, Log: log, AdminToken: cfg.adminToken, ClaimTTL: cfg.claimTTL, Hub: hub})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return err
@@ -75,8 +79,17 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
-	jobsDone := make(chan struct{})
-	go func() { defer close(jobsDone); purgeIdempotencyKeys(jobs, st, log) }()
+	var wg sync.WaitGroup
+	wg.Go(func() { purgeIdempotencyKeys(jobs, st, log) })
+	if st.Dialect() == "postgres" {
+		listening := make(chan struct{})
+		wg.Go(func() { hub.ListenPostgres(jobs, cfg.db, store.NotifyChannel, log, listening) })
+		select { // registers waiting here must hear of packages committed by other processes
+		case <-listening:
+		case <-time.After(10 * time.Second):
+			log.Warn("not yet listening for other processes' packages; long polls may wake late")
+		}
+	}
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
@@ -87,17 +100,18 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	select {
 	case err := <-serveErr:
 		stopJobs()
-		<-jobsDone
+		wg.Wait()
 		return err
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: draining requests, then jobs")
 	srv.SetReady(false)
+	srv.Drain()
 	drain, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err = httpSrv.Shutdown(drain)
 	stopJobs()
-	<-jobsDone
+	wg.Wait()
 	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

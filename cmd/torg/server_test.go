@@ -27,7 +27,12 @@ const testAdminToken = "test-admin-token-0123456789"
 // startServer runs torg serve in-process until the test ends, and waits until it listens.
 func startServer(t *testing.T, dialect string, extra ...string) *testServer {
 	t.Helper()
-	dsn := storetest.DSN(t, dialect)
+	return startServerOn(t, storetest.DSN(t, dialect), extra...)
+}
+
+// startServerOn runs torg serve on an existing database: several may share one PostgreSQL.
+func startServerOn(t *testing.T, dsn string, extra ...string) *testServer {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
@@ -140,3 +145,5 @@ func forEachDialect(t *testing.T, fn func(t *testing.T, s *testServer)) {
 		t.Run(d, func(t *testing.T) { fn(t, startServer(t, d)) })
 	}
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -49,13 +49,6 @@ func (s *Server) issueRegisterToken(w http.ResponseWriter, r *request) error {
 	})
 }
 
-// registerMe answers a register with itself.
-func (s *Server) registerMe(w http.ResponseWriter, r *request) error {
-	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
-		return store.Registers.Get(ctx, tx, r.principal.RegisterID)
-	})
-}
-
 func (s *Server) healthz(w http.ResponseWriter, r *request) error {
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }

@@ -32,7 +32,26 @@ func (s *Server) routes() []Route {
 		{"DELETE", "/api/v1/api-tokens/{id}", admin, s.revokeAPIToken},
 		{"POST", "/api/v1/registers/{id}/token", admin, s.issueRegisterToken},
 
+		{"POST", "/api/v1/orders", write, s.createOrder},
+		{"GET", "/api/v1/orders", read, s.listOrders},
+		{"GET", "/api/v1/orders/{id}", read, s.getOrder},
+		{"PATCH", "/api/v1/orders/{id}", write, s.patchOrder},
+		{"POST", "/api/v1/orders/{id}/registers", write, s.addOrderRegister},
+		{"POST", "/api/v1/orders/{id}/registers/fill", write, s.orderAction((*store.Tx).FillOrderRegisters)},
+		{"DELETE", "/api/v1/orders/{id}/registers/{register_id}", write, s.removeOrderRegister},
+		{"POST", "/api/v1/orders/{id}/post", write, s.orderAction((*store.Tx).PostOrder)},
+		{"POST", "/api/v1/orders/{id}/unpost", write, s.orderAction((*store.Tx).UnpostOrder)},
+		{"POST", "/api/v1/orders/{id}/cancel", write, s.orderAction((*store.Tx).CancelOrder)},
+
+		{"GET", "/api/v1/transactions", read, s.listTransactions},
+		{"GET", "/api/v1/transactions/{id}", read, s.getTransaction},
+
 		{"GET", "/api/v1/register/me", register, s.registerMe},
+		{"GET", "/api/v1/register/packages", register, s.packages},
+		{"POST", "/api/v1/register/ack", register, s.ack},
+		{"POST", "/api/v1/register/orders/{id}/claim", register, s.claim},
+		{"DELETE", "/api/v1/register/orders/{id}/claim", register, s.releaseClaim},
+		{"POST", "/api/v1/register/transactions", register, s.uploadTransaction},
 	}
 	rs = append(rs, catalogRoutes(s, "warehouses", store.Warehouses, read, write)...)
 	rs = append(rs, catalogRoutes(s, "cash-desks", store.CashDesks, read, write)...)

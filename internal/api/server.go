@@ -11,10 +11,12 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"torg"
+	"torg/internal/exchange"
 	"torg/internal/store"
 )
 
@@ -25,7 +27,9 @@ const MaxBodyBytes = 1 << 20
 type Config struct {
 	Store      *store.Store
 	Log        *slog.Logger
-	AdminToken string // the --admin-token secret; empty when none was given
+	AdminToken string        // the --admin-token secret; empty when none was given
+	ClaimTTL   time.Duration // how long a register's claim lives without renewal
+	Hub        *exchange.Hub // wakes long polls; New makes one when nil
 }
 
 // Server serves the HTTP API.
@@ -33,12 +37,28 @@ type Server struct {
 	store      *store.Store
 	log        *slog.Logger
 	adminToken string
+	claimTTL   time.Duration
+	hub        *exchange.Hub
 	ready      atomic.Bool
+	draining   chan struct{} // closed when the server shuts down: long polls answer at once
+	drainOnce  sync.Once
 }
+
+// Drain ends the long polls in flight (they answer with what they have) and makes new ones answer
+// at once, so that a graceful shutdown does not wait for them.
+func (s *Server) Drain() { s.drainOnce.Do(func() { close(s.draining) }) }
 
 // New returns the API server. It answers /readyz with 503 until SetReady(true).
 func New(cfg Config) *Server {
-	return &Server{store: cfg.Store, log: cfg.Log, adminToken: cfg.AdminToken}
+	s := &Server{store: cfg.Store, log: cfg.Log, adminToken: cfg.AdminToken, claimTTL: cfg.ClaimTTL, hub: cfg.Hub,
+		draining: make(chan struct{})}
+	if s.hub == nil {
+		s.hub = exchange.NewHub()
+	}
+	if s.claimTTL <= 0 {
+		s.claimTTL = 10 * time.Minute
+	}
+	return s
 }
 
 // SetReady tells readiness probes whether the database is migrated and the server may take traffic.

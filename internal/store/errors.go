@@ -67,8 +67,15 @@ func unavailable(err error) error {
 	return &torg.Error{Code: torg.CodeUnavailable, Message: "the database is unavailable; try again", Cause: err}
 }
 
-// isRetryable reports a PostgreSQL serialization failure or deadlock: the transaction may run again.
+// errRetry asks Update to run its transaction again: it lost a race that the next run resolves.
+var errRetry = errors.New("store: transaction lost a race; run it again")
+
+// isRetryable reports a PostgreSQL serialization failure or deadlock, or errRetry: the transaction
+// may run again.
 func isRetryable(err error) bool {
+	if errors.Is(err, errRetry) {
+		return true
+	}
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
 }
@@ -83,3 +90,6 @@ func duplicate(err error, field, value string) error {
 }
 
 func quote(s string) string { return "\"" + s + "\"" }
+
+// isUnique reports a unique violation.
+func isUnique(err error) bool { return errors.Is(err, errUnique) }

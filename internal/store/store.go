@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,12 +26,18 @@ type Store struct {
 	db      *sql.DB // reads (and, on PostgreSQL, writes)
 	writeDB *sql.DB // writes: on SQLite a single connection that begins IMMEDIATE transactions
 	path    string  // the SQLite file
+	wake    func(registerIDs []string)
 }
+
+// OnPackages sets the function told, after each commit, which registers got new packages in it.
+// Call it before serving.
+func (s *Store) OnPackages(fn func(registerIDs []string)) { s.wake = fn }
 
 // Tx is one database transaction; every read and write of the domain is a method of Tx.
 type Tx struct {
-	tx *sql.Tx
-	d  dialect
+	tx    *sql.Tx
+	d     dialect
+	woken []string // registers given packages in this transaction
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" or "postgres://…". It does not migrate.
@@ -156,10 +163,17 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 			sqlTx.Rollback()
 		}
 	}()
-	if err := fn(&Tx{tx: sqlTx, d: s.d}); err != nil {
+	tx := &Tx{tx: sqlTx, d: s.d}
+	if err := fn(tx); err != nil {
 		return translate(err)
 	}
-	return translate(sqlTx.Commit())
+	if err := sqlTx.Commit(); err != nil {
+		return translate(err)
+	}
+	if len(tx.woken) > 0 && s.wake != nil {
+		s.wake(tx.woken)
+	}
+	return nil
 }
 
 // pgOnly drops transaction options on SQLite, where the connection's DSN sets the locking mode.
@@ -209,3 +223,7 @@ func (n nullMicros) Scan(src any) error {
 func notFound(noun, id string) error {
 	return torg.Errorf(torg.CodeNotFound, "%s %q does not exist", noun, id)
 }
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func itoa64(i int64) string { return strconv.FormatInt(i, 10) }

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestSellingAnOrderAtARegister(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testServer) {
+		sh := newShop(t, s)
+		agreed := func(t *testing.T) (string, int64) {
+			o := sh.order(t, fmt.Sprintf(`,"status":"agreed","fill_registers":true,"register_ids":[%q],"post":true`, sh.reg["R3"]))
+			return o["id"].(string), int64(o["version"].(float64))
+		}
+		claim := func(code, id, body string) response {
+			return s.do("POST", "/api/v1/register/orders/"+id+"/claim", sh.tok[code], body)
+		}
+		t.Run("pick receipt claims the order for one register at a time", func(t *testing.T) {
+			id, version := agreed(t)
+			c := claim("R1", id, fmt.Sprintf(`{"version":%d}`, version))
+			if c.status != 200 || c.json(t)["register_id"] != sh.reg["R1"] || c.json(t)["expires_at"] == nil {
+				t.Fatalf("R1 claim: %d %s", c.status, c.body)
+			}
+			if r := claim("R1", id, ""); r.status != 200 {
+				t.Fatalf("R1 renewal: %d %s", r.status, r.body)
+			}
+			r := claim("R2", id, "")
+			if r.status != 409 || r.slug(t) != "claimed" || !strings.Contains(r.json(t)["detail"].(string), "R1") {
+				t.Fatalf("R2 claim: %d %s", r.status, r.body)
+			}
+			o := s.must(200, "GET", "/api/v1/orders/"+id, "")
+			if o["claim"].(map[string]any)["register_id"] != sh.reg["R1"] {
+				t.Fatalf("order claim: %v", o["claim"])
+			}
+			if r := s.do("DELETE", "/api/v1/register/orders/"+id+"/claim", sh.tok["R1"], ""); r.status != 204 {
+				t.Fatalf("release: %d", r.status)
+			}
+			if r := claim("R2", id, ""); r.status != 200 {
+				t.Fatalf("R2 after release: %d %s", r.status, r.body)
+			}
+		})
+		t.Run("a register the order is not offered to gets withdrawn, a stale version 412", func(t *testing.T) {
+			id, version := agreed(t)
+			for _, code := range []string{"R4", "R5"} {
+				if r := claim(code, id, ""); r.status != 410 || r.slug(t) != "withdrawn" {
+					t.Errorf("%s: %d %s", code, r.status, r.body)
+				}
+			}
+			if r := claim("R1", id, fmt.Sprintf(`{"version":%d}`, version+5)); r.status != 412 || r.slug(t) != "stale-version" {
+				t.Errorf("stale: %d %s", r.status, r.body)
+			}
+			s.must(200, "POST", "/api/v1/orders/"+id+"/unpost", "")
+			if r := claim("R1", id, ""); r.status != 410 {
+				t.Errorf("after unposting: %d %s", r.status, r.body)
+			}
+		})
+		t.Run("a closed receipt sells the order and the others receive the deletion", func(t *testing.T) {
+			id, version := agreed(t)
+			seq := map[string]int64{}
+			for _, c := range []string{"R1", "R2", "R3"} {
+				seq[c] = sh.fetch(t, c, 0).LastSeq
+			}
+			claim("R1", id, "")
+			body := sh.receipt(id, version, `[{"type":"cash","amount":20000},{"type":"card","amount":23400}]`)
+			first := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body)
+			if first.status != 201 {
+				t.Fatalf("upload: %d %s", first.status, first.body)
+			}
+			tr := first.json(t)
+			if tr["state"] != "new" || tr["register_id"] != sh.reg["R1"] || tr["conflict_reason"] != nil || tr["received_at"] == nil {
+				t.Fatalf("transaction: %v", tr)
+			}
+			again := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body)
+			if again.status != 200 || string(again.body) != string(first.body) {
+				t.Fatalf("the same upload again: %d %s", again.status, again.body)
+			}
+			o := s.must(200, "GET", "/api/v1/orders/"+id, "")
+			if o["status"] != "sold" || o["transaction_id"] != tr["id"] || o["claim"] != nil || o["version"] != float64(version+1) {
+				t.Fatalf("order after the sale: %v", o)
+			}
+			for _, c := range []string{"R2", "R3"} {
+				if got := sh.kinds(t, c, seq[c]); len(got) != 1 || got[0] != "delete sold" {
+					t.Errorf("%s got %v", c, got)
+				}
+			}
+			if got := sh.kinds(t, "R1", seq["R1"]); len(got) != 0 {
+				t.Errorf("the selling register got %v", got)
+			}
+			if r := claim("R2", id, ""); r.status != 409 || r.slug(t) != "sold" {
+				t.Errorf("claim after the sale: %d %s", r.status, r.body)
+			}
+			got := s.must(200, "GET", "/api/v1/transactions/"+tr["id"].(string), "")
+			if string(mustJSON(got)) != string(mustJSON(tr)) {
+				t.Errorf("GET transaction %v, uploaded %v", got, tr)
+			}
+			list := s.must(200, "GET", "/api/v1/transactions?order_id="+id, "")["items"].([]any)
+			if len(list) != 1 {
+				t.Errorf("transactions of the order: %v", list)
+			}
+		})
+		t.Run("the same id with other content is a duplicate", func(t *testing.T) {
+			body := sh.receipt("", 0, `[{"type":"cash","amount":43400}]`)
+			s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body)
+			other := strings.Replace(body, `"cashier":"Иванова"`, `"cashier":"Петрова"`, 1)
+			if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], other); r.status != 409 || r.slug(t) != "duplicate" {
+				t.Fatalf("got %d %s", r.status, r.body)
+			}
+		})
+		t.Run("a receipt is never refused for business reasons: conflicts are stored", func(t *testing.T) {
+			sold, v := agreed(t)
+			if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], sh.receipt(sold, v, `[{"type":"cash","amount":43400}]`)); r.status != 201 {
+				t.Fatalf("the sale: %d %s", r.status, r.body)
+			}
+			cancelled, _ := agreed(t)
+			s.must(200, "POST", "/api/v1/orders/"+cancelled+"/cancel", "")
+			offered, _ := agreed(t)
+			cases := []struct{ code, order, reason string }{
+				{"R2", sold, "already_sold"},
+				{"R2", cancelled, "cancelled"},
+				{"R5", offered, "not_offered"},
+				{"R2", "no-such-order", "unknown_order"},
+			}
+			for _, c := range cases {
+				r := s.do("POST", "/api/v1/register/transactions", sh.tok[c.code], sh.receipt(c.order, 1, `[{"type":"card","amount":43400}]`))
+				if r.status != 201 || r.json(t)["state"] != "conflict" || r.json(t)["conflict_reason"] != c.reason {
+					t.Errorf("%s: %d %s", c.reason, r.status, r.body)
+				}
+			}
+			if o := s.must(200, "GET", "/api/v1/orders/"+offered, ""); o["status"] != "agreed" {
+				t.Errorf("a not-offered sale changed the order: %v", o["status"])
+			}
+		})
+		t.Run("a receipt whose sums do not add up is refused, naming every field", func(t *testing.T) {
+			body := sh.receipt("", 0, `[{"type":"cash","amount":100},{"type":"cheque","amount":-1}]`)
+			body = strings.Replace(body, `"amount":30000`, `"amount":30001`, 1)
+			body = strings.Replace(body, `"id":"`, `"id":"x`, 1)
+			r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body)
+			p := r.json(t)
+			for _, f := range []string{"id", "lines[0].amount", "total", "payments", "payments[1].type", "payments[1].amount"} {
+				if !hasField(p, f) {
+					t.Errorf("%s not named: %s", f, r.body)
+				}
+			}
+			unknown := strings.Replace(sh.receipt("", 0, `[{"type":"cash","amount":43400}]`), sh.milk, "ghost", 1)
+			if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], unknown); r.status != 422 || !hasField(r.json(t), "lines[0].product_id") {
+				t.Errorf("unknown product: %d %s", r.status, r.body)
+			}
+		})
+	})
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}

@@ -1,0 +1,72 @@
+package torg
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Package kinds: what an exchange package tells a register.
+const (
+	PackageUpsert = "order.upsert" // the order, as it is now: show it
+	PackageDelete = "order.delete" // the order is no longer offered here: remove it
+)
+
+// Reasons an order.delete package gives.
+const (
+	ReasonSold      = "sold"
+	ReasonCancelled = "cancelled"
+	ReasonUnposted  = "unposted"
+	ReasonNotAgreed = "not_agreed"
+	ReasonRemoved   = "removed"
+)
+
+// Package is one exchange package («Пакет обмена») for one register; seq counts a register's
+// packages from 1 without gaps.
+type Package struct {
+	Seq     int64           `json:"seq"`
+	Kind    string          `json:"kind"`
+	Order   json.RawMessage `json:"order,omitempty"`    // an OrderSnapshot, for order.upsert
+	OrderID string          `json:"order_id,omitempty"` // for order.delete
+	Reason  string          `json:"reason,omitempty"`   // for order.delete
+}
+
+// Packages is a register's answer to a fetch: packages after its cursor, oldest first, and the seq
+// of the newest package it has (more wait when it is beyond the last one returned).
+type Packages struct {
+	Packages []Package `json:"packages"`
+	LastSeq  int64     `json:"last_seq"`
+}
+
+// OrderSnapshot is what a register receives of one version of an order.
+type OrderSnapshot struct {
+	ID          string         `json:"id"`
+	Number      string         `json:"number"`
+	Version     int64          `json:"version"`
+	Date        time.Time      `json:"date"`
+	Customer    CustomerRef    `json:"customer"`
+	WarehouseID string         `json:"warehouse_id"`
+	Comment     string         `json:"comment"`
+	Lines       []SnapshotLine `json:"lines"`
+	Total       Money          `json:"total"`
+}
+
+// CustomerRef names a customer in a snapshot.
+type CustomerRef struct {
+	ID   string `json:"id"`
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// SnapshotLine is an order line as a register shows and sells it.
+type SnapshotLine struct {
+	LineNo      int      `json:"line_no"`
+	ProductID   string   `json:"product_id"`
+	ProductCode string   `json:"product_code"`
+	Name        string   `json:"name"`
+	Unit        string   `json:"unit"`
+	Quantity    Quantity `json:"quantity"`
+	Price       Money    `json:"price"`
+	Discount    Money    `json:"discount"`
+	Amount      Money    `json:"amount"`
+	VATRate     VATRate  `json:"vat_rate"`
+}

@@ -1,0 +1,143 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"torg"
+	"torg/internal/store"
+)
+
+// orderAction is a handler that changes one order in its own transaction and answers with it.
+func (s *Server) orderAction(act func(tx *store.Tx, ctx context.Context, id string) (torg.Order, error)) handler {
+	return func(w http.ResponseWriter, r *request) error {
+		if err := noBody(r); err != nil {
+			return err
+		}
+		return s.write(w, r, http.StatusOK, func(ctx context.Context, tx *store.Tx) (any, error) {
+			return act(tx, ctx, r.PathValue("id"))
+		})
+	}
+}
+
+// noBody refuses a body on a request that takes none (an empty JSON object is fine).
+func noBody(r *request) error {
+	if len(r.body) == 0 {
+		return nil
+	}
+	var none struct{}
+	return decodeBody(r.body, &none)
+}
+
+func (s *Server) createOrder(w http.ResponseWriter, r *request) error {
+	var in torg.OrderInput
+	if err := decodeInput(r.body, &in, func() error { return in.Validate() }); err != nil {
+		return err
+	}
+	return s.write(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return tx.CreateOrder(ctx, in)
+	})
+}
+
+func (s *Server) getOrder(w http.ResponseWriter, r *request) error {
+	var o torg.Order
+	err := s.store.View(r.Context(), func(tx *store.Tx) (err error) {
+		o, err = tx.Order(r.Context(), r.PathValue("id"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(o.Version, 10)))
+	return writeJSON(w, http.StatusOK, o)
+}
+
+func (s *Server) listOrders(w http.ResponseWriter, r *request) error {
+	p, err := listParams(r, "status", "warehouse_id", "customer_id", "external_number")
+	q := r.URL.Query()
+	f := store.OrderFilter{Status: torg.Status(q.Get("status")), WarehouseID: q.Get("warehouse_id"),
+		CustomerID: q.Get("customer_id"), ExternalNumber: q.Get("external_number")}
+	switch f.Status {
+	case "", torg.StatusNew, torg.StatusAgreed, torg.StatusSold, torg.StatusClosed, torg.StatusCancelled:
+	default:
+		err = mergeFields(err, torg.Invalid("status", `must be "new", "agreed", "sold", "closed" or "cancelled"`))
+	}
+	if err != nil {
+		return err
+	}
+	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) { return tx.Orders(ctx, f, p) })
+}
+
+func (s *Server) patchOrder(w http.ResponseWriter, r *request) error {
+	var in torg.OrderPatch
+	if err := decodeInput(r.body, &in, func() error { return in.Validate() }); err != nil {
+		return err
+	}
+	ifMatch, err := versionHeader(r.Header.Get("If-Match"))
+	if err != nil {
+		return err
+	}
+	return s.write(w, r, http.StatusOK, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return tx.PatchOrder(ctx, r.PathValue("id"), in, ifMatch)
+	})
+}
+
+// versionHeader reads If-Match: "3" (or 3, or W/"3"); nil when absent or "*".
+func versionHeader(v string) (*int64, error) {
+	v = strings.TrimPrefix(strings.TrimSpace(v), "W/")
+	if v == "" || v == "*" {
+		return nil, nil
+	}
+	n, err := strconv.ParseInt(strings.Trim(v, `"`), 10, 64)
+	if err != nil {
+		return nil, torg.Invalid("If-Match", `must be the order's version in quotes, such as "3"`)
+	}
+	return &n, nil
+}
+
+func (s *Server) addOrderRegister(w http.ResponseWriter, r *request) error {
+	var in struct {
+		RegisterID string `json:"register_id"`
+	}
+	err := decodeInput(r.body, &in, func() error {
+		if in.RegisterID == "" {
+			return torg.Invalid("register_id", "is required")
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.write(w, r, http.StatusOK, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return tx.AddOrderRegister(ctx, r.PathValue("id"), in.RegisterID)
+	})
+}
+
+func (s *Server) removeOrderRegister(w http.ResponseWriter, r *request) error {
+	return s.write(w, r, http.StatusOK, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return tx.RemoveOrderRegister(ctx, r.PathValue("id"), r.PathValue("register_id"))
+	})
+}
+
+func (s *Server) listTransactions(w http.ResponseWriter, r *request) error {
+	p, err := listParams(r, "state", "register_id", "order_id")
+	q := r.URL.Query()
+	f := store.TransactionFilter{State: torg.TxState(q.Get("state")), RegisterID: q.Get("register_id"), OrderID: q.Get("order_id")}
+	switch f.State {
+	case "", torg.TxNew, torg.TxProcessed, torg.TxConflict, torg.TxFailed, torg.TxIgnored:
+	default:
+		err = mergeFields(err, torg.Invalid("state", `must be "new", "processed", "conflict", "failed" or "ignored"`))
+	}
+	if err != nil {
+		return err
+	}
+	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) { return tx.Transactions(ctx, f, p) })
+}
+
+func (s *Server) getTransaction(w http.ResponseWriter, r *request) error {
+	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return tx.Transaction(ctx, r.PathValue("id"))
+	})
+}

@@ -1,0 +1,158 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"torg"
+	"torg/internal/store"
+)
+
+// MaxWait is the longest a register's long poll holds (CONTRACT §6).
+const MaxWait = 60 * time.Second
+
+// registerMe answers a register with itself.
+func (s *Server) registerMe(w http.ResponseWriter, r *request) error {
+	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return store.Registers.Get(ctx, tx, r.principal.RegisterID)
+	})
+}
+
+// packages answers a register with its packages after its cursor, acknowledging everything up to
+// it; with none waiting it holds the request until one arrives or wait seconds pass.
+func (s *Server) packages(w http.ResponseWriter, r *request) error {
+	after, wait, err := pollParams(r)
+	if err != nil {
+		return err
+	}
+	ctx, reg := r.Context(), r.principal.RegisterID
+	if err := s.store.Update(ctx, func(tx *store.Tx) error { return tx.Ack(ctx, reg, after) }); err != nil {
+		return err
+	}
+	deadline := time.NewTimer(wait)
+	defer deadline.Stop()
+	for {
+		woken, stop := s.hub.Subscribe(reg)
+		var out torg.Packages
+		err := s.store.View(ctx, func(tx *store.Tx) (err error) { out, err = tx.Packages(ctx, reg, after); return err })
+		if err != nil || len(out.Packages) > 0 || wait == 0 {
+			stop()
+			if err != nil {
+				return err
+			}
+			return writeJSON(w, http.StatusOK, out)
+		}
+		select {
+		case <-woken:
+		case <-deadline.C:
+			wait = 0 // read once more, then answer
+		case <-s.draining:
+			wait = 0
+		case <-ctx.Done():
+			stop()
+			return ctx.Err()
+		}
+		stop()
+	}
+}
+
+// pollParams reads after (a seq, default 0) and wait (seconds, 0 to 60).
+func pollParams(r *request) (after int64, wait time.Duration, err error) {
+	var f torg.Fields
+	q := r.URL.Query()
+	for k := range q {
+		if k != "after" && k != "wait" {
+			f.Add(k, "is not a query parameter here (known: after, wait)")
+		}
+	}
+	if v := q.Get("after"); v != "" {
+		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
+			f.Add("after", "must be a package seq, 0 or more")
+		}
+	}
+	if v := q.Get("wait"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > int(MaxWait/time.Second) {
+			f.Add("wait", "must be a number of seconds from 0 to %d", int(MaxWait/time.Second))
+		}
+		wait = time.Duration(n) * time.Second
+	}
+	return after, wait, f.Err()
+}
+
+func (s *Server) ack(w http.ResponseWriter, r *request) error {
+	var in struct {
+		Seq *int64 `json:"seq"`
+	}
+	err := decodeInput(r.body, &in, func() error {
+		if in.Seq == nil {
+			return torg.Invalid("seq", "is required")
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	if err := s.store.Update(ctx, func(tx *store.Tx) error { return tx.Ack(ctx, r.principal.RegisterID, *in.Seq) }); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]int64{"acked_seq": *in.Seq})
+}
+
+func (s *Server) claim(w http.ResponseWriter, r *request) error {
+	var in struct {
+		Version *int64 `json:"version"`
+	}
+	if len(r.body) > 0 {
+		if err := decodeBody(r.body, &in); err != nil {
+			return err
+		}
+	}
+	var c torg.Claim
+	ctx := r.Context()
+	err := s.store.Update(ctx, func(tx *store.Tx) (err error) {
+		c, err = tx.Claim(ctx, r.principal.RegisterID, r.PathValue("id"), in.Version, s.claimTTL)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) releaseClaim(w http.ResponseWriter, r *request) error {
+	ctx := r.Context()
+	err := s.store.Update(ctx, func(tx *store.Tx) error { return tx.ReleaseClaim(ctx, r.principal.RegisterID, r.PathValue("id")) })
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// uploadTransaction stores a closed receipt: 201 the first time, 200 with the stored transaction when
+// the same one comes again.
+func (s *Server) uploadTransaction(w http.ResponseWriter, r *request) error {
+	var in torg.TransactionInput
+	if err := decodeInput(r.body, &in, func() error { return in.Validate() }); err != nil {
+		return err
+	}
+	var t torg.Transaction
+	var created bool
+	ctx := r.Context()
+	err := s.store.Update(ctx, func(tx *store.Tx) (err error) {
+		t, created, err = tx.UploadTransaction(ctx, r.principal.RegisterID, in)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	return writeJSON(w, status, t)
+}

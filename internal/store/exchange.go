@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"torg"
+)
+
+// MaxPackages is the most packages one fetch returns.
+const MaxPackages = 500
+
+// seenEvery is how stale a register's last_seen_at may get before a read refreshes it.
+const seenEvery = 10 * time.Second
+
+// Packages returns the register's packages with seq above after, oldest first.
+func (tx *Tx) Packages(ctx context.Context, registerID string, after int64) (torg.Packages, error) {
+	out := torg.Packages{Packages: []torg.Package{}}
+	if err := tx.queryRow(ctx, "SELECT last_seq FROM registers WHERE id = ?", registerID).Scan(&out.LastSeq); err != nil {
+		return out, err
+	}
+	if after >= out.LastSeq {
+		return out, nil
+	}
+	rows, err := tx.query(ctx, "SELECT p.seq, p.kind, p.order_id, p.reason, s.body FROM packages p"+
+		" LEFT JOIN order_snapshots s ON p.kind = 'order.upsert' AND s.order_id = p.order_id AND s.version = p.version"+
+		" WHERE p.register_id = ? AND p.seq > ? ORDER BY p.seq LIMIT ?", registerID, after, MaxPackages)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p torg.Package
+		var reason, body sql.NullString
+		if err := rows.Scan(&p.Seq, &p.Kind, &p.OrderID, &reason, &body); err != nil {
+			return out, err
+		}
+		if p.Kind == torg.PackageUpsert {
+			p.Order, p.OrderID = json.RawMessage(body.String), ""
+		} else {
+			p.Reason = reason.String
+		}
+		out.Packages = append(out.Packages, p)
+	}
+	return out, rows.Err()
+}
+
+// Ack records that the register has every package up to seq: each order it was sending becomes
+// received, each deletion withdrawn. It also notes that the register was seen.
+func (tx *Tx) Ack(ctx context.Context, registerID string, seq int64) error {
+	var last, acked int64
+	var seen sql.NullInt64
+	err := tx.queryRow(ctx, "SELECT last_seq, acked_seq, last_seen_at FROM registers WHERE id = ?"+tx.d.forUpdate, registerID).
+		Scan(&last, &acked, &seen)
+	if err != nil {
+		return err
+	}
+	if seq < 0 || seq > last {
+		return torg.Invalid("seq", "must be from 0 to %d, the newest package of this register", last)
+	}
+	now := torg.Now()
+	if seq <= acked {
+		if !seen.Valid || seen.Int64 < micros(now.Add(-seenEvery)) {
+			_, err = tx.exec(ctx, "UPDATE registers SET last_seen_at = ? WHERE id = ?", micros(now), registerID)
+		}
+		return err
+	}
+	if _, err := tx.exec(ctx, "UPDATE registers SET acked_seq = ?, last_seen_at = ? WHERE id = ?", seq, micros(now), registerID); err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, "UPDATE order_registers SET state = CASE state WHEN 'sent' THEN 'received' ELSE 'withdrawn' END"+
+		" WHERE register_id = ? AND state IN ('sent', 'withdrawal_sent') AND package_seq <= ?", registerID, seq)
+	return err
+}
+
+// Claim gives the register the order to sell («Подобрать чек») until ttl passes, or renews its claim.
+// version, when not nil, is the version the register shows.
+func (tx *Tx) Claim(ctx context.Context, registerID, orderID string, version *int64, ttl time.Duration) (torg.Claim, error) {
+	o, err := tx.order(ctx, orderID, true)
+	if err != nil {
+		return torg.Claim{}, err
+	}
+	if err := tx.offeredTo(ctx, &o, registerID); err != nil {
+		return torg.Claim{}, err
+	}
+	if o.Claim != nil && o.Claim.RegisterID != registerID {
+		var code, name string
+		tx.queryRow(ctx, "SELECT code, name FROM registers WHERE id = ?", o.Claim.RegisterID).Scan(&code, &name)
+		return torg.Claim{}, torg.Errorf(torg.CodeClaimed, "order %s is being sold at register %s (%s) until %s",
+			o.Number, code, name, o.Claim.ExpiresAt.Format(time.RFC3339))
+	}
+	if version != nil && *version != o.Version {
+		return torg.Claim{}, torg.Errorf(torg.CodeStaleVersion, "order %s is at version %d, not %d: fetch packages first",
+			o.Number, o.Version, *version)
+	}
+	c := torg.Claim{OrderID: o.ID, RegisterID: registerID, Version: o.Version, ExpiresAt: torg.Now().Add(ttl)}
+	return c, tx.setClaim(ctx, &o, &c)
+}
+
+// offeredTo refuses a register an order it may not sell now: sold (409), or not offered to it (410).
+func (tx *Tx) offeredTo(ctx context.Context, o *torg.Order, registerID string) error {
+	if o.Status == torg.StatusSold || o.Status == torg.StatusClosed {
+		return torg.Errorf(torg.CodeSold, "order %s is already sold", o.Number)
+	}
+	for _, r := range o.Registers {
+		if r.RegisterID == registerID && r.State.Holds() && o.Posted && o.Status == torg.StatusAgreed {
+			return nil
+		}
+	}
+	return torg.Errorf(torg.CodeWithdrawn, "order %s is not offered to this register now", o.Number)
+}
+
+// ReleaseClaim ends the register's claim on the order (its receipt was cancelled). Releasing a
+// claim the register does not hold changes nothing.
+func (tx *Tx) ReleaseClaim(ctx context.Context, registerID, orderID string) error {
+	o, err := tx.order(ctx, orderID, true)
+	if err != nil {
+		return err
+	}
+	if o.Claim == nil || o.Claim.RegisterID != registerID {
+		return nil
+	}
+	return tx.setClaim(ctx, &o, nil)
+}
+
+// errNoRows reports whether err is a missing row.
+func errNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,0 +1,425 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"torg"
+)
+
+const orderCols = "id, number, external_number, date, customer_id, warehouse_id, status, comment, total, posted, version," +
+	" claim_register_id, claim_expires_at, transaction_id, sales_invoice_id, cash_receipt_id, created_at, updated_at"
+
+// OrderFilter selects orders in a list; empty fields select everything.
+type OrderFilter struct {
+	Status         torg.Status
+	WarehouseID    string
+	CustomerID     string
+	ExternalNumber string
+}
+
+// formatNumber writes an order's sequential number as the back office shows it.
+func formatNumber(n int64) string { return fmt.Sprintf("%06d", n) }
+
+func scanOrder(s scanner, o *torg.Order, now time.Time) error {
+	var number, date, created, updated int64
+	var ext, claimReg, txID, invoiceID, receiptID sql.NullString
+	var claimExp sql.NullInt64
+	err := s.Scan(&o.ID, &number, &ext, &date, &o.CustomerID, &o.WarehouseID, &o.Status, &o.Comment, &o.Total, &o.Posted,
+		&o.Version, &claimReg, &claimExp, &txID, &invoiceID, &receiptID, &created, &updated)
+	if err != nil {
+		return err
+	}
+	o.Number, o.Date, o.CreatedAt, o.UpdatedAt = formatNumber(number), fromMicros(date), fromMicros(created), fromMicros(updated)
+	o.ExternalNumber, o.TransactionID = nullString(ext), nullString(txID)
+	o.SalesInvoiceID, o.CashReceiptID = nullString(invoiceID), nullString(receiptID)
+	o.Claim = nil
+	if claimReg.Valid && claimExp.Valid && claimExp.Int64 > micros(now) {
+		o.Claim = &torg.Claim{RegisterID: claimReg.String, ExpiresAt: fromMicros(claimExp.Int64)}
+	}
+	return nil
+}
+
+func nullString(v sql.NullString) *string {
+	if !v.Valid {
+		return nil
+	}
+	return &v.String
+}
+
+// Order returns the order with its lines and registers.
+func (tx *Tx) Order(ctx context.Context, id string) (torg.Order, error) {
+	return tx.order(ctx, id, false)
+}
+
+// order reads an order; lock holds its row until the transaction ends, which every change takes first.
+func (tx *Tx) order(ctx context.Context, id string, lock bool) (torg.Order, error) {
+	var o torg.Order
+	q := "SELECT " + orderCols + " FROM orders WHERE id = ?"
+	if lock {
+		q += tx.d.forUpdate
+	}
+	err := scanOrder(tx.queryRow(ctx, q, id), &o, torg.Now())
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, notFound("order", id)
+	}
+	if err != nil {
+		return o, err
+	}
+	orders := []torg.Order{o}
+	err = tx.loadOrderDetails(ctx, orders)
+	return orders[0], err
+}
+
+// Orders lists orders, newest first.
+func (tx *Tx) Orders(ctx context.Context, f OrderFilter, page torg.Page) (torg.List[torg.Order], error) {
+	q, args := "SELECT "+orderCols+" FROM orders WHERE 1 = 1", []any{}
+	for _, c := range []struct{ col, v string }{{"status", string(f.Status)}, {"warehouse_id", f.WarehouseID},
+		{"customer_id", f.CustomerID}, {"external_number", f.ExternalNumber}} {
+		if c.v != "" {
+			q, args = q+" AND "+c.col+" = ?", append(args, c.v)
+		}
+	}
+	if page.After != "" {
+		n, err := strconv.ParseInt(page.After, 10, 64)
+		if err != nil {
+			return torg.List[torg.Order]{}, torg.Invalid("after", "is not a cursor this server made")
+		}
+		q, args = q+" AND number < ?", append(args, n)
+	}
+	rows, err := tx.query(ctx, q+" ORDER BY number DESC LIMIT ?", append(args, page.Limit+1)...)
+	if err != nil {
+		return torg.List[torg.Order]{}, err
+	}
+	defer rows.Close()
+	out := torg.List[torg.Order]{Items: []torg.Order{}}
+	now := torg.Now()
+	for rows.Next() {
+		var o torg.Order
+		if err := scanOrder(rows, &o, now); err != nil {
+			return out, err
+		}
+		out.Items = append(out.Items, o)
+	}
+	if err := rows.Err(); err != nil {
+		return out, err
+	}
+	if len(out.Items) > page.Limit {
+		out.Items = out.Items[:page.Limit]
+		next := torg.EncodeCursor(strings.TrimLeft(out.Items[page.Limit-1].Number, "0"))
+		out.Next = &next
+	}
+	return out, tx.loadOrderDetails(ctx, out.Items)
+}
+
+// loadOrderDetails fills the lines and registers of the orders, with one query for each.
+func (tx *Tx) loadOrderDetails(ctx context.Context, orders []torg.Order) error {
+	if len(orders) == 0 {
+		return nil
+	}
+	byID := make(map[string]*torg.Order, len(orders))
+	ids := make([]any, len(orders))
+	for i := range orders {
+		o := &orders[i]
+		o.Lines, o.Registers = []torg.OrderLine{}, []torg.OrderRegister{}
+		byID[o.ID], ids[i] = o, o.ID
+	}
+	rows, err := tx.query(ctx, "SELECT order_id, line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
+		" FROM order_lines WHERE order_id IN ("+marks(len(ids))+") ORDER BY order_id, line_no", ids...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id string
+		var l torg.OrderLine
+		if err := rows.Scan(&id, &l.LineNo, &l.ProductID, &l.Quantity, &l.Price, &l.Discount, &l.Amount, &l.VATRate, &l.VATAmount); err != nil {
+			rows.Close()
+			return err
+		}
+		byID[id].Lines = append(byID[id].Lines, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = tx.query(ctx, "SELECT order_id, register_id, state, sent_version FROM order_registers WHERE order_id IN ("+
+		marks(len(ids))+") ORDER BY order_id, position", ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var r torg.OrderRegister
+		if err := rows.Scan(&id, &r.RegisterID, &r.State, &r.SentVersion); err != nil {
+			return err
+		}
+		byID[id].Registers = append(byID[id].Registers, r)
+	}
+	return rows.Err()
+}
+
+// marks is n placeholders separated by commas.
+func marks(n int) string {
+	if n == 0 {
+		return "NULL"
+	}
+	return "?" + strings.Repeat(", ?", n-1)
+}
+
+// anys converts strings to query arguments.
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// CreateOrder makes an order; with register_ids, fill_registers and post it also does Add, Fill and
+// post in the same transaction.
+func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, error) {
+	if err := in.Validate(); err != nil {
+		return torg.Order{}, err
+	}
+	var f torg.Fields
+	now := torg.Now()
+	o := torg.Order{ID: newID(), Date: now, Status: torg.StatusNew, Comment: in.Comment, Version: 1, CreatedAt: now, UpdatedAt: now}
+	o.CustomerID = tx.resolve(ctx, &f, "customers", "customer", in.CustomerID, in.CustomerCode)
+	o.WarehouseID = tx.resolve(ctx, &f, "warehouses", "warehouse", in.WarehouseID, in.WarehouseCode)
+	lines, err := tx.priceLines(ctx, &f, in.Lines)
+	if err != nil {
+		return o, err
+	}
+	if err := tx.checkAddable(ctx, &f, "register_ids", in.RegisterIDs); err != nil {
+		return o, err
+	}
+	if err := f.Err(); err != nil {
+		return o, err
+	}
+	in.Date.ApplyTo(&o.Date)
+	in.Status.ApplyTo(&o.Status)
+	o.Date = o.Date.UTC().Truncate(time.Microsecond)
+	if in.ExternalNumber.Set && !in.ExternalNumber.Null {
+		o.ExternalNumber = &in.ExternalNumber.Value
+	}
+	o.Lines, o.Total = lines, torg.Total(lines)
+	var number int64
+	if err := tx.queryRow(ctx, "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value").Scan(&number); err != nil {
+		return o, err
+	}
+	_, err = tx.exec(ctx, "INSERT INTO orders (id, number, external_number, date, customer_id, warehouse_id, status, comment, total,"+
+		" posted, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		o.ID, number, o.ExternalNumber, micros(o.Date), o.CustomerID, o.WarehouseID, string(o.Status), o.Comment, int64(o.Total),
+		false, o.Version, micros(now), micros(now))
+	if err != nil {
+		return o, duplicate(translate(err), "external_number", in.ExternalNumber.Value)
+	}
+	if err := tx.insertLines(ctx, o.ID, o.Lines); err != nil {
+		return o, err
+	}
+	if err := tx.listRegisters(ctx, &o, dedupe(in.RegisterIDs)); err != nil {
+		return o, err
+	}
+	if in.FillRegisters {
+		if err := tx.fill(ctx, &o); err != nil {
+			return o, err
+		}
+	}
+	if in.Post {
+		if err := tx.setPosted(ctx, &o, true); err != nil {
+			return o, err
+		}
+	}
+	return tx.Order(ctx, o.ID)
+}
+
+func dedupe(ids []string) []string {
+	out := []string{}
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// resolve finds the id of the catalog item named by id or code, naming the field when none is found.
+func (tx *Tx) resolve(ctx context.Context, f *torg.Fields, table, noun, id, code string) string {
+	field, col, v := noun+"_id", "id", id
+	if id == "" {
+		field, col, v = noun+"_code", "code", code
+	}
+	var found string
+	err := tx.queryRow(ctx, "SELECT id FROM "+table+" WHERE "+col+" = ?", v).Scan(&found)
+	if err != nil {
+		f.Add(field, "no %s has this %s", noun, col)
+	}
+	return found
+}
+
+// productInfo is what orders and snapshots need of a product.
+type productInfo struct {
+	id, code, name, unit string
+	vat                  torg.VATRate
+	price                torg.Money
+}
+
+// products reads the products with the ids or codes, keyed by both.
+func (tx *Tx) products(ctx context.Context, ids, codes []string) (map[string]productInfo, error) {
+	out := map[string]productInfo{}
+	if len(ids)+len(codes) == 0 {
+		return out, nil
+	}
+	rows, err := tx.query(ctx, "SELECT id, code, name, unit, vat_rate, price FROM products WHERE id IN ("+marks(len(ids))+
+		") OR code IN ("+marks(len(codes))+")", append(anys(ids), anys(codes)...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p productInfo
+		if err := rows.Scan(&p.id, &p.code, &p.name, &p.unit, &p.vat, &p.price); err != nil {
+			return nil, err
+		}
+		out["id:"+p.id], out["code:"+p.code] = p, p
+	}
+	return out, rows.Err()
+}
+
+// priceLines turns a client's lines into order lines: products found, prices defaulted, amounts and
+// VAT computed. Every line that breaks a rule is named in f.
+func (tx *Tx) priceLines(ctx context.Context, f *torg.Fields, in []torg.OrderLineInput) ([]torg.OrderLine, error) {
+	var ids, codes []string
+	for _, l := range in {
+		if l.ProductID != "" {
+			ids = append(ids, l.ProductID)
+		} else {
+			codes = append(codes, l.ProductCode)
+		}
+	}
+	prods, err := tx.products(ctx, ids, codes)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]torg.OrderLine, len(in))
+	for i, l := range in {
+		field := "lines[" + strconv.Itoa(i) + "]"
+		p, ok := prods["id:"+l.ProductID]
+		if l.ProductID == "" {
+			p, ok = prods["code:"+l.ProductCode]
+		}
+		if !ok {
+			f.Add(field+".product_id", "no product has this id or code")
+			continue
+		}
+		price := p.price
+		l.Price.ApplyTo(&price)
+		lines[i] = torg.OrderLine{LineNo: i + 1, ProductID: p.id, Quantity: l.Quantity, Price: price, Discount: l.Discount, VATRate: p.vat}
+		torg.PriceLine(f, field, &lines[i])
+	}
+	return lines, nil
+}
+
+func (tx *Tx) insertLines(ctx context.Context, orderID string, lines []torg.OrderLine) error {
+	if _, err := tx.exec(ctx, "DELETE FROM order_lines WHERE order_id = ?", orderID); err != nil {
+		return err
+	}
+	args := make([]any, 0, len(lines)*9)
+	for _, l := range lines {
+		args = append(args, orderID, l.LineNo, l.ProductID, int64(l.Quantity), int64(l.Price), int64(l.Discount), int64(l.Amount),
+			string(l.VATRate), int64(l.VATAmount))
+	}
+	_, err := tx.exec(ctx, "INSERT INTO order_lines (order_id, line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount)"+
+		" VALUES "+rowsOf(len(lines), 9), args...)
+	return err
+}
+
+// rowsOf is n rows of width placeholders for a multi-row INSERT.
+func rowsOf(n, width int) string {
+	row := "(" + marks(width) + ")"
+	return row + strings.Repeat(", "+row, n-1)
+}
+
+// checkAddable names every register of ids that does not exist or does not work with orders (Add).
+func (tx *Tx) checkAddable(ctx context.Context, f *torg.Fields, field string, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := tx.query(ctx, "SELECT id, accepts_orders FROM registers WHERE id IN ("+marks(len(ids))+")", anys(ids)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	accepts := map[string]bool{}
+	for rows.Next() {
+		var id string
+		var ok bool
+		if err := rows.Scan(&id, &ok); err != nil {
+			return err
+		}
+		accepts[id] = ok
+	}
+	for i, id := range ids {
+		name := field
+		if field == "register_ids" {
+			name = field + "[" + strconv.Itoa(i) + "]"
+		}
+		ok, found := accepts[id]
+		switch {
+		case !found:
+			f.Add(name, "no register has this id")
+		case !ok:
+			f.Add(name, "this register does not work with customer orders (accepts_orders is false)")
+		}
+	}
+	return rows.Err()
+}
+
+// listRegisters adds registers to the order's «ККМ» tab, skipping those already listed.
+func (tx *Tx) listRegisters(ctx context.Context, o *torg.Order, ids []string) error {
+	var add []string
+	for _, id := range ids {
+		if !slices.ContainsFunc(o.Registers, func(r torg.OrderRegister) bool { return r.RegisterID == id }) {
+			add = append(add, id)
+		}
+	}
+	if len(add) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(add)*4)
+	for _, id := range add {
+		args = append(args, o.ID, id, len(o.Registers), string(torg.DeliveryNotSent))
+		o.Registers = append(o.Registers, torg.OrderRegister{RegisterID: id, State: torg.DeliveryNotSent})
+	}
+	_, err := tx.exec(ctx, "INSERT INTO order_registers (order_id, register_id, position, state) VALUES "+rowsOf(len(add), 4), args...)
+	return err
+}
+
+// fill lists every register of the order's warehouse that loads orders automatically (Fill).
+func (tx *Tx) fill(ctx context.Context, o *torg.Order) error {
+	rows, err := tx.query(ctx, "SELECT id FROM registers WHERE warehouse_id = ? AND auto_load_orders ORDER BY code", o.WarehouseID)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return tx.listRegisters(ctx, o, ids)
+}

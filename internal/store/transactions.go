@@ -1,0 +1,220 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"torg"
+)
+
+const transactionCols = "id, register_id, body, state, conflict_reason, error, received_at, sales_invoice_id, cash_receipt_id, card_payment_id"
+
+// TransactionFilter selects transactions in a list; empty fields select everything.
+type TransactionFilter struct {
+	State      torg.TxState
+	RegisterID string
+	OrderID    string
+}
+
+func scanTransaction(s scanner, t *torg.Transaction) error {
+	var body string
+	var conflict, errText, invoice, receipt, card sql.NullString
+	var received int64
+	err := s.Scan(&t.ID, &t.RegisterID, &body, &t.State, &conflict, &errText, &received, &invoice, &receipt, &card)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal([]byte(body), &t.TransactionInput); err != nil {
+		return err
+	}
+	t.ConflictReason, t.Error, t.ReceivedAt = nullString(conflict), nullString(errText), fromMicros(received)
+	t.SalesInvoiceID, t.CashReceiptID, t.CardPaymentID = nullString(invoice), nullString(receipt), nullString(card)
+	return nil
+}
+
+// Transaction returns the register transaction with the id.
+func (tx *Tx) Transaction(ctx context.Context, id string) (torg.Transaction, error) {
+	var t torg.Transaction
+	err := scanTransaction(tx.queryRow(ctx, "SELECT "+transactionCols+" FROM transactions WHERE id = ?", id), &t)
+	if errNoRows(err) {
+		return t, notFound("transaction", id)
+	}
+	return t, err
+}
+
+// Transactions lists register transactions, the latest received first.
+func (tx *Tx) Transactions(ctx context.Context, f TransactionFilter, page torg.Page) (torg.List[torg.Transaction], error) {
+	q, args := "SELECT "+transactionCols+" FROM transactions WHERE 1 = 1", []any{}
+	for _, c := range []struct{ col, v string }{{"state", string(f.State)}, {"register_id", f.RegisterID}, {"order_id", f.OrderID}} {
+		if c.v != "" {
+			q, args = q+" AND "+c.col+" = ?", append(args, c.v)
+		}
+	}
+	if page.After != "" {
+		atText, id, ok := strings.Cut(page.After, "|")
+		at, err := strconv.ParseInt(atText, 10, 64)
+		if !ok || err != nil {
+			return torg.List[torg.Transaction]{}, torg.Invalid("after", "is not a cursor this server made")
+		}
+		q, args = q+" AND (received_at < ? OR (received_at = ? AND id < ?))", append(args, at, at, id)
+	}
+	rows, err := tx.query(ctx, q+" ORDER BY received_at DESC, id DESC LIMIT ?", append(args, page.Limit+1)...)
+	if err != nil {
+		return torg.List[torg.Transaction]{}, err
+	}
+	defer rows.Close()
+	out := torg.List[torg.Transaction]{Items: []torg.Transaction{}}
+	for rows.Next() {
+		var t torg.Transaction
+		if err := scanTransaction(rows, &t); err != nil {
+			return out, err
+		}
+		out.Items = append(out.Items, t)
+	}
+	if len(out.Items) > page.Limit {
+		out.Items = out.Items[:page.Limit]
+		last := out.Items[page.Limit-1]
+		next := torg.EncodeCursor(itoa64(micros(last.ReceivedAt)) + "|" + last.ID)
+		out.Next = &next
+	}
+	return out, rows.Err()
+}
+
+// UploadTransaction stores a closed receipt uploaded by the register, exactly once by its id. The
+// first upload answers created; the same content again answers the stored transaction; other content
+// under the id is a duplicate. A receipt is a fact — the money was taken — so it is never refused for
+// a business reason: when its order cannot be sold to it, it is stored as a conflict with a reason.
+// Otherwise its order becomes sold, the claim ends, and every other register holding the order gets
+// order.delete.
+func (tx *Tx) UploadTransaction(ctx context.Context, registerID string, in torg.TransactionInput) (torg.Transaction, bool, error) {
+	if err := in.Validate(); err != nil {
+		return torg.Transaction{}, false, err
+	}
+	body, err := json.Marshal(in)
+	if err != nil {
+		return torg.Transaction{}, false, err
+	}
+	hash := sha256.Sum256(append([]byte(registerID+"\n"), body...))
+	var storedHash []byte
+	err = tx.queryRow(ctx, "SELECT content_hash FROM transactions WHERE id = ?", in.ID).Scan(&storedHash)
+	switch {
+	case err == nil && bytes.Equal(storedHash, hash[:]):
+		t, err := tx.Transaction(ctx, in.ID)
+		return t, false, err
+	case err == nil:
+		return torg.Transaction{}, false, torg.Errorf(torg.CodeDuplicate, "transaction %s was already uploaded with other content", in.ID)
+	case !errNoRows(err):
+		return torg.Transaction{}, false, err
+	}
+	if err := tx.checkProducts(ctx, in.Lines); err != nil {
+		return torg.Transaction{}, false, err
+	}
+	if err := tx.checkFiscal(ctx, in.Fiscal); err != nil {
+		return torg.Transaction{}, false, err
+	}
+	conflict, err := tx.sell(ctx, registerID, in)
+	if err != nil {
+		return torg.Transaction{}, false, err
+	}
+	state := torg.TxNew
+	var reason any
+	if conflict != "" {
+		state, reason = torg.TxConflict, conflict
+	}
+	var fn, fd any
+	if in.Fiscal != nil {
+		fn, fd = in.Fiscal.FN, in.Fiscal.FD
+	}
+	_, err = tx.exec(ctx, "INSERT INTO transactions (id, register_id, order_id, order_version, shift_number, receipt_number, closed_at,"+
+		" cashier, total, cash_amount, card_amount, fiscal_fn, fiscal_fd, body, content_hash, state, conflict_reason, received_at)"+
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		in.ID, registerID, in.OrderID, in.OrderVersion, in.ShiftNumber, in.ReceiptNumber, micros(in.ClosedAt), in.Cashier,
+		int64(in.Total), int64(in.Paid(torg.PaymentCash)), int64(in.Paid(torg.PaymentCard)), fn, fd, string(body), hash[:],
+		string(state), reason, micros(torg.Now()))
+	if err != nil {
+		return torg.Transaction{}, false, tx.uploadConflict(translate(err), in)
+	}
+	t, err := tx.Transaction(ctx, in.ID)
+	return t, true, err
+}
+
+// uploadConflict turns a unique violation of an upload — a retry racing the first upload on
+// PostgreSQL — into a request to run the transaction again, which then answers with the stored one.
+func (tx *Tx) uploadConflict(err error, in torg.TransactionInput) error {
+	if isUnique(err) {
+		return errRetry
+	}
+	return err
+}
+
+// checkFiscal refuses a fiscal document that another transaction already carries.
+func (tx *Tx) checkFiscal(ctx context.Context, f *torg.Fiscal) error {
+	if f == nil {
+		return nil
+	}
+	var other string
+	err := tx.queryRow(ctx, "SELECT id FROM transactions WHERE fiscal_fn = ? AND fiscal_fd = ?", f.FN, f.FD).Scan(&other)
+	if errNoRows(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return &torg.Error{Code: torg.CodeDuplicate,
+		Message: "transaction " + other + " already carries fiscal document fn " + f.FN + ", fd " + itoa64(f.FD),
+		Fields:  []torg.FieldError{{Field: "fiscal", Message: "this fiscal document is already uploaded"}}}
+}
+
+// checkProducts names every line whose product does not exist.
+func (tx *Tx) checkProducts(ctx context.Context, lines []torg.TxLine) error {
+	ids := make([]string, len(lines))
+	for i, l := range lines {
+		ids[i] = l.ProductID
+	}
+	prods, err := tx.products(ctx, dedupe(ids), nil)
+	if err != nil {
+		return err
+	}
+	var f torg.Fields
+	for i, id := range ids {
+		if _, ok := prods["id:"+id]; !ok {
+			f.Add("lines["+itoa(i)+"].product_id", "no product has this id")
+		}
+	}
+	return f.Err()
+}
+
+// sell marks the receipt's order sold by the register, or returns why it cannot be ("" for a sale
+// without an order).
+func (tx *Tx) sell(ctx context.Context, registerID string, in torg.TransactionInput) (conflict string, err error) {
+	if in.OrderID == nil {
+		return "", nil
+	}
+	o, err := tx.order(ctx, *in.OrderID, true)
+	if torg.ErrorCode(err) == torg.CodeNotFound {
+		return torg.ConflictUnknownOrder, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	switch err := tx.offeredTo(ctx, &o, registerID); {
+	case o.Status == torg.StatusCancelled:
+		return torg.ConflictCancelled, nil
+	case torg.ErrorCode(err) == torg.CodeSold:
+		return torg.ConflictAlreadySold, nil
+	case err != nil:
+		return torg.ConflictNotOffered, nil
+	}
+	o.Status, o.Version = torg.StatusSold, o.Version+1
+	_, err = tx.exec(ctx, "UPDATE orders SET status = ?, version = ?, transaction_id = ?, claim_register_id = NULL, claim_expires_at = NULL,"+
+		" updated_at = ? WHERE id = ?", string(o.Status), o.Version, in.ID, micros(torg.Now()), o.ID)
+	if err != nil {
+		return "", err
+	}
+	return "", tx.withdraw(ctx, &o, holders(&o, registerID), torg.ReasonSold)
+}

@@ -1,0 +1,176 @@
+package torg
+
+import (
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// TxState is where a register transaction stands with KKMTransfer.
+type TxState string
+
+// Transaction states.
+const (
+	TxNew       TxState = "new"       // waiting for KKMTransfer
+	TxProcessed TxState = "processed" // its documents are posted
+	TxConflict  TxState = "conflict"  // needs a person: see ConflictReason
+	TxFailed    TxState = "failed"    // KKMTransfer could not process it; retried on every run
+	TxIgnored   TxState = "ignored"   // a person decided it makes no documents
+)
+
+// Conflict reasons: why a closed receipt could not sell its order.
+const (
+	ConflictUnknownOrder = "unknown_order"
+	ConflictAlreadySold  = "already_sold"
+	ConflictCancelled    = "cancelled"
+	ConflictNotOffered   = "not_offered"
+)
+
+// Payment types.
+const (
+	PaymentCash = "cash"
+	PaymentCard = "card"
+)
+
+// Transaction is a closed receipt a register uploaded («Транзакция ККМ»), with what the back office
+// made of it.
+type Transaction struct {
+	TransactionInput
+	RegisterID     string    `json:"register_id"`
+	State          TxState   `json:"state"`
+	ConflictReason *string   `json:"conflict_reason"`
+	Error          *string   `json:"error"`
+	ReceivedAt     time.Time `json:"received_at"`
+	SalesInvoiceID *string   `json:"sales_invoice_id"`
+	CashReceiptID  *string   `json:"cash_receipt_id"`
+	CardPaymentID  *string   `json:"card_payment_id"`
+}
+
+// TransactionInput is a closed receipt as a register uploads it. Its id is made by the register
+// before the first attempt, so that every retry is recognised.
+type TransactionInput struct {
+	ID            string    `json:"id"`
+	OrderID       *string   `json:"order_id"`
+	OrderVersion  *int64    `json:"order_version"`
+	ShiftNumber   int64     `json:"shift_number"`
+	ReceiptNumber int64     `json:"receipt_number"`
+	ClosedAt      time.Time `json:"closed_at"`
+	Cashier       string    `json:"cashier"`
+	Lines         []TxLine  `json:"lines"`
+	Payments      []Payment `json:"payments"`
+	Total         Money     `json:"total"`
+	Fiscal        *Fiscal   `json:"fiscal"`
+}
+
+// TxLine is a line of a receipt.
+type TxLine struct {
+	ProductID string   `json:"product_id"`
+	Quantity  Quantity `json:"quantity"`
+	Price     Money    `json:"price"`
+	Discount  Money    `json:"discount"`
+	Amount    Money    `json:"amount"`
+}
+
+// Payment is a part of a receipt's total paid one way.
+type Payment struct {
+	Type   string `json:"type"`
+	Amount Money  `json:"amount"`
+}
+
+// Fiscal is the fiscal data of a receipt (54-ФЗ): fiscal drive number ФН, fiscal document number ФД
+// and fiscal sign ФП. (fn, fd) identifies a fiscal document.
+type Fiscal struct {
+	FN string `json:"fn"`
+	FD int64  `json:"fd"`
+	FP string `json:"fp"`
+}
+
+// Validate checks the receipt's arithmetic and shape (CONTRACT §6); that products exist is the
+// store's to check.
+func (in *TransactionInput) Validate() error {
+	var f Fields
+	if u, err := uuid.Parse(in.ID); err != nil || u.String() != strings.ToLower(in.ID) {
+		f.Add("id", "must be a UUID the register made before the first attempt")
+	} else {
+		in.ID = u.String()
+	}
+	if in.OrderID != nil && *in.OrderID == "" {
+		f.Add("order_id", "must be an order's id, or null for a sale without an order")
+	}
+	if in.ShiftNumber < 1 {
+		f.Add("shift_number", "must be a positive integer")
+	}
+	if in.ReceiptNumber < 1 {
+		f.Add("receipt_number", "must be a positive integer")
+	}
+	if in.ClosedAt.IsZero() {
+		f.Add("closed_at", "is required: when the receipt was closed, RFC 3339")
+	}
+	in.ClosedAt = in.ClosedAt.UTC().Truncate(time.Microsecond)
+	if len(in.Cashier) > maxNameLen || !printable(in.Cashier) {
+		f.Add("cashier", "must be at most %d printable characters", maxNameLen)
+	}
+	in.checkLines(&f)
+	in.checkPayments(&f)
+	if in.Fiscal != nil && (in.Fiscal.FN == "" || len(in.Fiscal.FN) > 32 || !allDigits(in.Fiscal.FN) || in.Fiscal.FD < 1 || len(in.Fiscal.FP) > 32) {
+		f.Add("fiscal", "needs fn (digits), fd (a positive integer) and fp")
+	}
+	return f.Err()
+}
+
+func (in *TransactionInput) checkLines(f *Fields) {
+	if len(in.Lines) == 0 || len(in.Lines) > MaxOrderLines {
+		f.Add("lines", "a receipt has 1 to %d lines", MaxOrderLines)
+	}
+	var sum Money
+	for i, l := range in.Lines {
+		p := fieldIndex("lines", i)
+		if l.ProductID == "" {
+			f.Add(p+".product_id", "is required")
+		}
+		if l.Quantity <= 0 {
+			f.Add(p+".quantity", "must be greater than 0")
+		}
+		if l.Price < 0 || l.Discount < 0 {
+			f.Add(p+".price", "price and discount must not be negative")
+		}
+		if want, ok := LineAmount(l.Quantity, l.Price, l.Discount); !ok || want != l.Amount || want < 0 {
+			f.Add(p+".amount", "must be round(quantity × price) − discount = %d", want)
+		}
+		sum += l.Amount
+	}
+	if sum != in.Total {
+		f.Add("total", "must be the sum of the lines' amounts, %d", sum)
+	}
+}
+
+func (in *TransactionInput) checkPayments(f *Fields) {
+	if len(in.Payments) == 0 || len(in.Payments) > 20 {
+		f.Add("payments", "a receipt has 1 to 20 payments")
+	}
+	var paid Money
+	for i, p := range in.Payments {
+		if p.Type != PaymentCash && p.Type != PaymentCard {
+			f.Add(fieldIndex("payments", i)+".type", `must be "cash" or "card"`)
+		}
+		if p.Amount <= 0 {
+			f.Add(fieldIndex("payments", i)+".amount", "must be greater than 0")
+		}
+		paid += p.Amount
+	}
+	if paid != in.Total {
+		f.Add("payments", "must add up to the total, %d; they add up to %d", in.Total, paid)
+	}
+}
+
+// Paid sums the payments of one type.
+func (in *TransactionInput) Paid(kind string) Money {
+	var sum Money
+	for _, p := range in.Payments {
+		if p.Type == kind {
+			sum += p.Amount
+		}
+	}
+	return sum
+}
