@@ -19,7 +19,7 @@ type shop struct {
 
 // newShop makes the shop: R1 and R2 load orders automatically, R3 accepts orders only when added,
 // R4 does not work with orders, all at the first warehouse; R5 loads orders automatically at the second.
-func newShop(t *testing.T, s *testServer) *shop {
+func newShop(t testing.TB, s *testServer) *shop {
 	t.Helper()
 	sh := &shop{s: s, reg: map[string]string{}, tok: map[string]string{}}
 	sh.wh = s.must(201, "POST", "/api/v1/warehouses", `{"code":"MAIN","name":"Основной"}`)["id"].(string)
@@ -27,7 +27,7 @@ func newShop(t *testing.T, s *testServer) *shop {
 	sh.milk = s.must(201, "POST", "/api/v1/products", `{"code":"MILK","name":"Молоко","price":15000,"vat_rate":"10"}`)["id"].(string)
 	sh.soap = s.must(201, "POST", "/api/v1/products", `{"code":"SOAP","name":"Мыло","price":8990}`)["id"].(string)
 	for _, r := range []struct {
-		code, wh         string
+		code, wh          string
 		accepts, autoLoad bool
 	}{{"R1", sh.wh, true, true}, {"R2", sh.wh, true, true}, {"R3", sh.wh, true, false}, {"R4", sh.wh, false, false}, {"R5", sh.wh2, true, true}} {
 		sh.addRegister(t, r.code, r.wh, r.accepts, r.autoLoad)
@@ -35,7 +35,7 @@ func newShop(t *testing.T, s *testServer) *shop {
 	return sh
 }
 
-func (sh *shop) addRegister(t *testing.T, code, wh string, accepts, autoLoad bool) {
+func (sh *shop) addRegister(t testing.TB, code, wh string, accepts, autoLoad bool) {
 	t.Helper()
 	id := sh.s.must(201, "POST", "/api/v1/registers", fmt.Sprintf(`{"code":%q,"name":"Касса %s","warehouse_id":%q,"accepts_orders":%v,"auto_load_orders":%v}`,
 		code, code, wh, accepts, autoLoad))["id"].(string)
@@ -44,7 +44,7 @@ func (sh *shop) addRegister(t *testing.T, code, wh string, accepts, autoLoad boo
 }
 
 // order creates an order from JSON fields added to a two-line order at the first warehouse.
-func (sh *shop) order(t *testing.T, extra string) map[string]any {
+func (sh *shop) order(t testing.TB, extra string) map[string]any {
 	t.Helper()
 	body := fmt.Sprintf(`{"customer_code":"retail","warehouse_id":%q,"lines":[{"product_code":"MILK","quantity":2},{"product_id":%q,"quantity":1.5,"discount":85}]%s}`,
 		sh.wh, sh.soap, extra)
@@ -64,7 +64,7 @@ type packages struct {
 }
 
 // fetch reads a register's packages after the seq without waiting.
-func (sh *shop) fetch(t *testing.T, code string, after int64) packages {
+func (sh *shop) fetch(t testing.TB, code string, after int64) packages {
 	t.Helper()
 	resp := sh.s.do("GET", fmt.Sprintf("/api/v1/register/packages?after=%d", after), sh.tok[code], "")
 	if resp.status != 200 {
@@ -78,7 +78,7 @@ func (sh *shop) fetch(t *testing.T, code string, after int64) packages {
 }
 
 // kinds summarises a register's packages after a seq as "kind:order-or-reason" strings.
-func (sh *shop) kinds(t *testing.T, code string, after int64) []string {
+func (sh *shop) kinds(t testing.TB, code string, after int64) []string {
 	t.Helper()
 	var out []string
 	for _, p := range sh.fetch(t, code, after).Packages {
@@ -94,7 +94,7 @@ func (sh *shop) kinds(t *testing.T, code string, after int64) []string {
 }
 
 // states maps register code to its delivery state on the order.
-func (sh *shop) states(t *testing.T, orderID string) map[string]string {
+func (sh *shop) states(t testing.TB, orderID string) map[string]string {
 	t.Helper()
 	o := sh.s.must(200, "GET", "/api/v1/orders/"+orderID, "")
 	codes := map[string]string{}
@@ -122,7 +122,7 @@ func (sh *shop) receipt(orderID string, version int64, payments string) string {
 }
 
 // ackAll acknowledges every package the register has.
-func (sh *shop) ackAll(t *testing.T, code string) {
+func (sh *shop) ackAll(t testing.TB, code string) {
 	t.Helper()
 	sh.fetch(t, code, sh.fetch(t, code, 0).LastSeq)
 }

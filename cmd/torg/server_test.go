@@ -17,7 +17,7 @@ import (
 
 // testServer is a real torg serve on a random loopback port, on a fresh database.
 type testServer struct {
-	t     *testing.T
+	t     testing.TB
 	url   string
 	admin string
 }
@@ -25,13 +25,13 @@ type testServer struct {
 const testAdminToken = "test-admin-token-0123456789"
 
 // startServer runs torg serve in-process until the test ends, and waits until it listens.
-func startServer(t *testing.T, dialect string, extra ...string) *testServer {
+func startServer(t testing.TB, dialect string, extra ...string) *testServer {
 	t.Helper()
 	return startServerOn(t, storetest.DSN(t, dialect), extra...)
 }
 
 // startServerOn runs torg serve on an existing database: several may share one PostgreSQL.
-func startServerOn(t *testing.T, dsn string, extra ...string) *testServer {
+func startServerOn(t testing.TB, dsn string, extra ...string) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
@@ -67,7 +67,7 @@ type response struct {
 }
 
 // json decodes the body into a map.
-func (r response) json(t *testing.T) map[string]any {
+func (r response) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {
@@ -77,7 +77,7 @@ func (r response) json(t *testing.T) map[string]any {
 }
 
 // slug is the last segment of a problem's type.
-func (r response) slug(t *testing.T) string {
+func (r response) slug(t testing.TB) string {
 	typ, _ := r.json(t)["type"].(string)
 	return typ[strings.LastIndex(typ, "/")+1:]
 }

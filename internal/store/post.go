@@ -385,3 +385,11 @@ func (tx *Tx) wake(ctx context.Context, registerIDs []string) error {
 // NotifyChannel is the PostgreSQL channel on which processes tell each other of new packages: the
 // payload is a comma-separated list of register ids.
 const NotifyChannel = "torg_packages"
+
+// Reserved is the quantity of the product that orders hold in the warehouse.
+func (tx *Tx) Reserved(ctx context.Context, warehouseID, productID string) (torg.Quantity, error) {
+	var q torg.Quantity
+	err := tx.queryRow(ctx, "SELECT COALESCE(SUM(quantity), 0) FROM reservations WHERE warehouse_id = ? AND product_id = ?",
+		warehouseID, productID).Scan(&q)
+	return q, err
+}
