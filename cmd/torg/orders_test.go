@@ -83,7 +83,7 @@ func TestOrdersFollowTheSourcesRules(t *testing.T) {
 					t.Fatalf("%s got %+v", c, p)
 				}
 				var snap struct {
-					ID       string
+					ID, Number string
 					Customer struct{ Code, Name string }
 					Lines    []struct {
 						ProductCode string `json:"product_code"`
@@ -92,7 +92,7 @@ func TestOrdersFollowTheSourcesRules(t *testing.T) {
 					}
 					Total int64
 				}
-				if err := jsonUnmarshal(p.Packages[0].Order, &snap); err != nil || snap.ID != o["id"] || snap.Customer.Code != "retail" ||
+				if err := jsonUnmarshal(p.Packages[0].Order, &snap); err != nil || snap.ID != o["id"] || snap.Number != o["number"] || snap.Customer.Code != "retail" ||
 					snap.Total != 43400 || len(snap.Lines) != 2 || snap.Lines[0].ProductCode != "MILK" || snap.Lines[0].Unit != "шт" {
 					t.Fatalf("%s snapshot %s", c, p.Packages[0].Order)
 				}

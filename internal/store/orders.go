@@ -214,6 +214,7 @@ func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, 
 	if err := tx.queryRow(ctx, "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value").Scan(&number); err != nil {
 		return o, err
 	}
+	o.Number = formatNumber(number)
 	_, err = tx.exec(ctx, "INSERT INTO orders (id, number, external_number, date, customer_id, warehouse_id, status, comment, total,"+
 		" posted, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		o.ID, number, o.ExternalNumber, micros(o.Date), o.CustomerID, o.WarehouseID, string(o.Status), o.Comment, int64(o.Total),
