@@ -37,14 +37,15 @@ const (
 // made of it.
 type Transaction struct {
 	TransactionInput
-	RegisterID     string    `json:"register_id"`
-	State          TxState   `json:"state"`
-	ConflictReason *string   `json:"conflict_reason"`
-	Error          *string   `json:"error"`
-	ReceivedAt     time.Time `json:"received_at"`
-	SalesInvoiceID *string   `json:"sales_invoice_id"`
-	CashReceiptID  *string   `json:"cash_receipt_id"`
-	CardPaymentID  *string   `json:"card_payment_id"`
+	RegisterID     string      `json:"register_id"`
+	State          TxState     `json:"state"`
+	ConflictReason *string     `json:"conflict_reason"`
+	Error          *string     `json:"error"`
+	ReceivedAt     time.Time   `json:"received_at"`
+	SalesInvoiceID *string     `json:"sales_invoice_id"`
+	CashReceiptID  *string     `json:"cash_receipt_id"`
+	CardPaymentID  *string     `json:"card_payment_id"`
+	Resolution     *Resolution `json:"resolution"` // what a person decided about a conflict
 }
 
 // TransactionInput is a closed receipt as a register uploads it. Its id is made by the register

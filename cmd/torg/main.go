@@ -30,6 +30,7 @@ const usage = `torg — a retail back office for customer orders and their cash 
 Usage:
   torg serve     [flags]           the back office: HTTP API, scheduled jobs
   torg migrate   [--db DSN]        apply database migrations and exit
+  torg kkm-transfer [--db DSN]     process waiting register transactions once, with progress
   torg user add NAME --role admin|manager [--password-stdin] [--db DSN]
                                    add a web UI user
 Run "torg COMMAND -h" for a command's flags. Every flag can also be set in the environment as
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serve(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], stdout, stderr)
+	case "kkm-transfer":
+		return kkmTransfer(ctx, args[1:], stdout, stderr)
 	case "user":
 		return user(ctx, args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":

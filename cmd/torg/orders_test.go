@@ -84,8 +84,8 @@ func TestOrdersFollowTheSourcesRules(t *testing.T) {
 				}
 				var snap struct {
 					ID, Number string
-					Customer struct{ Code, Name string }
-					Lines    []struct {
+					Customer   struct{ Code, Name string }
+					Lines      []struct {
 						ProductCode string `json:"product_code"`
 						Name, Unit  string
 						Amount      int64

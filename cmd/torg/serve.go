@@ -13,6 +13,7 @@ import (
 
 	"torg/internal/api"
 	"torg/internal/exchange"
+	"torg/internal/kkmtransfer"
 	"torg/internal/store"
 )
 
@@ -65,7 +66,8 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	}
 	hub := exchange.NewHub()
 	st.OnPackages(hub.Wake)
-	srv := api.New(api.Config{Store: st, Log: log, AdminToken: cfg.adminToken, ClaimTTL: cfg.claimTTL, Hub: hub})
+	kkm := kkmtransfer.New(st, log, cfg.kkmTransferEvery)
+	srv := api.New(api.Config{Store: st, Log: log, AdminToken: cfg.adminToken, ClaimTTL: cfg.claimTTL, Hub: hub, KKM: kkm})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return err
@@ -81,6 +83,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { purgeIdempotencyKeys(jobs, st, log) })
+	wg.Go(func() { kkm.Schedule(jobs) })
 	if st.Dialect() == "postgres" {
 		listening := make(chan struct{})
 		wg.Go(func() { hub.ListenPostgres(jobs, cfg.db, store.NotifyChannel, log, listening) })

@@ -177,12 +177,16 @@ type (
 		Properties  ordered[*apiSchema] `json:"properties"`
 		Required    []string            `json:"required"`
 		AllOf       []*apiSchema        `json:"allOf"`
+		AnyOf       []*apiSchema        `json:"anyOf"` // alternatives, such as a schema or null
+		OneOf       []*apiSchema        `json:"oneOf"`
 		MinLength   *int                `json:"minLength"`
 		MaxLength   *int                `json:"maxLength"`
 		Minimum     *float64            `json:"minimum"`
 		Maximum     *float64            `json:"maximum"`
 		MultipleOf  *float64            `json:"multipleOf"`
 		Pattern     string              `json:"pattern"`
+		MinItems    *int                `json:"minItems"`
+		MaxItems    *int                `json:"maxItems"`
 		ReadOnly    bool                `json:"readOnly"`
 		UniqueItems bool                `json:"uniqueItems"`
 	}
@@ -348,9 +352,10 @@ type (
 		Required    bool
 		Description template.HTML
 	}
-	// typeView is a type: Prefix (such as "array of ") and either a link to the schema Ref or Text.
+	// typeView is a type: Prefix (such as "array of "), either a link to the schema Ref or Text, and
+	// Suffix (such as " or null").
 	typeView struct {
-		Prefix, Ref, Text string
+		Prefix, Ref, Text, Suffix string
 	}
 )
 
@@ -453,19 +458,32 @@ func (d *apiDoc) schemaView(s *apiSchema, expand bool) schemaView {
 	return v
 }
 
-// propView describes one property; a $ref without a description of its own shows the target's.
+// propView describes one property; a $ref (or a choice of one) without a description of its own shows
+// the target's.
 func (d *apiDoc) propView(name string, s *apiSchema, required bool) propView {
 	desc := s.Description
-	if desc == "" && s.Ref != "" {
-		_, t := d.flatten(s)
-		desc = t.Description
+	for _, alt := range append([]*apiSchema{s}, alternatives(s)...) {
+		if desc == "" && alt.Ref != "" {
+			_, t := d.flatten(alt)
+			desc = t.Description
+		}
 	}
 	return propView{Name: name, Type: d.typeOf(s), Required: required, Rules: rules(s), Description: richText(desc)}
 }
 
+// alternatives lists the choices of an anyOf or oneOf schema.
+func alternatives(s *apiSchema) []*apiSchema { return append(slices.Clip(s.AnyOf), s.OneOf...) }
+
 // typeOf names a schema's type, linking to components.
 func (d *apiDoc) typeOf(s *apiSchema) typeView {
-	switch {
+	switch alts := alternatives(s); {
+	case len(alts) > 0:
+		t := d.typeOf(alts[0])
+		for _, alt := range alts[1:] {
+			u := d.typeOf(alt)
+			t.Suffix += " or " + u.Prefix + cmp.Or(u.Ref, u.Text) + u.Suffix
+		}
+		return t
 	case s.Ref != "" || len(s.AllOf) > 0:
 		name, _ := d.flatten(s)
 		return typeView{Ref: name}
@@ -521,6 +539,12 @@ func rules(s *apiSchema) string {
 	if s.Pattern != "" {
 		add("matches %s", s.Pattern)
 	}
+	if s.MinItems != nil {
+		add("at least %d item%s", *s.MinItems, plural(*s.MinItems))
+	}
+	if s.MaxItems != nil {
+		add("at most %d item%s", *s.MaxItems, plural(*s.MaxItems))
+	}
 	if s.UniqueItems {
 		add("no repeats")
 	}
@@ -544,6 +568,13 @@ func jsonList(vs []any) string {
 }
 
 func number(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
 
 // tokenRoles are the roles that can hold a bearer token or log in, in the order the reference names them.
 var tokenRoles = []torg.Role{torg.RoleAdmin, torg.RoleIntegration, torg.RoleViewer, torg.RoleManager, torg.RoleRegister}
@@ -631,7 +662,7 @@ td.name { white-space: nowrap; font-family: ui-monospace, monospace; font-size: 
 @media (max-width: 860px) { nav { position: static; width: auto; border-right: 0; } main { margin-left: 0; padding: 16px; } }
 </style>{{end}}
 
-{{define "type"}}{{.Prefix}}{{if .Ref}}<a href="/docs#schema-{{.Ref}}">{{.Ref}}</a>{{else}}{{.Text}}{{end}}{{end}}
+{{define "type"}}{{.Prefix}}{{if .Ref}}<a href="/docs#schema-{{.Ref}}">{{.Ref}}</a>{{else}}{{.Text}}{{end}}{{.Suffix}}{{end}}
 
 {{define "props"}}{{if .}}<table>
 <tr><th>Field</th><th>Type</th><th>Description</th></tr>

@@ -3,18 +3,24 @@ package api
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"torg"
+	"torg/internal/store"
 )
 
 // specDoc parses the embedded OpenAPI document.
@@ -114,19 +120,73 @@ var specSchemas = []struct {
 	{torg.List[torg.Customer]{}, "CustomerList", false},
 	{torg.List[torg.Register]{}, "RegisterList", false},
 	{torg.List[torg.APIToken]{}, "APITokenList", false},
+	{torg.Order{}, "Order", false},
+	{torg.OrderLine{}, "OrderLine", false},
+	{torg.OrderRegister{}, "OrderRegister", false},
+	{torg.Claim{}, "Claim", false},
+	{torg.OrderInput{}, "OrderInput", true},
+	{torg.OrderLineInput{}, "OrderLineInput", true},
+	{torg.OrderPatch{}, "OrderPatch", true},
+	{torg.Transaction{}, "Transaction", false},
+	{torg.TransactionInput{}, "TransactionInput", true},
+	{torg.TxLine{}, "TxLine", false},
+	{torg.Payment{}, "Payment", false},
+	{torg.Fiscal{}, "Fiscal", false},
+	{torg.Package{}, "Package", false},
+	{torg.Packages{}, "Packages", false},
+	{torg.OrderSnapshot{}, "OrderSnapshot", false},
+	{torg.CustomerRef{}, "CustomerRef", false},
+	{torg.SnapshotLine{}, "SnapshotLine", false},
+	{torg.Resolution{}, "Resolution", false},
+	{torg.List[torg.Order]{}, "OrderList", false},
+	{torg.List[torg.Transaction]{}, "TransactionList", false},
 }
 
-// jsonNames lists a struct's JSON field names, and those that are always sent (no omitempty).
+// jsonNames lists a struct's JSON field names, and those that are always sent (no omitempty), as
+// encoding/json sees them: the fields of an embedded struct without a JSON name are promoted, and of
+// fields with one name the shallowest wins (at equal depth a tagged one; two of a kind hide each other).
 func jsonNames(t reflect.Type) (names, always []string) {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if !f.IsExported() || name == "-" {
-			continue
+	type field struct {
+		depth          int
+		tagged, always bool
+	}
+	byName := map[string][]field{}
+	var walk func(t reflect.Type, depth int)
+	walk = func(t reflect.Type, depth int) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag := f.Tag.Get("json")
+			if tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if f.Anonymous && name == "" && ft.Kind() == reflect.Struct {
+				walk(ft, depth+1) // even an unexported struct type: its exported fields are promoted
+				continue
+			}
+			if !f.IsExported() {
+				continue
+			}
+			omit := slices.ContainsFunc(strings.Split(opts, ","), func(o string) bool { return o == "omitempty" || o == "omitzero" })
+			byName[cmp.Or(name, f.Name)] = append(byName[cmp.Or(name, f.Name)], field{depth, name != "", !omit})
 		}
-		name = cmp.Or(name, f.Name)
+	}
+	walk(t, 0)
+	for name, fs := range byName {
+		top := slices.MinFunc(fs, func(a, b field) int { return a.depth - b.depth }).depth
+		fs = slices.DeleteFunc(fs, func(f field) bool { return f.depth != top })
+		if tagged := slices.DeleteFunc(slices.Clone(fs), func(f field) bool { return !f.tagged }); len(tagged) > 0 {
+			fs = tagged
+		}
+		if len(fs) != 1 {
+			continue // encoding/json drops names that are ambiguous
+		}
 		names = append(names, name)
-		if !slices.Contains(strings.Split(opts, ","), "omitempty") {
+		if fs[0].always {
 			always = append(always, name)
 		}
 	}
@@ -135,14 +195,59 @@ func jsonNames(t reflect.Type) (names, always []string) {
 	return names, always
 }
 
+func TestJSONNamesFollowsEncodingJSON(t *testing.T) {
+	type inner struct {
+		A int `json:"a"`
+		B int `json:"b,omitempty"`
+		E string
+		G int `json:"G"`
+		x int
+	}
+	type other struct {
+		E string // as deep as inner.E: both are dropped
+		G int    `json:",omitempty"` // inner.G is tagged with the name, so it wins
+	}
+	type outer struct {
+		inner
+		other
+		B  string `json:"b"`
+		C  *int   `json:"c,omitempty"`
+		Tx struct {
+			Z int `json:"z"`
+		} `json:"tx"`
+		Skip int `json:"-"`
+	}
+	names, always := jsonNames(reflect.TypeFor[outer]())
+	if want := []string{"G", "a", "b", "c", "tx"}; !slices.Equal(names, want) {
+		t.Errorf("names %v, want %v", names, want)
+	}
+	if want := []string{"G", "a", "b", "tx"}; !slices.Equal(always, want) {
+		t.Errorf("always %v, want %v", always, want)
+	}
+	// The check itself: what the names are is what encoding/json writes.
+	b, _ := json.Marshal(outer{})
+	var sent map[string]any
+	json.Unmarshal(b, &sent)
+	if keys := slices.Sorted(maps.Keys(sent)); !slices.Equal(keys, always) {
+		t.Errorf("encoding/json sends %v, jsonNames says %v", keys, always)
+	}
+	b, _ = json.Marshal(torg.Transaction{})
+	sent = nil
+	json.Unmarshal(b, &sent)
+	names, always = jsonNames(reflect.TypeFor[torg.Transaction]())
+	if keys := slices.Sorted(maps.Keys(sent)); !slices.Equal(keys, always) || !slices.Equal(names, always) {
+		t.Errorf("a Transaction is sent with %v, jsonNames says %v (always %v)", keys, names, always)
+	}
+}
+
 func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	d := specDoc(t)
 	for _, c := range specSchemas {
-		s := d.Components.Schemas.vals[c.schema]
-		if s == nil {
+		if d.Components.Schemas.vals[c.schema] == nil {
 			t.Errorf("openapi.json has no schema %s", c.schema)
 			continue
 		}
+		_, s := d.flatten(&apiSchema{Ref: "#/components/schemas/" + c.schema}) // allOf parts merged
 		names, always := jsonNames(reflect.TypeOf(c.v))
 		props := slices.Sorted(slices.Values(s.Properties.keys))
 		if !slices.Equal(props, names) {
@@ -182,6 +287,118 @@ func TestOpenAPIEnumsMatchCode(t *testing.T) {
 	if max := d.Components.Parameters["Limit"].Schema.Maximum; max == nil || int(*max) != torg.MaxPageLimit {
 		t.Errorf("limit's maximum is %v, torg.MaxPageLimit is %d", max, torg.MaxPageLimit)
 	}
+	strs := func(vs ...any) []string {
+		var out []string
+		for _, v := range vs {
+			out = append(out, reflect.ValueOf(v).String())
+		}
+		return slices.Sorted(slices.Values(out))
+	}
+	for _, c := range []struct {
+		schema string
+		code   []string
+	}{
+		{"OrderStatus", strs(torg.StatusNew, torg.StatusAgreed, torg.StatusSold, torg.StatusClosed, torg.StatusCancelled)},
+		{"DeliveryState", strs(torg.DeliveryNotSent, torg.DeliverySent, torg.DeliveryReceived, torg.DeliveryWithdrawalSent, torg.DeliveryWithdrawn)},
+		{"TxState", strs(torg.TxNew, torg.TxProcessed, torg.TxConflict, torg.TxFailed, torg.TxIgnored)},
+		{"ConflictReason", strs(torg.ConflictUnknownOrder, torg.ConflictAlreadySold, torg.ConflictCancelled, torg.ConflictNotOffered)},
+		{"PackageKind", strs(torg.PackageUpsert, torg.PackageDelete)},
+		{"DeleteReason", strs(torg.ReasonSold, torg.ReasonCancelled, torg.ReasonUnposted, torg.ReasonNotAgreed, torg.ReasonRemoved)},
+		{"PaymentType", strs(torg.PaymentCash, torg.PaymentCard)},
+		{"ResolutionAction", strs(torg.ResolveWithoutOrder, torg.ResolveIgnore)},
+	} {
+		if have := enum(c.schema); !slices.Equal(have, c.code) {
+			t.Errorf("%s enum is %v, the code has %v", c.schema, have, c.code)
+		}
+	}
+	var waitMax *float64
+	if op := specOp(d, "GET", "/api/v1/register/packages"); op != nil {
+		for _, p := range op.Parameters {
+			if p := d.parameter(p); p.Name == "wait" && p.In == "query" && p.Schema != nil {
+				waitMax = p.Schema.Maximum
+			}
+		}
+	}
+	if seconds := int(MaxWait / time.Second); waitMax == nil || int(*waitMax) != seconds {
+		t.Errorf("the packages' wait parameter does not have the maximum %d (MaxWait)", seconds)
+	}
+	if s := d.Components.Schemas.vals["Packages"]; s == nil || s.Properties.vals["packages"] == nil ||
+		!strings.Contains(s.Properties.vals["packages"].Description, "at most "+strconv.Itoa(store.MaxPackages)) {
+		t.Errorf("Packages.packages does not say that it holds at most %d packages (store.MaxPackages)", store.MaxPackages)
+	}
+}
+
+// knownParams matches the list of query parameters that a handler names when it refuses an unknown
+// one; unknownParam matches the refusal itself.
+var (
+	knownParams  = regexp.MustCompile(`\(known: ([^)]*)\)`)
+	unknownParam = regexp.MustCompile(`is not a (query )?parameter`)
+)
+
+// TestOpenAPIQueryParametersMatchHandlers asks each handler of a GET with documented query parameters
+// (without a store: it must refuse an unknown parameter before using one) whether it knows each
+// documented parameter, and, where its refusal lists the parameters it knows, that they are exactly
+// the documented ones.
+func TestOpenAPIQueryParametersMatchHandlers(t *testing.T) {
+	d := specDoc(t)
+	for _, rt := range (&Server{}).routes() {
+		op := specOp(d, rt.Method, rt.Path)
+		if op == nil || rt.Method != "GET" {
+			continue
+		}
+		var documented []string
+		for _, p := range op.Parameters {
+			if p := d.parameter(p); p.In == "query" {
+				documented = append(documented, p.Name)
+			}
+		}
+		if len(documented) == 0 {
+			continue // such handlers ignore the query
+		}
+		name := rt.Method + " " + rt.Path
+		fields, err := refusedQuery(rt, "no-such-parameter=1")
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		for _, f := range fields {
+			if m := knownParams.FindStringSubmatch(f.Message); f.Field == "no-such-parameter" && m != nil {
+				if known := strings.Split(m[1], ", "); !slices.Equal(slices.Sorted(slices.Values(documented)), slices.Sorted(slices.Values(known))) {
+					t.Errorf("%s documents the query parameters %v; the handler knows %v", name, documented, known)
+				}
+			}
+		}
+		for _, param := range documented {
+			fields, err := refusedQuery(rt, url.Values{param: {"1"}, "no-such-parameter": {"1"}}.Encode())
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			for _, f := range fields {
+				if f.Field == param && unknownParam.MatchString(f.Message) {
+					t.Errorf("%s documents the query parameter %s, which the handler refuses: %s", name, param, f.Message)
+				}
+			}
+		}
+	}
+}
+
+// refusedQuery calls the route's handler, without a store, with a query that has an unknown
+// parameter, and returns the fields its refusal names.
+func refusedQuery(rt Route, query string) (fields []torg.FieldError, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the handler did not refuse an unknown query parameter before using the store: %v", p)
+		}
+	}()
+	path := regexp.MustCompile(`{[^}]+}`).ReplaceAllString(rt.Path, "x")
+	r := &request{Request: httptest.NewRequest(rt.Method, path+"?"+query, nil)}
+	var e *torg.Error
+	if !errors.As(rt.handle(httptest.NewRecorder(), r), &e) || e.Code != torg.CodeValidation ||
+		!slices.ContainsFunc(e.Fields, func(f torg.FieldError) bool { return f.Field == "no-such-parameter" }) {
+		return nil, errors.New("an unknown query parameter is not refused with 422 naming it")
+	}
+	return e.Fields, nil
 }
 
 func TestOpenAPIProblemTypesMatchStatuses(t *testing.T) {
@@ -313,7 +530,8 @@ func TestDocsShowsEveryRoute(t *testing.T) {
 			t.Errorf("/docs does not show %s", rt.Path)
 		}
 	}
-	for _, want := range []string{`id="schema-Warehouse"`, `href="/docs/problems/validation"`, "<style>"} {
+	for _, want := range []string{`id="schema-Warehouse"`, `id="schema-Order"`, `id="schema-Transaction"`, `href="/docs/problems/validation"`,
+		`href="/docs/problems/withdrawn"`, `<a href="/docs#schema-Claim">Claim</a> or null`, "<style>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("/docs lacks %s", want)
 		}

@@ -28,7 +28,11 @@ func (s *Server) packages(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	ctx, reg := r.Context(), r.principal.RegisterID
-	if err := s.store.Update(ctx, func(tx *store.Tx) error { return tx.Ack(ctx, reg, after) }); err != nil {
+	err = s.store.Update(ctx, func(tx *store.Tx) error {
+		_, err := tx.Ack(ctx, reg, "after", after)
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	deadline := time.NewTimer(wait)
@@ -96,10 +100,15 @@ func (s *Server) ack(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	ctx := r.Context()
-	if err := s.store.Update(ctx, func(tx *store.Tx) error { return tx.Ack(ctx, r.principal.RegisterID, *in.Seq) }); err != nil {
+	var acked int64
+	err = s.store.Update(ctx, func(tx *store.Tx) (err error) {
+		acked, err = tx.Ack(ctx, r.principal.RegisterID, "seq", *in.Seq)
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]int64{"acked_seq": *in.Seq})
+	return writeJSON(w, http.StatusOK, map[string]int64{"acked_seq": acked})
 }
 
 func (s *Server) claim(w http.ResponseWriter, r *request) error {

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+
 	"torg"
 	"torg/internal/store"
 )
@@ -45,6 +47,34 @@ func (s *Server) routes() []Route {
 
 		{"GET", "/api/v1/transactions", read, s.listTransactions},
 		{"GET", "/api/v1/transactions/{id}", read, s.getTransaction},
+		{"POST", "/api/v1/transactions/{id}/resolve", admin, s.resolveTransaction},
+
+		{"POST", "/api/v1/goods-receipts", write, s.createGoodsReceipt},
+		{"GET", "/api/v1/goods-receipts", read, s.listGoodsReceipts},
+		{"GET", "/api/v1/goods-receipts/{id}", read, s.getByID(anyOf((*store.Tx).GoodsReceipt))},
+		{"GET", "/api/v1/sales-invoices", read, s.listSalesInvoices},
+		{"GET", "/api/v1/sales-invoices/{id}", read, s.getByID(anyOf((*store.Tx).SalesInvoice))},
+		{"GET", "/api/v1/cash-receipts", read, s.listCashReceipts},
+		{"GET", "/api/v1/cash-receipts/{id}", read, s.getByID(anyOf((*store.Tx).CashReceipt))},
+		{"POST", "/api/v1/cash-receipts/{id}/post", admin, s.postCashReceipt},
+		{"GET", "/api/v1/card-payments", read, s.listCardPayments},
+		{"GET", "/api/v1/card-payments/{id}", read, s.getByID(anyOf((*store.Tx).CardPayment))},
+
+		{"POST", "/api/v1/jobs/kkm-transfer/run", admin, s.runKKMTransfer},
+		{"GET", "/api/v1/jobs/kkm-transfer", read, s.kkmTransferStatus},
+
+		{"GET", "/api/v1/reports/stock", read, report(s, []string{"warehouse_id", "product_id"},
+			func(tx *store.Tx, ctx context.Context, q map[string]string) ([]torg.StockItem, error) {
+				return tx.StockReport(ctx, q["warehouse_id"], q["product_id"])
+			})},
+		{"GET", "/api/v1/reports/cash", read, report(s, []string{"cash_desk_id"},
+			func(tx *store.Tx, ctx context.Context, q map[string]string) ([]torg.CashItem, error) {
+				return tx.CashReport(ctx, q["cash_desk_id"])
+			})},
+		{"GET", "/api/v1/reports/settlements", read, report(s, []string{"customer_id"},
+			func(tx *store.Tx, ctx context.Context, q map[string]string) ([]torg.DebtItem, error) {
+				return tx.SettlementsReport(ctx, q["customer_id"])
+			})},
 
 		{"GET", "/api/v1/register/me", register, s.registerMe},
 		{"GET", "/api/v1/register/packages", register, s.packages},
@@ -59,4 +89,9 @@ func (s *Server) routes() []Route {
 	rs = append(rs, catalogRoutes(s, "customers", store.Customers, read, write)...)
 	rs = append(rs, catalogRoutes(s, "registers", store.Registers, read, write)...)
 	return rs
+}
+
+// anyOf adapts a store getter to getByID.
+func anyOf[T any](get func(tx *store.Tx, ctx context.Context, id string) (T, error)) func(*store.Tx, context.Context, string) (any, error) {
+	return func(tx *store.Tx, ctx context.Context, id string) (any, error) { return get(tx, ctx, id) }
 }

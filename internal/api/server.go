@@ -17,6 +17,7 @@ import (
 
 	"torg"
 	"torg/internal/exchange"
+	"torg/internal/kkmtransfer"
 	"torg/internal/store"
 )
 
@@ -30,6 +31,7 @@ type Config struct {
 	AdminToken string        // the --admin-token secret; empty when none was given
 	ClaimTTL   time.Duration // how long a register's claim lives without renewal
 	Hub        *exchange.Hub // wakes long polls; New makes one when nil
+	KKM        *kkmtransfer.Job
 }
 
 // Server serves the HTTP API.
@@ -39,6 +41,7 @@ type Server struct {
 	adminToken string
 	claimTTL   time.Duration
 	hub        *exchange.Hub
+	kkm        *kkmtransfer.Job
 	ready      atomic.Bool
 	draining   chan struct{} // closed when the server shuts down: long polls answer at once
 	drainOnce  sync.Once
@@ -50,10 +53,13 @@ func (s *Server) Drain() { s.drainOnce.Do(func() { close(s.draining) }) }
 
 // New returns the API server. It answers /readyz with 503 until SetReady(true).
 func New(cfg Config) *Server {
-	s := &Server{store: cfg.Store, log: cfg.Log, adminToken: cfg.AdminToken, claimTTL: cfg.ClaimTTL, hub: cfg.Hub,
+	s := &Server{store: cfg.Store, log: cfg.Log, adminToken: cfg.AdminToken, claimTTL: cfg.ClaimTTL, hub: cfg.Hub, kkm: cfg.KKM,
 		draining: make(chan struct{})}
 	if s.hub == nil {
 		s.hub = exchange.NewHub()
+	}
+	if s.kkm == nil {
+		s.kkm = kkmtransfer.New(cfg.Store, cfg.Log, 0)
 	}
 	if s.claimTTL <= 0 {
 		s.claimTTL = 10 * time.Minute

@@ -144,3 +144,5 @@ func listParams(r *request, known ...string) (torg.Page, error) {
 	}
 	return p, f.Err()
 }
+
+func contains(list []string, s string) bool { return slices.Contains(list, s) }

@@ -13,12 +13,14 @@ type dialect struct {
 	pg   bool
 	// forUpdate locks the selected rows until commit. SQLite needs no lock: it has a single writer.
 	forUpdate string
-	cache     *sync.Map // query → rebound query
+	// skipLocked claims rows for this transaction, passing over rows another one claimed.
+	skipLocked string
+	cache      *sync.Map // query → rebound query
 }
 
 var (
 	sqliteDialect   = dialect{name: "sqlite", forUpdate: ""}
-	postgresDialect = dialect{name: "postgres", pg: true, forUpdate: " FOR UPDATE", cache: &sync.Map{}}
+	postgresDialect = dialect{name: "postgres", pg: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", cache: &sync.Map{}}
 )
 
 // rebind turns ? placeholders into PostgreSQL's $1, $2, …; quoted text is left alone.

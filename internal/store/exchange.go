@@ -49,31 +49,32 @@ func (tx *Tx) Packages(ctx context.Context, registerID string, after int64) (tor
 }
 
 // Ack records that the register has every package up to seq: each order it was sending becomes
-// received, each deletion withdrawn. It also notes that the register was seen.
-func (tx *Tx) Ack(ctx context.Context, registerID string, seq int64) error {
+// received, each deletion withdrawn. It also notes that the register was seen, and returns the
+// highest seq the register has acknowledged. field names seq in an error.
+func (tx *Tx) Ack(ctx context.Context, registerID, field string, seq int64) (int64, error) {
 	var last, acked int64
 	var seen sql.NullInt64
 	err := tx.queryRow(ctx, "SELECT last_seq, acked_seq, last_seen_at FROM registers WHERE id = ?"+tx.d.forUpdate, registerID).
 		Scan(&last, &acked, &seen)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if seq < 0 || seq > last {
-		return torg.Invalid("seq", "must be from 0 to %d, the newest package of this register", last)
+		return 0, torg.Invalid(field, "must be from 0 to %d, the newest package of this register", last)
 	}
 	now := torg.Now()
 	if seq <= acked {
 		if !seen.Valid || seen.Int64 < micros(now.Add(-seenEvery)) {
 			_, err = tx.exec(ctx, "UPDATE registers SET last_seen_at = ? WHERE id = ?", micros(now), registerID)
 		}
-		return err
+		return acked, err
 	}
 	if _, err := tx.exec(ctx, "UPDATE registers SET acked_seq = ?, last_seen_at = ? WHERE id = ?", seq, micros(now), registerID); err != nil {
-		return err
+		return 0, err
 	}
 	_, err = tx.exec(ctx, "UPDATE order_registers SET state = CASE state WHEN 'sent' THEN 'received' ELSE 'withdrawn' END"+
 		" WHERE register_id = ? AND state IN ('sent', 'withdrawal_sent') AND package_seq <= ?", registerID, seq)
-	return err
+	return seq, err
 }
 
 // Claim gives the register the order to sell («Подобрать чек») until ttl passes, or renews its claim.

@@ -203,7 +203,9 @@ func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, 
 	if err := f.Err(); err != nil {
 		return o, err
 	}
-	in.Date.ApplyTo(&o.Date)
+	if in.Date.Set && !in.Date.Null { // null, like no date, means now
+		o.Date = in.Date.Value
+	}
 	in.Status.ApplyTo(&o.Status)
 	o.Date = o.Date.UTC().Truncate(time.Microsecond)
 	if in.ExternalNumber.Set && !in.ExternalNumber.Null {

@@ -12,7 +12,8 @@ import (
 	"torg"
 )
 
-const transactionCols = "id, register_id, body, state, conflict_reason, error, received_at, sales_invoice_id, cash_receipt_id, card_payment_id"
+const transactionCols = "id, register_id, body, state, conflict_reason, error, received_at, sales_invoice_id, cash_receipt_id, card_payment_id," +
+	" resolution_action, resolution_comment"
 
 // TransactionFilter selects transactions in a list; empty fields select everything.
 type TransactionFilter struct {
@@ -23,11 +24,14 @@ type TransactionFilter struct {
 
 func scanTransaction(s scanner, t *torg.Transaction) error {
 	var body string
-	var conflict, errText, invoice, receipt, card sql.NullString
+	var conflict, errText, invoice, receipt, card, action, comment sql.NullString
 	var received int64
-	err := s.Scan(&t.ID, &t.RegisterID, &body, &t.State, &conflict, &errText, &received, &invoice, &receipt, &card)
+	err := s.Scan(&t.ID, &t.RegisterID, &body, &t.State, &conflict, &errText, &received, &invoice, &receipt, &card, &action, &comment)
 	if err != nil {
 		return err
+	}
+	if action.Valid {
+		t.Resolution = &torg.Resolution{Action: action.String, Comment: comment.String}
 	}
 	if err := json.Unmarshal([]byte(body), &t.TransactionInput); err != nil {
 		return err
