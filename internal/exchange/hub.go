@@ -70,8 +70,10 @@ func (h *Hub) WakeAll() {
 }
 
 func (h *Hub) wakeLocked(registerID string) {
-	for ch := range h.waiters[registerID] {
+	set := h.waiters[registerID]
+	for ch := range set {
 		close(ch)
+		delete(set, ch) // so that the poll's stop, called after, finds nothing to undo
 		h.count--
 	}
 	delete(h.waiters, registerID)
