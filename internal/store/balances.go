@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"torg"
@@ -16,25 +17,25 @@ import (
 type stockMove struct {
 	docID       string
 	lineNo      int
+	date        time.Time
 	warehouseID string
 	productID   string
 	quantity    torg.Quantity // positive in, negative out
 }
 
-// moveStock records the movements of one document and adds them to the stock on hand.
-func (tx *Tx) moveStock(ctx context.Context, date time.Time, moves []stockMove) error {
+// moveStock records stock movements and adds them to the stock on hand.
+func (tx *Tx) moveStock(ctx context.Context, moves []stockMove) error {
 	if len(moves) == 0 {
 		return nil
 	}
-	args := make([]any, 0, len(moves)*6)
+	rows := make([][]any, len(moves))
 	type key struct{ wh, p string }
 	sums := map[key]torg.Quantity{}
-	for _, m := range moves {
-		args = append(args, m.docID, m.lineNo, micros(date), m.warehouseID, m.productID, int64(m.quantity))
+	for i, m := range moves {
+		rows[i] = []any{m.docID, m.lineNo, micros(m.date), m.warehouseID, m.productID, int64(m.quantity)}
 		sums[key{m.warehouseID, m.productID}] += m.quantity
 	}
-	if _, err := tx.exec(ctx, "INSERT INTO stock_moves (doc_id, line_no, date, warehouse_id, product_id, quantity) VALUES "+
-		rowsOf(len(moves), 6), args...); err != nil {
+	if err := tx.insertRows(ctx, "stock_moves", []string{"doc_id", "line_no", "date", "warehouse_id", "product_id", "quantity"}, rows); err != nil {
 		return err
 	}
 	keys := make([]key, 0, len(sums))
@@ -47,7 +48,7 @@ func (tx *Tx) moveStock(ctx context.Context, date time.Time, moves []stockMove) 
 		}
 		return compare(a.p, b.p)
 	})
-	args = args[:0]
+	args := make([]any, 0, len(keys)*3)
 	for _, k := range keys {
 		args = append(args, k.wh, k.p, int64(sums[k]))
 	}
@@ -66,40 +67,71 @@ func compare(a, b string) int {
 	return 0
 }
 
-// moveCash records a document's cash entering (or leaving) a cash desk.
-func (tx *Tx) moveCash(ctx context.Context, docID string, date time.Time, cashDeskID string, amount torg.Money) error {
-	if _, err := tx.exec(ctx, "INSERT INTO cash_moves (doc_id, date, cash_desk_id, amount) VALUES (?, ?, ?, ?)",
-		docID, micros(date), cashDeskID, int64(amount)); err != nil {
-		return err
-	}
-	_, err := tx.exec(ctx, "INSERT INTO cash_balances (cash_desk_id, balance) VALUES (?, ?)"+
-		" ON CONFLICT (cash_desk_id) DO UPDATE SET balance = cash_balances.balance + excluded.balance", cashDeskID, int64(amount))
-	return err
-}
-
-// debtMove is a change of what a customer owes, by one document.
-type debtMove struct {
+// moneyMove is a document's change of a money balance: cash in a cash desk, or a customer's debt
+// (positive: the customer owes more).
+type moneyMove struct {
 	docID  string
-	amount torg.Money // positive: the customer owes more
+	date   time.Time
+	owner  string // the cash desk or the customer
+	amount torg.Money
 }
 
-// moveDebt records what documents change in a customer's debt, and adds it to the running total.
-func (tx *Tx) moveDebt(ctx context.Context, date time.Time, customerID string, moves []debtMove) error {
+// moveCash records cash entering (or leaving) cash desks.
+func (tx *Tx) moveCash(ctx context.Context, moves ...moneyMove) error {
+	return tx.moveMoney(ctx, "cash_moves", "cash_desk_id", "cash_balances", "balance", moves)
+}
+
+// moveDebt records changes of what customers owe.
+func (tx *Tx) moveDebt(ctx context.Context, moves ...moneyMove) error {
+	return tx.moveMoney(ctx, "debt_moves", "customer_id", "debt_balances", "debt", moves)
+}
+
+// moveMoney inserts the movements and adds their sums, by owner in sorted order, to the running totals.
+func (tx *Tx) moveMoney(ctx context.Context, movesTable, ownerCol, totalsTable, totalCol string, moves []moneyMove) error {
 	if len(moves) == 0 {
 		return nil
 	}
-	args := make([]any, 0, len(moves)*4)
-	var sum torg.Money
-	for _, m := range moves {
-		args = append(args, m.docID, micros(date), customerID, int64(m.amount))
-		sum += m.amount
+	rows := make([][]any, len(moves))
+	sums := map[string]torg.Money{}
+	for i, m := range moves {
+		rows[i] = []any{m.docID, micros(m.date), m.owner, int64(m.amount)}
+		sums[m.owner] += m.amount
 	}
-	if _, err := tx.exec(ctx, "INSERT INTO debt_moves (doc_id, date, customer_id, amount) VALUES "+rowsOf(len(moves), 4), args...); err != nil {
+	if err := tx.insertRows(ctx, movesTable, []string{"doc_id", "date", ownerCol, "amount"}, rows); err != nil {
 		return err
 	}
-	_, err := tx.exec(ctx, "INSERT INTO debt_balances (customer_id, debt) VALUES (?, ?)"+
-		" ON CONFLICT (customer_id) DO UPDATE SET debt = debt_balances.debt + excluded.debt", customerID, int64(sum))
+	owners := make([]string, 0, len(sums))
+	for o := range sums {
+		owners = append(owners, o)
+	}
+	slices.Sort(owners)
+	args := make([]any, 0, len(owners)*2)
+	for _, o := range owners {
+		args = append(args, o, int64(sums[o]))
+	}
+	_, err := tx.exec(ctx, "INSERT INTO "+totalsTable+" ("+ownerCol+", "+totalCol+") VALUES "+rowsOf(len(owners), 2)+
+		" ON CONFLICT ("+ownerCol+") DO UPDATE SET "+totalCol+" = "+totalsTable+"."+totalCol+" + excluded."+totalCol, args...)
 	return err
+}
+
+// maxParams keeps one statement's parameters under SQLite's and PostgreSQL's limits.
+const maxParams = 30000
+
+// insertRows inserts rows of values for the columns, in as few statements as the limits allow.
+func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows [][]any) error {
+	per := maxParams / len(cols)
+	for len(rows) > 0 {
+		n := min(len(rows), per)
+		args := make([]any, 0, n*len(cols))
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		if _, err := tx.exec(ctx, "INSERT INTO "+table+" ("+strings.Join(cols, ", ")+") VALUES "+rowsOf(n, len(cols)), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 // StockReport lists stock on hand, reserved and available, by warehouse and product, optionally of

@@ -144,7 +144,10 @@ func (tx *Tx) CreateGoodsReceipt(ctx context.Context, in torg.GoodsReceiptInput)
 		rowsOf(len(g.Lines), 5), args...); err != nil {
 		return g, err
 	}
-	return g, tx.moveStock(ctx, g.Date, moves)
+	for i := range moves {
+		moves[i].date = g.Date
+	}
+	return g, tx.moveStock(ctx, moves)
 }
 
 // GoodsReceipt returns a goods receipt with its lines.
@@ -261,10 +264,10 @@ func (tx *Tx) PostCashReceipt(ctx context.Context, id, cashDeskID string) (torg.
 	if _, err := tx.exec(ctx, "UPDATE cash_receipts SET posted = ?, cash_desk_id = ?, not_posted_reason = NULL WHERE id = ?", true, cashDeskID, id); err != nil {
 		return c, err
 	}
-	if err := tx.moveCash(ctx, c.ID, c.Date, cashDeskID, c.Amount); err != nil {
+	if err := tx.moveCash(ctx, moneyMove{docID: c.ID, date: c.Date, owner: cashDeskID, amount: c.Amount}); err != nil {
 		return c, err
 	}
-	if err := tx.moveDebt(ctx, c.Date, c.CustomerID, []debtMove{{docID: c.ID, amount: -c.Amount}}); err != nil {
+	if err := tx.moveDebt(ctx, moneyMove{docID: c.ID, date: c.Date, owner: c.CustomerID, amount: -c.Amount}); err != nil {
 		return c, err
 	}
 	return tx.CashReceipt(ctx, id)

@@ -11,10 +11,10 @@ import (
 )
 
 // This file is KKMTransfer's SQL: register transactions become posted sales invoices, cash receipt
-// orders and card payments. Each transaction is processed inside a savepoint of a batch's database
-// transaction: its documents and balance movements commit together or not at all, and one that fails
-// is rolled back alone and marked failed while the batch goes on. The unique transaction_id of every
-// document makes a second document for one transaction impossible, whatever runs at once.
+// orders and card payments (kkmtransfer_plan.go works out each one's documents). A transaction's
+// documents and balance movements commit together or not at all, and one that fails is rolled back
+// alone and marked failed while the batch goes on. The unique transaction_id of every document makes
+// a second document for one transaction impossible, whatever runs at once.
 
 // TransferCursor is where a KKMTransfer run stands: it passes each waiting transaction once, oldest
 // closed_at first.
@@ -41,6 +41,10 @@ func (tx *Tx) WaitingTransactions(ctx context.Context) (int, error) {
 // TransferBatch processes up to limit waiting transactions after the cursor, in one database
 // transaction. It returns what it did, the cursor after the last one taken, and how many it took.
 // On PostgreSQL the batch's rows are claimed with SKIP LOCKED, so concurrent runs share the work.
+//
+// The whole batch is planned in memory from a few bulk reads and written with a few multi-row
+// statements. Should that write fail, it is rolled back to a savepoint and each transaction is done
+// again on its own, inside its own savepoint, so that only the one at fault is marked failed.
 func (s *Store) TransferBatch(ctx context.Context, after TransferCursor, limit int) (torg.TransferResult, TransferCursor, int, error) {
 	var res torg.TransferResult
 	next, taken := after, 0
@@ -57,38 +61,83 @@ func (s *Store) TransferBatch(ctx context.Context, after TransferCursor, limit i
 		if err != nil {
 			return err
 		}
-		for _, w := range batch {
-			if err := tx.transferOne(ctx, w, retail, &res); err != nil {
-				return err
-			}
-		}
-		return nil
+		return tx.transferAll(ctx, batch, retail, &res)
 	})
 	return res, next, taken, err
 }
 
-// transferOne processes one transaction inside a savepoint; a failure marks it failed with its error.
-func (tx *Tx) transferOne(ctx context.Context, w waitingTx, retail string, res *torg.TransferResult) error {
-	if _, err := tx.exec(ctx, "SAVEPOINT kkm_transfer"); err != nil {
+// transferAll writes the batch at once, or one by one when that fails.
+func (tx *Tx) transferAll(ctx context.Context, batch []waitingTx, retail string, res *torg.TransferResult) error {
+	err := tx.savepoint(ctx, "kkm_batch", func() error {
+		var r torg.TransferResult
+		if err := tx.transferSome(ctx, batch, retail, &r); err != nil {
+			return err
+		}
+		*res = r
+		return nil
+	})
+	if err == nil || ctx.Err() != nil {
 		return err
 	}
-	var one torg.TransferResult
-	err := tx.transfer(ctx, w, retail, &one)
-	if err == nil {
-		res.Add(one)
-		res.Processed++
-		_, err = tx.exec(ctx, "RELEASE SAVEPOINT kkm_transfer")
+	for _, w := range batch {
+		var one torg.TransferResult
+		err := tx.savepoint(ctx, "kkm_one", func() error { return tx.transferSome(ctx, []waitingTx{w}, retail, &one) })
+		switch {
+		case err == nil:
+			res.Add(one)
+		case ctx.Err() != nil:
+			return ctx.Err()
+		default:
+			if err := tx.markFailed(ctx, w.id, err, res); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// transferSome plans the transactions and writes their documents; a transaction whose data cannot
+// make documents (a product or order gone) is marked failed.
+func (tx *Tx) transferSome(ctx context.Context, batch []waitingTx, retail string, res *torg.TransferResult) error {
+	plans, failed, err := tx.planBatch(ctx, batch, retail)
+	if err != nil {
 		return err
 	}
-	if ctx.Err() != nil {
-		return ctx.Err()
+	if err := tx.writePlans(ctx, plans); err != nil {
+		return err
 	}
-	if _, rerr := tx.exec(ctx, "ROLLBACK TO SAVEPOINT kkm_transfer"); rerr != nil {
-		return rerr
+	for _, p := range plans {
+		p.count(res)
 	}
+	for _, w := range batch {
+		if cause, ok := failed[w.id]; ok {
+			if err := tx.markFailed(ctx, w.id, cause, res); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// savepoint runs fn inside a savepoint, rolled back when fn fails.
+func (tx *Tx) savepoint(ctx context.Context, name string, fn func() error) error {
+	if _, err := tx.exec(ctx, "SAVEPOINT "+name); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		if _, rerr := tx.exec(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
+			return rerr
+		}
+		return err
+	}
+	_, err := tx.exec(ctx, "RELEASE SAVEPOINT "+name)
+	return err
+}
+
+func (tx *Tx) markFailed(ctx context.Context, id string, cause error, res *torg.TransferResult) error {
 	res.Failed++
-	_, uerr := tx.exec(ctx, "UPDATE transactions SET state = 'failed', error = ? WHERE id = ?", err.Error(), w.id)
-	return uerr
+	_, err := tx.exec(ctx, "UPDATE transactions SET state = 'failed', error = ? WHERE id = ?", cause.Error(), id)
+	return err
 }
 
 // claimWaiting reads the next waiting transactions with their registers, oldest first.
@@ -126,141 +175,6 @@ func (tx *Tx) retailCustomer(ctx context.Context) (string, error) {
 	var id string
 	err := tx.queryRow(ctx, "SELECT id FROM customers WHERE code = ?", torg.RetailCustomerCode).Scan(&id)
 	return id, err
-}
-
-// transfer makes the documents of one transaction (CONTRACT §7).
-func (tx *Tx) transfer(ctx context.Context, w waitingTx, retail string, res *torg.TransferResult) error {
-	sells := w.orderID != nil && !w.detached
-	customer := retail
-	if sells {
-		err := tx.queryRow(ctx, "SELECT customer_id FROM orders WHERE id = ?"+tx.d.forUpdate, *w.orderID).Scan(&customer)
-		if err != nil {
-			return fmt.Errorf("the transaction's order %s: %w", *w.orderID, err)
-		}
-	}
-	cash, card := w.in.Paid(torg.PaymentCash), w.in.Paid(torg.PaymentCard)
-	names := []string{"sales_invoice_number"}
-	if cash > 0 {
-		names = append(names, "cash_receipt_number")
-	}
-	if card > 0 {
-		names = append(names, "card_payment_number")
-	}
-	nums, err := tx.nextNumbers(ctx, names...)
-	if err != nil {
-		return err
-	}
-	date := w.in.ClosedAt
-	invoiceID, err := tx.insertInvoice(ctx, w, customer, nums["sales_invoice_number"], sells)
-	if err != nil {
-		return err
-	}
-	res.SalesInvoices++
-	debts := []debtMove{{docID: invoiceID, amount: w.in.Total}}
-	var receiptID, cardID any
-	if cash > 0 {
-		id, posted, err := tx.insertCashReceipt(ctx, w, customer, invoiceID, nums["cash_receipt_number"], cash, sells)
-		if err != nil {
-			return err
-		}
-		receiptID = id
-		res.CashReceipts++
-		if posted {
-			res.CashReceiptsPosted++
-			debts = append(debts, debtMove{docID: id, amount: -cash})
-		}
-	}
-	if card > 0 {
-		id := newID()
-		cardID = id
-		_, err := tx.exec(ctx, "INSERT INTO card_payments (id, number, date, posted, customer_id, sales_invoice_id, transaction_id, amount, created_at)"+
-			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", id, nums["card_payment_number"], micros(date), true, customer, invoiceID, w.id,
-			int64(card), micros(torg.Now()))
-		if err != nil {
-			return err
-		}
-		res.CardPayments++
-		debts = append(debts, debtMove{docID: id, amount: -card})
-	}
-	if err := tx.moveDebt(ctx, date, customer, debts); err != nil {
-		return err
-	}
-	if sells {
-		_, err := tx.exec(ctx, "UPDATE orders SET status = ?, version = version + 1, sales_invoice_id = ?, cash_receipt_id = ?, updated_at = ? WHERE id = ?",
-			string(torg.StatusClosed), invoiceID, receiptID, micros(torg.Now()), *w.orderID)
-		if err != nil {
-			return err
-		}
-		if err := tx.unreserve(ctx, *w.orderID); err != nil {
-			return err
-		}
-	}
-	_, err = tx.exec(ctx, "UPDATE transactions SET state = 'processed', error = NULL, sales_invoice_id = ?, cash_receipt_id = ?, card_payment_id = ? WHERE id = ?",
-		invoiceID, receiptID, cardID, w.id)
-	return err
-}
-
-// insertInvoice writes the posted sales invoice of a transaction: its lines, and the goods leaving
-// the register's warehouse (stock may go negative: the goods have left).
-func (tx *Tx) insertInvoice(ctx context.Context, w waitingTx, customer string, number int64, sells bool) (string, error) {
-	ids := make([]string, len(w.in.Lines))
-	for i, l := range w.in.Lines {
-		ids[i] = l.ProductID
-	}
-	prods, err := tx.products(ctx, dedupe(ids), nil)
-	if err != nil {
-		return "", err
-	}
-	id := newID()
-	lines := make([]any, 0, len(w.in.Lines)*9)
-	moves := make([]stockMove, len(w.in.Lines))
-	var vat torg.Money
-	for i, l := range w.in.Lines {
-		p, ok := prods["id:"+l.ProductID]
-		if !ok {
-			return "", fmt.Errorf("product %s of line %d does not exist", l.ProductID, i+1)
-		}
-		v := p.vat.VATAmount(l.Amount)
-		vat += v
-		lines = append(lines, id, i+1, l.ProductID, int64(l.Quantity), int64(l.Price), int64(l.Discount), int64(l.Amount), string(p.vat), int64(v))
-		moves[i] = stockMove{docID: id, lineNo: i + 1, warehouseID: w.warehouseID, productID: l.ProductID, quantity: -l.Quantity}
-	}
-	var order any
-	if sells {
-		order = *w.orderID
-	}
-	_, err = tx.exec(ctx, "INSERT INTO sales_invoices (id, number, date, posted, order_id, transaction_id, register_id, customer_id, warehouse_id,"+
-		" total, vat_total, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, number, micros(w.in.ClosedAt), true, order,
-		w.id, w.registerID, customer, w.warehouseID, int64(w.in.Total), int64(vat), micros(torg.Now()))
-	if err != nil {
-		return "", err
-	}
-	if _, err := tx.exec(ctx, "INSERT INTO sales_invoice_lines (invoice_id, line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount)"+
-		" VALUES "+rowsOf(len(w.in.Lines), 9), lines...); err != nil {
-		return "", err
-	}
-	return id, tx.moveStock(ctx, w.in.ClosedAt, moves)
-}
-
-// insertCashReceipt writes the cash receipt order for the cash part, posted into the register's cash
-// desk, or unposted with the reason when the register has none.
-func (tx *Tx) insertCashReceipt(ctx context.Context, w waitingTx, customer, invoiceID string, number int64, cash torg.Money, sells bool) (string, bool, error) {
-	id := newID()
-	posted := w.cashDeskID != nil
-	var reason, order any
-	if !posted {
-		reason = fmt.Sprintf("register %s has no cash desk for recording operations («Наличная касса для отражения операций»); post it into a cash desk by hand", w.registerCode)
-	}
-	if sells {
-		order = *w.orderID
-	}
-	_, err := tx.exec(ctx, "INSERT INTO cash_receipts (id, number, date, posted, not_posted_reason, cash_desk_id, customer_id, sales_invoice_id,"+
-		" order_id, transaction_id, amount, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, number, micros(w.in.ClosedAt),
-		posted, reason, w.cashDeskID, customer, invoiceID, order, w.id, int64(cash), micros(torg.Now()))
-	if err != nil || !posted {
-		return id, posted, err
-	}
-	return id, posted, tx.moveCash(ctx, id, w.in.ClosedAt, *w.cashDeskID, cash)
 }
 
 // ConflictsWaiting counts the transactions that wait for a person.
