@@ -82,7 +82,10 @@ func TestKKMTransferIsolatesAFailingTransaction(t *testing.T) {
 			}
 		}
 		var l torg.List[torg.SalesInvoice]
-		s.View(ctx, func(tx *store.Tx) (err error) { l, err = tx.SalesInvoices(ctx, "", "", torg.Page{Limit: 100}); return err })
+		s.View(ctx, func(tx *store.Tx) (err error) {
+			l, err = tx.SalesInvoices(ctx, "", "", torg.Page{Limit: 100})
+			return err
+		})
 		if len(l.Items) != 4 { // three made now, one planted
 			t.Fatalf("%d invoices", len(l.Items))
 		}
