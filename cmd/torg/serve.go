@@ -15,6 +15,7 @@ import (
 	"torg/internal/exchange"
 	"torg/internal/kkmtransfer"
 	"torg/internal/store"
+	"torg/internal/web"
 )
 
 // serveConfig is the configuration of torg serve (CONTRACT §2).
@@ -73,7 +74,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 		return err
 	}
 	httpSrv := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           srv.Handler(web.New(web.Config{Store: st, Log: log, KKM: kkm}).Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      90 * time.Second, // above the longest long-poll

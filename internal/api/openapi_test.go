@@ -536,7 +536,7 @@ func get(t *testing.T, path string) *httptest.ResponseRecorder {
 	t.Helper()
 	s := New(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	w := httptest.NewRecorder()
-	s.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+	s.Handler(nil).ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
 	return w
 }
 

@@ -80,15 +80,21 @@ type request struct {
 // handler serves one route; the error it returns is answered as a problem.
 type handler func(w http.ResponseWriter, r *request) error
 
-// Handler returns the HTTP handler with every route of the table.
-func (s *Server) Handler() http.Handler {
+// Handler returns the HTTP handler with every route of the table. Paths the API does not have go
+// to ui (the web UI) when it is not nil; under /api/ they get a not-found problem.
+func (s *Server) Handler(ui http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
-	mux.Handle("/", s.wrap(Route{Path: "/", Perm: torg.PermPublic, handle: func(w http.ResponseWriter, r *request) error {
+	notFound := s.wrap(Route{Path: "/api/", Perm: torg.PermPublic, handle: func(w http.ResponseWriter, r *request) error {
 		return torg.Errorf(torg.CodeNotFound, "there is no route %s %s", r.Method, r.URL.Path)
-	}}))
+	}})
+	mux.Handle("/api/", notFound)
+	if ui == nil {
+		ui = notFound
+	}
+	mux.Handle("/", ui)
 	return mux
 }
 
