@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"torg"
+)
+
+// This file holds the reads only the web UI needs: pickers, searches and names for display.
+
+// CodeName is how a catalog item is shown: its code and name.
+type CodeName struct {
+	Code, Name string
+}
+
+// namedTables are the catalogs Names may read.
+var namedTables = map[string]bool{"warehouses": true, "cash_desks": true, "customers": true, "products": true, "registers": true}
+
+// Names returns the code and name of each listed item of a catalog table, by id.
+func (tx *Tx) Names(ctx context.Context, table string, ids []string) (map[string]CodeName, error) {
+	out := map[string]CodeName{}
+	ids = dedupe(ids)
+	if !namedTables[table] {
+		return out, torg.Errorf(torg.CodeInternal, "no catalog table %q", table)
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		rows, err := tx.query(ctx, "SELECT id, code, name FROM "+table+" WHERE id IN ("+marks(n)+")", anys(ids[:n])...)
+		if err != nil {
+			return out, err
+		}
+		for rows.Next() {
+			var id string
+			var cn CodeName
+			if err := rows.Scan(&id, &cn.Code, &cn.Name); err != nil {
+				rows.Close()
+				return out, err
+			}
+			out[id] = cn
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return out, err
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// Users lists the web UI users by name.
+func (tx *Tx) Users(ctx context.Context) ([]torg.User, error) {
+	rows, err := tx.query(ctx, "SELECT id, name, role FROM users ORDER BY name")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []torg.User{}
+	for rows.Next() {
+		var u torg.User
+		if err := rows.Scan(&u.ID, &u.Name, &u.Role); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// FindProducts lists up to limit products whose code or barcode is q, or whose code starts with q,
+// or whose name contains it (exact matches first).
+func (tx *Tx) FindProducts(ctx context.Context, q string, limit int) ([]torg.Product, error) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return []torg.Product{}, nil
+	}
+	like := likeEscape(q)
+	rows, err := tx.query(ctx, "SELECT id, code, name, unit, vat_rate, price FROM products p WHERE code = ? OR code LIKE ? ESCAPE '\\'"+
+		" OR name LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\'"+
+		" OR id IN (SELECT product_id FROM product_barcodes WHERE barcode = ?)"+
+		" ORDER BY CASE WHEN code = ? THEN 0 ELSE 1 END, code LIMIT ?",
+		q, like+"%", "%"+like+"%", "%"+strings.ToLower(like)+"%", "%"+upperFirst(like)+"%", q, q, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []torg.Product{}
+	for rows.Next() {
+		p := torg.NewProduct()
+		if err := rows.Scan(&p.ID, &p.Code, &p.Name, &p.Unit, &p.VATRate, &p.Price); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// likeEscape escapes the wildcards of a LIKE pattern.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
+}
+
+// upperFirst upper-cases the first letter: SQLite's LIKE ignores case for ASCII only.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// ProductByText finds the one product whose code, barcode or exact name is text; "" when none is.
+func (tx *Tx) ProductByText(ctx context.Context, text string) (string, error) {
+	text = strings.TrimSpace(text)
+	for _, q := range []string{"SELECT id FROM products WHERE code = ?", "SELECT product_id FROM product_barcodes WHERE barcode = ?",
+		"SELECT id FROM products WHERE name = ?"} {
+		rows, err := tx.query(ctx, q+" LIMIT 2", text)
+		if err != nil {
+			return "", err
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return "", err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if len(ids) == 1 {
+			return ids[0], nil
+		}
+	}
+	return "", nil
+}
+
+// OrderIDByNumber finds the order whose number (leading zeros optional) or external number is q; ""
+// when none is.
+func (tx *Tx) OrderIDByNumber(ctx context.Context, q string) (string, error) {
+	q = strings.TrimSpace(q)
+	n, err := strconv.ParseInt(q, 10, 64)
+	if err != nil {
+		n = -1
+	}
+	var id string
+	err = tx.queryRow(ctx, "SELECT id FROM orders WHERE number = ? OR external_number = ? ORDER BY number LIMIT 1", n, q).Scan(&id)
+	if errNoRows(err) {
+		return "", nil
+	}
+	return id, err
+}
