@@ -204,3 +204,12 @@ func (r VATRate) VATAmount(amount Money) Money {
 	}
 	return Money(q)
 }
+
+// String writes the amount in roubles with two decimals, such as 150.50 or -0.05.
+func (m Money) String() string {
+	sign, u := "", abs64(int64(m))
+	if m < 0 {
+		sign = "-"
+	}
+	return sign + strconv.FormatUint(u/100, 10) + "." + strconv.FormatUint(u%100+100, 10)[1:]
+}

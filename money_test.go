@@ -94,3 +94,11 @@ func TestVATAmount(t *testing.T) {
 		}
 	}
 }
+
+func TestMoneyString(t *testing.T) {
+	for m, want := range map[Money]string{15050: "150.50", 5: "0.05", -5: "-0.05", 0: "0.00", 100000: "1000.00"} {
+		if got := m.String(); got != want {
+			t.Errorf("%d.String() = %q, want %q", int64(m), got, want)
+		}
+	}
+}

@@ -28,8 +28,11 @@ func main() {
 const usage = `torg — a retail back office for customer orders and their cash registers.
 
 Usage:
+  torg demo      [--data DIR]      a first look: a demo store, its back office and two registers
   torg serve     [flags]           the back office: HTTP API, scheduled jobs
   torg migrate   [--db DSN]        apply database migrations and exit
+  torg register --server URL --token TOKEN [--listen ADDR] [--data DIR]
+                                   one till's agent: its cashier screen and local API
   torg kkm-transfer [--db DSN]     process waiting register transactions once, with progress
   torg user add NAME --role admin|manager [--password-stdin] [--db DSN]
                                    add a web UI user
@@ -48,6 +51,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serve(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], stdout, stderr)
+	case "demo":
+		return demo(ctx, args[1:], stdout, stderr)
+	case "register":
+		return registerAgent(ctx, args[1:], stdout, stderr)
 	case "kkm-transfer":
 		return kkmTransfer(ctx, args[1:], stdout, stderr)
 	case "user":

@@ -26,6 +26,7 @@ type serveConfig struct {
 	kkmTransferEvery time.Duration
 	claimTTL         time.Duration
 	logFormat        string
+	ready            func(url string) // told where the server listens, once it does; may be nil
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -73,14 +74,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	if err != nil {
 		return err
 	}
-	httpSrv := &http.Server{
-		Handler:           srv.Handler(web.New(web.Config{Store: st, Log: log, KKM: kkm}).Handler()),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      90 * time.Second, // above the longest long-poll
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	httpSrv := newHTTPServer(srv.Handler(web.New(web.Config{Store: st, Log: log, KKM: kkm}).Handler()), log)
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { purgeIdempotencyKeys(jobs, st, log) })
@@ -100,6 +94,9 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	srv.SetReady(true)
 	log.Info("serving", "addr", ln.Addr().String(), "db", st.Dialect())
 	fmt.Fprintf(stdout, "torg: listening on http://%s\n", ln.Addr())
+	if cfg.ready != nil {
+		cfg.ready("http://" + ln.Addr().String())
+	}
 
 	select {
 	case err := <-serveErr:
@@ -121,6 +118,18 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// newHTTPServer sets the timeouts that protect the server from slow clients.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      90 * time.Second, // above the longest long poll
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // printBootstrapToken prints the admin token made on the database's first start, once.

@@ -33,21 +33,32 @@ func startServer(t testing.TB, dialect string, extra ...string) *testServer {
 // startServerOn runs torg serve on an existing database: several may share one PostgreSQL.
 func startServerOn(t testing.TB, dsn string, extra ...string) *testServer {
 	t.Helper()
+	s, _ := startServerAt(t, dsn, "127.0.0.1:0", extra...)
+	return s
+}
+
+// startServerAt runs torg serve on the address until stop is called or the test ends.
+func startServerAt(t testing.TB, dsn, listen string, extra ...string) (*testServer, func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
-	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--db", dsn, "--admin-token", testAdminToken, "--kkm-transfer-every", "0"}, extra...)
+	args := append([]string{"serve", "--listen", listen, "--db", dsn, "--admin-token", testAdminToken, "--kkm-transfer-every", "0"}, extra...)
 	go func() { done <- run(ctx, args, strings.NewReader(""), out, io.Discard) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve stopped with %v", err)
-		}
-	})
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve stopped with %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
 	addr := regexp.MustCompile(`listening on (http://\S+)`)
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if m := addr.FindStringSubmatch(out.String()); m != nil {
-			return &testServer{t: t, url: m[1], admin: testAdminToken}
+			return &testServer{t: t, url: m[1], admin: testAdminToken}, stop
 		}
 		select {
 		case err := <-done:
@@ -56,7 +67,7 @@ func startServerOn(t testing.TB, dsn string, extra ...string) *testServer {
 		}
 	}
 	t.Fatalf("serve did not start:\n%s", out.String())
-	return nil
+	return nil, nil
 }
 
 // response is what a test request got back.

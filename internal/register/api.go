@@ -1,0 +1,138 @@
+package register
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+
+	"torg"
+)
+
+//go:embed ui
+var ui embed.FS
+
+// routes is the cashier screen and the local API (CONTRACT §8).
+func (a *Agent) routes() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(ui, "ui")
+	mux.Handle("GET /", http.FileServerFS(static))
+	mux.HandleFunc("GET /api/status", a.handle(a.apiStatus))
+	mux.HandleFunc("GET /api/orders", a.handle(a.apiOrders))
+	mux.HandleFunc("POST /api/orders/{id}/pick", a.handle(a.apiPick))
+	mux.HandleFunc("GET /api/receipts/{id}", a.handle(a.apiReceipt))
+	mux.HandleFunc("POST /api/receipts/{id}/close", a.handle(a.apiClose))
+	mux.HandleFunc("DELETE /api/receipts/{id}", a.handle(a.apiCancel))
+	mux.HandleFunc("POST /api/shift/close", a.handle(a.apiCloseShift))
+	return mux
+}
+
+// handle answers a handler's value as JSON with its status, or its error as a problem.
+func (a *Agent) handle(fn func(r *http.Request) (int, any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		status, v, err := fn(r)
+		if err != nil {
+			status, v = a.problemOf(err)
+			w.Header().Set("Content-Type", "application/problem+json")
+		} else {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(status)
+		if v != nil {
+			json.NewEncoder(w).Encode(v)
+		}
+	}
+}
+
+// localStatus maps the agent's errors to the local API's statuses.
+var localStatus = map[torg.Code]int{
+	torg.CodeNotFound: 404, torg.CodeClaimed: 409, torg.CodeSold: 409, torg.CodeWithdrawn: 409, torg.CodeStaleVersion: 409,
+	torg.CodeStateConflict: 409, torg.CodeValidation: 422, torg.CodeMalformed: 400, torg.CodeUnavailable: 503,
+}
+
+func (a *Agent) problemOf(err error) (int, any) {
+	var e *torg.Error
+	if !errors.As(err, &e) {
+		a.log.Error("local API", "err", err)
+		e = &torg.Error{Code: torg.CodeInternal, Message: "the register failed; it is logged"}
+	}
+	status, ok := localStatus[e.Code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	return status, map[string]any{"type": "/problems/" + string(e.Code), "title": string(e.Code), "status": status,
+		"detail": e.Message, "errors": e.Fields}
+}
+
+// Status is the agent's state for the screen and for monitoring.
+type Status struct {
+	Server      string `json:"server"` // online or offline
+	LastSeq     int64  `json:"last_seq"`
+	Outbox      int    `json:"outbox"`
+	ShiftNumber int64  `json:"shift_number"`
+	ShiftOpen   bool   `json:"shift_open"`
+	Cashier     string `json:"cashier"`
+}
+
+func (a *Agent) status(ctx context.Context) (Status, error) {
+	st := Status{Server: "offline", LastSeq: a.lastSeq.Load(), Cashier: a.cfg.Cashier}
+	if a.online.Load() {
+		st.Server = "online"
+	}
+	var err error
+	if st.Outbox, err = a.pendingUploads(ctx); err != nil {
+		return st, err
+	}
+	err = a.local.update(ctx, func(tx *sql.Tx) error {
+		sh, err := a.fiscal.Shift(ctx, tx)
+		st.ShiftNumber, st.ShiftOpen = sh.Number, sh.Open
+		return err
+	})
+	return st, err
+}
+
+func (a *Agent) apiStatus(r *http.Request) (int, any, error) {
+	st, err := a.status(r.Context())
+	return http.StatusOK, st, err
+}
+
+func (a *Agent) apiOrders(r *http.Request) (int, any, error) {
+	items, err := a.orders(r.Context())
+	return http.StatusOK, map[string]any{"items": items}, err
+}
+
+func (a *Agent) apiPick(r *http.Request) (int, any, error) {
+	rc, err := a.pick(r.Context(), r.PathValue("id"))
+	return http.StatusCreated, map[string]any{"receipt": rc}, err
+}
+
+func (a *Agent) apiReceipt(r *http.Request) (int, any, error) {
+	rc, err := a.receiptOf(r.Context(), "id = ?", r.PathValue("id"))
+	return http.StatusOK, rc, err
+}
+
+func (a *Agent) apiClose(r *http.Request) (int, any, error) {
+	var in struct {
+		Payments []torg.Payment `json:"payments"`
+	}
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return 0, nil, torg.Errorf(torg.CodeMalformed, "send {\"payments\": [{\"type\": \"cash\"|\"card\", \"amount\": kopecks}]}: %v", err)
+	}
+	closed, err := a.closeReceipt(r.Context(), r.PathValue("id"), in.Payments)
+	return http.StatusOK, closed, err
+}
+
+func (a *Agent) apiCancel(r *http.Request) (int, any, error) {
+	return http.StatusNoContent, nil, a.cancelReceipt(r.Context(), r.PathValue("id"))
+}
+
+func (a *Agent) apiCloseShift(r *http.Request) (int, any, error) {
+	z, err := a.closeShift(r.Context())
+	return http.StatusOK, z, err
+}

@@ -1,0 +1,140 @@
+package register
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+
+	"torg"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// local is the agent's embedded store: one SQLite file in the agent's data folder, written through
+// one connection, so that every local change is one transaction.
+type local struct {
+	db *sql.DB
+}
+
+func openLocal(ctx context.Context, dir string) (*local, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "register.db")+"?"+q.Encode()+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	sub, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	if err == nil {
+		_, err = p.Up(ctx)
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("register: local store: %w", err)
+	}
+	return &local{db: db}, nil
+}
+
+func (l *local) close() error { return l.db.Close() }
+
+// update runs fn in one local transaction.
+func (l *local) update(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// lastSeq is the seq of the newest package applied.
+func (l *local) lastSeq(ctx context.Context) (int64, error) {
+	var v string
+	err := l.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'last_seq'").Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+func setLastSeq(ctx context.Context, tx *sql.Tx, seq int64) error {
+	_, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('last_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+		strconv.FormatInt(seq, 10))
+	return err
+}
+
+// apply applies packages in order, in one local transaction, and returns how many it applied. It
+// stops at a gap in seq: the caller reads again from the last one applied.
+func (l *local) apply(ctx context.Context, after int64, pkgs []torg.Package) (int, error) {
+	n := 0
+	err := l.update(ctx, func(tx *sql.Tx) error {
+		n = 0
+		last := after
+		for _, p := range pkgs {
+			if p.Seq != last+1 {
+				break
+			}
+			if err := applyOne(ctx, tx, p); err != nil {
+				return fmt.Errorf("package %d: %w", p.Seq, err)
+			}
+			last, n = p.Seq, n+1
+		}
+		if n == 0 {
+			return nil
+		}
+		return setLastSeq(ctx, tx, last)
+	})
+	return n, err
+}
+
+func applyOne(ctx context.Context, tx *sql.Tx, p torg.Package) error {
+	switch p.Kind {
+	case torg.PackageUpsert:
+		var o torg.OrderSnapshot
+		if err := json.Unmarshal(p.Order, &o); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO orders (id, number, version, snapshot, seq) VALUES (?, ?, ?, ?, ?)"+
+			" ON CONFLICT (id) DO UPDATE SET number = excluded.number, version = excluded.version, snapshot = excluded.snapshot, seq = excluded.seq",
+			o.ID, o.Number, o.Version, string(p.Order), p.Seq)
+		return err
+	case torg.PackageDelete:
+		_, err := tx.ExecContext(ctx, "DELETE FROM orders WHERE id = ?", p.OrderID)
+		return err
+	}
+	return nil // a kind this agent does not know: skipped, as a newer server may send more
+}
+
+// reset forgets every order and the cursor: the server's packages start again from the beginning.
+func (l *local) reset(ctx context.Context) error {
+	return l.update(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM orders"); err != nil {
+			return err
+		}
+		return setLastSeq(ctx, tx, 0)
+	})
+}
