@@ -86,6 +86,7 @@ async function refresh() {
     $("outbox").textContent = st.outbox;
     const before = selected && orders.find((o) => o.id === selected);
     orders = list.items;
+    if (!selected && !receipt && orders.length) selected = orders[0].id;
     if (before && !orders.find((o) => o.id === selected) && !receipt) {
       say(t("gone", { n: before.number }), "info");
       selected = null;
