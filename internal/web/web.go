@@ -1,38 +1,83 @@
 // Package web is the back office's web UI for store staff: server-rendered pages (html/template,
-// embedded assets) over the same store as the API.
+// embedded assets, a little plain JavaScript) over the same store as the API.
 package web
 
 import (
+	"embed"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
+	"time"
 
 	"torg/internal/kkmtransfer"
 	"torg/internal/store"
 )
+
+//go:embed templates static
+var assets embed.FS
 
 // Config is what the UI needs from its process.
 type Config struct {
 	Store *store.Store
 	Log   *slog.Logger
 	KKM   *kkmtransfer.Job
+	// SecureCookies marks cookies Secure even on plain HTTP (behind a TLS proxy); over TLS they always are.
+	SecureCookies bool
+	// OnRender, when set, is told the name of every template executed (tests check that each one is).
+	OnRender func(template string)
 }
 
 // UI serves the web pages.
 type UI struct {
-	store *store.Store
-	log   *slog.Logger
-	kkm   *kkmtransfer.Job
+	store    *store.Store
+	log      *slog.Logger
+	kkm      *kkmtransfer.Job
+	secure   bool
+	pages    map[string]map[string]*pageTemplate // language → page → template set
+	all      []string                            // every template, as "file:name"
+	limiter  *loginLimiter
+	drain    chan struct{}
+	drainOne sync.Once
+	dummy     []byte
+	dummyOnce sync.Once
+	static   http.Handler
 }
 
-// New returns the UI.
-func New(cfg Config) *UI { return &UI{store: cfg.Store, log: cfg.Log, kkm: cfg.KKM} }
+// sessionTTL is how long a login lasts: a working day and then some.
+const sessionTTL = 12 * time.Hour
+
+// New returns the UI; it panics if the embedded templates do not parse (a build defect).
+func New(cfg Config) *UI {
+	if cfg.KKM == nil {
+		cfg.KKM = kkmtransfer.New(cfg.Store, cfg.Log, 0)
+	}
+	u := &UI{store: cfg.Store, log: cfg.Log, kkm: cfg.KKM, secure: cfg.SecureCookies, limiter: newLoginLimiter(),
+		drain: make(chan struct{})}
+	if u.log == nil {
+		u.log = slog.New(slog.DiscardHandler)
+	}
+	if err := u.parseTemplates(cfg.OnRender); err != nil {
+		panic(err)
+	}
+	sub, _ := fs.Sub(assets, "static")
+	u.static = http.StripPrefix("/static/", http.FileServerFS(sub))
+	return u
+}
+
+// Drain ends the live streams in flight (order pages reconnect on their own), so that a graceful
+// shutdown does not wait for them.
+func (u *UI) Drain() { u.drainOne.Do(func() { close(u.drain) }) }
+
+// Templates lists every template the UI has, as "file:name".
+func (u *UI) Templates() []string { return u.all }
 
 // Handler serves every page.
 func (u *UI) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte(`<!doctype html><meta charset="utf-8"><title>torg</title><p>torg back office. The API reference is at <a href="/docs">/docs</a>.`))
-	})
+	for _, rt := range u.routes() {
+		mux.Handle(rt.method+" "+rt.path, u.wrap(rt))
+	}
+	mux.Handle("/", u.wrap(route{"", "/", permPublic, func(p *page) error { return errNotFound }}))
 	return mux
 }

@@ -1,0 +1,295 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"torg"
+	"torg/internal/store"
+)
+
+// docLine is a line of goods with its product's code and name.
+type docLine struct {
+	torg.OrderLine
+	Product store.CodeName
+}
+
+// docRow is a document in a list with the names it refers to.
+type docRow struct {
+	ID, Number, Customer, Extra string
+	Date                        time.Time
+	Posted                      bool
+	Amount                      torg.Money
+	OrderID                     string
+}
+
+// docsData is a document list page.
+type docsData struct {
+	Kind        string
+	Rows        []docRow
+	Next, First string
+}
+
+// customerNames reads the names of the customers documents refer to.
+func customerNames(ctx context.Context, tx *store.Tx, ids []string) (map[string]store.CodeName, error) {
+	return tx.Names(ctx, "customers", ids)
+}
+
+func (u *UI) listInvoices(p *page) error {
+	return u.listDocs(p, "sales-invoices", func(ctx context.Context, tx *store.Tx, page torg.Page) ([]docRow, *string, error) {
+		list, err := tx.SalesInvoices(ctx, "", "", page)
+		if err != nil {
+			return nil, nil, err
+		}
+		var ids, whs []string
+		for _, v := range list.Items {
+			ids, whs = append(ids, v.CustomerID), append(whs, v.WarehouseID)
+		}
+		custs, err := customerNames(ctx, tx, ids)
+		if err != nil {
+			return nil, nil, err
+		}
+		whNames, err := tx.Names(ctx, "warehouses", whs)
+		var rows []docRow
+		for _, v := range list.Items {
+			rows = append(rows, docRow{ID: v.ID, Number: v.Number, Customer: custs[v.CustomerID].Name, Extra: whNames[v.WarehouseID].Name,
+				Date: v.Date, Posted: v.Posted, Amount: v.Total, OrderID: deref(v.OrderID)})
+		}
+		return rows, list.Next, err
+	})
+}
+
+func (u *UI) listReceipts(p *page) error {
+	return u.listDocs(p, "cash-receipts", func(ctx context.Context, tx *store.Tx, page torg.Page) ([]docRow, *string, error) {
+		list, err := tx.CashReceipts(ctx, p.r.URL.Query().Get("posted"), "", page)
+		if err != nil {
+			return nil, nil, err
+		}
+		var ids, desks []string
+		for _, v := range list.Items {
+			ids, desks = append(ids, v.CustomerID), append(desks, deref(v.CashDeskID))
+		}
+		custs, err := customerNames(ctx, tx, ids)
+		if err != nil {
+			return nil, nil, err
+		}
+		deskNames, err := tx.Names(ctx, "cash_desks", desks)
+		var rows []docRow
+		for _, v := range list.Items {
+			rows = append(rows, docRow{ID: v.ID, Number: v.Number, Customer: custs[v.CustomerID].Name, Extra: deskNames[deref(v.CashDeskID)].Name,
+				Posted: v.Posted, Amount: v.Amount, OrderID: deref(v.OrderID), Date: v.Date})
+		}
+		return rows, list.Next, err
+	})
+}
+
+func (u *UI) listCardPayments(p *page) error {
+	return u.listDocs(p, "card-payments", func(ctx context.Context, tx *store.Tx, page torg.Page) ([]docRow, *string, error) {
+		list, err := tx.CardPayments(ctx, "", page)
+		if err != nil {
+			return nil, nil, err
+		}
+		var ids []string
+		for _, v := range list.Items {
+			ids = append(ids, v.CustomerID)
+		}
+		custs, err := customerNames(ctx, tx, ids)
+		var rows []docRow
+		for _, v := range list.Items {
+			rows = append(rows, docRow{ID: v.ID, Number: v.Number, Customer: custs[v.CustomerID].Name, Posted: v.Posted, Amount: v.Amount,
+				Date: v.Date})
+		}
+		return rows, list.Next, err
+	})
+}
+
+// listDocs renders a document list that rows reads one page of.
+func (u *UI) listDocs(p *page, kind string, rows func(context.Context, *store.Tx, torg.Page) ([]docRow, *string, error)) error {
+	page, err := pageOf(p.r.URL.Query().Get("after"), 50)
+	if err != nil {
+		return err
+	}
+	d := docsData{Kind: kind}
+	err = u.store.View(p.ctx, func(tx *store.Tx) error {
+		rs, next, err := rows(p.ctx, tx, page)
+		d.Rows = rs
+		d.Next, d.First = nextFirst(p, next)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return u.render(p, http.StatusOK, "documents", view{Nav: kind, Title: "nav." + kind, Data: d})
+}
+
+// invoiceData is a sales invoice's page.
+type invoiceData struct {
+	torg.SalesInvoice
+	Customer, Warehouse, Register store.CodeName
+	OrderNumber                   string
+	Lines                         []docLine
+}
+
+func (u *UI) showInvoice(p *page) error {
+	var d invoiceData
+	err := u.store.View(p.ctx, func(tx *store.Tx) error {
+		v, err := tx.SalesInvoice(p.ctx, p.r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		d.SalesInvoice = v
+		if d.Customer, d.Warehouse, d.Register, err = names3(p.ctx, tx, v.CustomerID, v.WarehouseID, v.RegisterID); err != nil {
+			return err
+		}
+		d.OrderNumber, err = orderNumber(p.ctx, tx, v.OrderID)
+		if err != nil {
+			return err
+		}
+		d.Lines, err = docLines(p.ctx, tx, v.Lines)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return u.render(p, http.StatusOK, "invoice", view{Nav: "sales-invoices", Title: "doc.invoice", Data: d})
+}
+
+// names3 reads a customer's, a warehouse's and a register's names.
+func names3(ctx context.Context, tx *store.Tx, customer, warehouse, register string) (c, w, r store.CodeName, err error) {
+	cs, err := tx.Names(ctx, "customers", []string{customer})
+	if err != nil {
+		return
+	}
+	ws, err := tx.Names(ctx, "warehouses", []string{warehouse})
+	if err != nil {
+		return
+	}
+	rs, err := tx.Names(ctx, "registers", []string{register})
+	return cs[customer], ws[warehouse], rs[register], err
+}
+
+// orderNumber is the number of the order with the id, "" for none.
+func orderNumber(ctx context.Context, tx *store.Tx, id *string) (string, error) {
+	if id == nil {
+		return "", nil
+	}
+	o, err := tx.Order(ctx, *id)
+	if torg.ErrorCode(err) == torg.CodeNotFound {
+		return "", nil
+	}
+	return o.Number, err
+}
+
+// docLines adds product names to lines.
+func docLines(ctx context.Context, tx *store.Tx, lines []torg.OrderLine) ([]docLine, error) {
+	var ids []string
+	for _, l := range lines {
+		ids = append(ids, l.ProductID)
+	}
+	names, err := tx.Names(ctx, "products", ids)
+	out := make([]docLine, len(lines))
+	for i, l := range lines {
+		out[i] = docLine{OrderLine: l, Product: names[l.ProductID]}
+	}
+	return out, err
+}
+
+// receiptData is a cash receipt order's page.
+type receiptData struct {
+	torg.CashReceipt
+	Customer, CashDesk store.CodeName
+	OrderNumber        string
+	Desks              []option
+	Desk               string
+}
+
+func (u *UI) showReceipt(p *page) error {
+	d, err := u.loadReceipt(p)
+	if err != nil {
+		return err
+	}
+	return u.render(p, http.StatusOK, "receipt", view{Nav: "cash-receipts", Title: "doc.receipt", Data: d})
+}
+
+func (u *UI) loadReceipt(p *page) (receiptData, error) {
+	var d receiptData
+	err := u.store.View(p.ctx, func(tx *store.Tx) error {
+		v, err := tx.CashReceipt(p.ctx, p.r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		d.CashReceipt = v
+		cs, err := tx.Names(p.ctx, "customers", []string{v.CustomerID})
+		if err != nil {
+			return err
+		}
+		d.Customer = cs[v.CustomerID]
+		if v.CashDeskID != nil {
+			ds, err := tx.Names(p.ctx, "cash_desks", []string{*v.CashDeskID})
+			if err != nil {
+				return err
+			}
+			d.CashDesk = ds[*v.CashDeskID]
+		}
+		if d.OrderNumber, err = orderNumber(p.ctx, tx, v.OrderID); err != nil {
+			return err
+		}
+		d.Desks, err = fieldOptions(p.ctx, tx, "cashdesk")
+		if len(d.Desks) > 0 {
+			d.Desks = d.Desks[1:]
+		}
+		return err
+	})
+	return d, err
+}
+
+func (u *UI) postReceipt(p *page) error {
+	id, desk := p.r.PathValue("id"), p.r.PostFormValue("cash_desk_id")
+	err := torg.Invalid("cash_desk_id", "choose a cash desk")
+	if desk != "" {
+		err = u.store.Update(p.ctx, func(tx *store.Tx) error { _, err := tx.PostCashReceipt(p.ctx, id, desk); return err })
+	}
+	if err == nil {
+		return redirect(p, "/cash-receipts/"+id+"?ok=posted")
+	}
+	if c := torg.ErrorCode(err); c != torg.CodeValidation && c != torg.CodeStateConflict {
+		return err
+	}
+	d, lerr := u.loadReceipt(p)
+	if lerr != nil {
+		return lerr
+	}
+	d.Desk = desk
+	slot := func(f string) string {
+		if f == "cash_desk_id" {
+			return f
+		}
+		return ""
+	}
+	return u.render(p, http.StatusUnprocessableEntity, "receipt", view{Nav: "cash-receipts", Title: "doc.receipt", Data: d,
+		Errors: formErrorsOf(p.lang, err, slot)})
+}
+
+// cardData is a card payment's page.
+type cardData struct {
+	torg.CardPayment
+	Customer store.CodeName
+}
+
+func (u *UI) showCardPayment(p *page) error {
+	var d cardData
+	err := u.store.View(p.ctx, func(tx *store.Tx) error {
+		v, err := tx.CardPayment(p.ctx, p.r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		cs, err := tx.Names(p.ctx, "customers", []string{v.CustomerID})
+		d.CardPayment, d.Customer = v, cs[v.CustomerID]
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return u.render(p, http.StatusOK, "card_payment", view{Nav: "card-payments", Title: "doc.card", Data: d})
+}

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"testing"
+
+	"torg"
+)
+
+func TestMoneyIsFormattedPerLanguage(t *testing.T) {
+	for _, c := range []struct {
+		m      torg.Money
+		ru, en string
+	}{
+		{123450, "1\u00a0234,50", "1,234.50"},
+		{5, "0,05", "0.05"},
+		{-100000050, "-1\u00a0000\u00a0000,50", "-1,000,000.50"},
+		{99900, "999,00", "999.00"},
+	} {
+		if got := (fmtr{"ru"}).money(c.m); got != c.ru {
+			t.Errorf("ru %d = %q, want %q", c.m, got, c.ru)
+		}
+		if got := (fmtr{"en"}).money(c.m); got != c.en {
+			t.Errorf("en %d = %q, want %q", c.m, got, c.en)
+		}
+	}
+	if got := (fmtr{"ru"}).moneyInput(123450); got != "1234,50" {
+		t.Errorf("ru input = %q", got)
+	}
+	if got := (fmtr{"en"}).moneyInput(123450); got != "1234.50" {
+		t.Errorf("en input = %q", got)
+	}
+}
+
+func TestMoneyIsParsedExactly(t *testing.T) {
+	for in, want := range map[string]torg.Money{
+		"150,50": 15050, "150.50": 15050, "150": 15000, "150,5": 15050, "0,01": 1, "1 234,50": 123450,
+		"1,234.50": 123450, "1.234,50": 123450, ",5": 50, "-3,00": -300, "1\u00a0000": 100000, "0.29": 29,
+	} {
+		got, err := parseMoney(in)
+		if err != nil || got != want {
+			t.Errorf("parseMoney(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "abc", "1.2.3,4", "150,505", "1e3", "--1", "99999999999999"} {
+		if got, err := parseMoney(in); err == nil {
+			t.Errorf("parseMoney(%q) = %d, want an error", in, got)
+		}
+	}
+	if _, err := parseMoney("1,234"); err == nil {
+		t.Error("1,234 has three decimals and must be refused")
+	}
+}
+
+func TestQuantitiesAreParsedExactly(t *testing.T) {
+	for in, want := range map[string]torg.Quantity{"1,5": 1500, "2": 2000, "0.001": 1, "1 000": 1000000} {
+		if got, err := parseQty(in); err != nil || got != want {
+			t.Errorf("parseQty(%q) = %d, %v", in, got, err)
+		}
+	}
+	for _, in := range []string{"", "1,2345", "x", "1e3"} {
+		if _, err := parseQty(in); err == nil {
+			t.Errorf("parseQty(%q) should fail", in)
+		}
+	}
+}

@@ -1,0 +1,173 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strconv"
+	"time"
+
+	"torg"
+	"torg/internal/store"
+)
+
+// saveOrder creates the order (id "") or saves the form into it, naming every bad field at once. An
+// order that can no longer be edited is left as it is.
+func saveOrder(ctx context.Context, tx *store.Tx, f fmtr, id string, form *orderForm) (torg.Order, error) {
+	var o torg.Order
+	if id != "" {
+		var err error
+		if o, err = tx.Order(ctx, id); err != nil || !o.Status.Editable() {
+			return o, err
+		}
+	}
+	var bad torg.Fields
+	lines, err := parseLines(ctx, tx, &bad, form.Lines)
+	if err != nil {
+		return o, err
+	}
+	date, dateSet := time.Time{}, form.Date != "" && (id == "" || form.Date != dateInput(o.Date))
+	if dateSet {
+		if date, err = parseDateInput(form.Date); err != nil {
+			bad.Add("date", "must be a date and time")
+			dateSet = false
+		}
+	}
+	if id == "" {
+		in := torg.OrderInput{CustomerID: form.CustomerID, WarehouseID: form.WarehouseID, Status: torg.Of(torg.Status(form.Status)),
+			Comment: form.Comment, Lines: lines}
+		if dateSet {
+			in.Date = torg.Of(date)
+		}
+		if form.ExternalNumber != "" {
+			in.ExternalNumber = torg.Of(form.ExternalNumber)
+		}
+		if err := merge(bad, in.Validate()); err != nil {
+			return o, err
+		}
+		return tx.CreateOrder(ctx, in)
+	}
+	patch := torg.OrderPatch{Status: torg.Of(torg.Status(form.Status)), Comment: torg.Of(form.Comment),
+		CustomerID: torg.Of(form.CustomerID), Lines: torg.Of(lines)}
+	if dateSet {
+		patch.Date = torg.Of(date)
+	}
+	if err := merge(bad, patch.Validate()); err != nil {
+		return o, err
+	}
+	var ifMatch *int64
+	if v, err := strconv.ParseInt(form.Version, 10, 64); err == nil {
+		ifMatch = &v
+	}
+	return tx.PatchOrder(ctx, id, patch, ifMatch)
+}
+
+// parseLines reads the goods table exactly; a product is found by its id, or by the code, barcode or
+// name typed.
+func parseLines(ctx context.Context, tx *store.Tx, bad *torg.Fields, rows []lineForm) ([]torg.OrderLineInput, error) {
+	lines := make([]torg.OrderLineInput, len(rows))
+	for i, row := range rows {
+		p := "lines[" + strconv.Itoa(i) + "]"
+		l := torg.OrderLineInput{ProductID: row.ProductID}
+		if l.ProductID == "" && row.Product != "" {
+			id, err := tx.ProductByText(ctx, row.Product)
+			if err != nil {
+				return nil, err
+			}
+			if l.ProductID = id; id == "" {
+				bad.Add(p+".product_id", "no product has this code, barcode or name")
+				l.ProductCode = "?"
+			}
+		}
+		var err error
+		if l.Quantity, err = parseQty(row.Qty); err != nil {
+			bad.Add(p+".quantity", "%s", err.Error())
+		}
+		if row.Price != "" {
+			price, err := parseMoney(row.Price)
+			if err != nil {
+				bad.Add(p+".price", "%s", err.Error())
+			}
+			l.Price = torg.Of(price)
+		}
+		if row.Discount != "" {
+			if l.Discount, err = parseMoney(row.Discount); err != nil {
+				bad.Add(p+".discount", "%s", err.Error())
+			}
+		}
+		lines[i] = l
+	}
+	return lines, nil
+}
+
+// merge adds the fields of a validation error to bad, keeping the first message of each field, and
+// returns the whole as one validation error (nil when nothing is bad).
+func merge(bad torg.Fields, err error) error {
+	var e *torg.Error
+	if err != nil && !errors.As(err, &e) {
+		return err
+	}
+	if e != nil {
+		for _, fe := range e.Fields {
+			if !hasField(bad, fe.Field) {
+				bad = append(bad, fe)
+			}
+		}
+	}
+	return bad.Err()
+}
+
+func hasField(fs torg.Fields, field string) bool {
+	for _, f := range fs {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// formErrorsOf sorts an error's messages into those shown beside a field and the rest.
+func formErrorsOf(lang string, err error, slot func(field string) string) formErrors {
+	out := formErrors{Fields: map[string]string{}}
+	var e *torg.Error
+	if !errors.As(err, &e) {
+		out.General = append(out.General, translate(lang, "error.internal"))
+		return out
+	}
+	for _, f := range e.Fields {
+		msg := fieldMessage(lang, f.Message)
+		switch key := slot(f.Field); {
+		case key == "":
+			out.General = append(out.General, f.Field+": "+msg)
+		case out.Fields[key] == "":
+			out.Fields[key] = msg
+		}
+	}
+	if len(e.Fields) == 0 {
+		out.General = append(out.General, codeMessage(lang, e))
+	}
+	return out
+}
+
+// codeMessage says what an error without fields means, in the language, with the server's details.
+func codeMessage(lang string, e *torg.Error) string {
+	key := "code." + string(e.Code)
+	if !hasKey(key) {
+		return translate(lang, "error.internal")
+	}
+	return translate(lang, key) + " (" + e.Message + ")"
+}
+
+// fieldMessage translates the domain's common field messages; others stay as the domain wrote them.
+func fieldMessage(lang, msg string) string {
+	key := "msg." + lineIndex.ReplaceAllString(msg, "[0]")
+	if hasKey(key) {
+		return translate(lang, key)
+	}
+	return msg
+}
+
+// lineIndex finds a line's index in a message, which the table of messages writes as [0].
+var lineIndex = regexp.MustCompile(`\[\d+\]`)
+
+func itoa64(v int64) string { return strconv.FormatInt(v, 10) }

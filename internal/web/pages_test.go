@@ -1,0 +1,44 @@
+package web_test
+
+import (
+	"net/url"
+	"testing"
+)
+
+func TestLoginAndAccess(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	t.Run("a page without a session goes to the login", func(t *testing.T) {
+		c := &client{e: e, http: newJarClient()}
+		r := c.get("/orders", 200)
+		if !contains(r.url, "/login?next=%2Forders") {
+			t.Fatalf("landed on %s", r.url)
+		}
+	})
+	t.Run("a wrong password is refused", func(t *testing.T) {
+		c := &client{e: e, http: newJarClient()}
+		page := c.get("/login", 200)
+		r := c.post("/login", page, url.Values{"name": {"admin"}, "password": {"wrong password"}})
+		if r.status != 401 {
+			t.Fatalf("status %d", r.status)
+		}
+		r.contains(t, `id="login-error"`)
+	})
+	t.Run("a manager cannot reach users or tokens", func(t *testing.T) {
+		c := e.login("manager")
+		c.get("/users", 403)
+		c.get("/tokens", 403)
+		r := c.get("/orders", 200)
+		if contains(r.body, `href="/tokens"`) {
+			t.Fatal("the navigation offers tokens to a manager")
+		}
+	})
+	t.Run("an admin sees every page", func(t *testing.T) {
+		c := e.login("admin")
+		for _, p := range []string{"/orders", "/orders/new", "/transactions", "/sales-invoices", "/cash-receipts", "/card-payments",
+			"/reports/stock", "/reports/cash", "/reports/settlements", "/kkm-transfer", "/tokens", "/users",
+			"/products", "/products/new", "/customers", "/warehouses", "/cash-desks", "/registers"} {
+			c.get(p, 200)
+		}
+		c.get("/nothing-here", 404)
+	})
+}

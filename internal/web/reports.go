@@ -1,0 +1,112 @@
+package web
+
+import (
+	"net/http"
+
+	"torg"
+	"torg/internal/store"
+)
+
+// stockRow is a line of the stock report.
+type stockRow struct {
+	torg.StockItem
+	Warehouse, Product string
+	Unit               string
+}
+
+// reportData is a report's page.
+type reportData struct {
+	Warehouse  string
+	Warehouses []option
+	Stock      []stockRow
+	Cash       []moneyRow
+	Debts      []moneyRow
+	Total      torg.Money
+}
+
+// moneyRow is a cash desk's balance or a customer's debt.
+type moneyRow struct {
+	Code, Name string
+	Amount     torg.Money
+}
+
+func (u *UI) stockReport(p *page) error {
+	d := reportData{Warehouse: p.r.URL.Query().Get("warehouse")}
+	err := u.store.View(p.ctx, func(tx *store.Tx) error {
+		whs, _, err := pickers(p.ctx, tx)
+		if err != nil {
+			return err
+		}
+		d.Warehouses = whs
+		items, err := tx.StockReport(p.ctx, d.Warehouse, "")
+		if err != nil {
+			return err
+		}
+		var whIDs, prodIDs []string
+		for _, it := range items {
+			whIDs, prodIDs = append(whIDs, it.WarehouseID), append(prodIDs, it.ProductID)
+		}
+		whNames, err := tx.Names(p.ctx, "warehouses", whIDs)
+		if err != nil {
+			return err
+		}
+		prods, err := productsByID(p.ctx, tx, prodIDs)
+		for _, it := range items {
+			d.Stock = append(d.Stock, stockRow{StockItem: it, Warehouse: whNames[it.WarehouseID].Name, Product: prods[it.ProductID].Name,
+				Unit: prods[it.ProductID].Unit})
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return u.render(p, http.StatusOK, "report_stock", view{Nav: "reports/stock", Title: "nav.reports/stock", Data: d})
+}
+
+func (u *UI) cashReport(p *page) error {
+	var d reportData
+	err := u.store.View(p.ctx, func(tx *store.Tx) error {
+		items, err := tx.CashReport(p.ctx, "")
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for _, it := range items {
+			ids = append(ids, it.CashDeskID)
+		}
+		names, err := tx.Names(p.ctx, "cash_desks", ids)
+		for _, it := range items {
+			d.Cash = append(d.Cash, moneyRow{Code: names[it.CashDeskID].Code, Name: names[it.CashDeskID].Name, Amount: it.Balance})
+			d.Total += it.Balance
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return u.render(p, http.StatusOK, "report_money", view{Nav: "reports/cash", Title: "nav.reports/cash", Data: d})
+}
+
+func (u *UI) settlementsReport(p *page) error {
+	var d reportData
+	err := u.store.View(p.ctx, func(tx *store.Tx) error {
+		items, err := tx.SettlementsReport(p.ctx, "")
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for _, it := range items {
+			ids = append(ids, it.CustomerID)
+		}
+		names, err := tx.Names(p.ctx, "customers", ids)
+		for _, it := range items {
+			d.Debts = append(d.Debts, moneyRow{Code: names[it.CustomerID].Code, Name: names[it.CustomerID].Name, Amount: it.Debt})
+			d.Total += it.Debt
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return u.render(p, http.StatusOK, "report_money", view{Nav: "reports/settlements", Title: "nav.reports/settlements", Data: d})
+}

@@ -1,0 +1,78 @@
+package web
+
+import (
+	"torg"
+)
+
+// route is one entry of the route table: a method and a path pattern of net/http's ServeMux, the
+// permission a user needs (permPublic: none, not even a login), and the handler.
+type route struct {
+	method string
+	path   string
+	perm   torg.Permission
+	handle func(*page) error
+}
+
+const (
+	permPublic = torg.PermPublic
+	permRead   = torg.PermRead
+	permWrite  = torg.PermWrite
+	permAdmin  = torg.PermAdmin
+)
+
+// routes is the whole route table of the web UI. Managers have read and write; operations, tokens
+// and users need an admin, as in the API.
+func (u *UI) routes() []route {
+	rs := []route{
+		{"GET", "/static/{file...}", permPublic, u.serveStatic},
+		{"GET", "/login", permPublic, u.loginPage},
+		{"POST", "/login", permPublic, u.login},
+		{"POST", "/logout", permPublic, u.logout},
+		{"GET", "/lang/{lang}", permPublic, u.setLanguage},
+		{"GET", "/{$}", permRead, func(p *page) error { return redirect(p, "/orders") }},
+
+		{"GET", "/orders", permRead, u.listOrders},
+		{"GET", "/orders/new", permRead, u.newOrder},
+		{"POST", "/orders/new", permWrite, u.submitOrder},
+		{"GET", "/orders/{id}", permRead, u.showOrder},
+		{"POST", "/orders/{id}", permWrite, u.submitOrder},
+		{"GET", "/orders/{id}/events", permRead, u.orderEvents},
+		{"GET", "/products/find", permRead, u.findProducts},
+
+		{"GET", "/transactions", permRead, u.listTransactions},
+		{"GET", "/transactions/{id}", permRead, u.showTransaction},
+		{"POST", "/transactions/{id}/resolve", permAdmin, u.resolveTransaction},
+
+		{"GET", "/sales-invoices", permRead, u.listInvoices},
+		{"GET", "/sales-invoices/{id}", permRead, u.showInvoice},
+		{"GET", "/cash-receipts", permRead, u.listReceipts},
+		{"GET", "/cash-receipts/{id}", permRead, u.showReceipt},
+		{"POST", "/cash-receipts/{id}/post", permAdmin, u.postReceipt},
+		{"GET", "/card-payments", permRead, u.listCardPayments},
+		{"GET", "/card-payments/{id}", permRead, u.showCardPayment},
+
+		{"GET", "/reports/stock", permRead, u.stockReport},
+		{"GET", "/reports/cash", permRead, u.cashReport},
+		{"GET", "/reports/settlements", permRead, u.settlementsReport},
+
+		{"GET", "/kkm-transfer", permRead, u.showJob},
+		{"POST", "/kkm-transfer/run", permAdmin, u.runJob},
+
+		{"POST", "/registers/{id}/token", permAdmin, u.issueRegisterToken},
+		{"GET", "/tokens", permAdmin, u.listTokens},
+		{"POST", "/tokens", permAdmin, u.createToken},
+		{"POST", "/tokens/{id}/revoke", permAdmin, u.revokeToken},
+		{"GET", "/users", permAdmin, u.listUsers},
+		{"POST", "/users", permAdmin, u.addUser},
+	}
+	for _, c := range u.catalogs() {
+		rs = append(rs,
+			route{"GET", "/" + c.kind(), permRead, c.list},
+			route{"GET", "/" + c.kind() + "/new", permRead, c.edit},
+			route{"POST", "/" + c.kind() + "/new", permWrite, c.save},
+			route{"GET", "/" + c.kind() + "/{id}", permRead, c.edit},
+			route{"POST", "/" + c.kind() + "/{id}", permWrite, c.save},
+		)
+	}
+	return rs
+}

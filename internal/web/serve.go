@@ -1,0 +1,119 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"torg"
+)
+
+// errNotFound answers a page that does not exist.
+var errNotFound = torg.Errorf(torg.CodeNotFound, "page not found")
+
+// maxFormBytes limits a form's body.
+const maxFormBytes = 1 << 20
+
+// wrap adds to a route what every request gets: security headers, the language, the session and
+// permission, the CSRF check of a form, recovery from panics, a log line and the error page.
+func (u *UI) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		p := &page{w: w, r: r, ctx: r.Context(), lang: language(r)}
+		defer func() {
+			if v := recover(); v != nil {
+				u.log.Error("web panic", "path", r.URL.Path, "panic", v)
+				u.fail(p, errors.New("panic"))
+			}
+			u.log.Debug("web request", "method", r.Method, "route", rt.path, "took", time.Since(start).Round(time.Microsecond))
+		}()
+		headers(w)
+		if err := u.admit(p, rt); err != nil {
+			u.fail(p, err)
+			return
+		}
+		if p.w.Header().Get("Location") != "" {
+			return
+		}
+		if err := rt.handle(p); err != nil {
+			u.fail(p, err)
+		}
+	})
+}
+
+// headers are the security headers of every answer.
+func headers(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+}
+
+// admit authenticates the request, checks the route's permission and a form's CSRF token. A
+// request without a session is sent to the login page.
+func (u *UI) admit(p *page, rt route) error {
+	if rt.perm == permPublic && strings.HasPrefix(rt.path, "/static/") {
+		return nil
+	}
+	ok, err := u.authenticate(p)
+	if err != nil {
+		return err
+	}
+	if rt.perm != permPublic {
+		if !ok {
+			if p.r.Method == http.MethodGet {
+				return redirect(p, "/login?next="+url.QueryEscape(p.r.URL.RequestURI()))
+			}
+			return redirect(p, "/login")
+		}
+		if !p.user.Role.Allows(rt.perm) {
+			return torg.Errorf(torg.CodeForbidden, "forbidden")
+		}
+	}
+	if p.r.Method == http.MethodPost {
+		p.r.Body = http.MaxBytesReader(p.w, p.r.Body, maxFormBytes)
+		if err := p.r.ParseForm(); err != nil {
+			return torg.Errorf(torg.CodeMalformed, "the form could not be read")
+		}
+		if !u.checkCSRF(p) {
+			return torg.Errorf(torg.CodeForbidden, "csrf")
+		}
+	}
+	return nil
+}
+
+// fail answers an error with the error page; causes are logged, never shown.
+func (u *UI) fail(p *page, err error) {
+	if errors.Is(err, context.Canceled) && p.r.Context().Err() != nil {
+		return
+	}
+	status, key := http.StatusInternalServerError, "error.internal"
+	switch torg.ErrorCode(err) {
+	case torg.CodeNotFound:
+		status, key = http.StatusNotFound, "error.not_found"
+	case torg.CodeForbidden:
+		status, key = http.StatusForbidden, "error.forbidden"
+		if err.Error() == "forbidden: csrf" {
+			key = "error.csrf"
+		}
+	case torg.CodeMalformed:
+		status, key = http.StatusBadRequest, "error.malformed"
+	case torg.CodeUnavailable:
+		status, key = http.StatusServiceUnavailable, "error.unavailable"
+	default:
+		u.log.Error("web error", "path", p.r.URL.Path, "err", err)
+	}
+	if err := u.render(p, status, "error", view{Title: key, Data: key}); err != nil {
+		u.log.Error("web error page", "err", err)
+	}
+}
+
+func (u *UI) serveStatic(p *page) error {
+	p.w.Header().Set("Cache-Control", "public, max-age=3600")
+	u.static.ServeHTTP(p.w, p.r)
+	return nil
+}

@@ -1,0 +1,200 @@
+// torg back office: a little plain JavaScript on top of server-rendered pages. Every page works
+// without it; it adds tabs, line arithmetic, the product search and live delivery states.
+"use strict";
+document.documentElement.classList.add("js");
+
+document.addEventListener("DOMContentLoaded", () => {
+  confirmButtons();
+  const form = document.getElementById("order-form");
+  if (!form) return;
+  tabs(form);
+  lines(form);
+  live(form);
+});
+
+// confirmButtons asks before buttons with data-confirm submit.
+function confirmButtons() {
+  document.addEventListener("click", (e) => {
+    const b = e.target.closest("[data-confirm]");
+    if (b && !window.confirm(b.dataset.confirm)) e.preventDefault();
+  });
+}
+
+// tabs shows one panel of the order form at a time; the URL's hash keeps the choice.
+function tabs(form) {
+  const show = (name) => {
+    form.querySelectorAll("[data-tab-panel]").forEach((p) => p.classList.toggle("on", p.dataset.tabPanel === name));
+    form.querySelectorAll("[data-tab-for]").forEach((b) => b.classList.toggle("on", b.dataset.tabFor === name));
+  };
+  form.querySelectorAll("[data-tab-for]").forEach((b) => b.addEventListener("click", () => {
+    show(b.dataset.tabFor);
+    history.replaceState(null, "", "#" + b.dataset.tabFor);
+  }));
+  const fromHash = location.hash.slice(1);
+  const withError = form.querySelector("[data-tab-panel] .ferr");
+  show(withError ? withError.closest("[data-tab-panel]").dataset.tabPanel
+    : form.querySelector(`[data-tab-panel="${fromHash}"]`) ? fromHash : form.dataset.tab);
+}
+
+// --- money and quantities, exactly, in integers (kopecks and thousandths) ---
+
+function parseFixed(text, decimals) {
+  let s = (text || "").replace(/[\s\u00a0₽]/g, "");
+  if (s === "") return null;
+  const last = Math.max(s.lastIndexOf(","), s.lastIndexOf("."));
+  let int = s, frac = "";
+  if (last >= 0) { int = s.slice(0, last).replace(/[.,]/g, ""); frac = s.slice(last + 1); }
+  if (!/^\d*$/.test(int) || !/^\d*$/.test(frac) || frac.length > decimals || (int + frac) === "") return null;
+  return Number(int || "0") * 10 ** decimals + Number((frac + "000").slice(0, decimals));
+}
+
+function formatMoney(kopecks, lang) {
+  const neg = kopecks < 0, k = Math.abs(kopecks);
+  const rub = Math.floor(k / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, lang === "en" ? "," : "\u00a0");
+  return (neg ? "-" : "") + rub + (lang === "en" ? "." : ",") + String(k % 100).padStart(2, "0");
+}
+
+function lineAmount(qty, price, discount) {
+  const p = qty * price; // thousandths × kopecks, well inside 2^53 for a shop's lines
+  return Math.floor((p + 500) / 1000) - discount;
+}
+
+function vatOf(amount, rate) {
+  const r = Number(rate);
+  if (!rate || rate === "none" || !r) return 0;
+  return Math.round(amount * r / (100 + r));
+}
+
+// lines recomputes amounts, VAT and totals as the goods table is edited, adds and removes rows,
+// and finds products by code, name or barcode.
+function lines(form) {
+  const body = form.querySelector("#lines tbody");
+  if (!body) return;
+  const lang = form.dataset.lang;
+  const recalc = () => {
+    let total = 0, vat = 0, n = 0;
+    body.querySelectorAll("tr.line").forEach((tr) => {
+      tr.querySelector(".n").textContent = ++n;
+      const q = parseFixed(tr.querySelector(".qty").value, 3);
+      const price = parseFixed(tr.querySelector(".price").value, 2);
+      const disc = parseFixed(tr.querySelector(".discount").value, 2) || 0;
+      const a = tr.querySelector(".amount"), v = tr.querySelector(".vat");
+      if (q === null || price === null) { a.textContent = ""; v.textContent = ""; return; }
+      const amount = lineAmount(q, price, disc), lineVat = vatOf(amount, tr.dataset.vat);
+      a.textContent = formatMoney(amount, lang);
+      v.textContent = tr.dataset.vat ? formatMoney(lineVat, lang) : "";
+      total += amount; vat += lineVat;
+    });
+    form.querySelector("#order-total").textContent = formatMoney(total, lang);
+    form.querySelector("#order-vat").textContent = formatMoney(vat, lang);
+  };
+  const blank = () => {
+    const tr = body.querySelector("tr.line:last-child").cloneNode(true);
+    tr.querySelectorAll("input").forEach((i) => { i.value = ""; });
+    tr.querySelectorAll(".ferr, .suggest").forEach((e) => e.remove());
+    tr.querySelector(".unit").textContent = "";
+    tr.dataset.vat = "";
+    return tr;
+  };
+  body.addEventListener("input", (e) => {
+    if (e.target.classList.contains("product-input")) {
+      e.target.closest("tr").querySelector(".product-id").value = "";
+      search(e.target);
+    }
+    recalc();
+  });
+  body.addEventListener("click", (e) => {
+    if (!e.target.classList.contains("remove-line")) return;
+    const tr = e.target.closest("tr");
+    if (body.querySelectorAll("tr.line").length > 1) tr.remove(); else tr.replaceWith(blank());
+    recalc();
+  });
+  const add = form.querySelector("#add-line");
+  if (add) add.addEventListener("click", () => { const tr = blank(); body.appendChild(tr); tr.querySelector(".product-input").focus(); recalc(); });
+  body.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && e.target.classList.contains("product-input")) {
+      e.preventDefault();
+      const first = e.target.parentElement.querySelector(".suggest button");
+      if (first) first.click();
+    }
+  });
+  const choose = (input, p) => {
+    const tr = input.closest("tr");
+    input.value = p.code + " " + p.name;
+    tr.querySelector(".product-id").value = p.id;
+    tr.querySelector(".unit").textContent = p.unit;
+    tr.dataset.vat = p.vat_rate;
+    if (!tr.querySelector(".price").value) tr.querySelector(".price").value = p.price;
+    const q = tr.querySelector(".qty");
+    if (!q.value) q.value = "1";
+    closeSuggest(input);
+    if (tr === body.querySelector("tr.line:last-child")) body.appendChild(blank());
+    q.focus(); q.select();
+    recalc();
+  };
+  let timer = null;
+  const search = (input) => {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (q.length < 1) { closeSuggest(input); return; }
+    timer = setTimeout(async () => {
+      const r = await fetch("/products/find?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } });
+      if (!r.ok || input.value.trim() !== q) return;
+      showSuggest(input, await r.json(), choose);
+    }, 150);
+  };
+  document.addEventListener("click", (e) => {
+    if (!e.target.closest(".suggest")) body.querySelectorAll(".suggest").forEach((s) => s.remove());
+  });
+}
+
+function closeSuggest(input) {
+  const s = input.parentElement.querySelector(".suggest");
+  if (s) s.remove();
+}
+
+function showSuggest(input, products, choose) {
+  closeSuggest(input);
+  if (!products.length) return;
+  const box = document.createElement("div");
+  box.className = "suggest";
+  products.forEach((p) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    const name = document.createElement("span");
+    name.textContent = p.code + " · " + p.name;
+    const price = document.createElement("span");
+    price.className = "price";
+    price.textContent = p.price;
+    b.append(name, price);
+    b.addEventListener("click", (e) => { e.stopPropagation(); choose(input, p); });
+    box.appendChild(b);
+  });
+  input.insertAdjacentElement("afterend", box);
+}
+
+// live follows the order's delivery states through server-sent events.
+function live(form) {
+  const url = form.dataset.live;
+  if (!url || !window.EventSource) return;
+  let version = null, status = null;
+  const es = new EventSource(url);
+  es.addEventListener("order", (e) => {
+    const st = JSON.parse(e.data);
+    st.registers.forEach((r) => {
+      const badge = form.querySelector(`[data-register-state="${r.id}"]`);
+      if (badge && badge.dataset.state !== r.state) {
+        badge.dataset.state = r.state;
+        badge.className = "badge ds-" + r.state + " flash-change";
+        badge.textContent = r.label;
+      }
+      const claim = form.querySelector(`[data-register-claim="${r.id}"]`);
+      if (claim) claim.hidden = !r.claim;
+    });
+    if (version !== null && (st.version !== version || st.status !== status)) {
+      document.getElementById("live-note").hidden = false;
+    }
+    version = st.version; status = st.status;
+  });
+  window.addEventListener("pagehide", () => es.close());
+}

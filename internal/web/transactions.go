@@ -1,0 +1,171 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"torg"
+	"torg/internal/store"
+)
+
+// txRow is a register transaction with the names it refers to.
+type txRow struct {
+	torg.Transaction
+	Register    string
+	OrderNumber string
+}
+
+// transactionsData is the register transactions page.
+type transactionsData struct {
+	State       string
+	States      []torg.TxState
+	Rows        []txRow
+	Next, First string
+	Conflicts   int
+}
+
+// allTxStates are the states a filter offers.
+var allTxStates = []torg.TxState{torg.TxNew, torg.TxProcessed, torg.TxConflict, torg.TxFailed, torg.TxIgnored}
+
+func (u *UI) listTransactions(p *page) error {
+	q := p.r.URL.Query()
+	d := transactionsData{State: q.Get("state"), States: allTxStates}
+	page, err := pageOf(q.Get("after"), 50)
+	if err != nil {
+		return err
+	}
+	err = u.store.View(p.ctx, func(tx *store.Tx) error {
+		list, err := tx.Transactions(p.ctx, store.TransactionFilter{State: torg.TxState(d.State)}, page)
+		if err != nil {
+			return err
+		}
+		if d.Conflicts, err = tx.ConflictsWaiting(p.ctx); err != nil {
+			return err
+		}
+		d.Rows, err = txRows(p.ctx, tx, list.Items)
+		d.Next, d.First = nextFirst(p, list.Next)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return u.render(p, http.StatusOK, "transactions", view{Nav: "transactions", Title: "nav.transactions", Data: d})
+}
+
+// pageOf is a page of a list from the query's cursor.
+func pageOf(after string, limit int) (torg.Page, error) {
+	page := torg.Page{Limit: limit}
+	if after != "" {
+		pos, err := torg.DecodeCursor(after)
+		if err != nil {
+			return page, errNotFound
+		}
+		page.After = pos
+	}
+	return page, nil
+}
+
+// nextFirst are the links to a list's next and first pages.
+func nextFirst(p *page, next *string) (string, string) {
+	var n, f string
+	if next != nil {
+		n = pageURL(p.r.URL, *next)
+	}
+	if p.r.URL.Query().Get("after") != "" {
+		f = pageURL(p.r.URL, "")
+	}
+	return n, f
+}
+
+// txRows adds register names and order numbers.
+func txRows(ctx context.Context, tx *store.Tx, ts []torg.Transaction) ([]txRow, error) {
+	var regIDs []string
+	for _, t := range ts {
+		regIDs = append(regIDs, t.RegisterID)
+	}
+	regs, err := tx.Names(ctx, "registers", regIDs)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]txRow, len(ts))
+	for i, t := range ts {
+		rows[i] = txRow{Transaction: t, Register: regs[t.RegisterID].Code}
+		if t.OrderID != nil {
+			o, err := tx.Order(ctx, *t.OrderID)
+			if err != nil && torg.ErrorCode(err) != torg.CodeNotFound {
+				return nil, err
+			}
+			rows[i].OrderNumber = o.Number
+		}
+	}
+	return rows, nil
+}
+
+// transactionData is one transaction's page.
+type transactionData struct {
+	txRow
+	Lines    []docLine
+	Resolve  bool // the user may resolve it now
+	Comment  string
+	Products map[string]store.CodeName
+}
+
+func (u *UI) showTransaction(p *page) error {
+	d, err := u.loadTransaction(p)
+	if err != nil {
+		return err
+	}
+	return u.render(p, http.StatusOK, "transaction", view{Nav: "transactions", Title: "tx.title", Data: d})
+}
+
+func (u *UI) loadTransaction(p *page) (transactionData, error) {
+	var d transactionData
+	err := u.store.View(p.ctx, func(tx *store.Tx) error {
+		t, err := tx.Transaction(p.ctx, p.r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		rows, err := txRows(p.ctx, tx, []torg.Transaction{t})
+		if err != nil {
+			return err
+		}
+		d.txRow = rows[0]
+		var ids []string
+		for _, l := range t.Lines {
+			ids = append(ids, l.ProductID)
+		}
+		names, err := tx.Names(p.ctx, "products", ids)
+		for _, l := range t.Lines {
+			d.Lines = append(d.Lines, docLine{Product: names[l.ProductID], OrderLine: torg.OrderLine{ProductID: l.ProductID,
+				Quantity: l.Quantity, Price: l.Price, Discount: l.Discount, Amount: l.Amount}})
+		}
+		return err
+	})
+	d.Resolve = d.State == torg.TxConflict && p.user.Role.Allows(torg.PermAdmin)
+	return d, err
+}
+
+func (u *UI) resolveTransaction(p *page) error {
+	id := p.r.PathValue("id")
+	r := torg.Resolution{Action: p.r.PostFormValue("action"), Comment: p.r.PostFormValue("comment")}
+	err := u.store.Update(p.ctx, func(tx *store.Tx) error { _, err := tx.ResolveTransaction(p.ctx, id, r); return err })
+	if err == nil {
+		return redirect(p, "/transactions/"+id+"?ok=resolved")
+	}
+	if c := torg.ErrorCode(err); c != torg.CodeValidation && c != torg.CodeStateConflict {
+		return err
+	}
+	d, lerr := u.loadTransaction(p)
+	if lerr != nil {
+		return lerr
+	}
+	d.Comment = r.Comment
+	slot := func(f string) string {
+		if f == "comment" || f == "action" {
+			return f
+		}
+		return ""
+	}
+	return u.render(p, http.StatusUnprocessableEntity, "transaction", view{Nav: "transactions", Title: "tx.title", Data: d,
+		Errors: formErrorsOf(p.lang, err, slot)})
+}
