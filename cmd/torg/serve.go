@@ -61,6 +61,11 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	if err := st.Migrate(ctx, log); err != nil {
 		return err
 	}
+	if st.Dialect() == "sqlite" { // the only process on its database: a running key is a dead one's
+		if err := st.ReleaseRunningIdempotent(ctx); err != nil {
+			return err
+		}
+	}
 	if cfg.adminToken == "" {
 		if err := printBootstrapToken(ctx, st, stdout); err != nil {
 			return err

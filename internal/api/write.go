@@ -37,6 +37,11 @@ func (s *Server) write(w http.ResponseWriter, r *request, status int, fn func(ct
 		}
 	}
 	var body []byte
+	if key != "" {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, store.IdemDeadline) // never outlive the key's lease
+		defer cancel()
+	}
 	err = s.store.Update(ctx, func(tx *store.Tx) error {
 		v, err := fn(ctx, tx)
 		if err != nil {

@@ -16,9 +16,13 @@ type IdemResponse struct {
 	Body   []byte
 }
 
-// idemLease is how long a request may run under its key before a retry may take the key over (the
-// process that held it is taken to have died).
-const idemLease = 2 * time.Minute
+// IdemLease is how long a request may run under its key before a retry may take the key over: the
+// process that held it is taken to have died. Requests under a key must finish well within it (the
+// API gives their transaction IdemDeadline), so a live request is never taken over.
+const IdemLease = 10 * time.Second
+
+// IdemDeadline bounds the transaction of a request under an idempotency key.
+const IdemDeadline = IdemLease * 3 / 4
 
 // BeginIdempotent claims the key for a request whose body hashes to hash. It returns the stored
 // response when the same request already completed; a CodeIdemConflict error when the key was used
@@ -39,7 +43,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, principal, key string, hash
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			_, err = tx.exec(ctx, "INSERT INTO idempotency_keys (principal_id, key, request_hash, state, locked_until, created_at) VALUES (?, ?, ?, 'running', ?, ?)",
-				principal, key, hash, micros(now.Add(idemLease)), micros(now))
+				principal, key, hash, micros(now.Add(IdemLease)), micros(now))
 			return err
 		case err != nil:
 			return err
@@ -52,7 +56,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, principal, key string, hash
 			return torg.Errorf(torg.CodeIdemInProgress, "a request with the Idempotency-Key %q is still running", key)
 		}
 		_, err = tx.exec(ctx, "UPDATE idempotency_keys SET locked_until = ? WHERE principal_id = ? AND key = ?",
-			micros(now.Add(idemLease)), principal, key)
+			micros(now.Add(IdemLease)), principal, key)
 		return err
 	})
 	if errors.Is(err, errUnique) { // another request claimed the key first: it is running now
@@ -87,4 +91,13 @@ func (s *Store) PurgeIdempotent(ctx context.Context, before time.Time) (int64, e
 		return err
 	})
 	return n, err
+}
+
+// ReleaseRunningIdempotent frees every key still marked running. Only a process that is the sole
+// user of its database may call it, at start: there, every running key is a dead process's.
+func (s *Store) ReleaseRunningIdempotent(ctx context.Context) error {
+	return s.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, "DELETE FROM idempotency_keys WHERE state = 'running'")
+		return err
+	})
 }
