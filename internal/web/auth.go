@@ -129,7 +129,10 @@ func (u *UI) login(p *page) error {
 	}
 	u.limiter.succeed(name)
 	var secret string
-	err = u.store.Update(p.ctx, func(tx *store.Tx) (err error) { secret, err = tx.CreateWebSession(p.ctx, user.ID, sessionTTL); return err })
+	err = u.store.Update(p.ctx, func(tx *store.Tx) (err error) {
+		secret, err = tx.CreateWebSession(p.ctx, user.ID, sessionTTL)
+		return err
+	})
 	if err != nil {
 		return err
 	}

@@ -132,6 +132,7 @@ var messages = map[string][2]string{
 	"msg.is already taken":                                  {"уже занято", "is already taken"},
 	"msg.an order needs at least one line":                  {"в заказе должна быть хотя бы одна строка", "an order needs at least one line"},
 	"msg.no product has this code, barcode or name":         {"нет товара с таким кодом, штрихкодом или названием", "no product has this code, barcode or name"},
+	"msg.must be a number":                                  {"должно быть числом", "must be a number"},
 	"msg.must be a number such as 1,5":                      {"должно быть числом, например 1,5", "must be a number such as 1.5"},
 	"msg.must have at most 3 decimals":                      {"не больше 3 знаков после запятой", "must have at most 3 decimals"},
 	"msg.must be an amount such as 150,50":                  {"должно быть суммой, например 150,50", "must be an amount such as 150.50"},

@@ -32,7 +32,9 @@ type view struct {
 }
 
 // Can reports whether the user may do what the permission guards.
-func (v view) Can(perm string) bool { return v.User != nil && v.User.Role.Allows(torg.Permission(perm)) }
+func (v view) Can(perm string) bool {
+	return v.User != nil && v.User.Role.Allows(torg.Permission(perm))
+}
 
 // formErrors holds a form's field errors by field path, and errors that belong to no shown field.
 type formErrors struct {

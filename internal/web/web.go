@@ -30,18 +30,18 @@ type Config struct {
 
 // UI serves the web pages.
 type UI struct {
-	store    *store.Store
-	log      *slog.Logger
-	kkm      *kkmtransfer.Job
-	secure   bool
-	pages    map[string]map[string]*pageTemplate // language → page → template set
-	all      []string                            // every template, as "file:name"
-	limiter  *loginLimiter
-	drain    chan struct{}
-	drainOne sync.Once
+	store     *store.Store
+	log       *slog.Logger
+	kkm       *kkmtransfer.Job
+	secure    bool
+	pages     map[string]map[string]*pageTemplate // language → page → template set
+	all       []string                            // every template, as "file:name"
+	limiter   *loginLimiter
+	drain     chan struct{}
+	drainOne  sync.Once
 	dummy     []byte
 	dummyOnce sync.Once
-	static   http.Handler
+	static    http.Handler
 }
 
 // sessionTTL is how long a login lasts: a working day and then some.

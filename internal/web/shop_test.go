@@ -1,0 +1,132 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// shop is a small store made through the API: a warehouse, a cash desk, two products and four
+// registers — R1 and R2 load orders automatically (R1 records cash in the cash desk), R3 accepts
+// orders only when added, R4 does not work with orders.
+type shop struct {
+	e          *env
+	wh, desk   string
+	milk, soap string
+	reg, tok   map[string]string
+	retail     string
+}
+
+func newShop(t testing.TB, e *env) *shop {
+	t.Helper()
+	sh := &shop{e: e, reg: map[string]string{}, tok: map[string]string{}}
+	sh.wh = sh.id(e.api("POST", "/api/v1/warehouses", `{"code":"MAIN","name":"Основной склад"}`))
+	sh.desk = sh.id(e.api("POST", "/api/v1/cash-desks", `{"code":"CASH1","name":"Касса торгового зала"}`))
+	sh.milk = sh.id(e.api("POST", "/api/v1/products", `{"code":"MILK","name":"Молоко 3,2% 1 л","price":15000,"vat_rate":"10","barcodes":["4600000000011"]}`))
+	sh.soap = sh.id(e.api("POST", "/api/v1/products", `{"code":"SOAP","name":"Мыло хозяйственное","price":8990}`))
+	e.api("POST", "/api/v1/goods-receipts", fmt.Sprintf(`{"warehouse_id":%q,"lines":[{"product_id":%q,"quantity":40,"cost":9000},{"product_id":%q,"quantity":25,"cost":5000}]}`, sh.wh, sh.milk, sh.soap))
+	for _, r := range []struct {
+		code, name        string
+		accepts, autoLoad bool
+		desk              string
+	}{{"R1", "Касса 1 у входа", true, true, sh.desk}, {"R2", "Касса 2", true, true, ""}, {"R3", "Касса экспресс", true, false, ""}, {"R4", "Касса кафе", false, false, ""}} {
+		desk := "null"
+		if r.desk != "" {
+			desk = fmt.Sprintf("%q", r.desk)
+		}
+		id := sh.id(e.api("POST", "/api/v1/registers", fmt.Sprintf(`{"code":%q,"name":%q,"warehouse_id":%q,"accepts_orders":%v,"auto_load_orders":%v,"cash_desk_id":%s}`,
+			r.code, r.name, sh.wh, r.accepts, r.autoLoad, desk)))
+		sh.reg[r.code] = id
+		var tok struct{ Token string }
+		json.Unmarshal([]byte(e.api("POST", "/api/v1/registers/"+id+"/token", "")), &tok)
+		sh.tok[r.code] = tok.Token
+	}
+	var custs struct{ Items []struct{ ID string } }
+	json.Unmarshal([]byte(e.api("GET", "/api/v1/customers?code=retail", "")), &custs)
+	sh.retail = custs.Items[0].ID
+	return sh
+}
+
+func (sh *shop) id(body string) string {
+	var v struct{ ID string }
+	if err := json.Unmarshal([]byte(body), &v); err != nil || v.ID == "" {
+		sh.e.t.Fatalf("no id in %s", body)
+	}
+	return v.ID
+}
+
+// register sends a request to the register channel with the register's token.
+func (sh *shop) register(code, method, path, body string) (int, string) {
+	sh.e.t.Helper()
+	req, _ := http.NewRequest(method, sh.e.url+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+sh.tok[code])
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		sh.e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 4096)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	return resp.StatusCode, b.String()
+}
+
+// fetchAndAck fetches the register's packages from the start, then acknowledges them all with a
+// second fetch, as the register agent does.
+func (sh *shop) fetchAndAck(code string) {
+	sh.e.t.Helper()
+	status, body := sh.register(code, "GET", "/api/v1/register/packages?after=0", "")
+	var p struct {
+		LastSeq int64 `json:"last_seq"`
+	}
+	if status != 200 || json.Unmarshal([]byte(body), &p) != nil || p.LastSeq == 0 {
+		sh.e.t.Fatalf("fetch of %s: %d %s", code, status, body)
+	}
+	if status, body := sh.register(code, "GET", fmt.Sprintf("/api/v1/register/packages?after=%d", p.LastSeq), ""); status != 200 {
+		sh.e.t.Fatalf("ack of %s: %d %s", code, status, body)
+	}
+}
+
+// sell claims the order at the register and uploads its closed receipt for the shop's standard two
+// lines (2 × MILK, 1.5 × SOAP less 0.85), paid as given.
+func (sh *shop) sell(code, orderID, payments string) {
+	sh.e.t.Helper()
+	if orderID != "" {
+		if status, body := sh.register(code, "POST", "/api/v1/register/orders/"+orderID+"/claim", "{}"); status != 200 {
+			sh.e.t.Fatalf("claim: %d %s", status, body)
+		}
+	}
+	order := "null"
+	if orderID != "" {
+		order = fmt.Sprintf("%q", orderID)
+	}
+	body := fmt.Sprintf(`{"id":%q,"order_id":%s,"shift_number":3,"receipt_number":%d,"closed_at":"2026-11-27T10:00:00Z",
+		"cashier":"Иванова","lines":[{"product_id":%q,"quantity":2,"price":15000,"discount":0,"amount":30000},
+		{"product_id":%q,"quantity":1.5,"price":8990,"discount":85,"amount":13400}],"payments":%s,"total":43400}`,
+		uuid.NewString(), order, len(orderID)+int(uuid.New().ID()%1000), sh.milk, sh.soap, payments)
+	if status, resp := sh.register(code, "POST", "/api/v1/register/transactions", body); status != 201 {
+		sh.e.t.Fatalf("upload: %d %s", status, resp)
+	}
+}
+
+// order makes an agreed, posted order of the standard two lines through the API, filled with
+// registers; it returns the order's id.
+func (sh *shop) order(extra string) string {
+	sh.e.t.Helper()
+	return sh.id(sh.e.api("POST", "/api/v1/orders", fmt.Sprintf(`{"customer_code":"retail","warehouse_id":%q,"status":"agreed",
+		"lines":[{"product_code":"MILK","quantity":2},{"product_id":%q,"quantity":1.5,"discount":85}],"fill_registers":true,"post":true%s}`,
+		sh.wh, sh.soap, extra)))
+}
