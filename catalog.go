@@ -235,13 +235,18 @@ func checkCodeName(f *Fields, code, name *string) {
 	}
 }
 
-// printable reports whether s is valid UTF-8 without control characters.
+// printable reports whether s is valid UTF-8 without control characters, and without the
+// invisible characters that make two different texts look the same (bidirectional overrides,
+// zero-width spaces, byte order marks).
 func printable(s string) bool {
 	if !utf8.ValidString(s) {
 		return false
 	}
 	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
+		switch {
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0), r == '\u2028', r == '\u2029':
+			return false
+		case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069', r == '\u200b', r == '\u200e', r == '\u200f', r == '\ufeff':
 			return false
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"torg"
 )
@@ -27,6 +28,9 @@ func decodeBody(body []byte, v any) error {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return torg.Errorf(torg.CodeMalformed, "the request needs a JSON body")
+	}
+	if !utf8.Valid(body) {
+		return torg.Errorf(torg.CodeMalformed, "the body is not valid UTF-8")
 	}
 	if !json.Valid(body) {
 		var x any
@@ -110,6 +114,10 @@ func walk(raw []byte, v reflect.Value, path string, f *torg.Fields) {
 		}
 		var s string
 		json.Unmarshal(raw, &s)
+		if strings.ContainsRune(s, 0) {
+			f.Add(path, "must not contain NUL characters")
+			return
+		}
 		v.SetString(s)
 	case reflect.Bool:
 		if !null && raw[0] != 't' && raw[0] != 'f' {

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"torg"
 	"torg/internal/exchange"
@@ -131,6 +132,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 
 // prepare authenticates the request, checks the route's permission and reads the body.
 func (s *Server) prepare(w http.ResponseWriter, r *request, rt Route) error {
+	if err := cleanURL(r.Request); err != nil {
+		return err
+	}
 	if rt.Perm != torg.PermPublic {
 		p, err := s.authenticate(r.Request)
 		if err != nil {
@@ -160,6 +164,22 @@ func (s *Server) prepare(w http.ResponseWriter, r *request, rt Route) error {
 	}
 	r.body = body
 	return nil
+}
+
+// cleanURL refuses a path or query with NUL characters or invalid UTF-8: no id or filter has them.
+func cleanURL(r *http.Request) error {
+	if strings.ContainsRune(r.URL.Path, 0) || !utf8.ValidString(r.URL.Path) {
+		return torg.Errorf(torg.CodeNotFound, "there is nothing at this path")
+	}
+	var f torg.Fields
+	for k, vs := range r.URL.Query() {
+		for _, v := range vs {
+			if strings.ContainsRune(k+v, 0) || !utf8.ValidString(k+v) {
+				f.Add(k, "must be text without NUL characters")
+			}
+		}
+	}
+	return f.Err()
 }
 
 func forbidden(p torg.Principal, perm torg.Permission) error {
