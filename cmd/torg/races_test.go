@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
+	"torg/internal/api"
 	"torg/internal/store/storetest"
 )
 
@@ -169,4 +171,37 @@ func TestLongPollAcrossServers(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestLimits(t *testing.T) {
+	s := startServer(t, "sqlite")
+	sh := newShop(t, s)
+	t.Run("at most two long polls of one register wait at once; the others answer at once", func(t *testing.T) {
+		after := sh.fetch(t, "R4", 0).LastSeq
+		took := make([]time.Duration, 6)
+		parallel(6, func(i int) response {
+			began := time.Now()
+			r := s.do("GET", fmt.Sprintf("/api/v1/register/packages?after=%d&wait=6", after), sh.tok["R4"], "")
+			took[i] = time.Since(began)
+			if r.status != 200 {
+				t.Errorf("poll: %d %s", r.status, r.body)
+			}
+			return r
+		})
+		waited := 0
+		for _, d := range took {
+			if d >= 5*time.Second {
+				waited++
+			}
+		}
+		if waited > api.MaxWaitingPolls {
+			t.Fatalf("%d polls waited (%v), at most %d may", waited, took, api.MaxWaitingPolls)
+		}
+	})
+	t.Run("the HTTP server guards against slow clients", func(t *testing.T) {
+		srv := newHTTPServer(nil, slog.New(slog.DiscardHandler))
+		if srv.ReadHeaderTimeout == 0 || srv.ReadTimeout == 0 || srv.WriteTimeout <= api.MaxWait || srv.IdleTimeout == 0 {
+			t.Fatalf("timeouts %+v", srv)
+		}
+	})
 }

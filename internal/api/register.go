@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"torg"
@@ -12,6 +13,10 @@ import (
 
 // MaxWait is the longest a register's long poll holds (CONTRACT §6).
 const MaxWait = 60 * time.Second
+
+// MaxWaitingPolls is how many long polls of one register may wait at once; more answer at once,
+// so that a register gone wild cannot hold the server's connections.
+const MaxWaitingPolls = 2
 
 // registerMe answers a register with itself.
 func (s *Server) registerMe(w http.ResponseWriter, r *request) error {
@@ -34,6 +39,9 @@ func (s *Server) packages(w http.ResponseWriter, r *request) error {
 	})
 	if err != nil {
 		return err
+	}
+	if wait > 0 {
+		defer s.waiting(reg, &wait)()
 	}
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
@@ -60,6 +68,17 @@ func (s *Server) packages(w http.ResponseWriter, r *request) error {
 		}
 		stop()
 	}
+}
+
+// waiting counts a register's waiting poll, turning *wait to 0 when it already has MaxWaitingPolls;
+// the function it returns uncounts it.
+func (s *Server) waiting(registerID string, wait *time.Duration) func() {
+	v, _ := s.polls.LoadOrStore(registerID, new(atomic.Int32))
+	n := v.(*atomic.Int32)
+	if n.Add(1) > MaxWaitingPolls {
+		*wait = 0
+	}
+	return func() { n.Add(-1) }
 }
 
 // pollParams reads after (a seq, default 0) and wait (seconds, 0 to 60).

@@ -45,6 +45,7 @@ type Server struct {
 	kkm        *kkmtransfer.Job
 	ready      atomic.Bool
 	draining   chan struct{} // closed when the server shuts down: long polls answer at once
+	polls      sync.Map      // register id → *atomic.Int32, its waiting long polls
 	drainOnce  sync.Once
 }
 
