@@ -106,3 +106,53 @@ func TestAccessMatrix(t *testing.T) {
 		})
 	})
 }
+
+func TestOneRegisterCannotActForAnother(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testServer) {
+		sh := newShop(t, s)
+		// An order offered to R3 only.
+		o := sh.order(t, fmt.Sprintf(`,"status":"agreed","register_ids":[%q],"post":true`, sh.reg["R3"]))
+		id := o["id"].(string)
+		t.Run("R1 cannot pick R3's order", func(t *testing.T) {
+			if r := s.do("POST", "/api/v1/register/orders/"+id+"/claim", sh.tok["R1"], ""); r.status != 410 || r.slug(t) != "withdrawn" {
+				t.Fatalf("got %d %s", r.status, r.body)
+			}
+		})
+		t.Run("R1 does not see R3's packages", func(t *testing.T) {
+			for _, p := range sh.fetch(t, "R1", 0).Packages {
+				if strings.Contains(string(p.Order), id) || p.OrderID == id {
+					t.Fatalf("R1 got %s", p.Order)
+				}
+			}
+			if len(sh.fetch(t, "R3", 0).Packages) == 0 {
+				t.Fatal("R3 got nothing")
+			}
+		})
+		t.Run("R3's claim cannot be released by R1", func(t *testing.T) {
+			s.do("POST", "/api/v1/register/orders/"+id+"/claim", sh.tok["R3"], "")
+			s.do("DELETE", "/api/v1/register/orders/"+id+"/claim", sh.tok["R1"], "")
+			claim, _ := s.must(200, "GET", "/api/v1/orders/"+id, "")["claim"].(map[string]any)
+			if claim == nil || claim["register_id"] != sh.reg["R3"] {
+				t.Fatalf("claim %v", claim)
+			}
+		})
+		t.Run("R1's receipt for R3's order is kept as a conflict and does not sell it", func(t *testing.T) {
+			r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], sh.receipt(id, 1, `[{"type":"cash","amount":43400}]`))
+			if r.status != 201 || r.json(t)["state"] != "conflict" || r.json(t)["conflict_reason"] != "not_offered" || r.json(t)["register_id"] != sh.reg["R1"] {
+				t.Fatalf("got %d %s", r.status, r.body)
+			}
+			if got := s.must(200, "GET", "/api/v1/orders/"+id, ""); got["status"] != "agreed" {
+				t.Fatalf("order %v", got["status"])
+			}
+		})
+		t.Run("R1 cannot upload under R3's transaction id", func(t *testing.T) {
+			body := sh.receipt("", 0, `[{"type":"card","amount":43400}]`)
+			if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R3"], body); r.status != 201 {
+				t.Fatalf("R3: %d", r.status)
+			}
+			if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body); r.status != 409 || r.slug(t) != "duplicate" {
+				t.Fatalf("R1 with R3's id: %d %s", r.status, r.body)
+			}
+		})
+	})
+}
