@@ -100,15 +100,12 @@ type demoStore struct {
 // and orders in several states, one already sold and processed.
 func seedDemo(ctx context.Context, db, password string) (demoStore, error) {
 	out := demoStore{tokens: map[string]string{}}
-	st, err := store.Open(ctx, db)
+	quiet := slog.New(slog.DiscardHandler)
+	st, err := openStore(ctx, db, quiet)
 	if err != nil {
 		return out, err
 	}
 	defer st.Close()
-	quiet := slog.New(slog.DiscardHandler)
-	if err := st.Migrate(ctx, quiet); err != nil {
-		return out, err
-	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {
 		return out, err

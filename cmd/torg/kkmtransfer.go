@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"torg/internal/kkmtransfer"
-	"torg/internal/store"
 )
 
 // kkmTransfer runs KKMTransfer once from the command line, drawing its progress on stderr.
@@ -19,15 +18,12 @@ func kkmTransfer(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *db)
+	log := slog.New(slog.DiscardHandler)
+	st, err := openStore(ctx, *db, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := st.Migrate(ctx, log); err != nil {
-		return err
-	}
 	res, err := kkmtransfer.New(st, log, 0).Run(ctx, func(done, total int) { fmt.Fprint(stderr, progressBar(done, total)) })
 	fmt.Fprintln(stderr)
 	if err != nil {

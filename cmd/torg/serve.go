@@ -53,14 +53,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // runServer opens and migrates the database, serves until ctx ends, then drains and exits.
 func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io.Writer) error {
-	st, err := store.Open(ctx, cfg.db)
+	st, err := openStore(ctx, cfg.db, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx, log); err != nil {
-		return err
-	}
 	if st.Dialect() == "sqlite" { // the only process on its database: a running key is a dead one's
 		if err := st.ReleaseRunningIdempotent(ctx); err != nil {
 			return err
@@ -176,14 +173,11 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *db)
+	st, err := openStore(ctx, *db, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx, slog.New(slog.NewTextHandler(stderr, nil))); err != nil {
-		return err
-	}
 	fmt.Fprintln(stdout, "torg: the database is up to date")
 	return nil
 }

@@ -44,14 +44,11 @@ func user(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *db)
+	st, err := openStore(ctx, *db, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		return err
-	}
 	var u torg.User
 	err = st.Update(ctx, func(tx *store.Tx) (err error) {
 		u, err = tx.AddUser(ctx, name, torg.Role(*role), string(hash))

@@ -112,7 +112,10 @@ func TestWebQueries(t *testing.T) {
 		})
 		t.Run("names are read by id", func(t *testing.T) {
 			var got map[string]store.CodeName
-			s.View(ctx, func(tx *store.Tx) (err error) { got, err = tx.Names(ctx, "products", []string{milk.ID, "nope"}); return err })
+			s.View(ctx, func(tx *store.Tx) (err error) {
+				got, err = tx.Names(ctx, "products", []string{milk.ID, "nope"})
+				return err
+			})
 			if len(got) != 1 || got[milk.ID].Code != "MILK" {
 				t.Fatalf("got %v", got)
 			}

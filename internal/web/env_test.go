@@ -39,7 +39,10 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
 	if code == 0 && flag.Lookup("test.run").Value.String() == "" && !testing.Short() {
-		var missing []string
+		missing := []string{}
+		if len(allTemplates) < 20 {
+			missing = append(missing, "(the UI listed only "+fmt.Sprint(len(allTemplates))+" templates)")
+		}
 		for _, name := range allTemplates {
 			if _, ok := rendered.Load(name); !ok {
 				missing = append(missing, name)
