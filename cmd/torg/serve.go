@@ -122,6 +122,19 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	return nil
 }
 
+// openStore opens the database and brings its schema up to date; the caller closes it.
+func openStore(ctx context.Context, dsn string, log *slog.Logger) (*store.Store, error) {
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx, log); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
 // newHTTPServer sets the timeouts that protect the server from slow clients.
 func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 	return &http.Server{
