@@ -46,4 +46,7 @@ func TestScreenshots(t *testing.T) {
 	screenshot(t, ctx, "stock")
 	run(t, ctx, "KKMTransfer", chromedp.Navigate(e.url+"/kkm-transfer"), chromedp.WaitVisible(chromedp.CSS("#runs")))
 	screenshot(t, ctx, "kkm-transfer")
+	run(t, ctx, "a tablet", chromedp.EmulateViewport(1024, 768), chromedp.Navigate(e.url+"/orders/"+live),
+		chromedp.WaitVisible(chromedp.CSS("#lines")))
+	screenshot(t, ctx, "tablet-order")
 }
