@@ -36,6 +36,7 @@ Usage:
   torg kkm-transfer [--db DSN]     process waiting register transactions once, with progress
   torg user add NAME --role admin|manager [--password-stdin] [--db DSN]
                                    add a web UI user
+  torg bench     [flags]           load and latency benchmarks against a real torg serve (BENCHMARKS.md)
 Run "torg COMMAND -h" for a command's flags. Every flag can also be set in the environment as
 TORG_ + its name in upper case with - as _ (TORG_DB, TORG_ADMIN_TOKEN, …).
 `
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return kkmTransfer(ctx, args[1:], stdout, stderr)
 	case "user":
 		return user(ctx, args[1:], stdin, stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

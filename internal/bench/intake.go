@@ -1,0 +1,60 @@
+package bench
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+)
+
+// IntakeResult is the intake scenario's figures: orders made, filled and posted over HTTP.
+type IntakeResult struct {
+	Orders       int     `json:"orders"`
+	Clients      int     `json:"clients"`
+	Registers    int     `json:"registers"` // each order is sent to this many registers
+	Seconds      float64 `json:"seconds"`
+	OrdersPerSec float64 `json:"orders_per_sec"`
+	Latency      Latency `json:"latency"` // of one POST /api/v1/orders
+
+	shop *shop
+}
+
+// intakeRegisters is how many registers every intake order goes to.
+const intakeRegisters = 10
+
+// intake makes a warehouse with intakeRegisters registers that load orders automatically, then
+// has clients make orders agreed 10-line orders with fill_registers and post, all at once, and
+// times each request.
+func intake(ctx context.Context, c *client, prefix string, orders, clients int, p *progress) (*IntakeResult, error) {
+	p.phase("intake: setup", intakeRegisters)
+	sh, err := newShop(ctx, c, prefix, orderLines)
+	if err != nil {
+		return nil, err
+	}
+	if err := sh.addRegisters(ctx, c, intakeRegisters, 4, "", p); err != nil {
+		return nil, err
+	}
+	body := sh.orderBody()
+	p.phase("intake: orders", orders)
+	var lat samples
+	var sent atomic.Int64
+	start := time.Now()
+	err = parallel(ctx, clients, clients, func(ctx context.Context, _ int) error {
+		for sent.Add(1) <= int64(orders) {
+			t := time.Now()
+			if err := c.adminDo(ctx, "POST", "/api/v1/orders", body, 201, nil); err != nil {
+				return err
+			}
+			lat.add(time.Since(t))
+			p.add(1)
+		}
+		return nil
+	})
+	took := time.Since(start)
+	if err != nil {
+		return nil, err
+	}
+	res := &IntakeResult{Orders: orders, Clients: clients, Registers: intakeRegisters, Seconds: seconds(took),
+		OrdersPerSec: rate(orders, took), Latency: lat.summary(), shop: sh}
+	p.end("intake", fmtRate(res.OrdersPerSec, "orders/s"))
+	return res, nil
+}
