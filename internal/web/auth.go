@@ -106,6 +106,9 @@ func (u *UI) loginPage(p *page) error {
 
 func (u *UI) showLogin(p *page, status int, f loginForm) error {
 	token := randomToken()
+	if c, err := p.r.Cookie(loginCookie); err == nil && len(c.Value) >= 16 {
+		token = c.Value // another open login tab keeps working
+	}
 	u.setCookie(p, loginCookie, token, 3600)
 	p.csrf = token
 	return u.render(p, status, "login", view{Title: "login.title", Data: f})
