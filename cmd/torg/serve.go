@@ -76,7 +76,8 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	if err != nil {
 		return err
 	}
-	httpSrv := newHTTPServer(srv.Handler(web.New(web.Config{Store: st, Log: log, KKM: kkm}).Handler()), log)
+	ui := web.New(web.Config{Store: st, Log: log, KKM: kkm})
+	httpSrv := newHTTPServer(srv.Handler(ui.Handler()), log)
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { purgeIdempotencyKeys(jobs, st, log) })
@@ -110,6 +111,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	log.Info("shutting down: draining requests, then jobs")
 	srv.SetReady(false)
 	srv.Drain()
+	ui.Drain()
 	drain, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err = httpSrv.Shutdown(drain)

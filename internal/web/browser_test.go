@@ -3,53 +3,18 @@ package web_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"torg/internal/browsertest"
 )
 
-// chromium finds the browser: TORG_CHROMIUM, else chromium on the PATH. Without one the browser
-// tests are skipped locally and fail under CI.
-func chromium(t testing.TB) string {
-	t.Helper()
-	path := os.Getenv("TORG_CHROMIUM")
-	if path == "" {
-		path, _ = exec.LookPath("chromium")
-	}
-	if path == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI runs the browser tests: install chromium or set TORG_CHROMIUM")
-		}
-		t.Skip("no chromium: set TORG_CHROMIUM to run the browser tests")
-	}
-	return path
-}
-
-// browser starts a headless Chromium with a 1280×800 window for the test; the returned context
-// drives one tab. Every action is bounded by the test's own deadline of two minutes.
-func browser(t testing.TB) context.Context {
-	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("lang", "ru-RU"), chromedp.Flag("accept-lang", "ru-RU,ru"),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 800),
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(alloc)
-	ctx, cancelTime := context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
-	return ctx
-}
+// browser starts a headless Chromium for the test; the returned context drives one tab.
+func browser(t testing.TB) context.Context { return browsertest.New(t) }
 
 // run performs browser actions and fails the test, naming the step, when one fails.
 func run(t testing.TB, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
