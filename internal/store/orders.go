@@ -211,7 +211,7 @@ func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, 
 	if in.ExternalNumber.Set && !in.ExternalNumber.Null {
 		o.ExternalNumber = &in.ExternalNumber.Value
 	}
-	o.Lines, o.Total = lines, torg.Total(lines)
+	o.Lines, o.Total, o.Registers, o.Posted = lines, torg.Total(lines), []torg.OrderRegister{}, in.Post
 	var number int64
 	if err := tx.queryRow(ctx, "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value").Scan(&number); err != nil {
 		return o, err
@@ -220,7 +220,7 @@ func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, 
 	_, err = tx.exec(ctx, "INSERT INTO orders (id, number, external_number, date, customer_id, warehouse_id, status, comment, total,"+
 		" posted, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		o.ID, number, o.ExternalNumber, micros(o.Date), o.CustomerID, o.WarehouseID, string(o.Status), o.Comment, int64(o.Total),
-		false, o.Version, micros(now), micros(now))
+		o.Posted, o.Version, micros(now), micros(now))
 	if err != nil {
 		return o, duplicate(translate(err), "external_number", in.ExternalNumber.Value)
 	}
@@ -235,12 +235,12 @@ func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, 
 			return o, err
 		}
 	}
-	if in.Post {
-		if err := tx.setPosted(ctx, &o, true); err != nil {
+	if o.Posted {
+		if err := tx.offer(ctx, &o); err != nil {
 			return o, err
 		}
 	}
-	return tx.Order(ctx, o.ID)
+	return o, nil // as stored: a new order has no claim, transaction or documents yet
 }
 
 func dedupe(ids []string) []string {
@@ -274,14 +274,28 @@ type productInfo struct {
 	price                torg.Money
 }
 
-// products reads the products with the ids or codes, keyed by both.
+// products reads the products with the ids or codes, keyed by both ("id:…", "code:…"). A product
+// read once is not read again in the same transaction.
 func (tx *Tx) products(ctx context.Context, ids, codes []string) (map[string]productInfo, error) {
-	out := map[string]productInfo{}
-	if len(ids)+len(codes) == 0 {
-		return out, nil
+	if tx.prods == nil {
+		tx.prods = map[string]productInfo{}
 	}
-	rows, err := tx.query(ctx, "SELECT id, code, name, unit, vat_rate, price FROM products WHERE id IN ("+marks(len(ids))+
-		") OR code IN ("+marks(len(codes))+")", append(anys(ids), anys(codes)...)...)
+	var needIDs, needCodes []string
+	for _, id := range ids {
+		if _, ok := tx.prods["id:"+id]; !ok {
+			needIDs = append(needIDs, id)
+		}
+	}
+	for _, c := range codes {
+		if _, ok := tx.prods["code:"+c]; !ok {
+			needCodes = append(needCodes, c)
+		}
+	}
+	if len(needIDs)+len(needCodes) == 0 {
+		return tx.prods, nil
+	}
+	rows, err := tx.query(ctx, "SELECT id, code, name, unit, vat_rate, price FROM products WHERE id IN ("+marks(len(needIDs))+
+		") OR code IN ("+marks(len(needCodes))+")", append(anys(needIDs), anys(needCodes)...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -291,9 +305,9 @@ func (tx *Tx) products(ctx context.Context, ids, codes []string) (map[string]pro
 		if err := rows.Scan(&p.id, &p.code, &p.name, &p.unit, &p.vat, &p.price); err != nil {
 			return nil, err
 		}
-		out["id:"+p.id], out["code:"+p.code] = p, p
+		tx.prods["id:"+p.id], tx.prods["code:"+p.code] = p, p
 	}
-	return out, rows.Err()
+	return tx.prods, rows.Err()
 }
 
 // priceLines turns a client's lines into order lines: products found, prices defaulted, amounts and

@@ -38,6 +38,7 @@ type Tx struct {
 	tx    *sql.Tx
 	d     dialect
 	woken []string // registers given packages in this transaction
+	prods map[string]productInfo // products read in this transaction, by "id:" and "code:"
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" or "postgres://…". It does not migrate.
