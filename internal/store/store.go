@@ -37,7 +37,7 @@ func (s *Store) OnPackages(fn func(registerIDs []string)) { s.wake = fn }
 type Tx struct {
 	tx    *sql.Tx
 	d     dialect
-	woken []string // registers given packages in this transaction
+	woken []string               // registers given packages in this transaction
 	prods map[string]productInfo // products read in this transaction, by "id:" and "code:"
 }
 
