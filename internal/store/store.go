@@ -27,6 +27,7 @@ type Store struct {
 	writeDB *sql.DB // writes: on SQLite a single connection that begins IMMEDIATE transactions
 	path    string  // the SQLite file
 	wake    func(registerIDs []string)
+	group   *groupWriter // SQLite: group commit of concurrent writes
 }
 
 // OnPackages sets the function told, after each commit, which registers got new packages in it.
@@ -38,6 +39,7 @@ type Tx struct {
 	tx    *sql.Tx
 	d     dialect
 	woken []string               // registers given packages in this transaction
+	ctx   context.Context        // when set, every statement runs with it (a request in a group commit)
 	prods map[string]productInfo // products read in this transaction, by "id:" and "code:"
 }
 
@@ -89,6 +91,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	readDB.SetMaxOpenConns(8)
 	readDB.SetMaxIdleConns(8)
 	s := &Store{d: sqliteDialect, db: readDB, writeDB: writeDB, path: path}
+	s.group = newGroupWriter(writeDB, func() func([]string) { return s.wake })
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -125,6 +128,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	if s.group != nil {
+		s.group.stop()
+	}
 	err := s.writeDB.Close()
 	if s.db != s.writeDB {
 		err = errors.Join(err, s.db.Close())
@@ -136,6 +142,9 @@ func (s *Store) Close() error {
 // transaction that loses a serialization race or a deadlock is run again, so fn must do nothing but
 // database work through tx.
 func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
+	if s.group != nil {
+		return s.group.update(ctx, fn)
+	}
 	for attempt := 0; ; attempt++ {
 		err := s.run(ctx, s.writeDB, nil, fn)
 		if attempt < 4 && isRetryable(err) {
@@ -188,15 +197,23 @@ func pgOnly(d dialect, opts *sql.TxOptions) *sql.TxOptions {
 type scanner interface{ Scan(dest ...any) error }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, tx.d.rebind(q), args...)
+	return tx.tx.ExecContext(tx.context(ctx), tx.d.rebind(q), args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, tx.d.rebind(q), args...)
+	return tx.tx.QueryContext(tx.context(ctx), tx.d.rebind(q), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, tx.d.rebind(q), args...)
+	return tx.tx.QueryRowContext(tx.context(ctx), tx.d.rebind(q), args...)
+}
+
+// context is the context statements run with: the transaction's own when it has one.
+func (tx *Tx) context(ctx context.Context) context.Context {
+	if tx.ctx != nil {
+		return tx.ctx
+	}
+	return ctx
 }
 
 // micros is how the store keeps a time: Unix microseconds.

@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+)
+
+// groupWriter gives SQLite's single writer to many requests at once: the write transactions that
+// arrive together run one after another inside one SQLite transaction, each in a savepoint of its
+// own, and share its commit — one fsync for the group instead of one each (group commit). A request
+// that fails is rolled back to its savepoint alone; a commit that fails fails the whole group, and
+// each request is told. Every request learns its outcome only after the commit.
+type groupWriter struct {
+	db    *sql.DB
+	wake  func() func([]string)
+	reqs  chan *writeReq
+	quit  chan struct{}
+	done  chan struct{}
+	close sync.Once
+}
+
+// maxGroup bounds how many requests share one commit.
+const maxGroup = 128
+
+type writeReq struct {
+	ctx  context.Context
+	fn   func(*Tx) error
+	done chan error
+}
+
+func newGroupWriter(db *sql.DB, wake func() func([]string)) *groupWriter {
+	g := &groupWriter{db: db, wake: wake, reqs: make(chan *writeReq), quit: make(chan struct{}), done: make(chan struct{})}
+	go g.loop()
+	return g
+}
+
+// update runs fn in the next group and returns its outcome once the group has committed.
+func (g *groupWriter) update(ctx context.Context, fn func(*Tx) error) error {
+	r := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case g.reqs <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-g.quit:
+		return sql.ErrConnDone
+	}
+	return <-r.done // even when ctx ends meanwhile: the work may already be committed
+}
+
+// stop ends the writer after the group it is running.
+func (g *groupWriter) stop() {
+	g.close.Do(func() { close(g.quit) })
+	<-g.done
+}
+
+func (g *groupWriter) loop() {
+	defer close(g.done)
+	for {
+		var first *writeReq
+		select {
+		case first = <-g.reqs:
+		case <-g.quit:
+			return
+		}
+		group := []*writeReq{first}
+	gather:
+		for len(group) < maxGroup {
+			select {
+			case r := <-g.reqs:
+				group = append(group, r)
+			default:
+				break gather
+			}
+		}
+		g.run(group)
+	}
+}
+
+// run executes one group in one transaction.
+func (g *groupWriter) run(group []*writeReq) {
+	errs := make([]error, len(group))
+	var woken []string
+	sqlTx, err := g.db.BeginTx(context.Background(), nil)
+	if err == nil {
+		for i, r := range group {
+			var w []string
+			if w, errs[i] = g.one(sqlTx, r); errs[i] == nil {
+				woken = append(woken, w...)
+			}
+		}
+		err = sqlTx.Commit()
+	}
+	if err != nil {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = translate(err)
+			}
+		}
+		woken = nil
+	}
+	if wake := g.wake(); wake != nil && len(woken) > 0 {
+		wake(woken)
+	}
+	for i, r := range group {
+		r.done <- errs[i]
+	}
+}
+
+// one runs a request's work inside a savepoint. Its statements ignore the request's cancellation:
+// interrupting SQLite mid-statement could roll back the whole group's transaction.
+func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (woken []string, err error) {
+	if err := r.ctx.Err(); err != nil {
+		return nil, err
+	}
+	bg := context.Background()
+	if _, err := sqlTx.ExecContext(bg, "SAVEPOINT request"); err != nil {
+		return nil, err
+	}
+	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.WithoutCancel(r.ctx)}
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("store: panic in a write: %v", p)
+			}
+		}()
+		err = translate(r.fn(tx))
+	}()
+	if err != nil {
+		sqlTx.ExecContext(bg, "ROLLBACK TO SAVEPOINT request")
+	}
+	if _, rerr := sqlTx.ExecContext(bg, "RELEASE SAVEPOINT request"); rerr != nil && err == nil {
+		err = rerr
+	}
+	return tx.woken, err
+}
