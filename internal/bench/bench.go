@@ -82,7 +82,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	prefix := runPrefix()
 	var err error
 	if cfg.runs("intake") {
-		if rep.Intake, err = intake(ctx, c, prefix+"-I", cfg.Orders, cfg.Clients, p); err != nil {
+		if rep.Intake, err = intake(ctx, c, prefix+"-I", cfg.Orders, cfg.Clients, cfg.PID, p); err != nil {
 			return rep, fmt.Errorf("intake: %w", err)
 		}
 	}
@@ -96,12 +96,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	if cfg.runs("sale") {
-		if rep.Sale, err = sale(ctx, c, prefix+"-S", cfg.Sales, cfg.Clients, p); err != nil {
+		if rep.Sale, err = sale(ctx, c, prefix+"-S", cfg.Sales, cfg.Clients, cfg.PID, p); err != nil {
 			return rep, fmt.Errorf("sale: %w", err)
 		}
 	}
 	if cfg.runs("kkm-transfer") {
-		if rep.KKMTransfer, err = kkmTransfer(ctx, c, cfg.DB, prefix+"-K", cfg.Transactions, p); err != nil {
+		if rep.KKMTransfer, err = kkmTransfer(ctx, c, cfg.DB, prefix+"-K", cfg.Transactions, cfg.PID, p); err != nil {
 			return rep, fmt.Errorf("kkm-transfer: %w", err)
 		}
 	}

@@ -19,6 +19,7 @@ type CeilingResult struct {
 	Registers    int     `json:"registers"` // each order is sent to this many registers
 	Seconds      float64 `json:"seconds"`
 	OrdersPerSec float64 `json:"orders_per_sec"`
+	CPU          CPU     `json:"cpu"` // the store works in this process: bench_s is its time
 
 	warehouse string
 	registers []string
@@ -71,7 +72,7 @@ func ceiling(ctx context.Context, dsn string, n, batch int, p *progress) (*Ceili
 		return nil, err
 	}
 	p.phase("ceiling: orders", n)
-	start := time.Now()
+	start, cpu := time.Now(), startCPU(0)
 	for done := 0; done < n; done += batch {
 		err := st.Update(ctx, func(tx *store.Tx) error {
 			for range min(batch, n-done) {
@@ -87,7 +88,7 @@ func ceiling(ctx context.Context, dsn string, n, batch int, p *progress) (*Ceili
 		p.add(min(batch, n-done))
 	}
 	took := time.Since(start)
-	res.Seconds, res.OrdersPerSec = seconds(took), rate(n, took)
+	res.Seconds, res.OrdersPerSec, res.CPU = seconds(took), rate(n, took), cpu.stop()
 	p.end("ceiling", fmtRate(res.OrdersPerSec, "orders/s"))
 	return res, nil
 }

@@ -21,6 +21,7 @@ type FanoutResult struct {
 	// at commit, before it writes the response); their latency is counted as 0.
 	Early  int        `json:"early"`
 	Server *ProcStats `json:"server,omitempty"` // while every register waits, before the first order
+	CPU    CPU        `json:"cpu"`              // from each post until every register has the order
 
 	shop *shop
 }
@@ -72,10 +73,13 @@ func fanout(ctx context.Context, c *client, prefix string, n, orders, pid int, p
 		}
 		p.phase(fmt.Sprintf("%s: order %d/%d, deliveries", name, k+1, orders), n)
 		var o struct{ ID string }
+		cpu := startCPU(pid)
 		if err := c.adminDo(ctx, "POST", "/api/v1/orders", body, 201, &o); err != nil {
 			return nil, err
 		}
-		if err := f.collect(ctx, o.ID, time.Now(), n, &lat, res, p); err != nil {
+		err := f.collect(ctx, o.ID, time.Now(), n, &lat, res, p)
+		res.CPU.add(cpu.stop())
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -138,8 +142,13 @@ func (f *fleet) poll(ctx context.Context, r register) {
 		}
 		for _, pkg := range pk.Packages {
 			seq = pkg.Seq
-			if pkg.Kind == "order.upsert" {
-				f.got <- delivery{orderID: pkg.Order.ID, at: at}
+			if pkg.Kind != "order.upsert" {
+				continue
+			}
+			select {
+			case f.got <- delivery{orderID: pkg.Order.ID, at: at}:
+			case <-ctx.Done():
+				return
 			}
 		}
 	}

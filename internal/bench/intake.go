@@ -14,6 +14,7 @@ type IntakeResult struct {
 	Seconds      float64 `json:"seconds"`
 	OrdersPerSec float64 `json:"orders_per_sec"`
 	Latency      Latency `json:"latency"` // of one POST /api/v1/orders
+	CPU          CPU     `json:"cpu"`
 
 	shop *shop
 }
@@ -24,7 +25,7 @@ const intakeRegisters = 10
 // intake makes a warehouse with intakeRegisters registers that load orders automatically, then
 // has clients make orders agreed 10-line orders with fill_registers and post, all at once, and
 // times each request.
-func intake(ctx context.Context, c *client, prefix string, orders, clients int, p *progress) (*IntakeResult, error) {
+func intake(ctx context.Context, c *client, prefix string, orders, clients, pid int, p *progress) (*IntakeResult, error) {
 	p.phase("intake: setup", intakeRegisters)
 	sh, err := newShop(ctx, c, prefix, orderLines)
 	if err != nil {
@@ -37,7 +38,7 @@ func intake(ctx context.Context, c *client, prefix string, orders, clients int, 
 	p.phase("intake: orders", orders)
 	var lat samples
 	var sent atomic.Int64
-	start := time.Now()
+	start, cpu := time.Now(), startCPU(pid)
 	err = parallel(ctx, clients, clients, func(ctx context.Context, _ int) error {
 		for sent.Add(1) <= int64(orders) {
 			t := time.Now()
@@ -54,7 +55,7 @@ func intake(ctx context.Context, c *client, prefix string, orders, clients int, 
 		return nil, err
 	}
 	res := &IntakeResult{Orders: orders, Clients: clients, Registers: intakeRegisters, Seconds: seconds(took),
-		OrdersPerSec: rate(orders, took), Latency: lat.summary(), shop: sh}
+		OrdersPerSec: rate(orders, took), Latency: lat.summary(), CPU: cpu.stop(), shop: sh}
 	p.end("intake", fmtRate(res.OrdersPerSec, "orders/s"))
 	return res, nil
 }

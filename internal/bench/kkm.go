@@ -16,6 +16,7 @@ type KKMResult struct {
 	Seconds  float64             `json:"seconds"`
 	TxPerSec float64             `json:"transactions_per_sec"` // processed per second
 	Result   torg.TransferResult `json:"result"`               // as the run answered
+	CPU      CPU                 `json:"cpu"`
 	register string
 }
 
@@ -26,7 +27,7 @@ const seedBatch = 1000
 // without an order, half paid in cash and half by card, straight through the store on db (not
 // timed); then it times one run of POST /api/v1/jobs/kkm-transfer/run, which also takes any other
 // transactions left waiting.
-func kkmTransfer(ctx context.Context, c *client, db, prefix string, n int, p *progress) (*KKMResult, error) {
+func kkmTransfer(ctx context.Context, c *client, db, prefix string, n, pid int, p *progress) (*KKMResult, error) {
 	p.phase("kkm-transfer: seed transactions", n)
 	sh, err := newShop(ctx, c, prefix, 2)
 	if err != nil {
@@ -46,14 +47,14 @@ func kkmTransfer(ctx context.Context, c *client, db, prefix string, n int, p *pr
 	p.phase("kkm-transfer: run", 0)
 	stopTicks := ticker(p)
 	var out torg.TransferResult
-	start := time.Now()
+	start, cpu := time.Now(), startCPU(pid)
 	err = c.adminDo(ctx, "POST", "/api/v1/jobs/kkm-transfer/run", nil, 200, &out)
 	took := time.Since(start)
 	stopTicks()
 	if err != nil {
 		return nil, err
 	}
-	res := &KKMResult{Seeded: n, Seconds: seconds(took), TxPerSec: rate(out.Processed, took), Result: out, register: reg}
+	res := &KKMResult{Seeded: n, Seconds: seconds(took), TxPerSec: rate(out.Processed, took), Result: out, CPU: cpu.stop(), register: reg}
 	p.end("kkm-transfer", fmtRate(res.TxPerSec, "transactions/s"))
 	return res, nil
 }

@@ -3,15 +3,18 @@ package bench
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// progress draws one line of progress on a terminal (stderr), at most a few times a second.
+// progress draws one line of progress on a terminal (stderr), at most a few times a second. On a
+// file or a pipe it writes only each scenario's closing line.
 type progress struct {
-	w io.Writer // nil draws nothing
+	w     io.Writer // nil draws nothing
+	quiet bool      // w is not a terminal
 
 	mu    sync.Mutex
 	label string
@@ -23,7 +26,14 @@ type progress struct {
 }
 
 // newProgress returns a progress line on w; nil w draws nothing.
-func newProgress(w io.Writer) *progress { return &progress{w: w} }
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w}
+	if f, ok := w.(*os.File); ok {
+		st, err := f.Stat()
+		p.quiet = err != nil || st.Mode()&os.ModeCharDevice == 0
+	}
+	return p
+}
 
 // phase starts a new step of work, of total items (0 when the amount is not known).
 func (p *progress) phase(label string, total int) {
@@ -81,6 +91,9 @@ func (p *progress) end(name, summary string) {
 }
 
 func (p *progress) drawLocked(force bool) {
+	if p.quiet {
+		return
+	}
 	now := time.Now()
 	if !force && now.Sub(p.shown) < 200*time.Millisecond {
 		return
@@ -96,6 +109,10 @@ func (p *progress) drawLocked(force bool) {
 
 // write replaces the current line with s.
 func (p *progress) write(s string) {
+	if p.quiet {
+		fmt.Fprint(p.w, s)
+		return
+	}
 	pad := max(p.width-len([]rune(s)), 0)
 	fmt.Fprint(p.w, "\r"+s+strings.Repeat(" ", pad))
 	p.width = len([]rune(s))

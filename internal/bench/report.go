@@ -29,26 +29,27 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	if i := r.Intake; i != nil {
 		row("intake", fmt.Sprintf("%s orders, %d clients, %d registers", thousands(int64(i.Orders)), i.Clients, i.Registers),
-			fmtRate(i.OrdersPerSec, "orders/s"), &i.Latency, fmt.Sprintf("%.1f s", i.Seconds))
+			fmtRate(i.OrdersPerSec, "orders/s"), &i.Latency, fmt.Sprintf("%.1f s; %s", i.Seconds, cpuNote(i.CPU, i.Orders, "order")))
 	}
 	for _, f := range r.Fanout {
-		notes := "receipt after the post's response"
+		notes := fmt.Sprintf("%d before the post's response; %s", f.Early, cpuNote(f.CPU, f.Deliveries, "delivery"))
 		if f.Server != nil {
-			notes = fmt.Sprintf("server while waiting: RSS %.1f MB, %d OS threads", f.Server.RSSMB, f.Server.Threads)
+			notes += fmt.Sprintf("; server while waiting: RSS %.1f MB, %d OS threads", f.Server.RSSMB, f.Server.Threads)
 		}
 		row("fan-out", fmt.Sprintf("%s registers × %d orders", thousands(int64(f.Registers)), f.Orders),
 			thousands(int64(f.Deliveries))+" deliveries", &f.Latency, notes)
 	}
 	if s := r.Sale; s != nil {
 		row("sale", fmt.Sprintf("%s sales, %d registers", thousands(int64(s.Sales)), s.Registers),
-			fmtRate(s.SalesPerSec, "sales/s"), &s.Latency, fmt.Sprintf("claim + upload; %.1f s", s.Seconds))
+			fmtRate(s.SalesPerSec, "sales/s"), &s.Latency, fmt.Sprintf("claim + upload; %.1f s; %s", s.Seconds, cpuNote(s.CPU, s.Sales, "sale")))
 	}
 	if k := r.KKMTransfer; k != nil {
 		row("kkm-transfer", thousands(int64(k.Result.Processed))+" transactions", fmtRate(k.TxPerSec, "transactions/s"), nil,
-			fmt.Sprintf("%.1f s, %d failed", k.Seconds, k.Result.Failed))
+			fmt.Sprintf("%.1f s, %d failed; %s", k.Seconds, k.Result.Failed, cpuNote(k.CPU, k.Result.Processed, "transaction")))
 	}
 	if c := r.Ceiling; c != nil {
-		notes := fmt.Sprintf("store only, %.1f s", c.Seconds)
+		notes := fmt.Sprintf("store only, %.1f s; store %.2f ms CPU/order, machine %.0f%% busy", c.Seconds,
+			c.CPU.Bench*1000/float64(max(c.Orders, 1)), c.CPU.Busy()*100)
 		if r.IntakeOverCeiling > 0 {
 			notes += fmt.Sprintf("; intake ÷ ceiling = %.2f", r.IntakeOverCeiling)
 		}
@@ -56,4 +57,13 @@ func (r *Report) WriteTable(w io.Writer) error {
 			fmtRate(c.OrdersPerSec, "orders/s"), nil, notes)
 	}
 	return tw.Flush()
+}
+
+// cpuNote says how much CPU the server took for each of n things, and how busy the machine was.
+func cpuNote(c CPU, n int, unit string) string {
+	note := fmt.Sprintf("machine %.0f%% busy", c.Busy()*100)
+	if c.Server > 0 && n > 0 {
+		note = fmt.Sprintf("server %.2f ms CPU/%s, %s", c.Server*1000/float64(n), unit, note)
+	}
+	return note
 }

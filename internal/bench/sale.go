@@ -20,6 +20,7 @@ type SaleResult struct {
 	Seconds     float64 `json:"seconds"`
 	SalesPerSec float64 `json:"sales_per_sec"`
 	Latency     Latency `json:"latency"` // of one sale: the claim and the upload
+	CPU         CPU     `json:"cpu"`
 
 	shop   *shop
 	orders []saleOrder
@@ -36,7 +37,7 @@ type saleOrder struct {
 // sale makes registers registers and n orders offered to all of them (not timed), then each
 // register sells its share of the orders at once: it claims an order and uploads the closed receipt,
 // and the server withdraws the order from the other registers.
-func sale(ctx context.Context, c *client, prefix string, n, registers int, p *progress) (*SaleResult, error) {
+func sale(ctx context.Context, c *client, prefix string, n, registers, pid int, p *progress) (*SaleResult, error) {
 	p.phase("sale: setup registers", registers)
 	sh, err := newShop(ctx, c, prefix, orderLines)
 	if err != nil {
@@ -58,7 +59,7 @@ func sale(ctx context.Context, c *client, prefix string, n, registers int, p *pr
 	p.phase("sale: claim and upload", n)
 	var lat samples
 	var next atomic.Int64
-	start := time.Now()
+	start, cpu := time.Now(), startCPU(pid)
 	err = parallel(ctx, registers, registers, func(ctx context.Context, r int) error {
 		till := newTill(sh.registers[r])
 		for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
@@ -76,7 +77,7 @@ func sale(ctx context.Context, c *client, prefix string, n, registers int, p *pr
 		return nil, err
 	}
 	res := &SaleResult{Sales: n, Registers: registers, Seconds: seconds(took), SalesPerSec: rate(n, took),
-		Latency: lat.summary(), shop: sh, orders: orders}
+		Latency: lat.summary(), CPU: cpu.stop(), shop: sh, orders: orders}
 	p.end("sale", fmtRate(res.SalesPerSec, "sales/s"))
 	return res, nil
 }
