@@ -97,7 +97,7 @@ func benchServer(ctx context.Context, cfg *benchConfig, stderr io.Writer) (stop 
 		cfg.URL = strings.TrimRight(cfg.server, "/")
 		return func() error { return nil }, cfg.Check()
 	}
-	drop, err := benchDatabase(ctx, cfg)
+	drop, err := benchDatabase(ctx, cfg, stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -139,10 +139,10 @@ func benchServer(ctx context.Context, cfg *benchConfig, stderr io.Writer) (stop 
 // benchDatabase makes the database the started server uses: a temporary SQLite file by default, the
 // new file --db names, or a fresh schema in the PostgreSQL database --db names. It returns the
 // function that removes what it made, unless --keep.
-func benchDatabase(ctx context.Context, cfg *benchConfig) (drop func() error, err error) {
+func benchDatabase(ctx context.Context, cfg *benchConfig, stderr io.Writer) (drop func() error, err error) {
 	keep := func(what string) func() error {
 		return func() error {
-			fmt.Fprintf(os.Stderr, "torg bench: kept %s\n", what)
+			fmt.Fprintf(stderr, "torg bench: kept %s\n", what)
 			return nil
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -32,7 +31,7 @@ func testServer(t testing.TB, dialect string) (*client, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if err := st.Migrate(ctx, log); err != nil {
 		t.Fatal(err)
 	}
@@ -49,6 +48,14 @@ func testServer(t testing.TB, dialect string) (*client, string) {
 		st.Close()
 	})
 	return c, dsn
+}
+
+// testLog writes the server's warnings and errors to the test's log.
+type testLog struct{ t testing.TB }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }
 
 // tiny is every scenario at a size that runs in a second or two.

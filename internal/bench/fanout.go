@@ -62,24 +62,8 @@ func fanout(ctx context.Context, c *client, prefix string, n, orders, pid int, p
 	var lat samples
 	body := sh.orderBody()
 	for k := range orders {
-		p.phase(fmt.Sprintf("%s: order %d/%d, polls waiting (then an idle server)", name, k+1, orders), n)
-		if err := f.settle(ctx, n, pid, p); err != nil {
-			return nil, err
-		}
-		if k == 0 && pid > 0 {
-			if res.Server, err = readProcStats(pid); err != nil {
-				return nil, err
-			}
-		}
-		p.phase(fmt.Sprintf("%s: order %d/%d, deliveries", name, k+1, orders), n)
-		var o struct{ ID string }
-		cpu := startCPU(pid)
-		if err := c.adminDo(ctx, "POST", "/api/v1/orders", body, 201, &o); err != nil {
-			return nil, err
-		}
-		err := f.collect(ctx, o.ID, time.Now(), n, &lat, res, p)
-		res.CPU.add(cpu.stop())
-		if err != nil {
+		label := fmt.Sprintf("%s: order %d/%d", name, k+1, orders)
+		if err := f.round(ctx, c, label, body, pid, &lat, res, p); err != nil {
 			return nil, err
 		}
 	}
@@ -87,6 +71,32 @@ func fanout(ctx context.Context, c *client, prefix string, n, orders, pid int, p
 	res.Deliveries = res.Latency.Count
 	p.end(name, fmt.Sprintf("p50 %.1f ms, p99 %.1f ms, max %.1f ms", res.Latency.P50, res.Latency.P99, res.Latency.Max))
 	return res, nil
+}
+
+// round waits until every poll waits and the server is idle, posts one order to every register,
+// and records each register's receipt of it; the first round also reads the server's memory.
+func (f *fleet) round(ctx context.Context, c *client, label string, body []byte, pid int, lat *samples, res *FanoutResult, p *progress) error {
+	n := res.Registers
+	p.phase(label+", polls waiting (then an idle server)", n)
+	if err := f.settle(ctx, n, pid, p); err != nil {
+		return err
+	}
+	if res.Server == nil && pid > 0 {
+		st, err := readProcStats(pid)
+		if err != nil {
+			return err
+		}
+		res.Server = st
+	}
+	p.phase(label+", deliveries", n)
+	var o struct{ ID string }
+	cpu := startCPU(pid)
+	if err := c.adminDo(ctx, "POST", "/api/v1/orders", body, 201, &o); err != nil {
+		return err
+	}
+	err := f.collect(ctx, o.ID, time.Now(), n, lat, res, p)
+	res.CPU.add(cpu.stop())
+	return err
 }
 
 // fleet is the registers' long polls.
