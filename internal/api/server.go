@@ -206,12 +206,7 @@ func (s *Server) authenticate(r *http.Request) (torg.Principal, error) {
 	if s.adminToken != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.adminToken)) == 1 {
 		return adminPrincipal, nil
 	}
-	var p torg.Principal
-	err := s.store.View(r.Context(), func(tx *store.Tx) (err error) {
-		p, err = tx.Authenticate(r.Context(), secret)
-		return err
-	})
-	return p, err
+	return s.store.Authenticate(r.Context(), secret)
 }
 
 // statusRecorder remembers the status a handler wrote, for the log line.

@@ -95,17 +95,18 @@ func (tx *Tx) RevokeAPIToken(ctx context.Context, id string) error {
 	return nil
 }
 
-// Authenticate finds the live token with the secret.
-func (tx *Tx) Authenticate(ctx context.Context, secret string) (torg.Principal, error) {
+// Authenticate finds the live token with the secret. It is one read, outside any transaction: every
+// request makes it.
+func (s *Store) Authenticate(ctx context.Context, secret string) (torg.Principal, error) {
 	var p torg.Principal
 	var reg sql.NullString
-	err := tx.queryRow(ctx, "SELECT id, name, role, register_id FROM api_tokens WHERE secret_hash = ? AND revoked_at IS NULL",
+	err := s.db.QueryRowContext(ctx, s.d.rebind("SELECT id, name, role, register_id FROM api_tokens WHERE secret_hash = ? AND revoked_at IS NULL"),
 		HashSecret(secret)).Scan(&p.ID, &p.Name, &p.Role, &reg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, torg.Errorf(torg.CodeUnauthorized, "the token is unknown or revoked")
 	}
 	p.RegisterID = reg.String
-	return p, err
+	return p, translate(err)
 }
 
 // BootstrapAdminToken makes the first admin token, once in the life of the database: it returns the

@@ -80,8 +80,7 @@ func TestBootstrapAdminTokenIsMadeOnce(t *testing.T) {
 		if len(secrets) != 1 {
 			t.Fatalf("%d bootstrap tokens made", len(secrets))
 		}
-		var p torg.Principal
-		err := s.View(ctx, func(tx *store.Tx) (err error) { p, err = tx.Authenticate(ctx, secrets[0]); return err })
+		p, err := s.Authenticate(ctx, secrets[0])
 		if err != nil || p.Role != torg.RoleAdmin {
 			t.Fatalf("the bootstrap token authenticates as %+v, %v", p, err)
 		}

@@ -13,14 +13,17 @@ type dialect struct {
 	pg   bool
 	// forUpdate locks the selected rows until commit. SQLite needs no lock: it has a single writer.
 	forUpdate string
-	// skipLocked claims rows for this transaction, passing over rows another one claimed.
-	skipLocked string
-	cache      *sync.Map // query → rebound query
+	// nextOrderNumber takes the next order number: a counter row on SQLite, whose one writer never
+	// waits for it; a sequence on PostgreSQL, which locks nothing until commit.
+	nextOrderNumber string
+	cache           *sync.Map // query → rebound query
 }
 
 var (
-	sqliteDialect   = dialect{name: "sqlite", forUpdate: ""}
-	postgresDialect = dialect{name: "postgres", pg: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", cache: &sync.Map{}}
+	sqliteDialect = dialect{name: "sqlite", forUpdate: "",
+		nextOrderNumber: "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value"}
+	postgresDialect = dialect{name: "postgres", pg: true, forUpdate: " FOR UPDATE", cache: &sync.Map{},
+		nextOrderNumber: "SELECT nextval('order_number_seq')"}
 )
 
 // rebind turns ? placeholders into PostgreSQL's $1, $2, …; quoted text is left alone.

@@ -213,7 +213,7 @@ func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, 
 	}
 	o.Lines, o.Total, o.Registers, o.Posted = lines, torg.Total(lines), []torg.OrderRegister{}, in.Post
 	var number int64
-	if err := tx.queryRow(ctx, "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value").Scan(&number); err != nil {
+	if err := tx.queryRow(ctx, tx.d.nextOrderNumber).Scan(&number); err != nil {
 		return o, err
 	}
 	o.Number = formatNumber(number)

@@ -31,21 +31,23 @@ func (tx *Tx) setPosted(ctx context.Context, o *torg.Order, posted bool) error {
 // reservation and ends a claim on an order no longer offered.
 func (tx *Tx) offer(ctx context.Context, o *torg.Order) error {
 	if o.Posted && o.Status == torg.StatusAgreed {
+		// The registers' counter rows are locked last, so that other orders to them wait the least.
+		if err := tx.reserve(ctx, o); err != nil {
+			return err
+		}
 		var need []string
 		for _, r := range o.Registers {
 			if !r.State.Holds() || r.SentVersion != o.Version {
 				need = append(need, r.RegisterID)
 			}
 		}
-		if len(need) > 0 {
-			if err := tx.snapshot(ctx, o); err != nil {
-				return err
-			}
-			if err := tx.deliver(ctx, o, need, torg.PackageUpsert, "", torg.DeliverySent); err != nil {
-				return err
-			}
+		if len(need) == 0 {
+			return nil
 		}
-		return tx.reserve(ctx, o)
+		if err := tx.snapshot(ctx, o); err != nil {
+			return err
+		}
+		return tx.deliver(ctx, o, need, torg.PackageUpsert, "", torg.DeliverySent)
 	}
 	reason := torg.ReasonNotAgreed
 	switch {
@@ -86,8 +88,15 @@ func (tx *Tx) withdraw(ctx context.Context, o *torg.Order, registerIDs []string,
 // transaction (the counter row stays locked until commit, so a register's packages commit in seq
 // order and a reader never skips one), and moves each register's delivery state.
 func (tx *Tx) deliver(ctx context.Context, o *torg.Order, registerIDs []string, kind, reason string, state torg.DeliveryState) error {
-	slices.Sort(registerIDs) // one lock order for every transaction
 	in, ids := marks(len(registerIDs)), anys(registerIDs)
+	if tx.d.pg {
+		// Lock the counter rows in id order first, so that transactions sending to the same registers
+		// never deadlock. NO KEY UPDATE, the lock the UPDATE takes anyway, lets foreign-key checks of
+		// other transactions (KEY SHARE) through.
+		if _, err := tx.exec(ctx, "SELECT id FROM registers WHERE id IN ("+in+") ORDER BY id FOR NO KEY UPDATE", ids...); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.exec(ctx, "UPDATE registers SET last_seq = last_seq + 1 WHERE id IN ("+in+")", ids...); err != nil {
 		return err
 	}
