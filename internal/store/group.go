@@ -14,6 +14,7 @@ import (
 // each request is told. Every request learns its outcome only after the commit.
 type groupWriter struct {
 	db    *sql.DB
+	stmts stmtCache
 	wake  func() func([]string)
 	reqs  chan *writeReq
 	quit  chan struct{}
@@ -75,6 +76,7 @@ func (g *groupWriter) loop() {
 			}
 		}
 		g.run(group)
+		g.stmts.prepare(g.db) // the connection is free between groups
 	}
 }
 
@@ -118,7 +120,7 @@ func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (woken []string, err error
 	if _, err := sqlTx.ExecContext(bg, "SAVEPOINT request"); err != nil {
 		return nil, err
 	}
-	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.WithoutCancel(r.ctx)}
+	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.WithoutCancel(r.ctx), stmts: &g.stmts}
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -134,4 +136,52 @@ func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (woken []string, err error
 		err = rerr
 	}
 	return tx.woken, err
+}
+
+// stmtCache keeps the writer's statements prepared, so that SQLite parses each query once. A query
+// met inside a group is prepared after it, when the one connection is free again; until then it runs
+// unprepared.
+type stmtCache struct {
+	mu      sync.Mutex
+	stmts   map[string]*sql.Stmt
+	pending map[string]bool
+}
+
+// maxStmts bounds the cache: queries with long IN lists come in many shapes.
+const maxStmts = 512
+
+// get returns the prepared statement of the query, or nil, noting that it should be prepared.
+func (c *stmtCache) get(q string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.stmts[q]; ok {
+		return st
+	}
+	if len(c.stmts)+len(c.pending) < maxStmts {
+		if c.pending == nil {
+			c.pending = map[string]bool{}
+		}
+		c.pending[q] = true
+	}
+	return nil
+}
+
+// prepare prepares the queries noted since the last call.
+func (c *stmtCache) prepare(db *sql.DB) {
+	c.mu.Lock()
+	pending := c.pending
+	c.pending = nil
+	c.mu.Unlock()
+	for q := range pending {
+		st, err := db.PrepareContext(context.Background(), q)
+		if err != nil {
+			continue // it runs unprepared
+		}
+		c.mu.Lock()
+		if c.stmts == nil {
+			c.stmts = map[string]*sql.Stmt{}
+		}
+		c.stmts[q] = st
+		c.mu.Unlock()
+	}
 }

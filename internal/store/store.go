@@ -40,6 +40,7 @@ type Tx struct {
 	d     dialect
 	woken []string               // registers given packages in this transaction
 	ctx   context.Context        // when set, every statement runs with it (a request in a group commit)
+	stmts *stmtCache             // the writer\'s prepared statements (SQLite group commit)
 	prods map[string]productInfo // products read in this transaction, by "id:" and "code:"
 }
 
@@ -199,15 +200,39 @@ func pgOnly(d dialect, opts *sql.TxOptions) *sql.TxOptions {
 type scanner interface{ Scan(dest ...any) error }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(tx.context(ctx), tx.d.rebind(q), args...)
+	ctx, q = tx.context(ctx), tx.d.rebind(q)
+	if st := tx.prepared(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.tx.ExecContext(ctx, q, args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(tx.context(ctx), tx.d.rebind(q), args...)
+	ctx, q = tx.context(ctx), tx.d.rebind(q)
+	if st := tx.prepared(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.tx.QueryContext(ctx, q, args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(tx.context(ctx), tx.d.rebind(q), args...)
+	ctx, q = tx.context(ctx), tx.d.rebind(q)
+	if st := tx.prepared(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.tx.QueryRowContext(ctx, q, args...)
+}
+
+// prepared is the query's statement prepared on this transaction's connection, when the writer has
+// one; nil otherwise.
+func (tx *Tx) prepared(ctx context.Context, q string) *sql.Stmt {
+	if tx.stmts == nil {
+		return nil
+	}
+	if st := tx.stmts.get(q); st != nil {
+		return tx.tx.StmtContext(ctx, st)
+	}
+	return nil
 }
 
 // context is the context statements run with: the transaction's own when it has one.
