@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"torg"
 )
@@ -265,20 +264,15 @@ func (tx *Tx) writePlans(ctx context.Context, plans []*plan) error {
 func (tx *Tx) closeOrders(ctx context.Context, plans []*plan, now int64) error {
 	for len(plans) > 0 {
 		n := min(len(plans), 1000)
-		chunk := plans[:n]
 		ids := make([]any, n)
-		var invoice, receipt strings.Builder
-		var invArgs, recArgs []any
-		for i, p := range chunk {
+		args := make([]any, 0, n*3+2)
+		for i, p := range plans[:n] {
 			ids[i] = *p.w.orderID
-			invoice.WriteString(" WHEN ? THEN ?")
-			invArgs = append(invArgs, *p.w.orderID, p.invoiceID)
-			receipt.WriteString(" WHEN ? THEN ?")
-			recArgs = append(recArgs, *p.w.orderID, nullIfEmpty(p.cashID))
+			args = append(args, *p.w.orderID, p.invoiceID, nullIfEmpty(p.cashID))
 		}
-		args := append(append(append([]any{string(torg.StatusClosed)}, invArgs...), recArgs...), now)
-		_, err := tx.exec(ctx, "UPDATE orders SET status = ?, version = version + 1, sales_invoice_id = CASE id"+invoice.String()+
-			" END, cash_receipt_id = CASE id"+receipt.String()+" END, updated_at = ? WHERE id IN ("+marks(n)+")", append(args, ids...)...)
+		_, err := tx.exec(ctx, "WITH v (id, invoice, receipt) AS (VALUES "+rowsOf(n, 3)+") UPDATE orders SET status = ?, version = version + 1,"+
+			" sales_invoice_id = v.invoice, cash_receipt_id = v.receipt, updated_at = ? FROM v WHERE orders.id = v.id",
+			append(args, string(torg.StatusClosed), now)...)
 		if err != nil {
 			return err
 		}
@@ -294,19 +288,12 @@ func (tx *Tx) closeOrders(ctx context.Context, plans []*plan, now int64) error {
 func (tx *Tx) markProcessed(ctx context.Context, plans []*plan) error {
 	for len(plans) > 0 {
 		n := min(len(plans), 1000)
-		ids := make([]any, n)
-		var cols [3]strings.Builder
-		var args [3][]any
-		for i, p := range plans[:n] {
-			ids[i] = p.w.id
-			for c, v := range []any{p.invoiceID, nullIfEmpty(p.cashID), nullIfEmpty(p.cardID)} {
-				cols[c].WriteString(" WHEN ? THEN ?")
-				args[c] = append(args[c], p.w.id, v)
-			}
+		args := make([]any, 0, n*4)
+		for _, p := range plans[:n] {
+			args = append(args, p.w.id, p.invoiceID, nullIfEmpty(p.cashID), nullIfEmpty(p.cardID))
 		}
-		all := append(append(append(args[0], args[1]...), args[2]...), ids...)
-		_, err := tx.exec(ctx, "UPDATE transactions SET state = 'processed', error = NULL, sales_invoice_id = CASE id"+cols[0].String()+
-			" END, cash_receipt_id = CASE id"+cols[1].String()+" END, card_payment_id = CASE id"+cols[2].String()+" END WHERE id IN ("+marks(n)+")", all...)
+		_, err := tx.exec(ctx, "WITH v (id, invoice, receipt, card) AS (VALUES "+rowsOf(n, 4)+") UPDATE transactions SET state = 'processed',"+
+			" error = NULL, sales_invoice_id = v.invoice, cash_receipt_id = v.receipt, card_payment_id = v.card FROM v WHERE transactions.id = v.id", args...)
 		if err != nil {
 			return err
 		}

@@ -77,7 +77,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "temp_store(MEMORY)") // savepoints' sub-journals stay in memory
-	q.Add("_pragma", "cache_size(-65536)") // 64 MiB of pages, so a group's transaction does not spill
+	q.Add("_pragma", "cache_size(-16384)") // 16 MiB of pages, so a group's transaction does not spill
 	base := "file:" + path + "?" + q.Encode()
 	writeDB, err := sql.Open("sqlite", base+"&_txlock=immediate")
 	if err != nil {
