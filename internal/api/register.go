@@ -47,8 +47,7 @@ func (s *Server) packages(w http.ResponseWriter, r *request) error {
 	defer deadline.Stop()
 	for {
 		woken, stop := s.hub.Subscribe(reg)
-		var out torg.Packages
-		err := s.store.View(ctx, func(tx *store.Tx) (err error) { out, err = tx.Packages(ctx, reg, after); return err })
+		out, err := s.store.Packages(ctx, reg, after)
 		if err != nil || len(out.Packages) > 0 || wait == 0 {
 			stop()
 			if err != nil {

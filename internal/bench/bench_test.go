@@ -242,7 +242,7 @@ func TestBenchCeilingWritesEveryOrderInBatches(t *testing.T) {
 					return fmt.Errorf("%d orders, want 23", len(list.Items))
 				}
 				for _, r := range res.registers {
-					p, err := tx.Packages(ctx, r, 0)
+					p, err := st.Packages(ctx, r, 0)
 					if err != nil {
 						return err
 					}

@@ -16,20 +16,16 @@ const MaxPackages = 500
 // seenEvery is how stale a register's last_seen_at may get before a read refreshes it.
 const seenEvery = 10 * time.Second
 
-// Packages returns the register's packages with seq above after, oldest first.
-func (tx *Tx) Packages(ctx context.Context, registerID string, after int64) (torg.Packages, error) {
+// Packages returns the register's packages with seq above after, oldest first, and the newest seq
+// it has. A long poll makes this read on every wake-up, so it runs outside any transaction: packages
+// are never changed once written, and last_seq, read after them, is at least the last one returned.
+func (s *Store) Packages(ctx context.Context, registerID string, after int64) (torg.Packages, error) {
 	out := torg.Packages{Packages: []torg.Package{}}
-	if err := tx.queryRow(ctx, "SELECT last_seq FROM registers WHERE id = ?", registerID).Scan(&out.LastSeq); err != nil {
-		return out, err
-	}
-	if after >= out.LastSeq {
-		return out, nil
-	}
-	rows, err := tx.query(ctx, "SELECT p.seq, p.kind, p.order_id, p.reason, s.body FROM packages p"+
-		" LEFT JOIN order_snapshots s ON p.kind = 'order.upsert' AND s.order_id = p.order_id AND s.version = p.version"+
-		" WHERE p.register_id = ? AND p.seq > ? ORDER BY p.seq LIMIT ?", registerID, after, MaxPackages)
+	rows, err := s.db.QueryContext(ctx, s.d.rebind("SELECT p.seq, p.kind, p.order_id, p.reason, o.body FROM packages p"+
+		" LEFT JOIN order_snapshots o ON p.kind = 'order.upsert' AND o.order_id = p.order_id AND o.version = p.version"+
+		" WHERE p.register_id = ? AND p.seq > ? ORDER BY p.seq LIMIT ?"), registerID, after, MaxPackages)
 	if err != nil {
-		return out, err
+		return out, translate(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -45,7 +41,11 @@ func (tx *Tx) Packages(ctx context.Context, registerID string, after int64) (tor
 		}
 		out.Packages = append(out.Packages, p)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return out, translate(err)
+	}
+	err = s.db.QueryRowContext(ctx, s.d.rebind("SELECT last_seq FROM registers WHERE id = ?"), registerID).Scan(&out.LastSeq)
+	return out, translate(err)
 }
 
 // Ack records that the register has every package up to seq: each order it was sending becomes
