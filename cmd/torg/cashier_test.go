@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -41,6 +43,9 @@ func do(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 func TestCashierScreen(t *testing.T) {
 	s := startServer(t, "sqlite")
 	sh := newShop(t, s)
+	// A customer name that is markup: the screen must show it as text, never run it.
+	const hostile = `<img src=x onerror="document.title='pwned'">Покупатель`
+	s.must(200, "PATCH", "/api/v1/customers/"+retailID(t, s), fmt.Sprintf(`{"name":%q}`, hostile))
 	k1 := startAgent(t, s.url, sh.tok["R1"], t.TempDir())
 	k2 := startAgent(t, s.url, sh.tok["R2"], t.TempDir())
 	o := sh.order(t, `,"status":"agreed","fill_registers":true,"post":true`)
@@ -50,8 +55,12 @@ func TestCashierScreen(t *testing.T) {
 	ctx := newBrowser(t)
 	row := `#order-rows tr[data-id="` + id + `"]`
 	do(t, ctx, chromedp.Navigate(k1.a.URL()+"/"), chromedp.WaitVisible(row))
-	if listed := text(t, ctx, "#order-rows"); !strings.Contains(listed, number) || !strings.Contains(listed, "434,00") {
+	if listed := text(t, ctx, "#order-rows"); !strings.Contains(listed, number) || !strings.Contains(listed, "434,00") || !strings.Contains(listed, hostile) {
 		t.Errorf("the order list shows %q", listed)
+	}
+	do(t, ctx, chromedp.Sleep(300*time.Millisecond)) // time for an injected handler to have run
+	if title, err := chromedp.Run(ctx, chromedp.Title()); err != nil || title != "torg — касса" {
+		t.Errorf("the page's title is %q (%v): markup in a name ran", title, err)
 	}
 	do(t, ctx, chromedp.Click(row), chromedp.WaitVisible("#pick"), chromedp.Click("#pick"), chromedp.WaitVisible("#cash"),
 		chromedp.SendKeys("#cash", "500"))
