@@ -211,21 +211,15 @@ func joinPath(path, key string) string {
 func minInt(bits int) int64 { return -1 << (bits - 1) }
 func maxInt(bits int) int64 { return 1<<(bits-1) - 1 }
 
-// mergeFields joins two validation errors into one naming the fields of both; either may be nil.
+// mergeFields joins two validation errors into one naming the fields of both; either may be nil,
+// and an error that is not a validation error wins.
 func mergeFields(a, b error) error {
 	var ea, eb *torg.Error
-	if a == nil || !errors.As(a, &ea) {
-		return cmpOr(a, b)
-	}
-	if b == nil || !errors.As(b, &eb) {
+	switch {
+	case a == nil:
+		return b
+	case b == nil || !errors.As(a, &ea) || !errors.As(b, &eb):
 		return a
 	}
 	return torg.Fields(append(slices.Clone(ea.Fields), eb.Fields...)).Err()
-}
-
-func cmpOr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }

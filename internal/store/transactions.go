@@ -141,7 +141,7 @@ func (tx *Tx) UploadTransaction(ctx context.Context, registerID string, in torg.
 		int64(in.Total), int64(in.Paid(torg.PaymentCash)), int64(in.Paid(torg.PaymentCard)), fn, fd, string(body), hash[:],
 		string(state), reason, micros(torg.Now()))
 	if err != nil {
-		return torg.Transaction{}, false, tx.uploadConflict(translate(err), in)
+		return torg.Transaction{}, false, uploadConflict(translate(err))
 	}
 	t, err := tx.Transaction(ctx, in.ID)
 	return t, true, err
@@ -149,7 +149,7 @@ func (tx *Tx) UploadTransaction(ctx context.Context, registerID string, in torg.
 
 // uploadConflict turns a unique violation of an upload — a retry racing the first upload on
 // PostgreSQL — into a request to run the transaction again, which then answers with the stored one.
-func (tx *Tx) uploadConflict(err error, in torg.TransactionInput) error {
+func uploadConflict(err error) error {
 	if isUnique(err) {
 		return errRetry
 	}
