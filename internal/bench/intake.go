@@ -2,8 +2,6 @@ package bench
 
 import (
 	"context"
-	"sync/atomic"
-	"time"
 )
 
 // IntakeResult is the intake scenario's figures: orders made, filled and posted over HTTP.
@@ -36,26 +34,14 @@ func intake(ctx context.Context, c *client, prefix string, orders, clients, pid 
 	}
 	body := sh.orderBody()
 	p.phase("intake: orders", orders)
-	var lat samples
-	var sent atomic.Int64
-	start, cpu := time.Now(), startCPU(pid)
-	err = parallel(ctx, clients, clients, func(ctx context.Context, _ int) error {
-		for sent.Add(1) <= int64(orders) {
-			t := time.Now()
-			if err := c.adminDo(ctx, "POST", "/api/v1/orders", body, 201, nil); err != nil {
-				return err
-			}
-			lat.add(time.Since(t))
-			p.add(1)
-		}
-		return nil
+	m, err := timeEach(ctx, orders, clients, pid, p, func(ctx context.Context, _, _ int) error {
+		return c.adminDo(ctx, "POST", "/api/v1/orders", body, 201, nil)
 	})
-	took := time.Since(start)
 	if err != nil {
 		return nil, err
 	}
-	res := &IntakeResult{Orders: orders, Clients: clients, Registers: intakeRegisters, Seconds: seconds(took),
-		OrdersPerSec: rate(orders, took), Latency: lat.summary(), CPU: cpu.stop(), shop: sh}
+	res := &IntakeResult{Orders: orders, Clients: clients, Registers: intakeRegisters, Seconds: seconds(m.took),
+		OrdersPerSec: rate(orders, m.took), Latency: m.latency, CPU: m.cpu, shop: sh}
 	p.end("intake", fmtRate(res.OrdersPerSec, "orders/s"))
 	return res, nil
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -57,27 +56,18 @@ func sale(ctx context.Context, c *client, prefix string, n, registers, pid int, 
 		return nil, err
 	}
 	p.phase("sale: claim and upload", n)
-	var lat samples
-	var next atomic.Int64
-	start, cpu := time.Now(), startCPU(pid)
-	err = parallel(ctx, registers, registers, func(ctx context.Context, r int) error {
-		till := newTill(sh.registers[r])
-		for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-			t := time.Now()
-			if err := till.sell(ctx, c, orders[i]); err != nil {
-				return err
-			}
-			lat.add(time.Since(t))
-			p.add(1)
-		}
-		return nil
+	tills := make([]*till, registers)
+	for r := range tills {
+		tills[r] = newTill(sh.registers[r])
+	}
+	m, err := timeEach(ctx, n, registers, pid, p, func(ctx context.Context, r, i int) error {
+		return tills[r].sell(ctx, c, orders[i])
 	})
-	took := time.Since(start)
 	if err != nil {
 		return nil, err
 	}
-	res := &SaleResult{Sales: n, Registers: registers, Seconds: seconds(took), SalesPerSec: rate(n, took),
-		Latency: lat.summary(), CPU: cpu.stop(), shop: sh, orders: orders}
+	res := &SaleResult{Sales: n, Registers: registers, Seconds: seconds(m.took), SalesPerSec: rate(n, m.took),
+		Latency: m.latency, CPU: m.cpu, shop: sh, orders: orders}
 	p.end("sale", fmtRate(res.SalesPerSec, "sales/s"))
 	return res, nil
 }

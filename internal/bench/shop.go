@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // orderLines is how many lines every benchmark order has.
@@ -120,4 +121,31 @@ func parallel(ctx context.Context, n, workers int, fn func(ctx context.Context, 
 		return first
 	}
 	return ctx.Err()
+}
+
+// timed is what a timed load of requests measured.
+type timed struct {
+	took    time.Duration
+	latency Latency
+	cpu     CPU
+}
+
+// timeEach runs n items on workers at once, each worker handing its items to do in turn, and
+// measures the whole run and each item.
+func timeEach(ctx context.Context, n, workers, pid int, p *progress, do func(ctx context.Context, worker, item int) error) (timed, error) {
+	var lat samples
+	var next atomic.Int64
+	start, cpu := time.Now(), startCPU(pid)
+	err := parallel(ctx, workers, workers, func(ctx context.Context, w int) error {
+		for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+			t := time.Now()
+			if err := do(ctx, w, i); err != nil {
+				return err
+			}
+			lat.add(time.Since(t))
+			p.add(1)
+		}
+		return nil
+	})
+	return timed{took: time.Since(start), latency: lat.summary(), cpu: cpu.stop()}, err
 }
