@@ -213,3 +213,13 @@ func (m Money) String() string {
 	}
 	return sign + strconv.FormatUint(u/100, 10) + "." + strconv.FormatUint(u%100+100, 10)[1:]
 }
+
+// Plus is m + n, with ok false when the sum leaves the int64 range: running totals (balances, report
+// sums) add through it so that they fail instead of wrapping around.
+func (m Money) Plus(n Money) (sum Money, ok bool) {
+	s := m + n
+	if (n > 0 && s < m) || (n < 0 && s > m) {
+		return 0, false
+	}
+	return s, true
+}

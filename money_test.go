@@ -1,6 +1,9 @@
 package torg
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestParseQuantity(t *testing.T) {
 	cases := []struct {
@@ -99,6 +102,24 @@ func TestMoneyString(t *testing.T) {
 	for m, want := range map[Money]string{15050: "150.50", 5: "0.05", -5: "-0.05", 0: "0.00", 100000: "1000.00"} {
 		if got := m.String(); got != want {
 			t.Errorf("%d.String() = %q, want %q", int64(m), got, want)
+		}
+	}
+}
+
+func TestMoneyPlusRefusesOverflow(t *testing.T) {
+	for _, c := range []struct {
+		a, b, want Money
+		ok         bool
+	}{
+		{1, 2, 3, true},
+		{math.MaxInt64 - 1, 1, math.MaxInt64, true},
+		{math.MaxInt64, 1, 0, false},
+		{math.MinInt64, -1, 0, false},
+		{math.MinInt64, 1, math.MinInt64 + 1, true},
+		{-5, 3, -2, true},
+	} {
+		if got, ok := c.a.Plus(c.b); got != c.want || ok != c.ok {
+			t.Errorf("%d.Plus(%d) = %d, %v; want %d, %v", c.a, c.b, got, ok, c.want, c.ok)
 		}
 	}
 }
