@@ -155,19 +155,20 @@ type Resolution struct {
 const (
 	ResolveWithoutOrder = "process_without_order"
 	ResolveIgnore       = "ignore"
+	ResolveAccept       = "accept" // a mismatching sale, as it is, against its order
 )
 
 // Validate checks the action, and that ignoring says why.
 func (r Resolution) Validate() error {
 	var f Fields
 	switch r.Action {
-	case ResolveWithoutOrder:
+	case ResolveWithoutOrder, ResolveAccept:
 	case ResolveIgnore:
 		if len(r.Comment) == 0 {
 			f.Add("comment", "say why the transaction is ignored")
 		}
 	default:
-		f.Add("action", `must be "process_without_order" or "ignore"`)
+		f.Add("action", `must be "accept", "process_without_order" or "ignore"`)
 	}
 	if len(r.Comment) > maxCommentLen || !printableText(r.Comment) {
 		f.Add("comment", "must be at most %d characters of text", maxCommentLen)

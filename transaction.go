@@ -25,7 +25,11 @@ const (
 	ConflictAlreadySold  = "already_sold"
 	ConflictCancelled    = "cancelled"
 	ConflictNotOffered   = "not_offered"
+	ConflictMismatch     = "mismatch" // the receipt differs from its order: see CompareSale
 )
+
+// KindSale is the kind of a transaction that sells goods.
+const KindSale = "sale"
 
 // Payment types.
 const (
@@ -37,21 +41,25 @@ const (
 // made of it.
 type Transaction struct {
 	TransactionInput
-	RegisterID     string      `json:"register_id"`
-	State          TxState     `json:"state"`
-	ConflictReason *string     `json:"conflict_reason"`
-	Error          *string     `json:"error"`
-	ReceivedAt     time.Time   `json:"received_at"`
-	SalesInvoiceID *string     `json:"sales_invoice_id"`
-	CashReceiptID  *string     `json:"cash_receipt_id"`
-	CardPaymentID  *string     `json:"card_payment_id"`
-	Resolution     *Resolution `json:"resolution"` // what a person decided about a conflict
+	Kind           string       `json:"kind"`       // "sale"
+	Partial        bool         `json:"partial"`    // sold less than its order (CONTRACT §9.1)
+	Mismatches     []FieldError `json:"mismatches"` // where a sale differs from its order
+	RegisterID     string       `json:"register_id"`
+	State          TxState      `json:"state"`
+	ConflictReason *string      `json:"conflict_reason"`
+	Error          *string      `json:"error"`
+	ReceivedAt     time.Time    `json:"received_at"`
+	SalesInvoiceID *string      `json:"sales_invoice_id"`
+	CashReceiptID  *string      `json:"cash_receipt_id"`
+	CardPaymentID  *string      `json:"card_payment_id"`
+	Resolution     *Resolution  `json:"resolution"` // what a person decided about a conflict
 }
 
 // TransactionInput is a closed receipt as a register uploads it. Its id is made by the register
 // before the first attempt, so that every retry is recognised.
 type TransactionInput struct {
 	ID            string    `json:"id"`
+	Kind          string    `json:"kind,omitempty"` // "sale", the default, stored as ""
 	OrderID       *string   `json:"order_id"`
 	OrderVersion  *int64    `json:"order_version"`
 	ShiftNumber   int64     `json:"shift_number"`
@@ -95,6 +103,12 @@ func (in *TransactionInput) Validate() error {
 		f.Add("id", "must be a UUID the register made before the first attempt")
 	} else {
 		in.ID = u.String()
+	}
+	switch in.Kind {
+	case "", KindSale:
+		in.Kind = "" // the default, so that a retry that leaves it out is the same content
+	default:
+		f.Add("kind", `must be "sale"`)
 	}
 	if in.OrderID != nil && *in.OrderID == "" {
 		f.Add("order_id", "must be an order's id, or null for a sale without an order")

@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
+	"torg"
 	"torg/internal/store/storetest"
 )
 
@@ -149,15 +152,12 @@ func crashSeller(t *testing.T, c *retrier, sh *shop, code string, stop *atomic.B
 			if pk.Kind != "order.upsert" {
 				continue
 			}
-			var o struct {
-				ID      string
-				Version int64
-			}
+			var o torg.OrderSnapshot
 			json.Unmarshal(pk.Order, &o)
 			if c.send(t, "POST", "/api/v1/register/orders/"+o.ID+"/claim", sh.tok[code], "").status != 200 {
 				continue // the other register has it
 			}
-			body := sh.receipt(o.ID, o.Version, `[{"type":"cash","amount":43400}]`)
+			body := exactReceipt(o)
 			var tr struct{ ID string }
 			json.Unmarshal([]byte(body), &tr)
 			if r := c.send(t, "POST", "/api/v1/register/transactions", sh.tok[code], body); r.status != 201 && r.status != 200 {
@@ -166,6 +166,18 @@ func crashSeller(t *testing.T, c *retrier, sh *shop, code string, stop *atomic.B
 			acked.Store(tr.ID, o.ID)
 		}
 	}
+}
+
+// exactReceipt is a closed receipt that sells exactly the order, paid in cash.
+func exactReceipt(o torg.OrderSnapshot) string {
+	lines := make([]torg.TxLine, len(o.Lines))
+	for i, l := range o.Lines {
+		lines[i] = torg.TxLine{ProductID: l.ProductID, Quantity: l.Quantity, Price: l.Price, Discount: l.Discount, Amount: l.Amount}
+	}
+	b, _ := json.Marshal(torg.TransactionInput{ID: uuid.NewString(), OrderID: &o.ID, OrderVersion: &o.Version, ShiftNumber: 1,
+		ReceiptNumber: 1, ClosedAt: torg.Now(), Cashier: "Иванова", Lines: lines, Total: o.Total,
+		Payments: []torg.Payment{{Type: torg.PaymentCash, Amount: o.Total}}})
+	return string(b)
 }
 
 // checkAfterCrashes proves the invariants of CONTRACT §5–7 over what the clients were told.

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
+
+	"torg"
 )
 
 // store is a small shop: two warehouses, products, and registers of every kind.
@@ -115,10 +118,10 @@ func (sh *shop) receipt(orderID string, version int64, payments string) string {
 	if orderID != "" {
 		order = fmt.Sprintf("%q", orderID)
 	}
-	return fmt.Sprintf(`{"id":%q,"order_id":%s,"order_version":%d,"shift_number":1,"receipt_number":1,"closed_at":"2026-11-27T10:00:00Z",
+	return fmt.Sprintf(`{"id":%q,"order_id":%s,"order_version":%d,"shift_number":1,"receipt_number":1,"closed_at":%q,
 		"cashier":"Иванова","lines":[{"product_id":%q,"quantity":2,"price":15000,"discount":0,"amount":30000},
 		{"product_id":%q,"quantity":1.5,"price":8990,"discount":85,"amount":13400}],"payments":%s,"total":43400}`,
-		uuid.NewString(), order, version, sh.milk, sh.soap, payments)
+		uuid.NewString(), order, version, torg.Now().Format(time.RFC3339), sh.milk, sh.soap, payments)
 }
 
 // ackAll acknowledges every package the register has.

@@ -3,8 +3,11 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/uuid"
 )
 
 func TestSellingAnOrderAtARegister(t *testing.T) {
@@ -130,6 +133,44 @@ func TestSellingAnOrderAtARegister(t *testing.T) {
 			}
 			if o := s.must(200, "GET", "/api/v1/orders/"+offered, ""); o["status"] != "agreed" {
 				t.Errorf("a not-offered sale changed the order: %v", o["status"])
+			}
+		})
+		t.Run("a receipt that differs from its order is a mismatch that waits for a person to accept it", func(t *testing.T) {
+			id, v := agreed(t)
+			// 1,000 × 0.01 ₽ of soap instead of the order's lines, backdated to 2001.
+			body := fmt.Sprintf(`{"id":%q,"order_id":%q,"order_version":%d,"shift_number":1,"receipt_number":7,"closed_at":"2001-01-01T00:00:00Z",
+				"cashier":"Иванова","lines":[{"product_id":%q,"quantity":1000,"price":1,"discount":0,"amount":1000}],
+				"payments":[{"type":"cash","amount":1000}],"total":1000}`, uuid.NewString(), id, v, sh.soap)
+			r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body)
+			tr := r.json(t)
+			if r.status != 201 || tr["state"] != "conflict" || tr["conflict_reason"] != "mismatch" || tr["kind"] != "sale" {
+				t.Fatalf("upload: %d %s", r.status, r.body)
+			}
+			for _, f := range []string{"closed_at", "lines[0].price", "lines"} {
+				if !slices.ContainsFunc(tr["mismatches"].([]any), func(m any) bool { return m.(map[string]any)["field"] == f }) {
+					t.Errorf("mismatches do not name %s: %v", f, tr["mismatches"])
+				}
+			}
+			if o := s.must(200, "GET", "/api/v1/orders/"+id, ""); o["status"] != "sold" {
+				t.Errorf("the order is %v, want sold: the goods have left", o["status"])
+			}
+			s.must(200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
+			if got := s.must(200, "GET", "/api/v1/transactions/"+tr["id"].(string), ""); got["state"] != "conflict" || got["sales_invoice_id"] != nil {
+				t.Fatalf("KKMTransfer processed a mismatch: %v", got)
+			}
+			if r := s.do("POST", "/api/v1/transactions/"+tr["id"].(string)+"/resolve", s.admin, `{"action":"accept","comment":"покупатель взял мыло"}`); r.status != 200 || r.json(t)["state"] != "new" {
+				t.Fatalf("accept: %d %s", r.status, r.body)
+			}
+			s.must(200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
+			got := s.must(200, "GET", "/api/v1/transactions/"+tr["id"].(string), "")
+			if got["state"] != "processed" || got["sales_invoice_id"] == nil {
+				t.Fatalf("after accepting: %v", got)
+			}
+			if inv := s.must(200, "GET", "/api/v1/sales-invoices/"+got["sales_invoice_id"].(string), ""); inv["order_id"] != id || inv["total"] != 1000.0 {
+				t.Errorf("invoice: %v", inv)
+			}
+			if o := s.must(200, "GET", "/api/v1/orders/"+id, ""); o["status"] != "closed" {
+				t.Errorf("the order is %v, want closed", o["status"])
 			}
 		})
 		t.Run("a receipt whose sums do not add up is refused, naming every field", func(t *testing.T) {

@@ -322,11 +322,11 @@ func TestOpenAPIEnumsMatchCode(t *testing.T) {
 		{"OrderStatus", strs(torg.StatusNew, torg.StatusAgreed, torg.StatusSold, torg.StatusClosed, torg.StatusCancelled)},
 		{"DeliveryState", strs(torg.DeliveryNotSent, torg.DeliverySent, torg.DeliveryReceived, torg.DeliveryWithdrawalSent, torg.DeliveryWithdrawn)},
 		{"TxState", strs(torg.TxNew, torg.TxProcessed, torg.TxConflict, torg.TxFailed, torg.TxIgnored)},
-		{"ConflictReason", strs(torg.ConflictUnknownOrder, torg.ConflictAlreadySold, torg.ConflictCancelled, torg.ConflictNotOffered)},
+		{"ConflictReason", strs(torg.ConflictUnknownOrder, torg.ConflictAlreadySold, torg.ConflictCancelled, torg.ConflictNotOffered, torg.ConflictMismatch)},
 		{"PackageKind", strs(torg.PackageUpsert, torg.PackageDelete)},
 		{"DeleteReason", strs(torg.ReasonSold, torg.ReasonCancelled, torg.ReasonUnposted, torg.ReasonNotAgreed, torg.ReasonRemoved)},
 		{"PaymentType", strs(torg.PaymentCash, torg.PaymentCard)},
-		{"ResolutionAction", strs(torg.ResolveWithoutOrder, torg.ResolveIgnore)},
+		{"ResolutionAction", strs(torg.ResolveAccept, torg.ResolveWithoutOrder, torg.ResolveIgnore)},
 	} {
 		if have := enum(c.schema); !slices.Equal(have, c.code) {
 			t.Errorf("%s enum is %v, the code has %v", c.schema, have, c.code)

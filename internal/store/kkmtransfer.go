@@ -184,14 +184,17 @@ func (tx *Tx) ConflictsWaiting(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// ResolveTransaction applies a person's decision to a conflicting transaction: process it as a sale
-// to the retail customer without its order, or ignore it.
+// ResolveTransaction applies a person's decision to a conflicting transaction: accept a sale that
+// differs from its order as it is, process it as a sale to the retail customer without its order, or
+// ignore it. Detaching or ignoring a mismatching sale frees the order it sold: the order is agreed
+// again and goes back to its registers.
 func (tx *Tx) ResolveTransaction(ctx context.Context, id string, r torg.Resolution) (torg.Transaction, error) {
 	if err := r.Validate(); err != nil {
 		return torg.Transaction{}, err
 	}
 	var state string
-	err := tx.queryRow(ctx, "SELECT state FROM transactions WHERE id = ?"+tx.d.forUpdate, id).Scan(&state)
+	var reason, orderID sql.NullString
+	err := tx.queryRow(ctx, "SELECT state, conflict_reason, order_id FROM transactions WHERE id = ?"+tx.d.forUpdate, id).Scan(&state, &reason, &orderID)
 	if errNoRows(err) {
 		return torg.Transaction{}, notFound("transaction", id)
 	}
@@ -201,8 +204,16 @@ func (tx *Tx) ResolveTransaction(ctx context.Context, id string, r torg.Resoluti
 	if state != string(torg.TxConflict) {
 		return torg.Transaction{}, torg.Errorf(torg.CodeStateConflict, "transaction %s is %s, not a conflict", id, state)
 	}
+	mismatch := reason.String == torg.ConflictMismatch
 	next, detached := torg.TxNew, true
-	if r.Action == torg.ResolveIgnore {
+	switch r.Action {
+	case torg.ResolveAccept:
+		if !mismatch {
+			return torg.Transaction{}, torg.Errorf(torg.CodeStateConflict,
+				"transaction %s is a %s conflict: only a sale that differs from its order can be accepted", id, reason.String)
+		}
+		detached = false
+	case torg.ResolveIgnore:
 		next, detached = torg.TxIgnored, false
 	}
 	_, err = tx.exec(ctx, "UPDATE transactions SET state = ?, detached = ?, resolution_action = ?, resolution_comment = ?, resolved_at = ? WHERE id = ?",
@@ -210,7 +221,31 @@ func (tx *Tx) ResolveTransaction(ctx context.Context, id string, r torg.Resoluti
 	if err != nil {
 		return torg.Transaction{}, err
 	}
+	if mismatch && r.Action != torg.ResolveAccept {
+		if err := tx.unsell(ctx, orderID.String, id); err != nil {
+			return torg.Transaction{}, err
+		}
+	}
 	return tx.Transaction(ctx, id)
+}
+
+// unsell frees an order that a mismatching sale sold, once a person decided the sale is not the
+// order's: it is agreed again and offered to its registers anew.
+func (tx *Tx) unsell(ctx context.Context, orderID, transactionID string) error {
+	o, err := tx.order(ctx, orderID, true)
+	if err != nil {
+		return err
+	}
+	if o.Status != torg.StatusSold || o.TransactionID == nil || *o.TransactionID != transactionID {
+		return nil
+	}
+	o.Status, o.Version, o.TransactionID = torg.StatusAgreed, o.Version+1, nil
+	_, err = tx.exec(ctx, "UPDATE orders SET status = ?, version = ?, transaction_id = NULL, updated_at = ? WHERE id = ?",
+		string(o.Status), o.Version, micros(torg.Now()), o.ID)
+	if err != nil {
+		return err
+	}
+	return tx.offer(ctx, &o)
 }
 
 // JobRunStart records that a run of the job began.

@@ -13,7 +13,7 @@ import (
 )
 
 const transactionCols = "id, register_id, body, state, conflict_reason, error, received_at, sales_invoice_id, cash_receipt_id, card_payment_id," +
-	" resolution_action, resolution_comment"
+	" resolution_action, resolution_comment, partial, mismatches"
 
 // TransactionFilter selects transactions in a list; empty fields select everything.
 type TransactionFilter struct {
@@ -24,11 +24,18 @@ type TransactionFilter struct {
 
 func scanTransaction(s scanner, t *torg.Transaction) error {
 	var body string
-	var conflict, errText, invoice, receipt, card, action, comment sql.NullString
+	var conflict, errText, invoice, receipt, card, action, comment, mismatches sql.NullString
 	var received int64
-	err := s.Scan(&t.ID, &t.RegisterID, &body, &t.State, &conflict, &errText, &received, &invoice, &receipt, &card, &action, &comment)
+	err := s.Scan(&t.ID, &t.RegisterID, &body, &t.State, &conflict, &errText, &received, &invoice, &receipt, &card, &action, &comment,
+		&t.Partial, &mismatches)
 	if err != nil {
 		return err
+	}
+	t.Mismatches = []torg.FieldError{}
+	if mismatches.Valid {
+		if err := json.Unmarshal([]byte(mismatches.String), &t.Mismatches); err != nil {
+			return err
+		}
 	}
 	if action.Valid {
 		t.Resolution = &torg.Resolution{Action: action.String, Comment: comment.String}
@@ -36,6 +43,7 @@ func scanTransaction(s scanner, t *torg.Transaction) error {
 	if err := json.Unmarshal([]byte(body), &t.TransactionInput); err != nil {
 		return err
 	}
+	t.Kind = torg.KindSale
 	t.ConflictReason, t.Error, t.ReceivedAt = nullString(conflict), nullString(errText), fromMicros(received)
 	t.SalesInvoiceID, t.CashReceiptID, t.CardPaymentID = nullString(invoice), nullString(receipt), nullString(card)
 	return nil
@@ -121,25 +129,32 @@ func (tx *Tx) UploadTransaction(ctx context.Context, registerID string, in torg.
 	if err := tx.checkFiscal(ctx, in.Fiscal); err != nil {
 		return torg.Transaction{}, false, err
 	}
-	conflict, err := tx.sell(ctx, registerID, in)
+	sold, err := tx.sell(ctx, registerID, in)
 	if err != nil {
 		return torg.Transaction{}, false, err
 	}
 	state := torg.TxNew
-	var reason any
-	if conflict != "" {
-		state, reason = torg.TxConflict, conflict
+	var reason, mismatches any
+	if sold.conflict != "" {
+		state, reason = torg.TxConflict, sold.conflict
+	}
+	if len(sold.Mismatches) > 0 {
+		b, err := json.Marshal(sold.Mismatches)
+		if err != nil {
+			return torg.Transaction{}, false, err
+		}
+		mismatches = string(b)
 	}
 	var fn, fd any
 	if in.Fiscal != nil {
 		fn, fd = in.Fiscal.FN, in.Fiscal.FD
 	}
 	_, err = tx.exec(ctx, "INSERT INTO transactions (id, register_id, order_id, order_version, shift_number, receipt_number, closed_at,"+
-		" cashier, total, cash_amount, card_amount, fiscal_fn, fiscal_fd, body, content_hash, state, conflict_reason, received_at)"+
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" cashier, total, cash_amount, card_amount, fiscal_fn, fiscal_fd, body, content_hash, state, conflict_reason, received_at,"+
+		" partial, mismatches) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		in.ID, registerID, in.OrderID, in.OrderVersion, in.ShiftNumber, in.ReceiptNumber, micros(in.ClosedAt), in.Cashier,
 		int64(in.Total), int64(in.Paid(torg.PaymentCash)), int64(in.Paid(torg.PaymentCard)), fn, fd, string(body), hash[:],
-		string(state), reason, micros(torg.Now()))
+		string(state), reason, micros(torg.Now()), sold.Partial, mismatches)
 	if err != nil {
 		return torg.Transaction{}, false, uploadConflict(translate(err))
 	}
@@ -194,31 +209,108 @@ func (tx *Tx) checkProducts(ctx context.Context, lines []torg.TxLine) error {
 }
 
 // sell marks the receipt's order sold by the register, or returns why it cannot be ("" for a sale
-// without an order).
-func (tx *Tx) sell(ctx context.Context, registerID string, in torg.TransactionInput) (conflict string, err error) {
+// without an order). A sale that differs from its order still sells it (the goods have left), but as
+// a conflict with the fields that differ, so that a person looks before it closes the order.
+func (tx *Tx) sell(ctx context.Context, registerID string, in torg.TransactionInput) (sale, error) {
 	if in.OrderID == nil {
-		return "", nil
+		return sale{}, nil
 	}
 	o, err := tx.order(ctx, *in.OrderID, true)
 	if torg.ErrorCode(err) == torg.CodeNotFound {
-		return torg.ConflictUnknownOrder, nil
+		return sale{conflict: torg.ConflictUnknownOrder}, nil
 	}
 	if err != nil {
-		return "", err
+		return sale{}, err
 	}
 	switch err := tx.offeredTo(ctx, &o, registerID); {
 	case o.Status == torg.StatusCancelled:
-		return torg.ConflictCancelled, nil
+		return sale{conflict: torg.ConflictCancelled}, nil
 	case torg.ErrorCode(err) == torg.CodeSold:
-		return torg.ConflictAlreadySold, nil
+		return sale{conflict: torg.ConflictAlreadySold}, nil
 	case err != nil:
-		return torg.ConflictNotOffered, nil
+		return sale{conflict: torg.ConflictNotOffered}, nil
+	}
+	ordered, err := tx.orderedLines(ctx, &o, in.OrderVersion)
+	if err != nil {
+		return sale{}, err
+	}
+	s := sale{SaleComparison: torg.CompareSale(ordered, o.CreatedAt, &in, torg.Now())}
+	if len(s.Mismatches) > 0 || s.Partial {
+		// Until partial sales close their orders on their own, a partial sale is a mismatch too.
+		s.conflict = torg.ConflictMismatch
+		if len(s.Mismatches) == 0 {
+			s.Mismatches = partialMismatches(ordered, in.Lines)
+		}
+		s.Partial = false
 	}
 	o.Status, o.Version = torg.StatusSold, o.Version+1
 	_, err = tx.exec(ctx, "UPDATE orders SET status = ?, version = ?, transaction_id = ?, claim_register_id = NULL, claim_expires_at = NULL,"+
 		" updated_at = ? WHERE id = ?", string(o.Status), o.Version, in.ID, micros(torg.Now()), o.ID)
 	if err != nil {
-		return "", err
+		return sale{}, err
 	}
-	return "", tx.withdraw(ctx, &o, holders(&o, registerID), torg.ReasonSold)
+	return s, tx.withdraw(ctx, &o, holders(&o, registerID), torg.ReasonSold)
+}
+
+// sale is what uploading a receipt made of its order.
+type sale struct {
+	torg.SaleComparison
+	conflict string // why it could not simply sell its order, or ""
+}
+
+// orderedLines are the lines of the order version the sale names, or the order's current lines when
+// that version was never sent.
+func (tx *Tx) orderedLines(ctx context.Context, o *torg.Order, version *int64) ([]torg.OrderLine, error) {
+	if version == nil || *version == o.Version {
+		return o.Lines, nil
+	}
+	var body string
+	err := tx.queryRow(ctx, "SELECT body FROM order_snapshots WHERE order_id = ? AND version = ?", o.ID, *version).Scan(&body)
+	if errNoRows(err) {
+		return o.Lines, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var snap torg.OrderSnapshot
+	if err := json.Unmarshal([]byte(body), &snap); err != nil {
+		return nil, err
+	}
+	lines := make([]torg.OrderLine, len(snap.Lines))
+	for i, l := range snap.Lines {
+		lines[i] = torg.OrderLine{LineNo: l.LineNo, ProductID: l.ProductID, Quantity: l.Quantity, Price: l.Price, Discount: l.Discount, Amount: l.Amount, VATRate: l.VATRate}
+	}
+	return lines, nil
+}
+
+// partialMismatches names what a partial sale left out: each receipt line sold below its order
+// line's quantity, and each order line missing from the receipt.
+func partialMismatches(ordered []torg.OrderLine, sold []torg.TxLine) []torg.FieldError {
+	var f torg.Fields
+	match, missing := torg.MatchSaleLines(ordered, sold)
+	for i, l := range sold {
+		if o := ordered[match[i]]; l.Quantity < o.Quantity { // a partial sale has an order line for each of its lines
+			f.Add("lines["+itoa(i)+"].quantity", "less than the %s ordered: a partial sale", o.Quantity)
+		}
+	}
+	for _, i := range missing {
+		f.Add("lines", "order line %d is not on the receipt: a partial sale", ordered[i].LineNo)
+	}
+	return f
+}
+
+// SaleOrderLines are the lines of the order version a sale names (the order's current lines when that
+// version was never sent); nil for a sale without a known order.
+func (tx *Tx) SaleOrderLines(ctx context.Context, t torg.Transaction) ([]torg.OrderLine, error) {
+	if t.OrderID == nil {
+		return nil, nil
+	}
+	o, err := tx.order(ctx, *t.OrderID, false)
+	if torg.ErrorCode(err) == torg.CodeNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return tx.orderedLines(ctx, &o, t.OrderVersion)
 }

@@ -6,8 +6,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
+
+	"torg"
 )
 
 // shop is a small store made through the API: a warehouse, a cash desk, two products and four
@@ -119,10 +122,10 @@ func (sh *shop) upload(code, orderID, payments string) {
 	if orderID != "" {
 		order = fmt.Sprintf("%q", orderID)
 	}
-	body := fmt.Sprintf(`{"id":%q,"order_id":%s,"shift_number":3,"receipt_number":%d,"closed_at":"2026-11-27T10:00:00Z",
+	body := fmt.Sprintf(`{"id":%q,"order_id":%s,"shift_number":3,"receipt_number":%d,"closed_at":%q,
 		"cashier":"Иванова","lines":[{"product_id":%q,"quantity":2,"price":15000,"discount":0,"amount":30000},
 		{"product_id":%q,"quantity":1.5,"price":8990,"discount":85,"amount":13400}],"payments":%s,"total":43400}`,
-		uuid.NewString(), order, len(orderID)+int(uuid.New().ID()%1000), sh.milk, sh.soap, payments)
+		uuid.NewString(), order, len(orderID)+int(uuid.New().ID()%1000), torg.Now().Format(time.RFC3339), sh.milk, sh.soap, payments)
 	if status, resp := sh.register(code, "POST", "/api/v1/register/transactions", body); status != 201 {
 		sh.e.t.Fatalf("upload: %d %s", status, resp)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"torg"
@@ -104,10 +105,22 @@ func txRows(ctx context.Context, tx *store.Tx, ts []torg.Transaction) ([]txRow, 
 // transactionData is one transaction's page.
 type transactionData struct {
 	txRow
-	Lines    []docLine
-	Resolve  bool // the user may resolve it now
-	Comment  string
-	Products map[string]store.CodeName
+	Lines     []docLine
+	Compare   []compareRow // a mismatching sale beside its order's lines
+	BadClosed bool         // its closed_at is out of the order's range
+	Resolve   bool         // the user may resolve it now
+	Accept    bool         // it may be accepted as it is (a mismatch)
+	Comment   string
+	Products  map[string]store.CodeName
+}
+
+// compareRow is a receipt line beside the order line it was matched with (either may be missing),
+// with the fields that differ.
+type compareRow struct {
+	Product store.CodeName
+	Sold    *torg.TxLine
+	Ordered *torg.OrderLine
+	Bad     map[string]bool // "product_id", "quantity", "price", "discount"; "line" for an order line left out
 }
 
 func (u *UI) showTransaction(p *page) error {
@@ -134,15 +147,54 @@ func (u *UI) loadTransaction(p *page) (transactionData, error) {
 		for _, l := range t.Lines {
 			ids = append(ids, l.ProductID)
 		}
+		var ordered []torg.OrderLine
+		if len(t.Mismatches) > 0 {
+			if ordered, err = tx.SaleOrderLines(p.ctx, t); err != nil {
+				return err
+			}
+			for _, l := range ordered {
+				ids = append(ids, l.ProductID)
+			}
+		}
 		names, err := tx.Names(p.ctx, "products", ids)
 		for _, l := range t.Lines {
 			d.Lines = append(d.Lines, docLine{Product: names[l.ProductID], OrderLine: torg.OrderLine{ProductID: l.ProductID,
 				Quantity: l.Quantity, Price: l.Price, Discount: l.Discount, Amount: l.Amount}})
 		}
+		d.Compare, d.BadClosed = compareRows(t, ordered, names)
 		return err
 	})
 	d.Resolve = d.State == torg.TxConflict && p.user.Role.Allows(torg.PermAdmin)
+	d.Accept = d.Resolve && d.ConflictReason != nil && *d.ConflictReason == torg.ConflictMismatch
 	return d, err
+}
+
+// compareRows puts a mismatching sale's lines beside its order's, marking the fields its mismatches
+// name; badClosed reports a mismatch of closed_at.
+func compareRows(t torg.Transaction, ordered []torg.OrderLine, names map[string]store.CodeName) (rows []compareRow, badClosed bool) {
+	if len(t.Mismatches) == 0 {
+		return nil, false
+	}
+	match, missing := torg.MatchSaleLines(ordered, t.Lines)
+	for i := range t.Lines {
+		r := compareRow{Product: names[t.Lines[i].ProductID], Sold: &t.Lines[i], Bad: map[string]bool{}}
+		if match[i] >= 0 {
+			r.Ordered = &ordered[match[i]]
+		}
+		rows = append(rows, r)
+	}
+	for _, i := range missing {
+		rows = append(rows, compareRow{Product: names[ordered[i].ProductID], Ordered: &ordered[i], Bad: map[string]bool{"line": true}})
+	}
+	for _, m := range t.Mismatches {
+		var i int
+		var field string
+		if n, _ := fmt.Sscanf(m.Field, "lines[%d].%s", &i, &field); n == 2 && i >= 0 && i < len(t.Lines) {
+			rows[i].Bad[field] = true
+		}
+		badClosed = badClosed || m.Field == "closed_at"
+	}
+	return rows, badClosed
 }
 
 func (u *UI) resolveTransaction(p *page) error {
