@@ -9,6 +9,11 @@ import (
 const (
 	PackageUpsert = "order.upsert" // the order, as it is now: show it
 	PackageDelete = "order.delete" // the order is no longer offered here: remove it
+	// PackageClaimed: another register picked the order («Подобрать чек»); show it as taken until
+	// the claim expires, is released, or the order changes.
+	PackageClaimed = "order.claimed"
+	// PackageReleased: the register that picked the order let it go; it is available again.
+	PackageReleased = "order.released"
 )
 
 // Reasons an order.delete package gives.
@@ -26,8 +31,13 @@ type Package struct {
 	Seq     int64           `json:"seq"`
 	Kind    string          `json:"kind"`
 	Order   json.RawMessage `json:"order,omitempty"`    // an OrderSnapshot, for order.upsert
-	OrderID string          `json:"order_id,omitempty"` // for order.delete
+	OrderID string          `json:"order_id,omitempty"` // for every kind but order.upsert
 	Reason  string          `json:"reason,omitempty"`   // for order.delete
+	// For order.claimed: the register that picked the order, its name, and when its claim ends
+	// unless renewed.
+	RegisterID   string     `json:"register_id,omitempty"`
+	RegisterName string     `json:"register_name,omitempty"`
+	ExpiresAt    *time.Time `json:"expires_at,omitempty"`
 }
 
 // Packages is a register's answer to a fetch: packages after its cursor, oldest first, and the seq

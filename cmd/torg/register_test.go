@@ -109,6 +109,15 @@ func TestRegistersSellAnOrderEndToEnd(t *testing.T) {
 		if receipt["total"] != 43400.0 || len(receipt["lines"].([]any)) != 2 {
 			t.Fatalf("receipt %v", receipt)
 		}
+		waitFor(t, "K2 showing the order as taken by K1", func() bool {
+			_, m := k2.call("GET", "/api/orders", "")
+			for _, it := range m["items"].([]any) {
+				if o := it.(map[string]any); o["id"] == id {
+					return o["state"] == "taken" && o["taken_by"] == "Касса R1"
+				}
+			}
+			return false
+		})
 		if status, m := k2.call("POST", "/api/orders/"+id+"/pick", ""); status != 409 || !strings.Contains(fmt.Sprint(m["detail"]), "R1") {
 			t.Fatalf("pick at K2: %d %v", status, m)
 		}

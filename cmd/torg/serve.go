@@ -81,6 +81,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { purgeIdempotencyKeys(jobs, st, log) })
+	wg.Go(func() { releaseLapsedClaims(jobs, st, log, 5*time.Second) })
 	wg.Go(func() { kkm.Schedule(jobs) })
 	if st.Dialect() == "postgres" {
 		listening := make(chan struct{})

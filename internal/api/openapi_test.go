@@ -323,7 +323,7 @@ func TestOpenAPIEnumsMatchCode(t *testing.T) {
 		{"DeliveryState", strs(torg.DeliveryNotSent, torg.DeliverySent, torg.DeliveryReceived, torg.DeliveryWithdrawalSent, torg.DeliveryWithdrawn)},
 		{"TxState", strs(torg.TxNew, torg.TxProcessed, torg.TxConflict, torg.TxFailed, torg.TxIgnored)},
 		{"ConflictReason", strs(torg.ConflictUnknownOrder, torg.ConflictAlreadySold, torg.ConflictCancelled, torg.ConflictNotOffered, torg.ConflictMismatch)},
-		{"PackageKind", strs(torg.PackageUpsert, torg.PackageDelete)},
+		{"PackageKind", strs(torg.PackageUpsert, torg.PackageDelete, torg.PackageClaimed, torg.PackageReleased)},
 		{"DeleteReason", strs(torg.ReasonSold, torg.ReasonCancelled, torg.ReasonUnposted, torg.ReasonNotAgreed, torg.ReasonRemoved)},
 		{"PaymentType", strs(torg.PaymentCash, torg.PaymentCard)},
 		{"ResolutionAction", strs(torg.ResolveAccept, torg.ResolveWithoutOrder, torg.ResolveIgnore)},

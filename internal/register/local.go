@@ -125,6 +125,16 @@ func applyOne(ctx context.Context, tx *sql.Tx, p torg.Package) error {
 	case torg.PackageDelete:
 		_, err := tx.ExecContext(ctx, "DELETE FROM orders WHERE id = ?", p.OrderID)
 		return err
+	case torg.PackageClaimed:
+		var until int64
+		if p.ExpiresAt != nil {
+			until = p.ExpiresAt.UnixMicro()
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE orders SET taken_by = ?, taken_until = ? WHERE id = ?", p.RegisterName, until, p.OrderID)
+		return err
+	case torg.PackageReleased:
+		_, err := tx.ExecContext(ctx, "UPDATE orders SET taken_by = NULL, taken_until = NULL WHERE id = ?", p.OrderID)
+		return err
 	}
 	return nil // a kind this agent does not know: skipped, as a newer server may send more
 }

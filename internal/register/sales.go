@@ -31,16 +31,19 @@ type Closed struct {
 	Change        torg.Money `json:"change"`
 }
 
-// LocalOrder is an order this register holds, with whether a receipt is open for it here.
+// LocalOrder is an order this register holds, with whether a receipt is open for it here or another
+// register is selling it.
 type LocalOrder struct {
 	torg.OrderSnapshot
-	State string `json:"state"` // available or picked
+	State      string     `json:"state"`       // available, picked (here) or taken (by another register)
+	TakenBy    string     `json:"taken_by"`    // the register that took it, when taken
+	TakenUntil *time.Time `json:"taken_until"` // when that register's claim ends unless renewed
 }
 
 // orders lists the orders this register holds now, by number.
 func (a *Agent) orders(ctx context.Context) ([]LocalOrder, error) {
-	rows, err := a.local.db.QueryContext(ctx, "SELECT o.snapshot, EXISTS (SELECT 1 FROM receipts r WHERE r.order_id = o.id AND r.state = 'open')"+
-		" FROM orders o ORDER BY o.number")
+	rows, err := a.local.db.QueryContext(ctx, "SELECT o.snapshot, EXISTS (SELECT 1 FROM receipts r WHERE r.order_id = o.id AND r.state = 'open'),"+
+		" o.taken_by, o.taken_until FROM orders o ORDER BY o.number")
 	if err != nil {
 		return nil, err
 	}
@@ -49,15 +52,20 @@ func (a *Agent) orders(ctx context.Context) ([]LocalOrder, error) {
 	for rows.Next() {
 		var snap string
 		var picked bool
-		if err := rows.Scan(&snap, &picked); err != nil {
+		var takenBy sql.NullString
+		var takenUntil sql.NullInt64
+		if err := rows.Scan(&snap, &picked, &takenBy, &takenUntil); err != nil {
 			return nil, err
 		}
 		o := LocalOrder{State: "available"}
 		if err := json.Unmarshal([]byte(snap), &o.OrderSnapshot); err != nil {
 			return nil, err
 		}
-		if picked {
+		switch until := time.UnixMicro(takenUntil.Int64).UTC(); {
+		case picked:
 			o.State = "picked"
+		case takenBy.Valid && until.After(time.Now()):
+			o.State, o.TakenBy, o.TakenUntil = "taken", takenBy.String, &until
 		}
 		out = append(out, o)
 	}

@@ -21,8 +21,10 @@ const seenEvery = 10 * time.Second
 // are never changed once written, and last_seq, read after them, is at least the last one returned.
 func (s *Store) Packages(ctx context.Context, registerID string, after int64) (torg.Packages, error) {
 	out := torg.Packages{Packages: []torg.Package{}}
-	rows, err := s.db.QueryContext(ctx, s.d.rebind("SELECT p.seq, p.kind, p.order_id, p.reason, o.body FROM packages p"+
+	rows, err := s.db.QueryContext(ctx, s.d.rebind("SELECT p.seq, p.kind, p.order_id, p.reason, o.body, p.claim_register_id, r.name,"+
+		" p.claim_expires_at FROM packages p"+
 		" LEFT JOIN order_snapshots o ON p.kind = 'order.upsert' AND o.order_id = p.order_id AND o.version = p.version"+
+		" LEFT JOIN registers r ON r.id = p.claim_register_id"+
 		" WHERE p.register_id = ? AND p.seq > ? ORDER BY p.seq LIMIT ?"), registerID, after, MaxPackages)
 	if err != nil {
 		return out, translate(err)
@@ -30,13 +32,18 @@ func (s *Store) Packages(ctx context.Context, registerID string, after int64) (t
 	defer rows.Close()
 	for rows.Next() {
 		var p torg.Package
-		var reason, body sql.NullString
-		if err := rows.Scan(&p.Seq, &p.Kind, &p.OrderID, &reason, &body); err != nil {
+		var reason, body, claimant, claimantName sql.NullString
+		var expires sql.NullInt64
+		if err := rows.Scan(&p.Seq, &p.Kind, &p.OrderID, &reason, &body, &claimant, &claimantName, &expires); err != nil {
 			return out, err
 		}
-		if p.Kind == torg.PackageUpsert {
+		switch p.Kind {
+		case torg.PackageUpsert:
 			p.Order, p.OrderID = json.RawMessage(body.String), ""
-		} else {
+		case torg.PackageClaimed:
+			at := fromMicros(expires.Int64)
+			p.RegisterID, p.RegisterName, p.ExpiresAt = claimant.String, claimantName.String, &at
+		default:
 			p.Reason = reason.String
 		}
 		out.Packages = append(out.Packages, p)
@@ -98,7 +105,10 @@ func (tx *Tx) Claim(ctx context.Context, registerID, orderID string, version *in
 			o.Number, o.Version, *version)
 	}
 	c := torg.Claim{OrderID: o.ID, RegisterID: registerID, Version: o.Version, ExpiresAt: torg.Now().Add(ttl)}
-	return c, tx.setClaim(ctx, &o, &c)
+	if err := tx.setClaim(ctx, &o, &c); err != nil {
+		return torg.Claim{}, err
+	}
+	return c, tx.announceClaim(ctx, &o, registerID, &c)
 }
 
 // offeredTo refuses a register an order it may not sell now: sold (409), or not offered to it (410).
@@ -124,7 +134,66 @@ func (tx *Tx) ReleaseClaim(ctx context.Context, registerID, orderID string) erro
 	if o.Claim == nil || o.Claim.RegisterID != registerID {
 		return nil
 	}
-	return tx.setClaim(ctx, &o, nil)
+	if err := tx.setClaim(ctx, &o, nil); err != nil {
+		return err
+	}
+	return tx.announceClaim(ctx, &o, registerID, nil)
+}
+
+// announceClaim tells every other register that holds the order that the register picked it
+// (order.claimed, with the claim's end) or let it go (order.released, c nil). The delivery states of
+// the order do not change: these packages say who sells it, not what it is.
+func (tx *Tx) announceClaim(ctx context.Context, o *torg.Order, registerID string, c *torg.Claim) error {
+	others := holders(o, registerID)
+	if len(others) == 0 {
+		return nil
+	}
+	if c == nil {
+		return tx.addPackages(ctx, o, others, torg.PackageReleased, nil, nil)
+	}
+	return tx.addPackages(ctx, o, others, torg.PackageClaimed, nil, c)
+}
+
+// AnyLapsedClaim reports whether some claim's time passed without renewal, reading outside any
+// transaction, so that a periodic check costs the writer nothing when none did.
+func (s *Store) AnyLapsedClaim(ctx context.Context) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, s.d.rebind("SELECT COUNT(*) FROM (SELECT 1 FROM orders WHERE claim_expires_at IS NOT NULL"+
+		" AND claim_expires_at < ? LIMIT 1) lapsed"), micros(torg.Now())).Scan(&n)
+	return n > 0, translate(err)
+}
+
+// ReleaseLapsedClaims ends the claims whose time passed without renewal (their register went quiet
+// while selling) and tells the order's other registers it is available again, up to limit orders;
+// it returns how many it released.
+func (tx *Tx) ReleaseLapsedClaims(ctx context.Context, limit int) (int, error) {
+	q := "SELECT id FROM orders WHERE claim_expires_at IS NOT NULL AND claim_expires_at < ? ORDER BY claim_expires_at LIMIT ?"
+	if tx.d.pg {
+		q += " FOR UPDATE SKIP LOCKED"
+	}
+	ids, err := queryStrings(ctx, tx, q, micros(torg.Now()), limit)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		var holder sql.NullString
+		if err := tx.queryRow(ctx, "SELECT claim_register_id FROM orders WHERE id = ?", id).Scan(&holder); err != nil {
+			return 0, err
+		}
+		o, err := tx.order(ctx, id, false) // a lapsed claim reads as none
+		if err != nil {
+			return 0, err
+		}
+		if _, err := tx.exec(ctx, "UPDATE orders SET claim_register_id = NULL, claim_expires_at = NULL WHERE id = ?", id); err != nil {
+			return 0, err
+		}
+		if o.Posted && o.Status == torg.StatusAgreed {
+			if err := tx.addPackages(ctx, &o, holders(&o, holder.String), torg.PackageReleased, nil, nil); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return len(ids), nil
 }
 
 // errNoRows reports whether err is a missing row.

@@ -84,10 +84,38 @@ func (tx *Tx) withdraw(ctx context.Context, o *torg.Order, registerIDs []string,
 	return tx.deliver(ctx, o, registerIDs, torg.PackageDelete, reason, torg.DeliveryWithdrawalSent)
 }
 
-// deliver adds one package for each register, numbered by the register's own counter in this
-// transaction (the counter row stays locked until commit, so a register's packages commit in seq
-// order and a reader never skips one), and moves each register's delivery state.
+// deliver adds one package for each register and moves each register's delivery state.
 func (tx *Tx) deliver(ctx context.Context, o *torg.Order, registerIDs []string, kind, reason string, state torg.DeliveryState) error {
+	var why *string
+	if reason != "" {
+		why = &reason
+	}
+	if err := tx.addPackages(ctx, o, registerIDs, kind, why, nil); err != nil {
+		return err
+	}
+	in, ids := marks(len(registerIDs)), anys(registerIDs)
+	_, err := tx.exec(ctx, "UPDATE order_registers SET state = ?, sent_version = ?,"+
+		" package_seq = (SELECT last_seq FROM registers r WHERE r.id = order_registers.register_id)"+
+		" WHERE order_id = ? AND register_id IN ("+in+")", append([]any{string(state), o.Version, o.ID}, ids...)...)
+	if err != nil {
+		return err
+	}
+	for i := range o.Registers {
+		if slices.Contains(registerIDs, o.Registers[i].RegisterID) {
+			o.Registers[i].State, o.Registers[i].SentVersion = state, o.Version
+		}
+	}
+	return nil
+}
+
+// addPackages adds one package about the order for each register, numbered by the register's own
+// counter in this transaction (the counter row stays locked until commit, so a register's packages
+// commit in seq order and a reader never skips one), and wakes the registers after commit. claim is
+// what an order.claimed package announces.
+func (tx *Tx) addPackages(ctx context.Context, o *torg.Order, registerIDs []string, kind string, reason *string, claim *torg.Claim) error {
+	if len(registerIDs) == 0 {
+		return nil
+	}
 	in, ids := marks(len(registerIDs)), anys(registerIDs)
 	if tx.d.pg {
 		// Lock the counter rows in id order first, so that transactions sending to the same registers
@@ -100,26 +128,15 @@ func (tx *Tx) deliver(ctx context.Context, o *torg.Order, registerIDs []string, 
 	if _, err := tx.exec(ctx, "UPDATE registers SET last_seq = last_seq + 1 WHERE id IN ("+in+")", ids...); err != nil {
 		return err
 	}
-	var why any
-	if reason != "" {
-		why = reason
+	var claimant, expires any
+	if claim != nil {
+		claimant, expires = claim.RegisterID, micros(claim.ExpiresAt)
 	}
-	_, err := tx.exec(ctx, "INSERT INTO packages (register_id, seq, kind, order_id, version, reason, created_at)"+
-		" SELECT id, last_seq, ?, ?, ?, ?, ? FROM registers WHERE id IN ("+in+")",
-		append([]any{kind, o.ID, o.Version, why, micros(torg.Now())}, ids...)...)
+	_, err := tx.exec(ctx, "INSERT INTO packages (register_id, seq, kind, order_id, version, reason, claim_register_id, claim_expires_at, created_at)"+
+		" SELECT id, last_seq, ?, ?, ?, ?, ?, ?, ? FROM registers WHERE id IN ("+in+")",
+		append([]any{kind, o.ID, o.Version, reason, claimant, expires, micros(torg.Now())}, ids...)...)
 	if err != nil {
 		return err
-	}
-	_, err = tx.exec(ctx, "UPDATE order_registers SET state = ?, sent_version = ?,"+
-		" package_seq = (SELECT last_seq FROM registers r WHERE r.id = order_registers.register_id)"+
-		" WHERE order_id = ? AND register_id IN ("+in+")", append([]any{string(state), o.Version, o.ID}, ids...)...)
-	if err != nil {
-		return err
-	}
-	for i := range o.Registers {
-		if slices.Contains(registerIDs, o.Registers[i].RegisterID) {
-			o.Registers[i].State, o.Registers[i].SentVersion = state, o.Version
-		}
 	}
 	return tx.wake(ctx, registerIDs)
 }

@@ -1,0 +1,78 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"torg"
+	"torg/internal/store"
+	"torg/internal/store/storetest"
+)
+
+func TestOtherRegistersLearnWhoPickedAnOrder(t *testing.T) {
+	ctx := context.Background()
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		claim := func(sh *saleShop, ttl time.Duration) torg.Claim {
+			t.Helper()
+			var c torg.Claim
+			sh.update(t, func(tx *store.Tx) (err error) { c, err = tx.Claim(ctx, sh.k1.ID, sh.order.ID, nil, ttl); return err })
+			return c
+		}
+		count := func(sh *saleShop, registerID string) int {
+			p, err := s.Packages(ctx, registerID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(p.Packages)
+		}
+		t.Run("picking sends order.claimed to the others, naming the register and the claim's end", func(t *testing.T) {
+			sh := newSaleShop(t, s)
+			k1Before := count(sh, sh.k1.ID)
+			c := claim(sh, time.Minute)
+			p := sh.lastPackage(t)
+			if p.Kind != torg.PackageClaimed || p.OrderID != sh.order.ID || p.RegisterID != sh.k1.ID || p.RegisterName != sh.k1.Name ||
+				p.ExpiresAt == nil || !p.ExpiresAt.Equal(c.ExpiresAt) {
+				t.Fatalf("K2's last package %+v, want order.claimed by K1 until %v", p, c.ExpiresAt)
+			}
+			if n := count(sh, sh.k1.ID); n != k1Before {
+				t.Errorf("K1 got %d packages about its own pick", n-k1Before)
+			}
+			renewed := claim(sh, 2*time.Minute)
+			if p := sh.lastPackage(t); p.Kind != torg.PackageClaimed || !p.ExpiresAt.Equal(renewed.ExpiresAt) {
+				t.Errorf("after renewing, K2's last package %+v, want the new end %v", p, renewed.ExpiresAt)
+			}
+		})
+		t.Run("releasing sends order.released", func(t *testing.T) {
+			sh := newSaleShop(t, s)
+			claim(sh, time.Minute)
+			sh.update(t, func(tx *store.Tx) error { return tx.ReleaseClaim(ctx, sh.k1.ID, sh.order.ID) })
+			if p := sh.lastPackage(t); p.Kind != torg.PackageReleased || p.OrderID != sh.order.ID {
+				t.Fatalf("K2's last package %+v, want order.released", p)
+			}
+			if o := sh.orderNow(t); o.Claim != nil {
+				t.Errorf("the order is still claimed: %v", o.Claim)
+			}
+		})
+		t.Run("a claim that lapsed is released, and the others told", func(t *testing.T) {
+			sh := newSaleShop(t, s)
+			claim(sh, time.Microsecond)
+			time.Sleep(2 * time.Millisecond)
+			any, err := s.AnyLapsedClaim(ctx)
+			if err != nil || !any {
+				t.Fatalf("AnyLapsedClaim = %v, %v", any, err)
+			}
+			var n int
+			sh.update(t, func(tx *store.Tx) (err error) { n, err = tx.ReleaseLapsedClaims(ctx, 100); return err })
+			if n < 1 {
+				t.Fatalf("released %d", n)
+			}
+			if p := sh.lastPackage(t); p.Kind != torg.PackageReleased {
+				t.Fatalf("K2's last package %+v, want order.released", p)
+			}
+			if any, _ := s.AnyLapsedClaim(ctx); any {
+				t.Error("a lapsed claim is left")
+			}
+		})
+	})
+}
