@@ -2,19 +2,21 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"time"
 
-	"github.com/google/uuid"
 	"golang.org/x/crypto/bcrypt"
 
 	"torg"
-	"torg/internal/kkmtransfer"
 	"torg/internal/register"
 	"torg/internal/store"
 )
@@ -54,15 +56,18 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	select {
 	case url = <-ready:
 	case err := <-served:
-		return err
+		return inUse(err, "--listen", *listen)
 	}
 	k1, err := register.Start(ctx, register.Config{Server: url, Token: seeded.tokens["K1"], Listen: *k1Listen, DataDir: filepath.Join(*dir, "K1"), Cashier: "Иванова", Log: log})
 	if err != nil {
-		return err
+		return inUse(err, "--register1", *k1Listen)
 	}
 	k2, err := register.Start(ctx, register.Config{Server: url, Token: seeded.tokens["K2"], Listen: *k2Listen, DataDir: filepath.Join(*dir, "K2"), Cashier: "Петров", Log: log})
 	if err != nil {
-		return err
+		return inUse(err, "--register2", *k2Listen)
+	}
+	if err := sellAtRegister(ctx, k2, seeded.toSell, url, adminToken); err != nil {
+		return fmt.Errorf("demo: selling an order at K2: %w", err)
 	}
 	fmt.Fprintf(stdout, demoText, url, password, adminToken, k1.URL(), k2.URL(), *dir)
 	err = <-served
@@ -94,10 +99,83 @@ Data is kept in %[6]s. Press Ctrl-C to stop.
 // demoStore is what the seeded demo store gives the demo.
 type demoStore struct {
 	tokens map[string]string // register tokens by code
+	toSell string            // the order K2 sells once it runs
+}
+
+// inUse explains an address already in use, naming the flag that picks another.
+func inUse(err error, flagName, addr string) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%s is already in use (another torg demo?): pick another address with %s", addr, flagName)
+	}
+	return err
+}
+
+// sellAtRegister sells the order at the register the way its cashier would — through its local
+// API: pick, pay cash, close — waits until the back office has the transaction, and runs
+// KKMTransfer, so that the demo's history is made by the same code as a real sale.
+func sellAtRegister(ctx context.Context, k *register.Agent, orderID, server, adminToken string) error {
+	local := &http.Client{Timeout: 15 * time.Second}
+	call := func(method, url, token, body string, out any) error {
+		req, err := http.NewRequestWithContext(ctx, method, url, strings.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := local.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode >= 300 {
+			b, _ := io.ReadAll(resp.Body)
+			return fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, b)
+		}
+		return json.NewDecoder(resp.Body).Decode(out)
+	}
+	var status struct {
+		Outbox int `json:"outbox"`
+	}
+	var picked struct{ Receipt struct{ ID string } }
+	err := pollUntil(ctx, func() bool { return call("POST", k.URL()+"/api/orders/"+orderID+"/pick", "", "{}", &picked) == nil })
+	if err != nil {
+		return errors.New("the order did not reach the register")
+	}
+	var r struct{ Total torg.Money }
+	if err := call("GET", k.URL()+"/api/receipts/"+picked.Receipt.ID, "", "", &r); err != nil {
+		return err
+	}
+	var closed map[string]any
+	if err := call("POST", k.URL()+"/api/receipts/"+picked.Receipt.ID+"/close", "", fmt.Sprintf(`{"payments":[{"type":"cash","amount":%d}]}`, r.Total), &closed); err != nil {
+		return err
+	}
+	err = pollUntil(ctx, func() bool { return call("GET", k.URL()+"/api/status", "", "", &status) == nil && status.Outbox == 0 })
+	if err != nil {
+		return errors.New("the register did not upload its receipt")
+	}
+	var res map[string]any
+	return call("POST", server+"/api/v1/jobs/kkm-transfer/run", adminToken, "", &res)
+}
+
+// pollUntil checks cond every 50 ms for up to 30 s.
+func pollUntil(ctx context.Context, cond func() bool) error {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
+		if cond() {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return errors.New("timed out")
 }
 
 // seedDemo makes the demo store in a new database: catalogs, stock, a web user, register tokens,
-// and orders in several states, one already sold and processed.
+// and orders in several states.
 func seedDemo(ctx context.Context, db, password string) (demoStore, error) {
 	out := demoStore{tokens: map[string]string{}}
 	quiet := slog.New(slog.DiscardHandler)
@@ -110,37 +188,23 @@ func seedDemo(ctx context.Context, db, password string) (demoStore, error) {
 	if err != nil {
 		return out, err
 	}
-	var sold torg.TransactionInput
-	var k2 string
 	err = st.Update(ctx, func(tx *store.Tx) error {
 		if _, err := tx.AddUser(ctx, "admin", torg.RoleAdmin, string(hash)); err != nil {
 			return err
 		}
 		var err error
-		k2, sold, err = seedCatalogs(ctx, tx, out.tokens)
+		out.toSell, err = seedCatalogs(ctx, tx, out.tokens)
 		return err
 	})
-	if err != nil {
-		var e *torg.Error
-		if errors.As(err, &e) && e.Code == torg.CodeDuplicate {
-			return out, errors.New("this demo folder was seeded before: start the demo with a new --data folder")
-		}
-		return out, err
+	var e *torg.Error
+	if errors.As(err, &e) && e.Code == torg.CodeDuplicate {
+		return out, errors.New("this demo folder was seeded before: start the demo with a new --data folder")
 	}
-	err = st.Update(ctx, func(tx *store.Tx) error {
-		_, _, err := tx.UploadTransaction(ctx, k2, sold)
-		return err
-	})
-	if err != nil {
-		return out, err
-	}
-	_, err = kkmtransfer.New(st, quiet, 0).Run(ctx, nil)
 	return out, err
 }
 
-// seedCatalogs fills the catalogs and orders; it returns register K2's id and a sale of one order
-// at K2 to upload.
-func seedCatalogs(ctx context.Context, tx *store.Tx, tokens map[string]string) (string, torg.TransactionInput, error) {
+// seedCatalogs fills the catalogs and orders; it returns the order that K2 sells once it runs.
+func seedCatalogs(ctx context.Context, tx *store.Tx, tokens map[string]string) (string, error) {
 	s := seeder{ctx: ctx, tx: tx}
 	main := s.warehouse("MAIN", "Основной склад")
 	second := s.warehouse("SECOND", "Склад на Садовой")
@@ -195,18 +259,7 @@ func seedCatalogs(ctx context.Context, tx *store.Tx, tokens map[string]string) (
 			tokens[code] = t.Token
 		}
 	}
-	return regs["K2"], saleOf(toSell), s.err
-}
-
-// saleOf is a closed cash receipt for the whole order.
-func saleOf(o torg.Order) torg.TransactionInput {
-	t := torg.TransactionInput{ID: uuid.NewString(), OrderID: &o.ID, OrderVersion: &o.Version, ShiftNumber: 1, ReceiptNumber: 1,
-		ClosedAt: torg.Now().Add(-time.Hour), Cashier: "Петров", Total: o.Total,
-		Payments: []torg.Payment{{Type: torg.PaymentCash, Amount: o.Total}}, Fiscal: &torg.Fiscal{FN: "7380440700000001", FD: 1, FP: "1234567890"}}
-	for _, l := range o.Lines {
-		t.Lines = append(t.Lines, torg.TxLine{ProductID: l.ProductID, Quantity: l.Quantity, Price: l.Price, Discount: l.Discount, Amount: l.Amount})
-	}
-	return t
+	return toSell.ID, s.err
 }
 
 // seeder makes catalog items one after another, keeping the first error.

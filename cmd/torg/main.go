@@ -18,9 +18,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "torg:", err)
-		}
+		fmt.Fprintln(os.Stderr, "torg:", err)
 		os.Exit(1)
 	}
 }
@@ -28,7 +26,8 @@ func main() {
 const usage = `torg — a retail back office for customer orders and their cash registers.
 
 Usage:
-  torg demo      [--data DIR]      a first look: a demo store, its back office and two registers
+  torg demo      [--data DIR] [--listen ADDR] [--register1 ADDR] [--register2 ADDR]
+                                   a first look: a demo store, its back office and two registers
   torg serve     [flags]           the back office: HTTP API, scheduled jobs
   torg migrate   [--db DSN]        apply database migrations and exit
   torg register --server URL --token TOKEN [--listen ADDR] [--data DIR]
@@ -41,8 +40,16 @@ Run "torg COMMAND -h" for a command's flags. Every flag can also be set in the e
 TORG_ + its name in upper case with - as _ (TORG_DB, TORG_ADMIN_TOKEN, …).
 `
 
-// run is the whole program: it reads no globals, so tests run it in-process.
+// run is the whole program: it reads no globals, so tests run it in-process. Asking a command for
+// its flags (-h, --help) is not an error.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if err := command(ctx, args, stdin, stdout, stderr); !errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return nil
+}
+
+func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
