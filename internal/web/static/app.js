@@ -75,9 +75,9 @@ function lines(form) {
     let total = 0, vat = 0, n = 0;
     body.querySelectorAll("tr.line").forEach((tr) => {
       tr.querySelector(".n").textContent = ++n;
-      const q = parseFixed(tr.querySelector(".qty").value, 3);
-      const price = parseFixed(tr.querySelector(".price").value, 2);
-      const disc = parseFixed(tr.querySelector(".discount").value, 2) || 0;
+      const q = parseFixed(tr.querySelector("input.qty").value, 3);
+      const price = parseFixed(tr.querySelector("input.price").value, 2);
+      const disc = parseFixed(tr.querySelector("input.discount").value, 2) || 0;
       const a = tr.querySelector(".amount"), v = tr.querySelector(".vat");
       if (q === null || price === null) { a.textContent = ""; v.textContent = ""; return; }
       const amount = lineAmount(q, price, disc), lineVat = vatOf(amount, tr.dataset.vat);
@@ -124,8 +124,9 @@ function lines(form) {
     tr.querySelector(".product-id").value = p.id;
     tr.querySelector(".unit").textContent = p.unit;
     tr.dataset.vat = p.vat_rate;
-    if (!tr.querySelector(".price").value) tr.querySelector(".price").value = p.price;
-    const q = tr.querySelector(".qty");
+    const price = tr.querySelector("input.price");
+    if (!price.value) price.value = p.price;
+    const q = tr.querySelector("input.qty");
     if (!q.value) q.value = "1";
     closeSuggest(input);
     if (tr === body.querySelector("tr.line:last-child")) body.appendChild(blank());
@@ -164,7 +165,7 @@ function showSuggest(input, products, choose) {
     const name = document.createElement("span");
     name.textContent = p.code + " · " + p.name;
     const price = document.createElement("span");
-    price.className = "price";
+    price.className = "s-price";
     price.textContent = p.price;
     b.append(name, price);
     b.addEventListener("click", (e) => { e.stopPropagation(); choose(input, p); });
