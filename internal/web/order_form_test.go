@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // value reads the value of the first input the selector finds.
@@ -51,4 +52,74 @@ func TestChoosingASuggestionFillsPriceAndAmounts(t *testing.T) {
 			t.Errorf("%s reads %q, want %s before saving", sel, got, want)
 		}
 	}
+}
+
+// suggestions counts the open suggestion lists.
+func suggestions(t testing.TB, ctx context.Context) int {
+	t.Helper()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".suggest").length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestGoodsTableByKeyboard(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	sh := newShop(t, e)
+	ctx := browser(t)
+	openNewOrder(t, ctx, e, sh)
+	row := func(n string) string { return "#lines tbody tr:nth-child(" + n + ") " }
+
+	t.Run("Tab leaves the product for the quantity, and the list closes", func(t *testing.T) {
+		run(t, ctx, "type a code, Tab, type a quantity",
+			chromedp.SendKeys(chromedp.CSS(row("1")+".product-input"), "MILK"),
+			chromedp.WaitVisible(chromedp.CSS(".suggest")),
+			chromedp.KeyEvent(kb.Tab),
+			chromedp.KeyEvent("3"),
+		)
+		if got := value(t, ctx, row("1")+"input.qty"); got != "3" {
+			t.Errorf("the quantity holds %q after Tab and 3", got)
+		}
+		if n := suggestions(t, ctx); n != 0 {
+			t.Errorf("%d suggestion lists stay open after focus left", n)
+		}
+	})
+	t.Run("arrows choose, Enter takes and moves to the quantity", func(t *testing.T) {
+		run(t, ctx, "search, two arrows down, Enter, type a quantity",
+			chromedp.Click(chromedp.CSS("#add-line")),
+			chromedp.SendKeys(chromedp.CSS(row("2")+".product-input"), "о"),
+			chromedp.WaitVisible(chromedp.CSS(".suggest")),
+			chromedp.KeyEvent(kb.ArrowDown),
+			chromedp.KeyEvent(kb.ArrowDown),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.KeyEvent("2"),
+		)
+		if got := value(t, ctx, row("2")+".product-id"); got != sh.soap {
+			t.Errorf("the second suggestion chose %q, want SOAP %q", got, sh.soap)
+		}
+		if got := value(t, ctx, row("2")+"input.qty"); got != "2" {
+			t.Errorf("the quantity holds %q", got)
+		}
+	})
+	t.Run("Esc closes the list", func(t *testing.T) {
+		run(t, ctx, "search, Esc",
+			chromedp.SendKeys(chromedp.CSS(row("3")+".product-input"), "SOAP"),
+			chromedp.WaitVisible(chromedp.CSS(".suggest")),
+			chromedp.KeyEvent(kb.Escape),
+		)
+		if n := suggestions(t, ctx); n != 0 {
+			t.Errorf("%d suggestion lists stay open after Esc", n)
+		}
+	})
+	t.Run("the list closes when focus leaves by a click", func(t *testing.T) {
+		run(t, ctx, "search, then click the comment",
+			chromedp.SendKeys(chromedp.CSS(row("3")+".product-input"), kb.Backspace),
+			chromedp.WaitVisible(chromedp.CSS(".suggest")),
+			chromedp.Click(chromedp.CSS(`input[name="comment"]`)),
+		)
+		if n := suggestions(t, ctx); n != 0 {
+			t.Errorf("%d suggestion lists stay open after focus left", n)
+		}
+	})
 }

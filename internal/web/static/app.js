@@ -112,11 +112,14 @@ function lines(form) {
   const add = form.querySelector("#add-line");
   if (add) add.addEventListener("click", () => { const tr = blank(); body.appendChild(tr); tr.querySelector(".product-input").focus(); recalc(); });
   body.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && e.target.classList.contains("product-input")) {
-      e.preventDefault();
-      const first = e.target.parentElement.querySelector(".suggest button");
-      if (first) first.click();
-    }
+    if (e.target.classList.contains("product-input")) suggestKeys(e, choose);
+  });
+  // Enter in the goods table never submits the form: the form's first button is «Провести».
+  body.addEventListener("keypress", (e) => {
+    if (e.key === "Enter" && e.target.matches("input")) e.preventDefault();
+  });
+  body.addEventListener("focusout", (e) => {
+    if (e.target.classList.contains("product-input")) closeSuggest(e.target);
   });
   const choose = (input, p) => {
     const tr = input.closest("tr");
@@ -140,7 +143,7 @@ function lines(form) {
     if (q.length < 1) { closeSuggest(input); return; }
     timer = setTimeout(async () => {
       const r = await fetch("/products/find?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } });
-      if (!r.ok || input.value.trim() !== q) return;
+      if (!r.ok || input.value.trim() !== q || document.activeElement !== input) return;
       showSuggest(input, await r.json(), choose);
     }, 150);
   };
@@ -149,19 +152,62 @@ function lines(form) {
   });
 }
 
+// suggestKeys works the suggestion list from the keyboard: arrows move the highlight, Enter takes the
+// highlighted (or first) product, Tab takes the highlighted one or leaves the list alone, Esc closes it.
+function suggestKeys(e, choose) {
+  const input = e.target, box = input.parentElement.querySelector(".suggest");
+  const items = box ? [...box.querySelectorAll("button")] : [];
+  const at = items.findIndex((b) => b.classList.contains("on"));
+  const mark = (i) => {
+    items.forEach((b, j) => b.classList.toggle("on", j === i));
+    input.setAttribute("aria-activedescendant", items[i].id);
+    items[i].scrollIntoView({ block: "nearest" });
+  };
+  switch (e.key) {
+    case "ArrowDown":
+    case "ArrowUp":
+      if (!items.length) return;
+      e.preventDefault();
+      if (e.key === "ArrowDown") mark(at < 0 ? 0 : (at + 1) % items.length);
+      else mark(at <= 0 ? items.length - 1 : at - 1);
+      break;
+    case "Enter":
+      e.preventDefault();
+      if (items.length) items[Math.max(at, 0)].click();
+      break;
+    case "Tab":
+      if (at >= 0 && !e.shiftKey) { e.preventDefault(); items[at].click(); } else closeSuggest(input);
+      break;
+    case "Escape":
+      if (box) { e.preventDefault(); closeSuggest(input); }
+      break;
+  }
+}
+
 function closeSuggest(input) {
   const s = input.parentElement.querySelector(".suggest");
   if (s) s.remove();
+  input.setAttribute("aria-expanded", "false");
+  input.removeAttribute("aria-activedescendant");
 }
 
+let suggestSeq = 0;
+
+// showSuggest opens the list of products under the input. Its entries take no focus: the input keeps
+// it, so typing and Tab go on as if the list were not there.
 function showSuggest(input, products, choose) {
   closeSuggest(input);
   if (!products.length) return;
   const box = document.createElement("div");
   box.className = "suggest";
+  box.setAttribute("role", "listbox");
+  box.addEventListener("mousedown", (e) => e.preventDefault());
   products.forEach((p) => {
     const b = document.createElement("button");
     b.type = "button";
+    b.tabIndex = -1;
+    b.id = "suggest-" + ++suggestSeq;
+    b.setAttribute("role", "option");
     const name = document.createElement("span");
     name.textContent = p.code + " · " + p.name;
     const price = document.createElement("span");
@@ -172,6 +218,7 @@ function showSuggest(input, products, choose) {
     box.appendChild(b);
   });
   input.insertAdjacentElement("afterend", box);
+  input.setAttribute("aria-expanded", "true");
 }
 
 // live follows the order's delivery states through server-sent events.
