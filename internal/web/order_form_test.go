@@ -2,11 +2,14 @@ package web_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"torg"
 )
 
 // value reads the value of the first input the selector finds.
@@ -122,4 +125,68 @@ func TestGoodsTableByKeyboard(t *testing.T) {
 			t.Errorf("%d suggestion lists stay open after focus left", n)
 		}
 	})
+}
+
+// retype empties the input and types the text into it, as a person does.
+func retype(sel, text string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		return chromedp.Void{}, chromedp.Do(ctx,
+			chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+				_, err := chromedp.Evaluate[bool](`(document.querySelector(` + strconv.Quote(sel) + `).value = "") === ""`)(ctx, tg)
+				return chromedp.Void{}, err
+			}),
+			chromedp.SendKeys(chromedp.CSS(sel), text))
+	}
+}
+
+// rub writes kopecks as the Russian page does: grouped roubles, a comma and kopecks.
+func rub(m torg.Money) string {
+	s := m.String()
+	whole, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "\u00a0" + whole[i:]
+	}
+	if m < 0 {
+		whole = "-" + whole
+	}
+	return whole + "," + frac
+}
+
+func TestLivePreviewOfLargeNumbersIsExact(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	sh := newShop(t, e)
+	ctx := browser(t)
+	openNewOrder(t, ctx, e, sh)
+	row := "#lines tbody tr:nth-child(1) "
+	run(t, ctx, "choose MILK",
+		chromedp.SendKeys(chromedp.CSS(row+".product-input"), "MILK"),
+		chromedp.WaitVisible(chromedp.CSS(".suggest button")),
+		chromedp.Click(chromedp.CSS(".suggest button")),
+	)
+	// 999 999,999 × 1 000 005,01: the product's last digits are …499 thousandths of a kopeck, which a
+	// binary float rounds up to …500.
+	qty, price := torg.Quantity(999_999_999), torg.Money(100_000_501)
+	amount, ok := torg.LineAmount(qty, price, 0)
+	if !ok {
+		t.Fatal("the test's line is beyond the limits")
+	}
+	run(t, ctx, "type a large quantity and price",
+		retype(row+"input.qty", "999999,999"),
+		retype(row+"input.price", "1 000 005,01"),
+	)
+	for sel, want := range map[string]string{row + ".amount": rub(amount), "#order-total": rub(amount),
+		row + ".vat": rub(torg.VATRate("10").VATAmount(amount)), "#order-vat": rub(torg.VATRate("10").VATAmount(amount))} {
+		if got := text(t, ctx, sel); !strings.HasSuffix(got, want) {
+			t.Errorf("%s reads %q, want %q", sel, got, want)
+		}
+	}
+	run(t, ctx, "type a line beyond the limits: 1 000 000 × 999 999 999 999,99",
+		retype(row+"input.qty", "1000000"),
+		retype(row+"input.price", "999999999999,99"),
+	)
+	for _, sel := range []string{row + ".amount", row + ".vat", "#order-total", "#order-vat"} {
+		if got := text(t, ctx, sel); got != "—" {
+			t.Errorf("%s reads %q beyond the limits, want —", sel, got)
+		}
+	}
 }

@@ -36,33 +36,45 @@ function tabs(form) {
     : form.querySelector(`[data-tab-panel="${fromHash}"]`) ? fromHash : form.dataset.tab);
 }
 
-// --- money and quantities, exactly, in integers (kopecks and thousandths) ---
+// --- money and quantities, exactly, in BigInt integers (kopecks and thousandths) ---
+
+// The server's limits: a quantity up to 10^9 units, money up to 10^15 kopecks. Beyond them the
+// preview shows "—" (the server names the field when the form is saved).
+const MAX_QTY = 10n ** 12n, MAX_MONEY = 10n ** 15n;
 
 function parseFixed(text, decimals) {
-  let s = (text || "").replace(/[\s\u00a0₽]/g, "");
+  let s = (text || "").replace(/[\s\u00a0\u202f₽]/g, "");
   if (s === "") return null;
   const last = Math.max(s.lastIndexOf(","), s.lastIndexOf("."));
   let int = s, frac = "";
   if (last >= 0) { int = s.slice(0, last).replace(/[.,]/g, ""); frac = s.slice(last + 1); }
   if (!/^\d*$/.test(int) || !/^\d*$/.test(frac) || frac.length > decimals || (int + frac) === "") return null;
-  return Number(int || "0") * 10 ** decimals + Number((frac + "000").slice(0, decimals));
+  return BigInt(int || "0") * 10n ** BigInt(decimals) + BigInt((frac + "000").slice(0, decimals) || "0");
 }
 
 function formatMoney(kopecks, lang) {
-  const neg = kopecks < 0, k = Math.abs(kopecks);
-  const rub = Math.floor(k / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, lang === "en" ? "," : "\u00a0");
-  return (neg ? "-" : "") + rub + (lang === "en" ? "." : ",") + String(k % 100).padStart(2, "0");
+  if (kopecks === null) return "—";
+  const neg = kopecks < 0n, k = neg ? -kopecks : kopecks;
+  const rub = (k / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, lang === "en" ? "," : "\u00a0");
+  return (neg ? "-" : "") + rub + (lang === "en" ? "." : ",") + (k % 100n).toString().padStart(2, "0");
 }
 
+// lineAmount is round-half-away-from-zero(quantity × price) − discount, as the server computes it;
+// null beyond the limits.
 function lineAmount(qty, price, discount) {
-  const p = qty * price; // thousandths × kopecks, well inside 2^53 for a shop's lines
-  return Math.floor((p + 500) / 1000) - discount;
+  if (qty > MAX_QTY || price > MAX_MONEY || discount > MAX_MONEY) return null;
+  const rounded = (qty * price + 500n) / 1000n; // both are not negative: the parser takes no sign
+  return rounded > MAX_MONEY ? null : rounded - discount;
 }
 
+// vatOf is round(amount × rate / (100 + rate)), half away from zero.
 function vatOf(amount, rate) {
-  const r = Number(rate);
-  if (!rate || rate === "none" || !r) return 0;
-  return Math.round(amount * r / (100 + r));
+  if (!rate || rate === "none" || !/^\d+$/.test(rate) || rate === "0") return 0n;
+  const r = BigInt(rate), num = amount * r, den = 100n + r;
+  let q = num / den;
+  const rem = num % den;
+  if (2n * (rem < 0n ? -rem : rem) >= den) q += num < 0n ? -1n : 1n;
+  return q;
 }
 
 // lines recomputes amounts, VAT and totals as the goods table is edited, adds and removes rows,
@@ -72,21 +84,24 @@ function lines(form) {
   if (!body) return;
   const lang = form.dataset.lang;
   const recalc = () => {
-    let total = 0, vat = 0, n = 0;
+    let total = 0n, vat = 0n, n = 0, beyond = false;
     body.querySelectorAll("tr.line").forEach((tr) => {
       tr.querySelector(".n").textContent = ++n;
       const q = parseFixed(tr.querySelector("input.qty").value, 3);
       const price = parseFixed(tr.querySelector("input.price").value, 2);
-      const disc = parseFixed(tr.querySelector("input.discount").value, 2) || 0;
+      const disc = parseFixed(tr.querySelector("input.discount").value, 2) || 0n;
       const a = tr.querySelector(".amount"), v = tr.querySelector(".vat");
       if (q === null || price === null) { a.textContent = ""; v.textContent = ""; return; }
-      const amount = lineAmount(q, price, disc), lineVat = vatOf(amount, tr.dataset.vat);
+      const amount = lineAmount(q, price, disc);
+      if (amount === null) { a.textContent = "—"; v.textContent = "—"; beyond = true; return; }
+      const lineVat = vatOf(amount, tr.dataset.vat);
       a.textContent = formatMoney(amount, lang);
       v.textContent = tr.dataset.vat ? formatMoney(lineVat, lang) : "";
       total += amount; vat += lineVat;
     });
-    form.querySelector("#order-total").textContent = formatMoney(total, lang);
-    form.querySelector("#order-vat").textContent = formatMoney(vat, lang);
+    beyond = beyond || total > MAX_MONEY || total < -MAX_MONEY;
+    form.querySelector("#order-total").textContent = formatMoney(beyond ? null : total, lang);
+    form.querySelector("#order-vat").textContent = formatMoney(beyond ? null : vat, lang);
   };
   const blank = () => {
     const tr = body.querySelector("tr.line:last-child").cloneNode(true);
