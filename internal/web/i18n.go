@@ -17,8 +17,9 @@ var messages = map[string][2]string{
 	"logout": {"Выйти", "Log out"}, "filter": {"Отобрать", "Filter"}, "reset": {"Сбросить", "Reset"},
 	"pager.first": {"В начало", "First page"}, "pager.next": {"Дальше", "Next"}, "never": {"никогда", "never"},
 	"ago.s": {"%d с назад", "%ds ago"}, "ago.m": {"%d мин назад", "%d min ago"},
-	"errors.title": {"Исправьте ошибки:", "Please fix the errors:"},
-	"role.admin":   {"администратор", "admin"}, "role.manager": {"менеджер", "manager"}, "role.integration": {"интеграция", "integration"},
+	"errors.title": {"Исправьте ошибки:", "Please fix the errors:"}, "errors.line": {"Строка %d", "Line %d"},
+	"f.lines": {"Товары", "Goods"}, "f.password": {"Пароль", "Password"},
+	"role.admin": {"администратор", "admin"}, "role.manager": {"менеджер", "manager"}, "role.integration": {"интеграция", "integration"},
 	"role.viewer": {"просмотр", "viewer"}, "role.register": {"ККМ", "register"},
 
 	"login.title": {"Вход", "Log in"}, "login.lead": {"Бэк-офис магазина: заказы покупателей и ККМ.", "The store's back office: customer orders and registers."},

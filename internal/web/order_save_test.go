@@ -1,0 +1,78 @@
+package web_test
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// section is the part of the page from the first match of start to the end marker after it.
+func section(t testing.TB, r result, start, end string) string {
+	t.Helper()
+	i := strings.Index(r.body, start)
+	if i < 0 {
+		t.Fatalf("the page %s has no %q:\n%s", r.url, start, r.body)
+	}
+	rest := r.body[i:]
+	if j := strings.Index(rest, end); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
+}
+
+// goodsRows are the rows of the goods table, as HTML.
+func goodsRows(t testing.TB, r result) []string {
+	t.Helper()
+	table := section(t, r, `<table class="grid lines" id="lines">`, "</tbody>")
+	return regexp.MustCompile(`<tr class="line"`).Split(table, -1)[1:]
+}
+
+// orderForm is a new order's form of the shop with the lines given as product, quantity, price, discount.
+func orderForm(sh *shop, lines ...[4]string) url.Values {
+	v := url.Values{"customer_id": {sh.retail}, "warehouse_id": {sh.wh}, "status": {"new"}, "action": {"save"}}
+	for _, l := range lines {
+		v.Add("line_product_id", "")
+		v.Add("line_product", l[0])
+		v.Add("line_qty", l[1])
+		v.Add("line_price", l[2])
+		v.Add("line_discount", l[3])
+	}
+	return v
+}
+
+func TestAFailedSaveShowsEveryErrorAtOnce(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	sh := newShop(t, e)
+	c := e.login("manager")
+	form := c.get("/orders/new", 200)
+	r := c.post("/orders/new", form, orderForm(sh,
+		[4]string{"MILK", "два", "", ""},  // a quantity that is not a number
+		[4]string{"SOAP", "1", "", "100"}, // a discount above the line's 89,90
+		[4]string{"MILK", "2", "", ""},    // a valid line
+	))
+	if r.status != 422 {
+		t.Fatalf("status %d", r.status)
+	}
+	rows := goodsRows(t, r)
+	if len(rows) < 3 {
+		t.Fatalf("the goods table has %d rows", len(rows))
+	}
+	if !strings.Contains(rows[0], `<div class="ferr">должно быть числом`) {
+		t.Errorf("the first line does not name its quantity:\n%s", rows[0])
+	}
+	if !strings.Contains(rows[1], `<div class="ferr">не может быть больше суммы строки</div>`) {
+		t.Errorf("the second line's discount is not named in the same round as the first line's quantity:\n%s", rows[1])
+	}
+	for _, want := range []string{">шт<", "300,00", "27,27"} {
+		if !strings.Contains(rows[2], want) {
+			t.Errorf("the valid line lost %q after the failed save:\n%s", want, rows[2])
+		}
+	}
+	banner := section(t, r, `id="form-errors"`, "</div>")
+	for _, want := range []string{"Строка 1", "Количество", "должно быть числом", "Строка 2", "Скидка", "не может быть больше суммы строки"} {
+		if !strings.Contains(banner, want) {
+			t.Errorf("the banner lacks %q: %s", want, banner)
+		}
+	}
+}
