@@ -132,7 +132,7 @@ func retype(sel, text string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 		return chromedp.Void{}, chromedp.Do(ctx,
 			chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-				_, err := chromedp.Evaluate[bool](`(document.querySelector(` + strconv.Quote(sel) + `).value = "") === ""`)(ctx, tg)
+				_, err := chromedp.Evaluate[bool](`(document.querySelector(`+strconv.Quote(sel)+`).value = "") === ""`)(ctx, tg)
 				return chromedp.Void{}, err
 			}),
 			chromedp.SendKeys(chromedp.CSS(sel), text))
