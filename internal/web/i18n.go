@@ -38,7 +38,8 @@ var messages = map[string][2]string{
 
 	"flash.save": {"Записано.", "Saved."}, "flash.saved": {"Записано.", "Saved."}, "flash.post": {"Проведено.", "Posted."},
 	"flash.posted": {"Проведено.", "Posted."}, "flash.unpost": {"Проведение отменено.", "Unposted."}, "flash.cancel": {"Заказ отменён.", "The order is cancelled."},
-	"flash.fill": {"Список ККМ заполнен.", "The register list is filled."}, "flash.add": {"ККМ добавлена.", "The register is added."},
+	"flash.fill": {"Добавлено ККМ: %d.", "Registers added: %d."}, "flash.done": {"Готово.", "Done."},
+	"flash.fill_none": {"«Заполнить» не добавила ККМ: у склада заказа нет других ККМ с автоматической загрузкой заказов.", "Fill added no registers: the order's warehouse has no other registers that load orders automatically."}, "flash.add": {"ККМ добавлена.", "The register is added."},
 	"flash.removed": {"ККМ удалена из списка.", "The register is removed."}, "flash.resolved": {"Решение записано.", "The decision is recorded."},
 	"flash.revoked": {"Токен отозван.", "The token is revoked."}, "flash.user_added": {"Пользователь добавлен.", "The user is added."},
 	"flash.ran": {"Обработка выполнена.", "KKMTransfer ran."},

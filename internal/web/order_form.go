@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"torg"
@@ -48,7 +49,7 @@ type orderData struct {
 
 func (u *UI) newOrder(p *page) error {
 	d := orderData{New: true, Editable: true, Form: orderForm{Status: string(torg.StatusNew), Lines: []lineForm{{}}}}
-	err := u.store.View(p.ctx, func(tx *store.Tx) error { return u.loadOrderPickers(p.ctx, tx, &d) })
+	err := u.store.View(p.ctx, func(tx *store.Tx) error { return u.loadNewOrder(p.ctx, tx, &d) })
 	if err != nil {
 		return err
 	}
@@ -56,6 +57,15 @@ func (u *UI) newOrder(p *page) error {
 		d.Form.CustomerID = retailID(d.Customers)
 	}
 	return u.render(p, http.StatusOK, "order", view{Nav: "orders", Title: "order.new", Data: d})
+}
+
+// loadNewOrder fills the pickers of an unsaved order, and Add's registers: the first save happens
+// with the Add.
+func (u *UI) loadNewOrder(ctx context.Context, tx *store.Tx, d *orderData) error {
+	if err := u.loadOrderPickers(ctx, tx, d); err != nil {
+		return err
+	}
+	return u.loadOrderRegisters(ctx, tx, torg.Order{}, d)
 }
 
 // retailID is the id of the retail customer among the options, else the first.
@@ -211,32 +221,42 @@ func (u *UI) submitOrder(p *page) error {
 	action, regID := p.r.PostFormValue("action"), p.r.PostFormValue("register_id")
 	f := fmtr{p.lang}
 	var saved torg.Order
+	added := 0
 	err := u.store.Update(p.ctx, func(tx *store.Tx) (err error) {
 		if saved, err = saveOrder(p.ctx, tx, f, id, &form); err != nil {
 			return err
 		}
+		before := len(saved.Registers)
 		saved, err = orderAction(p.ctx, tx, saved.ID, action, regID)
+		added = len(saved.Registers) - before
 		return err
 	})
 	if err != nil {
 		return u.orderFailed(p, id, form, action, err)
 	}
-	to := "/orders/" + saved.ID + "?ok=" + url.QueryEscape(flashOf(action))
+	to := "/orders/" + saved.ID + "?" + flashQuery(action, added)
 	if action == "fill" || action == "add" || strings.HasPrefix(action, "remove:") {
 		to += "&tab=kkm"
 	}
 	return redirect(p, to)
 }
 
-// flashOf is the message key of an action done.
-func flashOf(action string) string {
-	if strings.HasPrefix(action, "remove:") {
-		return "removed"
+// flashQuery is the query that tells the order's page what the action did; Fill's says how many
+// registers it added.
+func flashQuery(action string, added int) string {
+	q := url.Values{"ok": {"save"}}
+	switch {
+	case strings.HasPrefix(action, "remove:"):
+		q.Set("ok", "removed")
+	case action == "fill" && added == 0:
+		q.Set("ok", "fill_none")
+	case action == "fill":
+		q.Set("ok", "fill")
+		q.Set("n", strconv.Itoa(added))
+	case action != "":
+		q.Set("ok", action)
 	}
-	if action == "" {
-		return "save"
-	}
-	return action
+	return q.Encode()
 }
 
 // orderAction does the button's action to a saved order.
@@ -269,7 +289,7 @@ func (u *UI) orderFailed(p *page, id string, form orderForm, action string, caus
 	d := orderData{New: id == "", Editable: true, Form: form}
 	err := u.store.View(p.ctx, func(tx *store.Tx) error {
 		if id == "" {
-			return u.loadOrderPickers(p.ctx, tx, &d)
+			return u.loadNewOrder(p.ctx, tx, &d)
 		}
 		o, err := tx.Order(p.ctx, id)
 		if err != nil {

@@ -76,3 +76,41 @@ func TestAFailedSaveShowsEveryErrorAtOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestANewOrdersRegisterTab(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	sh := newShop(t, e)
+	c := e.login("manager")
+	form := c.get("/orders/new", 200)
+	picker := section(t, form, `id="register-picker"`, "</select>")
+	for _, code := range []string{"R1", "R2", "R3"} {
+		if !strings.Contains(picker, `value="`+sh.reg[code]+`"`) {
+			t.Errorf("Add does not offer %s before the first save:\n%s", code, picker)
+		}
+	}
+	if strings.Contains(picker, sh.reg["R4"]) {
+		t.Error("Add offers R4, which does not work with orders")
+	}
+
+	t.Run("Add on an unsaved order saves it with the register", func(t *testing.T) {
+		v := orderForm(sh, [4]string{"MILK", "1", "", ""})
+		v.Set("action", "add")
+		v.Set("register_id", sh.reg["R3"])
+		r := c.post("/orders/new", form, v)
+		r.contains(t, `data-register="`+sh.reg["R3"]+`"`, "ККМ добавлена.")
+	})
+	t.Run("Fill says how many registers it added", func(t *testing.T) {
+		v := orderForm(sh, [4]string{"MILK", "1", "", ""})
+		v.Set("action", "fill")
+		r := c.post("/orders/new", form, v)
+		r.contains(t, `data-register="`+sh.reg["R1"]+`"`, `data-register="`+sh.reg["R2"]+`"`, "Добавлено ККМ: 2.")
+		again := url.Values{"customer_id": {sh.retail}, "status": {"new"}, "action": {"fill"}, "version": {"1"},
+			"line_product_id": {sh.milk}, "line_product": {"MILK"}, "line_qty": {"1"}, "line_price": {""}, "line_discount": {""}}
+		path := strings.TrimPrefix(strings.SplitN(r.url, "?", 2)[0], e.url)
+		r = c.post(path, r, again)
+		r.contains(t, "«Заполнить» не добавила ККМ")
+		if strings.Contains(r.body, "Список ККМ заполнен") {
+			t.Error("a Fill that added nothing says the list is filled")
+		}
+	})
+}

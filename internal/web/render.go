@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"text/template/parse"
 	"time"
@@ -20,15 +21,18 @@ type pageTemplate = template.Template
 
 // view is what every page's template gets.
 type view struct {
-	Lang   string
-	User   *torg.User
-	CSRF   string
-	Path   string // the request's path and query, for the language switch and the login's return
-	Nav    string // the section the navigation highlights
-	Title  string // an i18n key
-	Flash  string // an i18n key: what the last action did
-	Errors formErrors
-	Data   any
+	Lang  string
+	User  *torg.User
+	CSRF  string
+	Path  string // the request's path and query, for the language switch and the login's return
+	Nav   string // the section the navigation highlights
+	Title string // an i18n key
+	Flash string // an i18n key: what the last action did
+	// FlashText is the flash message as shown: Flash translated, with the count n= of the query when
+	// the message has one.
+	FlashText string
+	Errors    formErrors
+	Data      any
 }
 
 // Can reports whether the user may do what the permission guards.
@@ -201,6 +205,9 @@ func (u *UI) render(p *page, status int, name string, v view) error {
 	if v.Flash == "" {
 		v.Flash = flashKey(p.r.URL.Query().Get("ok"))
 	}
+	if v.Flash != "" {
+		v.FlashText = flashText(p.lang, v.Flash, p.r.URL.Query().Get("n"))
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		return err
@@ -218,6 +225,20 @@ func flashKey(ok string) string {
 		return ""
 	}
 	return "flash." + ok
+}
+
+// flashText is the flash message of the key in the language, with the count n put in where the
+// message has a place for one (only a number is taken from the query).
+func flashText(lang, key, n string) string {
+	msg := translate(lang, key)
+	if !strings.Contains(msg, "%d") {
+		return msg
+	}
+	count, err := strconv.Atoi(n)
+	if err != nil || count < 0 {
+		return translate(lang, "flash.done")
+	}
+	return fmt.Sprintf(msg, count)
 }
 
 // redirect answers 303 See Other to the path.
