@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"golang.org/x/crypto/bcrypt"
@@ -18,7 +20,7 @@ type jobData struct {
 }
 
 func (u *UI) showJob(p *page) error {
-	return u.renderJob(p, nil)
+	return u.renderJob(p, resultOf(p.r.URL.Query()))
 }
 
 func (u *UI) renderJob(p *page, result *torg.TransferResult) error {
@@ -31,19 +33,49 @@ func (u *UI) renderJob(p *page, result *torg.TransferResult) error {
 	if err != nil {
 		return err
 	}
-	v := view{Nav: "kkm-transfer", Title: "nav.kkm-transfer", Data: d}
-	if result != nil {
-		v.Flash = "flash.ran"
-	}
-	return u.render(p, http.StatusOK, "job", v)
+	return u.render(p, http.StatusOK, "job", view{Nav: "kkm-transfer", Title: "nav.kkm-transfer", Data: d})
 }
 
+// runJob runs KKMTransfer and redirects to the job's page with the run's counts in the query, so that
+// reloading the page shows them again and runs nothing.
 func (u *UI) runJob(p *page) error {
 	res, err := u.kkm.Run(p.ctx, nil)
 	if err != nil {
 		return err
 	}
-	return u.renderJob(p, &res)
+	q := url.Values{"ok": {"ran"}}
+	for _, c := range resultCounts(&res) {
+		q.Set(c.name, strconv.Itoa(*c.n))
+	}
+	return redirect(p, "/kkm-transfer?"+q.Encode())
+}
+
+// resultCount is a count of a run's result under its name in the API and in the query.
+type resultCount struct {
+	name string
+	n    *int
+}
+
+func resultCounts(r *torg.TransferResult) []resultCount {
+	return []resultCount{{"processed", &r.Processed}, {"sales_invoices", &r.SalesInvoices}, {"cash_receipts", &r.CashReceipts},
+		{"cash_receipts_posted", &r.CashReceiptsPosted}, {"card_payments", &r.CardPayments}, {"failed", &r.Failed},
+		{"conflicts_waiting", &r.ConflictsWaiting}}
+}
+
+// resultOf reads a run's counts from the query of runJob's redirect; nil unless the query has them all.
+func resultOf(q url.Values) *torg.TransferResult {
+	if q.Get("ok") != "ran" {
+		return nil
+	}
+	var r torg.TransferResult
+	for _, c := range resultCounts(&r) {
+		n, err := strconv.Atoi(q.Get(c.name))
+		if err != nil || n < 0 {
+			return nil
+		}
+		*c.n = n
+	}
+	return &r
 }
 
 // secretData is a page that shows a new secret once.
