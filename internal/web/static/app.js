@@ -5,12 +5,20 @@ document.documentElement.classList.add("js");
 
 document.addEventListener("DOMContentLoaded", () => {
   confirmButtons();
+  forgetPost();
   const form = document.getElementById("order-form");
   if (!form) return;
   tabs(form);
   lines(form);
   live(form);
 });
+
+// forgetPost turns a page that answered a POST it cannot redirect (a new secret, shown once) into its
+// GET page in the history, so that reloading it shows that page and sends nothing again.
+function forgetPost() {
+  const page = document.querySelector("[data-leave]");
+  if (page) history.replaceState(null, "", page.dataset.leave);
+}
 
 // confirmButtons asks before buttons with data-confirm submit.
 function confirmButtons() {
