@@ -80,7 +80,9 @@ var messages = map[string][2]string{
 	"order.remove_line": {"Удалить строку", "Remove the line"}, "order.add_line": {"Добавить строку", "Add a line"},
 	"order.kkm_pick": {"Выберите ККМ…", "Choose a register…"}, "order.add": {"Добавить", "Add"}, "order.fill": {"Заполнить", "Fill"},
 	"order.fill_hint": {"ККМ склада заказа с автоматической загрузкой заказов", "The registers of the order's warehouse that load orders automatically"},
-	"order.delivery":  {"Состояние", "Delivery"}, "order.claimed": {"подобран", "picked"},
+	"order.available": {"доступно", "available"}, "order.need": {"нужно", "needed"},
+	"order.short":    {"На складе заказа не хватает товара (заказ можно провести, но остатка не хватит):", "The order's warehouse is short of goods (the order can be posted, but the stock will not cover it):"},
+	"order.delivery": {"Состояние", "Delivery"}, "order.claimed": {"подобран", "picked"},
 	"order.remove_register": {"Убрать из списка", "Remove from the list"}, "order.no_registers": {"Список ККМ пуст: нажмите «Заполнить» или выберите ККМ и «Добавить».", "No registers yet: press Fill, or choose one and press Add."},
 
 	"doc.transaction": {"Транзакция ККМ", "Register transaction"}, "doc.invoice": {"Расходная накладная", "Sales invoice"},

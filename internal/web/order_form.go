@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,14 @@ type lineForm struct {
 	VATRate                                  torg.VATRate
 	Amount, VAT                              torg.Money
 	Priced                                   bool // Amount and VAT are known
+	Available                                torg.Quantity
+	Stocked, Short                           bool // Available is known; the order needs more of the product
+}
+
+// shortage is a product the order needs more of than its warehouse has free.
+type shortage struct {
+	Code, Name, Unit string
+	Need, Available  torg.Quantity
 }
 
 // regRow is a register on the order's «ККМ» tab.
@@ -45,6 +54,7 @@ type orderData struct {
 	Total, VAT            torg.Money
 	CardPaymentID         string
 	Tab                   string
+	Short                 []shortage
 }
 
 func (u *UI) newOrder(p *page) error {
@@ -85,7 +95,10 @@ func (u *UI) showOrder(p *page) error {
 		if err != nil {
 			return err
 		}
-		return u.loadOrder(p.ctx, tx, fmtr{p.lang}, o, &d, true)
+		if err := u.loadOrder(p.ctx, tx, fmtr{p.lang}, o, &d, true); err != nil {
+			return err
+		}
+		return markStock(p.ctx, tx, &d, o.WarehouseID, o.ID)
 	})
 	if err != nil {
 		return err
@@ -174,6 +187,50 @@ func formOf(ctx context.Context, tx *store.Tx, f fmtr, o torg.Order) (orderForm,
 		form.Lines = append(form.Lines, lineForm{})
 	}
 	return form, nil
+}
+
+// markStock shows on each line of an editable order how much of its product the warehouse has free
+// (stock on hand less other orders' reservations), and lists the products the order needs more of:
+// posting goes ahead, with a warning.
+func markStock(ctx context.Context, tx *store.Tx, d *orderData, warehouseID, orderID string) error {
+	if !d.Editable || warehouseID == "" {
+		return nil
+	}
+	var ids []string
+	need := map[string]torg.Quantity{}
+	for _, l := range d.Form.Lines {
+		if l.ProductID == "" {
+			continue
+		}
+		ids = append(ids, l.ProductID)
+		if q, err := parseQty(l.Qty); err == nil && q > 0 {
+			need[l.ProductID] += q
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	avail, err := tx.Available(ctx, warehouseID, orderID, ids)
+	if err != nil {
+		return err
+	}
+	names, err := tx.Names(ctx, "products", ids)
+	if err != nil {
+		return err
+	}
+	for i, l := range d.Form.Lines {
+		a, ok := avail[l.ProductID]
+		if !ok {
+			continue
+		}
+		short := need[l.ProductID] > a
+		d.Form.Lines[i].Available, d.Form.Lines[i].Stocked, d.Form.Lines[i].Short = a, true, short
+		if short && !slices.ContainsFunc(d.Short, func(s shortage) bool { return s.Code == names[l.ProductID].Code }) {
+			n := names[l.ProductID]
+			d.Short = append(d.Short, shortage{Code: n.Code, Name: n.Name, Unit: l.Unit, Need: need[l.ProductID], Available: a})
+		}
+	}
+	return nil
 }
 
 // productsByID reads the products with the ids.
@@ -289,13 +346,19 @@ func (u *UI) orderFailed(p *page, id string, form orderForm, action string, caus
 	d := orderData{New: id == "", Editable: true, Form: form}
 	err := u.store.View(p.ctx, func(tx *store.Tx) error {
 		if id == "" {
-			return u.loadNewOrder(p.ctx, tx, &d)
+			if err := u.loadNewOrder(p.ctx, tx, &d); err != nil {
+				return err
+			}
+			return markStock(p.ctx, tx, &d, form.WarehouseID, "")
 		}
 		o, err := tx.Order(p.ctx, id)
 		if err != nil {
 			return err
 		}
-		return u.loadOrder(p.ctx, tx, fmtr{p.lang}, o, &d, !o.Status.Editable())
+		if err := u.loadOrder(p.ctx, tx, fmtr{p.lang}, o, &d, !o.Status.Editable()); err != nil {
+			return err
+		}
+		return markStock(p.ctx, tx, &d, o.WarehouseID, o.ID)
 	})
 	if err != nil {
 		return err

@@ -190,3 +190,29 @@ func TestLivePreviewOfLargeNumbersIsExact(t *testing.T) {
 		}
 	}
 }
+
+func TestThePickerAndTheGoodsTabShowAvailableStock(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	sh := newShop(t, e)
+	ctx := browser(t)
+	openNewOrder(t, ctx, e, sh)
+	row := "#lines tbody tr:nth-child(1) "
+	run(t, ctx, "search MILK",
+		chromedp.SendKeys(chromedp.CSS(row+".product-input"), "MILK"),
+		chromedp.WaitVisible(chromedp.CSS(".suggest button")),
+	)
+	if got := text(t, ctx, ".suggest button"); !strings.Contains(got, "доступно 40") {
+		t.Errorf("the suggestion reads %q, without the 40 in stock", got)
+	}
+	run(t, ctx, "choose it and ask for 50",
+		chromedp.Click(chromedp.CSS(".suggest button")),
+		retype(row+"input.qty", "50"),
+	)
+	if got := text(t, ctx, row+".avail"); got != "доступно 40" {
+		t.Errorf("the line shows %q under the quantity", got)
+	}
+	short, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#lines tbody tr:nth-child(1) .avail").classList.contains("short")`))
+	if err != nil || !short {
+		t.Errorf("50 of 40 available is not marked short (%v)", err)
+	}
+}

@@ -114,3 +114,45 @@ func TestANewOrdersRegisterTab(t *testing.T) {
 		}
 	})
 }
+
+func TestPostingBeyondStockWarnsAndPosts(t *testing.T) {
+	for _, d := range dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			e := newEnv(t, d)
+			sh := newShop(t, e)
+			c := e.login("manager")
+			found := c.get("/products/find?q=MILK&warehouse="+sh.wh, 200)
+			if !strings.Contains(found.body, `"available":"40"`) {
+				t.Errorf("the product picker does not show the 40 MILK in stock: %s", found.body)
+			}
+			form := c.get("/orders/new", 200)
+			v := orderForm(sh, [4]string{"MILK", "50", "", ""}, [4]string{"SOAP", "2", "", ""})
+			v.Set("status", "agreed")
+			v.Set("action", "post")
+			r := c.post("/orders/new", form, v)
+			if r.status != 200 {
+				t.Fatalf("posting beyond stock answered %d", r.status)
+			}
+			r.contains(t, "Проведено.", `id="posted-badge">Проведён`, `id="stock-warning"`)
+			warning := section(t, r, `id="stock-warning"`, "</div>")
+			for _, want := range []string{"MILK", "50", "40"} {
+				if !strings.Contains(warning, want) {
+					t.Errorf("the warning lacks %q: %s", want, warning)
+				}
+			}
+			if strings.Contains(warning, "SOAP") {
+				t.Errorf("the warning names SOAP, which is in stock: %s", warning)
+			}
+			rows := goodsRows(t, r)
+			if !strings.Contains(rows[0], `class="avail short"`) || !strings.Contains(rows[0], "40") {
+				t.Errorf("the goods tab does not show MILK's 40 available, marked short:\n%s", rows[0])
+			}
+			if !strings.Contains(rows[1], `class="avail"`) || !strings.Contains(rows[1], "25") {
+				t.Errorf("the goods tab does not show SOAP's 25 available:\n%s", rows[1])
+			}
+			if stock := e.api("GET", "/api/v1/reports/stock?product_id="+sh.milk, ""); !strings.Contains(stock, `"available":-10`) {
+				t.Errorf("the stock report after posting: %s", stock)
+			}
+		})
+	}
+}

@@ -132,6 +132,7 @@ func funcs(lang string) template.FuncMap {
 		"pct":     func(r torg.VATRate) string { return vatLabel(lang, r) },
 		"since":   func(t *time.Time) string { return sinceText(lang, t) },
 		"inc":     func(i int) int { return i + 1 },
+		"int64":   func(q torg.Quantity) int64 { return int64(q) },
 		"langs":   func() []string { return languages },
 		"navItem": func(v view, key string) navLink { return navLink{Key: key, Active: v.Nav == key} },
 		"took":    took,

@@ -100,6 +100,8 @@ function lines(form) {
       const disc = parseFixed(tr.querySelector("input.discount").value, 2) || 0n;
       const a = tr.querySelector(".amount"), v = tr.querySelector(".vat");
       if (q === null || price === null) { a.textContent = ""; v.textContent = ""; return; }
+      const avail = tr.querySelector(".avail");
+      if (avail) avail.classList.toggle("short", q > BigInt(avail.dataset.available));
       const amount = lineAmount(q, price, disc);
       if (amount === null) { a.textContent = "—"; v.textContent = "—"; beyond = true; return; }
       const lineVat = vatOf(amount, tr.dataset.vat);
@@ -114,7 +116,7 @@ function lines(form) {
   const blank = () => {
     const tr = body.querySelector("tr.line:last-child").cloneNode(true);
     tr.querySelectorAll("input").forEach((i) => { i.value = ""; });
-    tr.querySelectorAll(".ferr, .suggest").forEach((e) => e.remove());
+    tr.querySelectorAll(".ferr, .suggest, .avail").forEach((e) => e.remove());
     tr.querySelector(".unit").textContent = "";
     tr.dataset.vat = "";
     return tr;
@@ -154,6 +156,7 @@ function lines(form) {
     if (!price.value) price.value = p.price;
     const q = tr.querySelector("input.qty");
     if (!q.value) q.value = "1";
+    showAvailable(q, p, form.dataset.availableLabel);
     closeSuggest(input);
     if (tr === body.querySelector("tr.line:last-child")) body.appendChild(blank());
     q.focus(); q.select();
@@ -165,9 +168,12 @@ function lines(form) {
     const q = input.value.trim();
     if (q.length < 1) { closeSuggest(input); return; }
     timer = setTimeout(async () => {
-      const r = await fetch("/products/find?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } });
+      const wh = form.querySelector("#warehouse"), params = new URLSearchParams({ q });
+      if (wh && wh.value) params.set("warehouse", wh.value);
+      if (form.dataset.order) params.set("order", form.dataset.order);
+      const r = await fetch("/products/find?" + params, { headers: { Accept: "application/json" } });
       if (!r.ok || input.value.trim() !== q || document.activeElement !== input) return;
-      showSuggest(input, await r.json(), choose);
+      showSuggest(input, await r.json(), choose, form.dataset.availableLabel);
     }, 150);
   };
   document.addEventListener("click", (e) => {
@@ -214,11 +220,24 @@ function closeSuggest(input) {
   input.removeAttribute("aria-activedescendant");
 }
 
+// showAvailable puts the chosen product's free stock under the quantity (when the search knew the
+// warehouse); recalc marks it short when the line asks for more.
+function showAvailable(qty, p, label) {
+  const old = qty.parentElement.querySelector(".avail");
+  if (old) old.remove();
+  if (p.available_qty === undefined) return;
+  const div = document.createElement("div");
+  div.className = "avail";
+  div.dataset.available = p.available_qty;
+  div.textContent = label + " " + p.available;
+  qty.insertAdjacentElement("afterend", div);
+}
+
 let suggestSeq = 0;
 
 // showSuggest opens the list of products under the input. Its entries take no focus: the input keeps
 // it, so typing and Tab go on as if the list were not there.
-function showSuggest(input, products, choose) {
+function showSuggest(input, products, choose, availableLabel) {
   closeSuggest(input);
   if (!products.length) return;
   const box = document.createElement("div");
@@ -237,6 +256,12 @@ function showSuggest(input, products, choose) {
     price.className = "s-price";
     price.textContent = p.price;
     b.append(name, price);
+    if (p.available !== undefined) {
+      const avail = document.createElement("span");
+      avail.className = "s-avail" + (p.available_qty <= 0 ? " short" : "");
+      avail.textContent = availableLabel + " " + p.available;
+      b.append(avail);
+    }
     b.addEventListener("click", (e) => { e.stopPropagation(); choose(input, p); });
     box.appendChild(b);
   });
