@@ -5,10 +5,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"torg"
+	"torg/internal/kkmtransfer"
 	"torg/internal/store"
 )
 
@@ -17,6 +19,49 @@ type jobData struct {
 	Status  torg.JobStatus
 	Waiting int
 	Result  *torg.TransferResult
+	Runs    []runRow
+}
+
+// runRow is a line of the run list: one run, or several runs in a row that did nothing.
+type runRow struct {
+	torg.JobRun
+	Empty  int       // how many empty runs the row stands for; 0 for one run shown as it is
+	LastAt time.Time // when the latest of them started
+}
+
+// Run list limits: how many recorded runs the page reads, and how many rows it shows.
+const (
+	runsRead  = 500
+	runsShown = 20
+)
+
+// emptyRun reports whether a run finished without error having done nothing.
+func emptyRun(r torg.JobRun) bool {
+	if r.FinishedAt == nil || r.Error != nil || r.Result == nil {
+		return false
+	}
+	c := *r.Result
+	c.ConflictsWaiting = 0
+	return c == torg.TransferResult{}
+}
+
+// collapseRuns folds each stretch of two or more empty runs (newest first) into one row.
+func collapseRuns(runs []torg.JobRun, limit int) []runRow {
+	var out []runRow
+	for i := 0; i < len(runs) && len(out) < limit; {
+		j := i
+		for j < len(runs) && emptyRun(runs[j]) {
+			j++
+		}
+		if j-i >= 2 {
+			out = append(out, runRow{JobRun: runs[j-1], Empty: j - i, LastAt: runs[i].StartedAt})
+			i = j
+			continue
+		}
+		out = append(out, runRow{JobRun: runs[i]})
+		i++
+	}
+	return out
 }
 
 func (u *UI) showJob(p *page) error {
@@ -29,7 +74,14 @@ func (u *UI) renderJob(p *page, result *torg.TransferResult) error {
 		return err
 	}
 	d := jobData{Status: st, Result: result}
-	err = u.store.View(p.ctx, func(tx *store.Tx) (err error) { d.Waiting, err = tx.WaitingTransactions(p.ctx); return err })
+	err = u.store.View(p.ctx, func(tx *store.Tx) (err error) {
+		if d.Waiting, err = tx.WaitingTransactions(p.ctx); err != nil {
+			return err
+		}
+		runs, err := tx.JobRuns(p.ctx, kkmtransfer.Name, runsRead)
+		d.Runs = collapseRuns(runs, runsShown)
+		return err
+	})
 	if err != nil {
 		return err
 	}

@@ -63,3 +63,14 @@ func TestQuantitiesAreParsedExactly(t *testing.T) {
 		}
 	}
 }
+
+func TestPluralForm(t *testing.T) {
+	for n, want := range map[int]string{1: "one", 2: "few", 4: "few", 5: "many", 11: "many", 12: "many", 14: "many", 21: "one", 22: "few", 111: "many", 112: "many", 0: "many"} {
+		if got := pluralForm("ru", n); got != want {
+			t.Errorf("ru %d: %s, want %s", n, got, want)
+		}
+	}
+	if pluralForm("en", 1) != "one" || pluralForm("en", 21) != "many" {
+		t.Error("English has one and many")
+	}
+}

@@ -111,7 +111,9 @@ var messages = map[string][2]string{
 	"job.took": {"Длительность", "Took"}, "job.processed": {"Обработано", "Processed"}, "job.invoices": {"РН", "Invoices"},
 	"job.receipts": {"ПКО", "Cash receipts"}, "job.receipts_posted": {"ПКО проведено", "posted"}, "job.cards": {"Карты", "Card payments"},
 	"job.failed": {"Ошибки", "Failed"}, "job.conflicts": {"Конфликты", "Conflicts"}, "job.error": {"Ошибка", "Error"},
-	"job.none": {"Запусков ещё не было.", "No runs yet."},
+	"job.none":      {"Запусков ещё не было.", "No runs yet."},
+	"job.empty.one": {"%d пустой запуск", "%d empty run"}, "job.empty.few": {"%d пустых запуска", "%d empty runs"},
+	"job.empty.many": {"%d пустых запусков", "%d empty runs"},
 
 	"catalog.new": {"Создать", "New"}, "catalog.none": {"Пусто.", "Empty."},
 	"reg.exchange": {"Обмен", "Exchange"}, "reg.issue_token": {"Выдать токен ККМ", "Issue a register token"},

@@ -52,3 +52,41 @@ func TestReloadingANewSecretIssuesNoOther(t *testing.T) {
 		t.Errorf("%d tokens live after a reload of the secret's page, want 1: %+v", len(list.Items), list.Items)
 	}
 }
+
+func TestEmptyRunsAreCollapsed(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	sh := newShop(t, e)
+	c := e.login("manager")
+	for range 12 {
+		e.api("POST", "/api/v1/jobs/kkm-transfer/run", "")
+	}
+	sh.sell("R1", sh.order(""), `[{"type":"cash","amount":43400}]`)
+	e.api("POST", "/api/v1/jobs/kkm-transfer/run", "")
+	for range 3 {
+		e.api("POST", "/api/v1/jobs/kkm-transfer/run", "")
+	}
+	rows := strings.Split(section(t, c.get("/kkm-transfer", 200), `<tbody>`, "</tbody>"), "<tr")[1:]
+	if len(rows) != 3 {
+		t.Fatalf("the run list has %d rows, want 3 empty runs, the run that processed the sale, 12 empty runs:\n%s", len(rows), rows)
+	}
+	if !strings.Contains(rows[0], "3 пустых запуска") || !strings.Contains(rows[2], "12 пустых запусков") {
+		t.Errorf("the empty runs are not collapsed:\n%s\n%s", rows[0], rows[2])
+	}
+	if !strings.Contains(rows[1], `<td class="num">1</td>`) {
+		t.Errorf("the run that processed the sale is not shown between them:\n%s", rows[1])
+	}
+}
+
+func TestTheCashReceiptFilterShowsItsChoice(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	c := e.login("manager")
+	for path, active := range map[string]string{"/cash-receipts": "all-receipts", "/cash-receipts?posted=false": "unposted-receipts"} {
+		filters := section(t, c.get(path, 200), `class="filters"`, "</span>")
+		for _, id := range []string{"all-receipts", "unposted-receipts"} {
+			link := section(t, result{body: filters, url: path}, `id="`+id+`"`, ">")
+			if on := strings.Contains(link, `aria-current="page"`); on != (id == active) {
+				t.Errorf("on %s the filter %s is marked active: %v (%s)", path, id, on, link)
+			}
+		}
+	}
+}
