@@ -363,6 +363,7 @@ func (u *UI) orderFailed(p *page, id string, form orderForm, action string, caus
 	if err != nil {
 		return err
 	}
+	d.Total, d.VAT = pricedTotals(d.Form.Lines)
 	d.Form.Lines = append(d.Form.Lines, lineForm{})
 	if action == "add" || action == "fill" || strings.HasPrefix(action, "remove:") {
 		d.Tab = "kkm"
@@ -372,6 +373,23 @@ func (u *UI) orderFailed(p *page, id string, form orderForm, action string, caus
 		v.Title = "order.new"
 	}
 	return u.render(p, http.StatusUnprocessableEntity, "order", v)
+}
+
+// pricedTotals sums the amounts and VAT of the rows that could be priced, as the page's live
+// preview does; a sum beyond the limits is left out.
+func pricedTotals(rows []lineForm) (total, vat torg.Money) {
+	for _, l := range rows {
+		if !l.Priced {
+			continue
+		}
+		t, ok1 := total.Plus(l.Amount)
+		v, ok2 := vat.Plus(l.VAT)
+		if !ok1 || !ok2 || t > torg.MaxMoney || t < -torg.MaxMoney {
+			return 0, 0
+		}
+		total, vat = t, v
+	}
+	return total, vat
 }
 
 // orderField is the order form's field that shows an error of the named field, "" when none does.

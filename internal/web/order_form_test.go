@@ -84,6 +84,9 @@ func TestGoodsTableByKeyboard(t *testing.T) {
 		if got := value(t, ctx, row("1")+"input.qty"); got != "3" {
 			t.Errorf("the quantity holds %q after Tab and 3", got)
 		}
+		if got := value(t, ctx, row("1")+"input.price"); got != "150,00" {
+			t.Errorf("Tab after the whole code MILK left the price %q", got)
+		}
 		if n := suggestions(t, ctx); n != 0 {
 			t.Errorf("%d suggestion lists stay open after focus left", n)
 		}

@@ -69,6 +69,7 @@ func TestAFailedSaveShowsEveryErrorAtOnce(t *testing.T) {
 			t.Errorf("the valid line lost %q after the failed save:\n%s", want, rows[2])
 		}
 	}
+	r.contains(t, `id="order-total">300,00<`)
 	banner := section(t, r, `id="form-errors"`, "</div>")
 	for _, want := range []string{"Строка 1", "Количество", "должно быть числом", "Строка 2", "Скидка", "не может быть больше суммы строки"} {
 		if !strings.Contains(banner, want) {

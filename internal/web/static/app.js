@@ -204,9 +204,13 @@ function suggestKeys(e, choose) {
       e.preventDefault();
       if (items.length) items[Math.max(at, 0)].click();
       break;
-    case "Tab":
-      if (at >= 0 && !e.shiftKey) { e.preventDefault(); items[at].click(); } else closeSuggest(input);
+    case "Tab": {
+      // the highlighted product, or the one whose code was typed in full, is taken on the way out
+      const code = input.value.trim().toLowerCase();
+      const take = at >= 0 ? at : items.findIndex((b) => b.dataset.code.toLowerCase() === code);
+      if (take >= 0 && !e.shiftKey) { e.preventDefault(); items[take].click(); } else closeSuggest(input);
       break;
+    }
     case "Escape":
       if (box) { e.preventDefault(); closeSuggest(input); }
       break;
@@ -250,6 +254,7 @@ function showSuggest(input, products, choose, availableLabel) {
     b.tabIndex = -1;
     b.id = "suggest-" + ++suggestSeq;
     b.setAttribute("role", "option");
+    b.dataset.code = p.code;
     const name = document.createElement("span");
     name.textContent = p.code + " · " + p.name;
     const price = document.createElement("span");
