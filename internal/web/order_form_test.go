@@ -219,3 +219,21 @@ func TestThePickerAndTheGoodsTabShowAvailableStock(t *testing.T) {
 		t.Errorf("50 of 40 available is not marked short (%v)", err)
 	}
 }
+
+func TestSuggestionsAreNotClippedByTheTable(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	sh := newShop(t, e)
+	ctx := browser(t)
+	openNewOrder(t, ctx, e, sh)
+	run(t, ctx, "search in the only line",
+		chromedp.SendKeys(chromedp.CSS("#lines tbody tr:nth-child(1) .product-input"), "о"),
+		chromedp.WaitVisible(chromedp.CSS(".suggest button:nth-child(2)")),
+	)
+	seen, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const b = document.querySelector(".suggest button:nth-child(2)"), r = b.getBoundingClientRect();
+		return b.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+	})()`))
+	if err != nil || !seen {
+		t.Errorf("the second suggestion is hidden under the table's edge (%v)", err)
+	}
+}
