@@ -67,14 +67,14 @@ func (f fmtr) date(t time.Time) string {
 }
 
 // span writes the times from first to last, the second one's date left out when it is the same day:
-// "30.11.2026 10:00–10:12".
+// "30.11.2026 10:00–10:12"; one time when both fall in the same minute.
 func (f fmtr) span(first, last time.Time) string {
 	a, b := f.date(first), f.date(last)
-	if first.Local().Format(time.DateOnly) == last.Local().Format(time.DateOnly) {
-		b = last.Local().Format("15:04")
-	}
-	if a == f.date(last) {
+	switch {
+	case a == b:
 		return a
+	case first.Local().Format(time.DateOnly) == last.Local().Format(time.DateOnly):
+		return a + "–" + last.Local().Format("15:04")
 	}
 	return a + "–" + b
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"testing"
+	"time"
 
 	"torg"
 )
@@ -72,5 +73,19 @@ func TestPluralForm(t *testing.T) {
 	}
 	if pluralForm("en", 1) != "one" || pluralForm("en", 21) != "many" {
 		t.Error("English has one and many")
+	}
+}
+
+func TestSpanLeavesOutTheSecondDateOfOneDay(t *testing.T) {
+	f := fmtr{"ru"}
+	at := func(s string) time.Time { v, _ := time.ParseInLocation("2006-01-02 15:04", s, time.Local); return v }
+	for _, c := range []struct{ from, to, want string }{
+		{"2026-11-30 10:00", "2026-11-30 10:12", "30.11.2026 10:00–10:12"},
+		{"2026-11-30 23:58", "2026-12-01 00:03", "30.11.2026 23:58–01.12.2026 00:03"},
+		{"2026-11-30 10:00", "2026-11-30 10:00", "30.11.2026 10:00"},
+	} {
+		if got := f.span(at(c.from), at(c.to)); got != c.want {
+			t.Errorf("span(%s, %s) = %q, want %q", c.from, c.to, got, c.want)
+		}
 	}
 }
