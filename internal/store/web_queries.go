@@ -149,3 +149,36 @@ func (tx *Tx) OrderIDByNumber(ctx context.Context, q string) (string, error) {
 	}
 	return id, err
 }
+
+// Available is, for each of the products, the stock of the warehouse that orders other than
+// exceptOrderID leave free: on hand less their reservations (negative when they reserve more).
+func (tx *Tx) Available(ctx context.Context, warehouseID, exceptOrderID string, productIDs []string) (map[string]torg.Quantity, error) {
+	out := map[string]torg.Quantity{}
+	ids := dedupe(productIDs)
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		args := append([]any{warehouseID, warehouseID, exceptOrderID}, anys(ids[:n])...)
+		rows, err := tx.query(ctx, "SELECT p.id, CAST("+
+			"COALESCE((SELECT b.on_hand FROM stock_balances b WHERE b.warehouse_id = ? AND b.product_id = p.id), 0) -"+
+			" COALESCE((SELECT SUM(r.quantity) FROM reservations r WHERE r.warehouse_id = ? AND r.product_id = p.id AND r.order_id <> ?), 0) AS BIGINT)"+
+			" FROM products p WHERE p.id IN ("+marks(n)+")", args...)
+		if err != nil {
+			return out, err
+		}
+		for rows.Next() {
+			var id string
+			var q int64
+			if err := rows.Scan(&id, &q); err != nil {
+				rows.Close()
+				return out, err
+			}
+			out[id] = torg.Quantity(q)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return out, err
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}

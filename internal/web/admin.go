@@ -2,11 +2,15 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"torg"
+	"torg/internal/kkmtransfer"
 	"torg/internal/store"
 )
 
@@ -15,10 +19,53 @@ type jobData struct {
 	Status  torg.JobStatus
 	Waiting int
 	Result  *torg.TransferResult
+	Runs    []runRow
+}
+
+// runRow is a line of the run list: one run, or several runs in a row that did nothing.
+type runRow struct {
+	torg.JobRun
+	Empty  int       // how many empty runs the row stands for; 0 for one run shown as it is
+	LastAt time.Time // when the latest of them started
+}
+
+// Run list limits: how many recorded runs the page reads, and how many rows it shows.
+const (
+	runsRead  = 500
+	runsShown = 20
+)
+
+// emptyRun reports whether a run finished without error having done nothing.
+func emptyRun(r torg.JobRun) bool {
+	if r.FinishedAt == nil || r.Error != nil || r.Result == nil {
+		return false
+	}
+	c := *r.Result
+	c.ConflictsWaiting = 0
+	return c == torg.TransferResult{}
+}
+
+// collapseRuns folds each stretch of two or more empty runs (newest first) into one row.
+func collapseRuns(runs []torg.JobRun, limit int) []runRow {
+	var out []runRow
+	for i := 0; i < len(runs) && len(out) < limit; {
+		j := i
+		for j < len(runs) && emptyRun(runs[j]) {
+			j++
+		}
+		if j-i >= 2 {
+			out = append(out, runRow{JobRun: runs[j-1], Empty: j - i, LastAt: runs[i].StartedAt})
+			i = j
+			continue
+		}
+		out = append(out, runRow{JobRun: runs[i]})
+		i++
+	}
+	return out
 }
 
 func (u *UI) showJob(p *page) error {
-	return u.renderJob(p, nil)
+	return u.renderJob(p, resultOf(p.r.URL.Query()))
 }
 
 func (u *UI) renderJob(p *page, result *torg.TransferResult) error {
@@ -27,23 +74,60 @@ func (u *UI) renderJob(p *page, result *torg.TransferResult) error {
 		return err
 	}
 	d := jobData{Status: st, Result: result}
-	err = u.store.View(p.ctx, func(tx *store.Tx) (err error) { d.Waiting, err = tx.WaitingTransactions(p.ctx); return err })
+	err = u.store.View(p.ctx, func(tx *store.Tx) (err error) {
+		if d.Waiting, err = tx.WaitingTransactions(p.ctx); err != nil {
+			return err
+		}
+		runs, err := tx.JobRuns(p.ctx, kkmtransfer.Name, runsRead)
+		d.Runs = collapseRuns(runs, runsShown)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	v := view{Nav: "kkm-transfer", Title: "nav.kkm-transfer", Data: d}
-	if result != nil {
-		v.Flash = "flash.ran"
-	}
-	return u.render(p, http.StatusOK, "job", v)
+	return u.render(p, http.StatusOK, "job", view{Nav: "kkm-transfer", Title: "nav.kkm-transfer", Data: d})
 }
 
+// runJob runs KKMTransfer and redirects to the job's page with the run's counts in the query, so that
+// reloading the page shows them again and runs nothing.
 func (u *UI) runJob(p *page) error {
 	res, err := u.kkm.Run(p.ctx, nil)
 	if err != nil {
 		return err
 	}
-	return u.renderJob(p, &res)
+	q := url.Values{"ok": {"ran"}}
+	for _, c := range resultCounts(&res) {
+		q.Set(c.name, strconv.Itoa(*c.n))
+	}
+	return redirect(p, "/kkm-transfer?"+q.Encode())
+}
+
+// resultCount is a count of a run's result under its name in the API and in the query.
+type resultCount struct {
+	name string
+	n    *int
+}
+
+func resultCounts(r *torg.TransferResult) []resultCount {
+	return []resultCount{{"processed", &r.Processed}, {"sales_invoices", &r.SalesInvoices}, {"cash_receipts", &r.CashReceipts},
+		{"cash_receipts_posted", &r.CashReceiptsPosted}, {"card_payments", &r.CardPayments}, {"failed", &r.Failed},
+		{"conflicts_waiting", &r.ConflictsWaiting}}
+}
+
+// resultOf reads a run's counts from the query of runJob's redirect; nil unless the query has them all.
+func resultOf(q url.Values) *torg.TransferResult {
+	if q.Get("ok") != "ran" {
+		return nil
+	}
+	var r torg.TransferResult
+	for _, c := range resultCounts(&r) {
+		n, err := strconv.Atoi(q.Get(c.name))
+		if err != nil || n < 0 {
+			return nil
+		}
+		*c.n = n
+	}
+	return &r
 }
 
 // secretData is a page that shows a new secret once.

@@ -27,6 +27,7 @@ type docRow struct {
 // docsData is a document list page.
 type docsData struct {
 	Kind        string
+	Posted      string // the cash receipt orders' filter: "" for all, "false" for the unposted
 	Rows        []docRow
 	Next, First string
 }
@@ -110,7 +111,7 @@ func (u *UI) listDocs(p *page, kind string, rows func(context.Context, *store.Tx
 	if err != nil {
 		return err
 	}
-	d := docsData{Kind: kind}
+	d := docsData{Kind: kind, Posted: p.r.URL.Query().Get("posted")}
 	err = u.store.View(p.ctx, func(tx *store.Tx) error {
 		rs, next, err := rows(p.ctx, tx, page)
 		d.Rows = rs

@@ -66,6 +66,37 @@ func (f fmtr) date(t time.Time) string {
 	return t.Local().Format("02.01.2006 15:04")
 }
 
+// span writes the times from first to last, the second one's date left out when it is the same day:
+// "30.11.2026 10:00–10:12"; one time when both fall in the same minute.
+func (f fmtr) span(first, last time.Time) string {
+	a, b := f.date(first), f.date(last)
+	switch {
+	case a == b:
+		return a
+	case first.Local().Format(time.DateOnly) == last.Local().Format(time.DateOnly):
+		return a + "–" + last.Local().Format("15:04")
+	}
+	return a + "–" + b
+}
+
+// pluralForm is the plural form a count takes in the language: "one", "few" or "many" in Russian
+// (1 запуск, 2 запуска, 5 запусков), "one" or "many" in English.
+func pluralForm(lang string, n int) string {
+	if lang == "en" {
+		if n == 1 {
+			return "one"
+		}
+		return "many"
+	}
+	switch n10, n100 := n%10, n%100; {
+	case n10 == 1 && n100 != 11:
+		return "one"
+	case n10 >= 2 && n10 <= 4 && (n100 < 12 || n100 > 14):
+		return "few"
+	}
+	return "many"
+}
+
 // dateInput is the value of a datetime-local field.
 func dateInput(t time.Time) string {
 	if t.IsZero() {

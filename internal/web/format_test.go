@@ -2,6 +2,7 @@ package web
 
 import (
 	"testing"
+	"time"
 
 	"torg"
 )
@@ -60,6 +61,31 @@ func TestQuantitiesAreParsedExactly(t *testing.T) {
 	for _, in := range []string{"", "1,2345", "x", "1e3"} {
 		if _, err := parseQty(in); err == nil {
 			t.Errorf("parseQty(%q) should fail", in)
+		}
+	}
+}
+
+func TestPluralForm(t *testing.T) {
+	for n, want := range map[int]string{1: "one", 2: "few", 4: "few", 5: "many", 11: "many", 12: "many", 14: "many", 21: "one", 22: "few", 111: "many", 112: "many", 0: "many"} {
+		if got := pluralForm("ru", n); got != want {
+			t.Errorf("ru %d: %s, want %s", n, got, want)
+		}
+	}
+	if pluralForm("en", 1) != "one" || pluralForm("en", 21) != "many" {
+		t.Error("English has one and many")
+	}
+}
+
+func TestSpanLeavesOutTheSecondDateOfOneDay(t *testing.T) {
+	f := fmtr{"ru"}
+	at := func(s string) time.Time { v, _ := time.ParseInLocation("2006-01-02 15:04", s, time.Local); return v }
+	for _, c := range []struct{ from, to, want string }{
+		{"2026-11-30 10:00", "2026-11-30 10:12", "30.11.2026 10:00–10:12"},
+		{"2026-11-30 23:58", "2026-12-01 00:03", "30.11.2026 23:58–01.12.2026 00:03"},
+		{"2026-11-30 10:00", "2026-11-30 10:00", "30.11.2026 10:00"},
+	} {
+		if got := f.span(at(c.from), at(c.to)); got != c.want {
+			t.Errorf("span(%s, %s) = %q, want %q", c.from, c.to, got, c.want)
 		}
 	}
 }

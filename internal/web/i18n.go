@@ -17,8 +17,9 @@ var messages = map[string][2]string{
 	"logout": {"Выйти", "Log out"}, "filter": {"Отобрать", "Filter"}, "reset": {"Сбросить", "Reset"},
 	"pager.first": {"В начало", "First page"}, "pager.next": {"Дальше", "Next"}, "never": {"никогда", "never"},
 	"ago.s": {"%d с назад", "%ds ago"}, "ago.m": {"%d мин назад", "%d min ago"},
-	"errors.title": {"Исправьте ошибки:", "Please fix the errors:"},
-	"role.admin":   {"администратор", "admin"}, "role.manager": {"менеджер", "manager"}, "role.integration": {"интеграция", "integration"},
+	"errors.title": {"Исправьте ошибки:", "Please fix the errors:"}, "errors.line": {"Строка %d", "Line %d"},
+	"f.lines": {"Товары", "Goods"}, "f.password": {"Пароль", "Password"},
+	"role.admin": {"администратор", "admin"}, "role.manager": {"менеджер", "manager"}, "role.integration": {"интеграция", "integration"},
 	"role.viewer": {"просмотр", "viewer"}, "role.register": {"ККМ", "register"},
 
 	"login.title": {"Вход", "Log in"}, "login.lead": {"Бэк-офис магазина: заказы покупателей и ККМ.", "The store's back office: customer orders and registers."},
@@ -37,7 +38,8 @@ var messages = map[string][2]string{
 
 	"flash.save": {"Записано.", "Saved."}, "flash.saved": {"Записано.", "Saved."}, "flash.post": {"Проведено.", "Posted."},
 	"flash.posted": {"Проведено.", "Posted."}, "flash.unpost": {"Проведение отменено.", "Unposted."}, "flash.cancel": {"Заказ отменён.", "The order is cancelled."},
-	"flash.fill": {"Список ККМ заполнен.", "The register list is filled."}, "flash.add": {"ККМ добавлена.", "The register is added."},
+	"flash.fill": {"Добавлено ККМ: %d.", "Registers added: %d."}, "flash.done": {"Готово.", "Done."},
+	"flash.fill_none": {"«Заполнить» не добавила ККМ: у склада заказа нет других ККМ с автоматической загрузкой заказов.", "Fill added no registers: the order's warehouse has no other registers that load orders automatically."}, "flash.add": {"ККМ добавлена.", "The register is added."},
 	"flash.removed": {"ККМ удалена из списка.", "The register is removed."}, "flash.resolved": {"Решение записано.", "The decision is recorded."},
 	"flash.revoked": {"Токен отозван.", "The token is revoked."}, "flash.user_added": {"Пользователь добавлен.", "The user is added."},
 	"flash.ran": {"Обработка выполнена.", "KKMTransfer ran."},
@@ -79,7 +81,9 @@ var messages = map[string][2]string{
 	"order.remove_line": {"Удалить строку", "Remove the line"}, "order.add_line": {"Добавить строку", "Add a line"},
 	"order.kkm_pick": {"Выберите ККМ…", "Choose a register…"}, "order.add": {"Добавить", "Add"}, "order.fill": {"Заполнить", "Fill"},
 	"order.fill_hint": {"ККМ склада заказа с автоматической загрузкой заказов", "The registers of the order's warehouse that load orders automatically"},
-	"order.delivery":  {"Состояние", "Delivery"}, "order.claimed": {"подобран", "picked"},
+	"order.available": {"доступно", "available"}, "order.need": {"нужно", "needed"},
+	"order.short":    {"На складе заказа не хватает товара (заказ можно провести, но остатка не хватит):", "The order's warehouse is short of goods (the order can be posted, but the stock will not cover it):"},
+	"order.delivery": {"Состояние", "Delivery"}, "order.claimed": {"подобран", "picked"},
 	"order.remove_register": {"Убрать из списка", "Remove from the list"}, "order.no_registers": {"Список ККМ пуст: нажмите «Заполнить» или выберите ККМ и «Добавить».", "No registers yet: press Fill, or choose one and press Add."},
 
 	"doc.transaction": {"Транзакция ККМ", "Register transaction"}, "doc.invoice": {"Расходная накладная", "Sales invoice"},
@@ -116,7 +120,9 @@ var messages = map[string][2]string{
 	"job.took": {"Длительность", "Took"}, "job.processed": {"Обработано", "Processed"}, "job.invoices": {"РН", "Invoices"},
 	"job.receipts": {"ПКО", "Cash receipts"}, "job.receipts_posted": {"ПКО проведено", "posted"}, "job.cards": {"Карты", "Card payments"},
 	"job.failed": {"Ошибки", "Failed"}, "job.conflicts": {"Конфликты", "Conflicts"}, "job.error": {"Ошибка", "Error"},
-	"job.none": {"Запусков ещё не было.", "No runs yet."},
+	"job.none":      {"Запусков ещё не было.", "No runs yet."},
+	"job.empty.one": {"%d пустой запуск", "%d empty run"}, "job.empty.few": {"%d пустых запуска", "%d empty runs"},
+	"job.empty.many": {"%d пустых запусков", "%d empty runs"},
 
 	"catalog.new": {"Создать", "New"}, "catalog.none": {"Пусто.", "Empty."},
 	"reg.exchange": {"Обмен", "Exchange"}, "reg.issue_token": {"Выдать токен ККМ", "Issue a register token"},

@@ -101,19 +101,40 @@ type foundProduct struct {
 	Unit  string `json:"unit"`
 	VAT   string `json:"vat_rate"`
 	Price string `json:"price"`
+	// Available is the stock of the order's warehouse that other orders leave free, when the search
+	// names the warehouse.
+	Available *string `json:"available,omitempty"`
+	// AvailableQty is Available in thousandths.
+	AvailableQty *int64 `json:"available_qty,omitempty"`
 }
 
 // findProducts answers the goods table's search by code, name or barcode, as JSON.
 func (u *UI) findProducts(p *page) error {
 	var ps []torg.Product
-	q := p.r.URL.Query().Get("q")
-	err := u.store.View(p.ctx, func(tx *store.Tx) (err error) { ps, err = tx.FindProducts(p.ctx, q, 12); return err })
+	var avail map[string]torg.Quantity
+	q, wh, order := p.r.URL.Query().Get("q"), p.r.URL.Query().Get("warehouse"), p.r.URL.Query().Get("order")
+	err := u.store.View(p.ctx, func(tx *store.Tx) (err error) {
+		if ps, err = tx.FindProducts(p.ctx, q, 12); err != nil || wh == "" {
+			return err
+		}
+		ids := make([]string, len(ps))
+		for i, x := range ps {
+			ids[i] = x.ID
+		}
+		avail, err = tx.Available(p.ctx, wh, order, ids)
+		return err
+	})
 	if err != nil {
 		return err
 	}
+	f := fmtr{p.lang}
 	out := make([]foundProduct, len(ps))
 	for i, x := range ps {
-		out[i] = foundProduct{ID: x.ID, Code: x.Code, Name: x.Name, Unit: x.Unit, VAT: string(x.VATRate), Price: (fmtr{p.lang}).moneyInput(x.Price)}
+		out[i] = foundProduct{ID: x.ID, Code: x.Code, Name: x.Name, Unit: x.Unit, VAT: string(x.VATRate), Price: f.moneyInput(x.Price)}
+		if a, ok := avail[x.ID]; ok {
+			text, n := f.qty(a), int64(a)
+			out[i].Available, out[i].AvailableQty = &text, &n
+		}
 	}
 	p.w.Header().Set("Content-Type", "application/json")
 	return json.NewEncoder(p.w).Encode(out)

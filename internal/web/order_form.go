@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 
 	"torg"
@@ -23,6 +25,14 @@ type lineForm struct {
 	VATRate                                  torg.VATRate
 	Amount, VAT                              torg.Money
 	Priced                                   bool // Amount and VAT are known
+	Available                                torg.Quantity
+	Stocked, Short                           bool // Available is known; the order needs more of the product
+}
+
+// shortage is a product the order needs more of than its warehouse has free.
+type shortage struct {
+	Code, Name, Unit string
+	Need, Available  torg.Quantity
 }
 
 // regRow is a register on the order's «ККМ» tab.
@@ -44,11 +54,12 @@ type orderData struct {
 	Total, VAT            torg.Money
 	CardPaymentID         string
 	Tab                   string
+	Short                 []shortage
 }
 
 func (u *UI) newOrder(p *page) error {
 	d := orderData{New: true, Editable: true, Form: orderForm{Status: string(torg.StatusNew), Lines: []lineForm{{}}}}
-	err := u.store.View(p.ctx, func(tx *store.Tx) error { return u.loadOrderPickers(p.ctx, tx, &d) })
+	err := u.store.View(p.ctx, func(tx *store.Tx) error { return u.loadNewOrder(p.ctx, tx, &d) })
 	if err != nil {
 		return err
 	}
@@ -56,6 +67,15 @@ func (u *UI) newOrder(p *page) error {
 		d.Form.CustomerID = retailID(d.Customers)
 	}
 	return u.render(p, http.StatusOK, "order", view{Nav: "orders", Title: "order.new", Data: d})
+}
+
+// loadNewOrder fills the pickers of an unsaved order, and Add's registers: the first save happens
+// with the Add.
+func (u *UI) loadNewOrder(ctx context.Context, tx *store.Tx, d *orderData) error {
+	if err := u.loadOrderPickers(ctx, tx, d); err != nil {
+		return err
+	}
+	return u.loadOrderRegisters(ctx, tx, torg.Order{}, d)
 }
 
 // retailID is the id of the retail customer among the options, else the first.
@@ -75,7 +95,10 @@ func (u *UI) showOrder(p *page) error {
 		if err != nil {
 			return err
 		}
-		return u.loadOrder(p.ctx, tx, fmtr{p.lang}, o, &d, true)
+		if err := u.loadOrder(p.ctx, tx, fmtr{p.lang}, o, &d, true); err != nil {
+			return err
+		}
+		return markStock(p.ctx, tx, &d, o.WarehouseID, o.ID)
 	})
 	if err != nil {
 		return err
@@ -166,6 +189,50 @@ func formOf(ctx context.Context, tx *store.Tx, f fmtr, o torg.Order) (orderForm,
 	return form, nil
 }
 
+// markStock shows on each line of an editable order how much of its product the warehouse has free
+// (stock on hand less other orders' reservations), and lists the products the order needs more of:
+// posting goes ahead, with a warning.
+func markStock(ctx context.Context, tx *store.Tx, d *orderData, warehouseID, orderID string) error {
+	if !d.Editable || warehouseID == "" {
+		return nil
+	}
+	var ids []string
+	need := map[string]torg.Quantity{}
+	for _, l := range d.Form.Lines {
+		if l.ProductID == "" {
+			continue
+		}
+		ids = append(ids, l.ProductID)
+		if q, err := parseQty(l.Qty); err == nil && q > 0 {
+			need[l.ProductID] += q
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	avail, err := tx.Available(ctx, warehouseID, orderID, ids)
+	if err != nil {
+		return err
+	}
+	names, err := tx.Names(ctx, "products", ids)
+	if err != nil {
+		return err
+	}
+	for i, l := range d.Form.Lines {
+		a, ok := avail[l.ProductID]
+		if !ok {
+			continue
+		}
+		short := need[l.ProductID] > a
+		d.Form.Lines[i].Available, d.Form.Lines[i].Stocked, d.Form.Lines[i].Short = a, true, short
+		if short && !slices.ContainsFunc(d.Short, func(s shortage) bool { return s.Code == names[l.ProductID].Code }) {
+			n := names[l.ProductID]
+			d.Short = append(d.Short, shortage{Code: n.Code, Name: n.Name, Unit: l.Unit, Need: need[l.ProductID], Available: a})
+		}
+	}
+	return nil
+}
+
 // productsByID reads the products with the ids.
 func productsByID(ctx context.Context, tx *store.Tx, ids []string) (map[string]torg.Product, error) {
 	out := map[string]torg.Product{}
@@ -211,32 +278,42 @@ func (u *UI) submitOrder(p *page) error {
 	action, regID := p.r.PostFormValue("action"), p.r.PostFormValue("register_id")
 	f := fmtr{p.lang}
 	var saved torg.Order
+	added := 0
 	err := u.store.Update(p.ctx, func(tx *store.Tx) (err error) {
 		if saved, err = saveOrder(p.ctx, tx, f, id, &form); err != nil {
 			return err
 		}
+		before := len(saved.Registers)
 		saved, err = orderAction(p.ctx, tx, saved.ID, action, regID)
+		added = len(saved.Registers) - before
 		return err
 	})
 	if err != nil {
 		return u.orderFailed(p, id, form, action, err)
 	}
-	to := "/orders/" + saved.ID + "?ok=" + url.QueryEscape(flashOf(action))
+	to := "/orders/" + saved.ID + "?" + flashQuery(action, added)
 	if action == "fill" || action == "add" || strings.HasPrefix(action, "remove:") {
 		to += "&tab=kkm"
 	}
 	return redirect(p, to)
 }
 
-// flashOf is the message key of an action done.
-func flashOf(action string) string {
-	if strings.HasPrefix(action, "remove:") {
-		return "removed"
+// flashQuery is the query that tells the order's page what the action did; Fill's says how many
+// registers it added.
+func flashQuery(action string, added int) string {
+	q := url.Values{"ok": {"save"}}
+	switch {
+	case strings.HasPrefix(action, "remove:"):
+		q.Set("ok", "removed")
+	case action == "fill" && added == 0:
+		q.Set("ok", "fill_none")
+	case action == "fill":
+		q.Set("ok", "fill")
+		q.Set("n", strconv.Itoa(added))
+	case action != "":
+		q.Set("ok", action)
 	}
-	if action == "" {
-		return "save"
-	}
-	return action
+	return q.Encode()
 }
 
 // orderAction does the button's action to a saved order.
@@ -269,17 +346,24 @@ func (u *UI) orderFailed(p *page, id string, form orderForm, action string, caus
 	d := orderData{New: id == "", Editable: true, Form: form}
 	err := u.store.View(p.ctx, func(tx *store.Tx) error {
 		if id == "" {
-			return u.loadOrderPickers(p.ctx, tx, &d)
+			if err := u.loadNewOrder(p.ctx, tx, &d); err != nil {
+				return err
+			}
+			return markStock(p.ctx, tx, &d, form.WarehouseID, "")
 		}
 		o, err := tx.Order(p.ctx, id)
 		if err != nil {
 			return err
 		}
-		return u.loadOrder(p.ctx, tx, fmtr{p.lang}, o, &d, !o.Status.Editable())
+		if err := u.loadOrder(p.ctx, tx, fmtr{p.lang}, o, &d, !o.Status.Editable()); err != nil {
+			return err
+		}
+		return markStock(p.ctx, tx, &d, o.WarehouseID, o.ID)
 	})
 	if err != nil {
 		return err
 	}
+	d.Total, d.VAT = pricedTotals(d.Form.Lines)
 	d.Form.Lines = append(d.Form.Lines, lineForm{})
 	if action == "add" || action == "fill" || strings.HasPrefix(action, "remove:") {
 		d.Tab = "kkm"
@@ -289,6 +373,23 @@ func (u *UI) orderFailed(p *page, id string, form orderForm, action string, caus
 		v.Title = "order.new"
 	}
 	return u.render(p, http.StatusUnprocessableEntity, "order", v)
+}
+
+// pricedTotals sums the amounts and VAT of the rows that could be priced, as the page's live
+// preview does; a sum beyond the limits is left out.
+func pricedTotals(rows []lineForm) (total, vat torg.Money) {
+	for _, l := range rows {
+		if !l.Priced {
+			continue
+		}
+		t, ok1 := total.Plus(l.Amount)
+		v, ok2 := vat.Plus(l.VAT)
+		if !ok1 || !ok2 || t > torg.MaxMoney || t < -torg.MaxMoney {
+			return 0, 0
+		}
+		total, vat = t, v
+	}
+	return total, vat
 }
 
 // orderField is the order form's field that shows an error of the named field, "" when none does.

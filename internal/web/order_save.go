@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"torg"
@@ -63,7 +65,9 @@ func saveOrder(ctx context.Context, tx *store.Tx, f fmtr, id string, form *order
 }
 
 // parseLines reads the goods table exactly; a product is found by its id, or by the code, barcode or
-// name typed.
+// name typed. Lines whose product is known are priced as the store prices them, so that a rule a line
+// breaks (a discount above its amount) is named in the same round as the fields that do not parse;
+// the rows get their product's unit and VAT rate, and the rows that are fine their amounts.
 func parseLines(ctx context.Context, tx *store.Tx, bad *torg.Fields, rows []lineForm) ([]torg.OrderLineInput, error) {
 	lines := make([]torg.OrderLineInput, len(rows))
 	for i, row := range rows {
@@ -97,7 +101,49 @@ func parseLines(ctx context.Context, tx *store.Tx, bad *torg.Fields, rows []line
 		}
 		lines[i] = l
 	}
-	return lines, nil
+	return lines, priceRows(ctx, tx, bad, rows, lines)
+}
+
+// priceRows prices the lines whose product, quantity and price are known, naming the rules they
+// break, and shows each row's unit, VAT rate and, when the row is fine, its amount and VAT.
+func priceRows(ctx context.Context, tx *store.Tx, bad *torg.Fields, rows []lineForm, lines []torg.OrderLineInput) error {
+	ids := make([]string, len(lines))
+	for i, l := range lines {
+		ids[i] = l.ProductID
+	}
+	prods, err := productsByID(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for i, l := range lines {
+		p, field := prods[l.ProductID], "lines["+strconv.Itoa(i)+"]"
+		if p.ID == "" {
+			continue
+		}
+		rows[i].ProductID, rows[i].Unit, rows[i].VATRate = p.ID, p.Unit, p.VATRate
+		if hasFieldUnder(*bad, field+".") || l.Quantity <= 0 || l.Discount < 0 || (l.Price.Set && l.Price.Value < 0) {
+			continue
+		}
+		line := torg.OrderLine{ProductID: p.ID, Quantity: l.Quantity, Price: p.Price, Discount: l.Discount, VATRate: p.VATRate}
+		l.Price.ApplyTo(&line.Price)
+		var rules torg.Fields
+		if torg.PriceLine(&rules, field, &line); len(rules) > 0 {
+			*bad = append(*bad, rules...)
+			continue
+		}
+		rows[i].Amount, rows[i].VAT, rows[i].Priced = line.Amount, line.VATAmount, true
+	}
+	return nil
+}
+
+// hasFieldUnder reports whether a field of fs starts with prefix.
+func hasFieldUnder(fs torg.Fields, prefix string) bool {
+	for _, f := range fs {
+		if strings.HasPrefix(f.Field, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // merge adds the fields of a validation error to bad, keeping the first message of each field, and
@@ -136,10 +182,8 @@ func formErrorsOf(lang string, err error, slot func(field string) string) formEr
 	}
 	for _, f := range e.Fields {
 		msg := fieldMessage(lang, f.Message)
-		switch key := slot(f.Field); {
-		case key == "":
-			out.General = append(out.General, f.Field+": "+msg)
-		case out.Fields[key] == "":
+		out.General = append(out.General, fieldLabel(lang, f.Field)+": "+msg)
+		if key := slot(f.Field); key != "" && out.Fields[key] == "" {
 			out.Fields[key] = msg
 		}
 	}
@@ -148,6 +192,25 @@ func formErrorsOf(lang string, err error, slot func(field string) string) formEr
 	}
 	return out
 }
+
+// fieldLabel names a field for the list of errors as the form labels it: lines[1].discount is
+// «Строка 2 · Скидка»; a field the form has no label for keeps its API name.
+func fieldLabel(lang, field string) string {
+	if m := linePath.FindStringSubmatch(field); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return fmt.Sprintf(translate(lang, "errors.line"), n+1) + " · " + fieldLabel(lang, m[2])
+	}
+	base := lineIndex.ReplaceAllString(field, "")
+	for _, key := range []string{"f." + base, "f." + strings.TrimSuffix(strings.TrimSuffix(base, "_id"), "_code")} {
+		if hasKey(key) {
+			return translate(lang, key)
+		}
+	}
+	return field
+}
+
+// linePath splits a path such as lines[1].discount into the line's index and its field.
+var linePath = regexp.MustCompile(`^lines\[(\d+)\]\.(.+)$`)
 
 // codeMessage says what an error without fields means, in the language, with the server's details.
 func codeMessage(lang string, e *torg.Error) string {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"text/template/parse"
 	"time"
@@ -20,15 +21,18 @@ type pageTemplate = template.Template
 
 // view is what every page's template gets.
 type view struct {
-	Lang   string
-	User   *torg.User
-	CSRF   string
-	Path   string // the request's path and query, for the language switch and the login's return
-	Nav    string // the section the navigation highlights
-	Title  string // an i18n key
-	Flash  string // an i18n key: what the last action did
-	Errors formErrors
-	Data   any
+	Lang  string
+	User  *torg.User
+	CSRF  string
+	Path  string // the request's path and query, for the language switch and the login's return
+	Nav   string // the section the navigation highlights
+	Title string // an i18n key
+	Flash string // an i18n key: what the last action did
+	// FlashText is the flash message as shown: Flash translated, with the count n= of the query when
+	// the message has one.
+	FlashText string
+	Errors    formErrors
+	Data      any
 }
 
 // Can reports whether the user may do what the permission guards.
@@ -113,24 +117,27 @@ func markTemplates(t *template.Template) ([]string, error) {
 func funcs(lang string) template.FuncMap {
 	f := fmtr{lang}
 	return template.FuncMap{
-		"T":       func(key string) string { return translate(lang, key) },
-		"money":   f.money,
-		"moneyIn": f.moneyInput,
-		"qty":     f.qty,
-		"date":    f.date,
-		"dateIn":  dateInput,
-		"status":  func(s torg.Status) string { return translate(lang, "status."+string(s)) },
-		"state":   func(s torg.DeliveryState) string { return translate(lang, "state."+string(s)) },
-		"txstate": func(s torg.TxState) string { return translate(lang, "tx."+string(s)) },
-		"reason":  func(s *string) string { return reasonText(lang, s) },
-		"deref":   deref,
-		"str":     func(v any) string { return fmt.Sprint(v) },
-		"pct":     func(r torg.VATRate) string { return vatLabel(lang, r) },
-		"since":   func(t *time.Time) string { return sinceText(lang, t) },
-		"inc":     func(i int) int { return i + 1 },
-		"langs":   func() []string { return languages },
-		"navItem": func(v view, key string) navLink { return navLink{Key: key, Active: v.Nav == key} },
-		"took":    took,
+		"T":         func(key string) string { return translate(lang, key) },
+		"money":     f.money,
+		"moneyIn":   f.moneyInput,
+		"qty":       f.qty,
+		"date":      f.date,
+		"dateIn":    dateInput,
+		"status":    func(s torg.Status) string { return translate(lang, "status."+string(s)) },
+		"state":     func(s torg.DeliveryState) string { return translate(lang, "state."+string(s)) },
+		"txstate":   func(s torg.TxState) string { return translate(lang, "tx."+string(s)) },
+		"reason":    func(s *string) string { return reasonText(lang, s) },
+		"deref":     deref,
+		"str":       func(v any) string { return fmt.Sprint(v) },
+		"pct":       func(r torg.VATRate) string { return vatLabel(lang, r) },
+		"since":     func(t *time.Time) string { return sinceText(lang, t) },
+		"inc":       func(i int) int { return i + 1 },
+		"int64":     func(q torg.Quantity) int64 { return int64(q) },
+		"emptyRuns": func(n int) string { return fmt.Sprintf(translate(lang, "job.empty."+pluralForm(lang, n)), n) },
+		"span":      f.span,
+		"langs":     func() []string { return languages },
+		"navItem":   func(v view, key string) navLink { return navLink{Key: key, Active: v.Nav == key} },
+		"took":      took,
 	}
 }
 
@@ -201,6 +208,9 @@ func (u *UI) render(p *page, status int, name string, v view) error {
 	if v.Flash == "" {
 		v.Flash = flashKey(p.r.URL.Query().Get("ok"))
 	}
+	if v.Flash != "" {
+		v.FlashText = flashText(p.lang, v.Flash, p.r.URL.Query().Get("n"))
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		return err
@@ -218,6 +228,20 @@ func flashKey(ok string) string {
 		return ""
 	}
 	return "flash." + ok
+}
+
+// flashText is the flash message of the key in the language, with the count n put in where the
+// message has a place for one (only a number is taken from the query).
+func flashText(lang, key, n string) string {
+	msg := translate(lang, key)
+	if !strings.Contains(msg, "%d") {
+		return msg
+	}
+	count, err := strconv.Atoi(n)
+	if err != nil || count < 0 {
+		return translate(lang, "flash.done")
+	}
+	return fmt.Sprintf(msg, count)
 }
 
 // redirect answers 303 See Other to the path.

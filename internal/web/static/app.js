@@ -5,12 +5,20 @@ document.documentElement.classList.add("js");
 
 document.addEventListener("DOMContentLoaded", () => {
   confirmButtons();
+  forgetPost();
   const form = document.getElementById("order-form");
   if (!form) return;
   tabs(form);
   lines(form);
   live(form);
 });
+
+// forgetPost turns a page that answered a POST it cannot redirect (a new secret, shown once) into its
+// GET page in the history, so that reloading it shows that page and sends nothing again.
+function forgetPost() {
+  const page = document.querySelector("[data-leave]");
+  if (page) history.replaceState(null, "", page.dataset.leave);
+}
 
 // confirmButtons asks before buttons with data-confirm submit.
 function confirmButtons() {
@@ -36,33 +44,45 @@ function tabs(form) {
     : form.querySelector(`[data-tab-panel="${fromHash}"]`) ? fromHash : form.dataset.tab);
 }
 
-// --- money and quantities, exactly, in integers (kopecks and thousandths) ---
+// --- money and quantities, exactly, in BigInt integers (kopecks and thousandths) ---
+
+// The server's limits: a quantity up to 10^9 units, money up to 10^15 kopecks. Beyond them the
+// preview shows "—" (the server names the field when the form is saved).
+const MAX_QTY = 10n ** 12n, MAX_MONEY = 10n ** 15n;
 
 function parseFixed(text, decimals) {
-  let s = (text || "").replace(/[\s\u00a0₽]/g, "");
+  let s = (text || "").replace(/[\s\u00a0\u202f₽]/g, "");
   if (s === "") return null;
   const last = Math.max(s.lastIndexOf(","), s.lastIndexOf("."));
   let int = s, frac = "";
   if (last >= 0) { int = s.slice(0, last).replace(/[.,]/g, ""); frac = s.slice(last + 1); }
   if (!/^\d*$/.test(int) || !/^\d*$/.test(frac) || frac.length > decimals || (int + frac) === "") return null;
-  return Number(int || "0") * 10 ** decimals + Number((frac + "000").slice(0, decimals));
+  return BigInt(int || "0") * 10n ** BigInt(decimals) + BigInt((frac + "000").slice(0, decimals) || "0");
 }
 
 function formatMoney(kopecks, lang) {
-  const neg = kopecks < 0, k = Math.abs(kopecks);
-  const rub = Math.floor(k / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, lang === "en" ? "," : "\u00a0");
-  return (neg ? "-" : "") + rub + (lang === "en" ? "." : ",") + String(k % 100).padStart(2, "0");
+  if (kopecks === null) return "—";
+  const neg = kopecks < 0n, k = neg ? -kopecks : kopecks;
+  const rub = (k / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, lang === "en" ? "," : "\u00a0");
+  return (neg ? "-" : "") + rub + (lang === "en" ? "." : ",") + (k % 100n).toString().padStart(2, "0");
 }
 
+// lineAmount is round-half-away-from-zero(quantity × price) − discount, as the server computes it;
+// null beyond the limits.
 function lineAmount(qty, price, discount) {
-  const p = qty * price; // thousandths × kopecks, well inside 2^53 for a shop's lines
-  return Math.floor((p + 500) / 1000) - discount;
+  if (qty > MAX_QTY || price > MAX_MONEY || discount > MAX_MONEY) return null;
+  const rounded = (qty * price + 500n) / 1000n; // both are not negative: the parser takes no sign
+  return rounded > MAX_MONEY ? null : rounded - discount;
 }
 
+// vatOf is round(amount × rate / (100 + rate)), half away from zero.
 function vatOf(amount, rate) {
-  const r = Number(rate);
-  if (!rate || rate === "none" || !r) return 0;
-  return Math.round(amount * r / (100 + r));
+  if (!rate || rate === "none" || !/^\d+$/.test(rate) || rate === "0") return 0n;
+  const r = BigInt(rate), num = amount * r, den = 100n + r;
+  let q = num / den;
+  const rem = num % den;
+  if (2n * (rem < 0n ? -rem : rem) >= den) q += num < 0n ? -1n : 1n;
+  return q;
 }
 
 // lines recomputes amounts, VAT and totals as the goods table is edited, adds and removes rows,
@@ -72,26 +92,31 @@ function lines(form) {
   if (!body) return;
   const lang = form.dataset.lang;
   const recalc = () => {
-    let total = 0, vat = 0, n = 0;
+    let total = 0n, vat = 0n, n = 0, beyond = false;
     body.querySelectorAll("tr.line").forEach((tr) => {
       tr.querySelector(".n").textContent = ++n;
-      const q = parseFixed(tr.querySelector(".qty").value, 3);
-      const price = parseFixed(tr.querySelector(".price").value, 2);
-      const disc = parseFixed(tr.querySelector(".discount").value, 2) || 0;
+      const q = parseFixed(tr.querySelector("input.qty").value, 3);
+      const price = parseFixed(tr.querySelector("input.price").value, 2);
+      const disc = parseFixed(tr.querySelector("input.discount").value, 2) || 0n;
       const a = tr.querySelector(".amount"), v = tr.querySelector(".vat");
       if (q === null || price === null) { a.textContent = ""; v.textContent = ""; return; }
-      const amount = lineAmount(q, price, disc), lineVat = vatOf(amount, tr.dataset.vat);
+      const avail = tr.querySelector(".avail");
+      if (avail) avail.classList.toggle("short", q > BigInt(avail.dataset.available));
+      const amount = lineAmount(q, price, disc);
+      if (amount === null) { a.textContent = "—"; v.textContent = "—"; beyond = true; return; }
+      const lineVat = vatOf(amount, tr.dataset.vat);
       a.textContent = formatMoney(amount, lang);
       v.textContent = tr.dataset.vat ? formatMoney(lineVat, lang) : "";
       total += amount; vat += lineVat;
     });
-    form.querySelector("#order-total").textContent = formatMoney(total, lang);
-    form.querySelector("#order-vat").textContent = formatMoney(vat, lang);
+    beyond = beyond || total > MAX_MONEY || total < -MAX_MONEY;
+    form.querySelector("#order-total").textContent = formatMoney(beyond ? null : total, lang);
+    form.querySelector("#order-vat").textContent = formatMoney(beyond ? null : vat, lang);
   };
   const blank = () => {
     const tr = body.querySelector("tr.line:last-child").cloneNode(true);
     tr.querySelectorAll("input").forEach((i) => { i.value = ""; });
-    tr.querySelectorAll(".ferr, .suggest").forEach((e) => e.remove());
+    tr.querySelectorAll(".ferr, .suggest, .avail").forEach((e) => e.remove());
     tr.querySelector(".unit").textContent = "";
     tr.dataset.vat = "";
     return tr;
@@ -112,11 +137,14 @@ function lines(form) {
   const add = form.querySelector("#add-line");
   if (add) add.addEventListener("click", () => { const tr = blank(); body.appendChild(tr); tr.querySelector(".product-input").focus(); recalc(); });
   body.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && e.target.classList.contains("product-input")) {
-      e.preventDefault();
-      const first = e.target.parentElement.querySelector(".suggest button");
-      if (first) first.click();
-    }
+    if (e.target.classList.contains("product-input")) suggestKeys(e, choose);
+  });
+  // Enter in the goods table never submits the form: the form's first button is «Провести».
+  body.addEventListener("keypress", (e) => {
+    if (e.key === "Enter" && e.target.matches("input")) e.preventDefault();
+  });
+  body.addEventListener("focusout", (e) => {
+    if (e.target.classList.contains("product-input")) closeSuggest(e.target);
   });
   const choose = (input, p) => {
     const tr = input.closest("tr");
@@ -124,9 +152,11 @@ function lines(form) {
     tr.querySelector(".product-id").value = p.id;
     tr.querySelector(".unit").textContent = p.unit;
     tr.dataset.vat = p.vat_rate;
-    if (!tr.querySelector(".price").value) tr.querySelector(".price").value = p.price;
-    const q = tr.querySelector(".qty");
+    const price = tr.querySelector("input.price");
+    if (!price.value) price.value = p.price;
+    const q = tr.querySelector("input.qty");
     if (!q.value) q.value = "1";
+    showAvailable(q, p, form.dataset.availableLabel);
     closeSuggest(input);
     if (tr === body.querySelector("tr.line:last-child")) body.appendChild(blank());
     q.focus(); q.select();
@@ -138,9 +168,12 @@ function lines(form) {
     const q = input.value.trim();
     if (q.length < 1) { closeSuggest(input); return; }
     timer = setTimeout(async () => {
-      const r = await fetch("/products/find?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } });
-      if (!r.ok || input.value.trim() !== q) return;
-      showSuggest(input, await r.json(), choose);
+      const wh = form.querySelector("#warehouse"), params = new URLSearchParams({ q });
+      if (wh && wh.value) params.set("warehouse", wh.value);
+      if (form.dataset.order) params.set("order", form.dataset.order);
+      const r = await fetch("/products/find?" + params, { headers: { Accept: "application/json" } });
+      if (!r.ok || input.value.trim() !== q || document.activeElement !== input) return;
+      showSuggest(input, await r.json(), choose, form.dataset.availableLabel);
     }, 150);
   };
   document.addEventListener("click", (e) => {
@@ -148,29 +181,97 @@ function lines(form) {
   });
 }
 
+// suggestKeys works the suggestion list from the keyboard: arrows move the highlight, Enter takes the
+// highlighted (or first) product, Tab takes the highlighted one or leaves the list alone, Esc closes it.
+function suggestKeys(e, choose) {
+  const input = e.target, box = input.parentElement.querySelector(".suggest");
+  const items = box ? [...box.querySelectorAll("button")] : [];
+  const at = items.findIndex((b) => b.classList.contains("on"));
+  const mark = (i) => {
+    items.forEach((b, j) => b.classList.toggle("on", j === i));
+    input.setAttribute("aria-activedescendant", items[i].id);
+    items[i].scrollIntoView({ block: "nearest" });
+  };
+  switch (e.key) {
+    case "ArrowDown":
+    case "ArrowUp":
+      if (!items.length) return;
+      e.preventDefault();
+      if (e.key === "ArrowDown") mark(at < 0 ? 0 : (at + 1) % items.length);
+      else mark(at <= 0 ? items.length - 1 : at - 1);
+      break;
+    case "Enter":
+      e.preventDefault();
+      if (items.length) items[Math.max(at, 0)].click();
+      break;
+    case "Tab": {
+      // the highlighted product, or the one whose code was typed in full, is taken on the way out
+      const code = input.value.trim().toLowerCase();
+      const take = at >= 0 ? at : items.findIndex((b) => b.dataset.code.toLowerCase() === code);
+      if (take >= 0 && !e.shiftKey) { e.preventDefault(); items[take].click(); } else closeSuggest(input);
+      break;
+    }
+    case "Escape":
+      if (box) { e.preventDefault(); closeSuggest(input); }
+      break;
+  }
+}
+
 function closeSuggest(input) {
   const s = input.parentElement.querySelector(".suggest");
   if (s) s.remove();
+  input.setAttribute("aria-expanded", "false");
+  input.removeAttribute("aria-activedescendant");
 }
 
-function showSuggest(input, products, choose) {
+// showAvailable puts the chosen product's free stock under the quantity (when the search knew the
+// warehouse); recalc marks it short when the line asks for more.
+function showAvailable(qty, p, label) {
+  const old = qty.parentElement.querySelector(".avail");
+  if (old) old.remove();
+  if (p.available_qty === undefined) return;
+  const div = document.createElement("div");
+  div.className = "avail";
+  div.dataset.available = p.available_qty;
+  div.textContent = label + " " + p.available;
+  qty.insertAdjacentElement("afterend", div);
+}
+
+let suggestSeq = 0;
+
+// showSuggest opens the list of products under the input. Its entries take no focus: the input keeps
+// it, so typing and Tab go on as if the list were not there.
+function showSuggest(input, products, choose, availableLabel) {
   closeSuggest(input);
   if (!products.length) return;
   const box = document.createElement("div");
   box.className = "suggest";
+  box.setAttribute("role", "listbox");
+  box.addEventListener("mousedown", (e) => e.preventDefault());
   products.forEach((p) => {
     const b = document.createElement("button");
     b.type = "button";
+    b.tabIndex = -1;
+    b.id = "suggest-" + ++suggestSeq;
+    b.setAttribute("role", "option");
+    b.dataset.code = p.code;
     const name = document.createElement("span");
     name.textContent = p.code + " · " + p.name;
     const price = document.createElement("span");
-    price.className = "price";
+    price.className = "s-price";
     price.textContent = p.price;
     b.append(name, price);
+    if (p.available !== undefined) {
+      const avail = document.createElement("span");
+      avail.className = "s-avail" + (p.available_qty <= 0 ? " short" : "");
+      avail.textContent = availableLabel + " " + p.available;
+      b.append(avail);
+    }
     b.addEventListener("click", (e) => { e.stopPropagation(); choose(input, p); });
     box.appendChild(b);
   });
   input.insertAdjacentElement("afterend", box);
+  input.setAttribute("aria-expanded", "true");
 }
 
 // live follows the order's delivery states through server-sent events.
