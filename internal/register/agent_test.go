@@ -24,7 +24,9 @@ type fakeServer struct {
 	failNext  int                      // uploads to answer 503 before accepting
 	uploads   map[string]int           // accepted uploads by transaction id
 	claims    int
-	claimFail string // a problem slug to answer claims with
+	claimFail string         // a problem slug to answer claims with
+	refuse    string         // a problem to answer uploads with, 422
+	attempts  map[string]int // upload attempts by transaction id
 }
 
 func (f *fakeServer) handler() http.Handler {
@@ -57,6 +59,15 @@ func (f *fakeServer) handler() http.Handler {
 		json.Unmarshal(body, &t)
 		f.mu.Lock()
 		defer f.mu.Unlock()
+		if f.attempts != nil {
+			f.attempts[t.ID]++
+		}
+		if f.refuse != "" {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			io.WriteString(w, f.refuse)
+			return
+		}
 		if f.failNext > 0 {
 			f.failNext--
 			w.WriteHeader(http.StatusServiceUnavailable)
