@@ -44,6 +44,7 @@ func startAgent(t testing.TB, serverURL, token, dir string) *agent {
 func (g *agent) call(method, path, body string) (int, map[string]any) {
 	g.t.Helper()
 	req, _ := http.NewRequest(method, g.a.URL()+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json") // as the cashier screen sends it, a body or not
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		g.t.Fatal(err)

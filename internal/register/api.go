@@ -53,6 +53,7 @@ func (a *Agent) handle(fn func(r *http.Request) (int, any, error)) http.HandlerF
 var localStatus = map[torg.Code]int{
 	torg.CodeNotFound: 404, torg.CodeClaimed: 409, torg.CodeSold: 409, torg.CodeWithdrawn: 409, torg.CodeStaleVersion: 409,
 	torg.CodeStateConflict: 409, torg.CodeValidation: 422, torg.CodeMalformed: 400, torg.CodeUnavailable: 503,
+	torg.CodeForbidden: 403, torg.CodeUnsupportedMedia: 415,
 }
 
 func (a *Agent) problemOf(err error) (int, any) {
