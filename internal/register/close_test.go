@@ -49,10 +49,16 @@ func problemFields(m map[string]any) map[string]string {
 // pickedReceipt starts an agent holding order "a" (300.00) and opens a receipt for it.
 func pickedReceipt(t *testing.T) (*Agent, Receipt) {
 	t.Helper()
+	return pickedReceiptIn(t, t.TempDir())
+}
+
+// pickedReceiptIn is pickedReceipt with the agent's data in dir.
+func pickedReceiptIn(t *testing.T, dir string) (*Agent, Receipt) {
+	t.Helper()
 	f := &fakeServer{uploads: map[string]int{}, pages: map[int64][]torg.Package{
 		0: {{Seq: 1, Kind: torg.PackageUpsert, Order: snapshot("a", 1)}},
 	}}
-	a, _ := startAgent(t, f, t.TempDir())
+	a, _ := startAgent(t, f, dir)
 	eventually(t, "receiving the order", func() bool { return len(orderIDs(t, a)) == 1 })
 	r, err := a.pick(context.Background(), "a")
 	if err != nil {
