@@ -58,6 +58,17 @@ func pickedReceiptIn(t *testing.T, dir string) (*Agent, Receipt) {
 	f := &fakeServer{uploads: map[string]int{}, pages: map[int64][]torg.Package{
 		0: {{Seq: 1, Kind: torg.PackageUpsert, Order: snapshot("a", 1)}},
 	}}
+	return pickedReceiptFrom(t, f, dir)
+}
+
+// pickedReceiptWith is pickedReceipt with the back office f, which must offer order "a".
+func pickedReceiptWith(t *testing.T, f *fakeServer) (*Agent, Receipt) {
+	t.Helper()
+	return pickedReceiptFrom(t, f, t.TempDir())
+}
+
+func pickedReceiptFrom(t *testing.T, f *fakeServer, dir string) (*Agent, Receipt) {
+	t.Helper()
 	a, _ := startAgent(t, f, dir)
 	eventually(t, "receiving the order", func() bool { return len(orderIDs(t, a)) == 1 })
 	r, err := a.pick(context.Background(), "a")
