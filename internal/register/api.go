@@ -88,19 +88,18 @@ func (a *Agent) status(ctx context.Context) (Status, error) {
 	if a.online.Load() {
 		st.Server = "online"
 	}
-	var err error
-	if st.Outbox, err = a.pendingUploads(ctx); err != nil {
-		return st, err
-	}
-	if st.Rejections, err = a.rejections(ctx); err != nil {
-		return st, err
-	}
-	if err = a.local.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM outbox WHERE accepted_at IS NULL AND rejected IS NOT NULL").Scan(&st.Rejected); err != nil {
-		return st, err
-	}
-	err = a.local.update(ctx, func(tx *sql.Tx) error {
+	// One local transaction: the counts and the list agree with each other.
+	err := a.local.update(ctx, func(tx *sql.Tx) error {
 		sh, err := a.fiscal.Shift(ctx, tx)
+		if err != nil {
+			return err
+		}
 		st.ShiftNumber, st.ShiftOpen = sh.Number, sh.Open
+		err = tx.QueryRowContext(ctx, "SELECT COUNT(*), COUNT(rejected) FROM outbox WHERE accepted_at IS NULL").Scan(&st.Outbox, &st.Rejected)
+		if err != nil {
+			return err
+		}
+		st.Rejections, err = rejections(ctx, tx)
 		return err
 	})
 	return st, err

@@ -2,6 +2,7 @@ package register
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -33,8 +34,8 @@ type Rejection struct {
 const maxRejections = 100
 
 // rejections lists the rejected uploads, newest first.
-func (a *Agent) rejections(ctx context.Context) ([]Rejection, error) {
-	rows, err := a.local.db.QueryContext(ctx, "SELECT id, shift_number, receipt_number, total, created_at, rejected FROM outbox"+
+func rejections(ctx context.Context, tx *sql.Tx) ([]Rejection, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT id, shift_number, receipt_number, total, created_at, rejected FROM outbox"+
 		" WHERE accepted_at IS NULL AND rejected IS NOT NULL ORDER BY created_at DESC LIMIT ?", maxRejections)
 	if err != nil {
 		return nil, err
