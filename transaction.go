@@ -139,6 +139,7 @@ func (in *TransactionInput) checkLines(f *Fields) {
 		f.Add("lines", "a receipt has 1 to %d lines", MaxOrderLines)
 	}
 	var sum Money
+	overflow := false
 	for i, l := range in.Lines {
 		p := fieldIndex("lines", i)
 		if l.ProductID == "" {
@@ -153,9 +154,16 @@ func (in *TransactionInput) checkLines(f *Fields) {
 		if want, ok := LineAmount(l.Quantity, l.Price, l.Discount); !ok || want != l.Amount || want < 0 {
 			f.Add(p+".amount", "must be round(quantity × price) − discount = %d", want)
 		}
-		sum += l.Amount
+		if s, ok := sum.Plus(l.Amount); ok && !overflow {
+			sum = s
+		} else {
+			overflow = true
+		}
 	}
-	if sum != in.Total {
+	switch {
+	case overflow:
+		f.Add("total", "the lines' amounts add up beyond any amount")
+	case sum != in.Total:
 		f.Add("total", "must be the sum of the lines' amounts, %d", sum)
 	}
 }
@@ -165,6 +173,7 @@ func (in *TransactionInput) checkPayments(f *Fields) {
 		f.Add("payments", "a receipt has 1 to 20 payments")
 	}
 	var paid Money
+	overflow := false
 	for i, p := range in.Payments {
 		if p.Type != PaymentCash && p.Type != PaymentCard {
 			f.Add(fieldIndex("payments", i)+".type", `must be "cash" or "card"`)
@@ -172,9 +181,16 @@ func (in *TransactionInput) checkPayments(f *Fields) {
 		if p.Amount <= 0 {
 			f.Add(fieldIndex("payments", i)+".amount", "must be greater than 0")
 		}
-		paid += p.Amount
+		if s, ok := paid.Plus(p.Amount); ok && !overflow {
+			paid = s
+		} else {
+			overflow = true
+		}
 	}
-	if paid != in.Total {
+	switch {
+	case overflow:
+		f.Add("payments", "add up beyond any amount")
+	case paid != in.Total:
 		f.Add("payments", "must add up to the total, %d; they add up to %d", in.Total, paid)
 	}
 }

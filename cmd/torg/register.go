@@ -17,6 +17,7 @@ func registerAgent(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8090", "address of the cashier screen and local API")
 	fs.StringVar(&cfg.DataDir, "data", "torg-register", "folder of the register's own store")
 	fs.StringVar(&cfg.Cashier, "cashier", "Кассир", "the cashier's name written on receipts")
+	fs.BoolVar(&cfg.AllowRemote, "allow-remote", false, "let --listen be an address other machines can reach: anyone who reaches it can sell")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := parse(fs, args); err != nil {
 		return err

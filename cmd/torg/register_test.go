@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +46,7 @@ func startAgent(t testing.TB, serverURL, token, dir string) *agent {
 func (g *agent) call(method, path, body string) (int, map[string]any) {
 	g.t.Helper()
 	req, _ := http.NewRequest(method, g.a.URL()+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json") // as the cashier screen sends it, a body or not
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		g.t.Fatal(err)
@@ -193,4 +196,32 @@ func TestRegisterOutboxSurvivesOutagesAndRestarts(t *testing.T) {
 			})
 		})
 	}
+}
+
+func TestRegisterListensForOtherMachinesOnlyWhenToldTo(t *testing.T) {
+	dir := t.TempDir() + "/data"
+	args := []string{"register", "--server", "http://127.0.0.1:1", "--token", "t", "--listen", "0.0.0.0:0", "--data", dir}
+	t.Run("--listen 0.0.0.0:0 alone is refused with a message that says what to do", func(t *testing.T) {
+		err := run(context.Background(), args, strings.NewReader(""), io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "--allow-remote") || !strings.Contains(err.Error(), "0.0.0.0:0") {
+			t.Fatalf("run: %v", err)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Fatalf("the refused agent made its data folder: %v", err)
+		}
+	})
+	t.Run("with --allow-remote it starts and warns that anyone who reaches the port can sell", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		out, logs := &syncBuffer{}, &syncBuffer{}
+		done := make(chan error, 1)
+		go func() { done <- run(ctx, append(args, "--allow-remote"), strings.NewReader(""), out, logs) }()
+		waitFor(t, "the agent starting", func() bool { return strings.Contains(out.String(), "cashier screen is at") })
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if l := logs.String(); !strings.Contains(l, "level=WARN") || !strings.Contains(l, "anyone who reaches this port can sell") {
+			t.Fatalf("log:\n%s", l)
+		}
+	})
 }

@@ -27,6 +27,9 @@ type Config struct {
 	Fiscal  FiscalDevice // nil: the built-in emulator
 	// PollWait is how long one long poll waits for packages (default 20 s).
 	PollWait time.Duration
+
+	// AllowRemote lets Listen be an address other machines can reach (CONTRACT §10).
+	AllowRemote bool
 }
 
 // Agent is a running register agent.
@@ -37,6 +40,7 @@ type Agent struct {
 	server *client
 	fiscal FiscalDevice
 	ln     net.Listener
+	hosts  hosts // the Host names the local API answers
 	http   *http.Server
 
 	online  atomic.Bool
@@ -66,6 +70,10 @@ func Start(ctx context.Context, cfg Config) (*Agent, error) {
 	if cfg.Server == "" || cfg.Token == "" {
 		return nil, errors.New("register: --server and --token are required")
 	}
+	addr, remote, err := listenAddr(cfg.Listen, cfg.AllowRemote)
+	if err != nil {
+		return nil, err
+	}
 	l, err := openLocal(ctx, cfg.DataDir)
 	if err != nil {
 		return nil, err
@@ -75,15 +83,19 @@ func Start(ctx context.Context, cfg Config) (*Agent, error) {
 		l.close()
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
+	ln, err := net.ListenTCP("tcp", addr)
 	if err != nil {
 		l.close()
 		return nil, err
 	}
 	a := &Agent{cfg: cfg, log: cfg.Log, local: l, server: newClient(cfg.Server, cfg.Token), fiscal: cfg.Fiscal, ln: ln,
-		upload: make(chan struct{}, 1), resync: make(chan struct{}, 1), stopped: make(chan struct{})}
+		hosts: hostsOf(ln.Addr().(*net.TCPAddr)), upload: make(chan struct{}, 1), resync: make(chan struct{}, 1), stopped: make(chan struct{})}
 	a.lastSeq.Store(seq)
-	a.http = &http.Server{Handler: a.routes(), ReadHeaderTimeout: 10 * time.Second}
+	a.http = &http.Server{Handler: a.guard(a.routes()), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+	if remote {
+		a.log.Warn("the cashier screen and local API can be reached from other machines: anyone who reaches this port can sell and close the shift",
+			"listen", ln.Addr().String())
+	}
 	a.wg.Go(func() { a.followPackages(ctx) })
 	a.wg.Go(func() { a.drainOutbox(ctx) })
 	a.wg.Go(func() { a.renewClaims(ctx) })

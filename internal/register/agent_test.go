@@ -24,7 +24,9 @@ type fakeServer struct {
 	failNext  int                      // uploads to answer 503 before accepting
 	uploads   map[string]int           // accepted uploads by transaction id
 	claims    int
-	claimFail string // a problem slug to answer claims with
+	claimFail string         // a problem slug to answer claims with
+	refuse    string         // a problem to answer uploads with, 422
+	attempts  map[string]int // upload attempts by transaction id
 }
 
 func (f *fakeServer) handler() http.Handler {
@@ -57,6 +59,15 @@ func (f *fakeServer) handler() http.Handler {
 		json.Unmarshal(body, &t)
 		f.mu.Lock()
 		defer f.mu.Unlock()
+		if f.attempts != nil {
+			f.attempts[t.ID]++
+		}
+		if f.refuse != "" {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			io.WriteString(w, f.refuse)
+			return
+		}
 		if f.failNext > 0 {
 			f.failNext--
 			w.WriteHeader(http.StatusServiceUnavailable)
@@ -181,9 +192,8 @@ func TestAgentSellsAndUploadsExactlyOnce(t *testing.T) {
 		defer f.mu.Unlock()
 		return f.uploads[c.TransactionID] == 1
 	})
-	if n, _ := a.pendingUploads(ctx); n != 0 {
-		t.Fatalf("outbox %d", n)
-	}
+	// The fake server counts the upload before the agent records its answer.
+	eventually(t, "the outbox emptying", func() bool { n, _ := a.pendingUploads(ctx); return n == 0 })
 	var body string
 	a.local.db.QueryRow("SELECT body FROM outbox WHERE id = ?", c.TransactionID).Scan(&body)
 	var tr torg.TransactionInput
@@ -234,9 +244,15 @@ func TestSettle(t *testing.T) {
 		{30000, []torg.Payment{{Type: "cash", Amount: 29999}}, 0, 0, 0, false},
 		{30000, []torg.Payment{{Type: "card", Amount: 30001}}, 0, 0, 0, false},
 		{30000, []torg.Payment{{Type: "cheque", Amount: 30000}}, 0, 0, 0, false},
+		{30000, []torg.Payment{{Type: "cash", Amount: 10000}, {Type: "card", Amount: 10000}, {Type: "cash", Amount: 15000}}, 20000, 10000, 5000, true},
+		{30000, []torg.Payment{{Type: "card", Amount: 30000}, {Type: "cash", Amount: 500}}, 0, 0, 0, false},
 	}
+	a := &Agent{}
 	for _, c := range cases {
-		cash, card, change, err := settle(c.total, c.pays)
+		r := Receipt{OrderID: "o", OrderVersion: 1, Total: c.total,
+			Lines: []torg.SnapshotLine{{LineNo: 1, ProductID: "p1", Quantity: 1000, Price: c.total, Amount: c.total}}}
+		tr, change, err := a.transaction(r, c.pays, time.Now())
+		cash, card := tr.Paid(torg.PaymentCash), tr.Paid(torg.PaymentCard)
 		if (err == nil) != c.ok || (c.ok && (cash != c.cash || card != c.card || change != c.chang)) {
 			t.Errorf("settle(%d, %v) = %d %d %d %v", c.total, c.pays, cash, card, change, err)
 		}

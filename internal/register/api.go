@@ -28,6 +28,7 @@ func (a *Agent) routes() http.Handler {
 	mux.HandleFunc("POST /api/receipts/{id}/close", a.handle(a.apiClose))
 	mux.HandleFunc("DELETE /api/receipts/{id}", a.handle(a.apiCancel))
 	mux.HandleFunc("POST /api/shift/close", a.handle(a.apiCloseShift))
+	mux.HandleFunc("POST /api/outbox/{id}/retry", a.handle(a.apiRetry))
 	return mux
 }
 
@@ -52,6 +53,7 @@ func (a *Agent) handle(fn func(r *http.Request) (int, any, error)) http.HandlerF
 var localStatus = map[torg.Code]int{
 	torg.CodeNotFound: 404, torg.CodeClaimed: 409, torg.CodeSold: 409, torg.CodeWithdrawn: 409, torg.CodeStaleVersion: 409,
 	torg.CodeStateConflict: 409, torg.CodeValidation: 422, torg.CodeMalformed: 400, torg.CodeUnavailable: 503,
+	torg.CodeForbidden: 403, torg.CodeUnsupportedMedia: 415,
 }
 
 func (a *Agent) problemOf(err error) (int, any) {
@@ -72,10 +74,13 @@ func (a *Agent) problemOf(err error) (int, any) {
 type Status struct {
 	Server      string `json:"server"` // online or offline
 	LastSeq     int64  `json:"last_seq"`
-	Outbox      int    `json:"outbox"`
+	Outbox      int    `json:"outbox"`   // closed receipts not accepted by the back office, rejected ones included
+	Rejected    int    `json:"rejected"` // of them, those the back office refused: they wait for a person
 	ShiftNumber int64  `json:"shift_number"`
 	ShiftOpen   bool   `json:"shift_open"`
 	Cashier     string `json:"cashier"`
+	// Rejections are the rejected uploads, newest first, with the back office's problem.
+	Rejections []Rejection `json:"rejections"`
 }
 
 func (a *Agent) status(ctx context.Context) (Status, error) {
@@ -83,13 +88,18 @@ func (a *Agent) status(ctx context.Context) (Status, error) {
 	if a.online.Load() {
 		st.Server = "online"
 	}
-	var err error
-	if st.Outbox, err = a.pendingUploads(ctx); err != nil {
-		return st, err
-	}
-	err = a.local.update(ctx, func(tx *sql.Tx) error {
+	// One local transaction: the counts and the list agree with each other.
+	err := a.local.update(ctx, func(tx *sql.Tx) error {
 		sh, err := a.fiscal.Shift(ctx, tx)
+		if err != nil {
+			return err
+		}
 		st.ShiftNumber, st.ShiftOpen = sh.Number, sh.Open
+		err = tx.QueryRowContext(ctx, "SELECT COUNT(*), COUNT(rejected) FROM outbox WHERE accepted_at IS NULL").Scan(&st.Outbox, &st.Rejected)
+		if err != nil {
+			return err
+		}
+		st.Rejections, err = rejections(ctx, tx)
 		return err
 	})
 	return st, err
@@ -135,4 +145,9 @@ func (a *Agent) apiCancel(r *http.Request) (int, any, error) {
 func (a *Agent) apiCloseShift(r *http.Request) (int, any, error) {
 	z, err := a.closeShift(r.Context())
 	return http.StatusOK, z, err
+}
+
+func (a *Agent) apiRetry(r *http.Request) (int, any, error) {
+	id := r.PathValue("id")
+	return http.StatusOK, map[string]any{"transaction_id": id, "state": "pending"}, a.retryRejected(r.Context(), id)
 }

@@ -29,8 +29,8 @@ type local struct {
 }
 
 func openLocal(ctx context.Context, dir string) (*local, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
+	if err := keepPrivate(dir); err != nil {
+		return nil, fmt.Errorf("register: data folder: %w", err)
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -51,6 +51,37 @@ func openLocal(ctx context.Context, dir string) (*local, error) {
 		return nil, fmt.Errorf("register: local store: %w", err)
 	}
 	return &local{db: db}, nil
+}
+
+// storeFiles are the names of the local store's files: the database (with the fiscal emulator's
+// drive number and key), and SQLite's write-ahead log, shared memory and rollback journal.
+var storeFiles = []string{"register.db", "register.db-wal", "register.db-shm", "register.db-journal"}
+
+// keepPrivate makes the data folder readable by its owner only (CONTRACT §10): the folder 0700 and
+// the store's files 0600, tightening what an older agent or a person left wider. The database is
+// made 0600 before SQLite opens it, and SQLite gives its other files the database's mode.
+func keepPrivate(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if err := os.Chmod(dir, st.Mode().Perm()&^0o077); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, storeFiles[0]), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	for _, name := range storeFiles {
+		if err := os.Chmod(filepath.Join(dir, name), 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 func (l *local) close() error { return l.db.Close() }

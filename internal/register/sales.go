@@ -170,7 +170,7 @@ func (a *Agent) openReceipts(ctx context.Context) ([]Receipt, error) {
 
 // closeReceipt takes the payments, fiscalises the receipt and writes its transaction to the outbox,
 // all in one local transaction; the upload follows in the background. Cash beyond what is due is
-// change.
+// change. A transaction the back office would refuse is refused here, before anything is fiscalised.
 func (a *Agent) closeReceipt(ctx context.Context, id string, pays []torg.Payment) (Closed, error) {
 	var out Closed
 	err := a.local.update(ctx, func(tx *sql.Tx) error {
@@ -181,16 +181,17 @@ func (a *Agent) closeReceipt(ctx context.Context, id string, pays []torg.Payment
 		if r.State != "open" {
 			return torg.Errorf(torg.CodeStateConflict, "the receipt is %s", r.State)
 		}
-		cash, card, change, err := settle(r.Total, pays)
+		now := torg.Now()
+		t, change, err := a.transaction(r, pays, now)
 		if err != nil {
 			return err
 		}
-		now := torg.Now()
+		cash, card := t.Paid(torg.PaymentCash), t.Paid(torg.PaymentCard)
 		doc, err := a.fiscal.Fiscalize(ctx, tx, FiscalReceipt{Total: r.Total, Cash: cash, Card: card, ClosedAt: now})
 		if err != nil {
 			return err
 		}
-		t := a.transaction(r, doc, now, cash, card)
+		t.ShiftNumber, t.ReceiptNumber, t.Fiscal = doc.ShiftNumber, doc.ReceiptNumber, &doc.Fiscal
 		body, _ := json.Marshal(t)
 		if _, err := tx.ExecContext(ctx, "INSERT INTO outbox (id, body, shift_number, receipt_number, total, cash, card, created_at)"+
 			" VALUES (?, ?, ?, ?, ?, ?, ?, ?)", t.ID, string(body), doc.ShiftNumber, doc.ReceiptNumber, int64(r.Total), int64(cash), int64(card), now.UnixMicro()); err != nil {
@@ -211,53 +212,98 @@ func (a *Agent) closeReceipt(ctx context.Context, id string, pays []torg.Payment
 	return out, err
 }
 
-// transaction is the closed receipt as the back office takes it (CONTRACT §6); its id is made here,
-// before the first attempt to send it.
-func (a *Agent) transaction(r Receipt, doc FiscalDoc, closed time.Time, cash, card torg.Money) torg.TransactionInput {
+// transaction is the closed receipt as the back office takes it (CONTRACT §6), checked by the back
+// office's own rules, without the fiscal device's numbers yet; its id is made here, before the first
+// attempt to send it. Its payments are the ones handed over, with the change taken off the cash.
+func (a *Agent) transaction(r Receipt, pays []torg.Payment, closed time.Time) (torg.TransactionInput, torg.Money, error) {
+	kept, change, settleErr := settle(r.Total, pays)
 	orderID, version := r.OrderID, r.OrderVersion
-	t := torg.TransactionInput{ID: uuid.NewString(), OrderID: &orderID, OrderVersion: &version, ShiftNumber: doc.ShiftNumber,
-		ReceiptNumber: doc.ReceiptNumber, ClosedAt: closed, Cashier: a.cfg.Cashier, Total: r.Total, Fiscal: &doc.Fiscal}
+	t := torg.TransactionInput{ID: uuid.NewString(), OrderID: &orderID, OrderVersion: &version, ClosedAt: closed,
+		Cashier: a.cfg.Cashier, Total: r.Total, Payments: kept}
 	for _, l := range r.Lines {
 		t.Lines = append(t.Lines, torg.TxLine{ProductID: l.ProductID, Quantity: l.Quantity, Price: l.Price, Discount: l.Discount, Amount: l.Amount})
 	}
-	if cash > 0 {
-		t.Payments = append(t.Payments, torg.Payment{Type: torg.PaymentCash, Amount: cash})
-	}
-	if card > 0 {
-		t.Payments = append(t.Payments, torg.Payment{Type: torg.PaymentCard, Amount: card})
-	}
-	return t
+	// The fiscal device numbers the receipt only once it passes: stand-ins take its numbers' place.
+	check := t
+	check.ShiftNumber, check.ReceiptNumber = 1, 1
+	return t, change, merged(settleErr, check.Validate())
 }
 
-// settle splits what the customer handed over into the cash kept, the card part and the change:
-// a card pays at most the total, and only cash gives change.
-func settle(total torg.Money, pays []torg.Payment) (cash, card, change torg.Money, err error) {
+// merged is one validation error naming every field of both, the first's message winning where both
+// name the same field.
+func merged(first, second error) error {
 	var f torg.Fields
-	var given torg.Money
-	for i, p := range pays {
-		switch {
-		case p.Amount < 0:
-			f.Add("payments["+itoa(i)+"].amount", "must not be negative")
-		case p.Type == torg.PaymentCash:
-			given += p.Amount
-		case p.Type == torg.PaymentCard:
-			card += p.Amount
-		default:
-			f.Add("payments["+itoa(i)+"].type", `must be "cash" or "card"`)
+	named := map[string]bool{}
+	for _, err := range []error{first, second} {
+		var e *torg.Error
+		if err == nil {
+			continue
+		}
+		if !errors.As(err, &e) || e.Code != torg.CodeValidation {
+			return err
+		}
+		for _, fe := range e.Fields {
+			if !named[fe.Field] {
+				f = append(f, fe)
+			}
+		}
+		for _, fe := range e.Fields {
+			named[fe.Field] = true
 		}
 	}
+	return f.Err()
+}
+
+// settle takes what the customer handed over and keeps of it what pays the total, payment by
+// payment; the rest is change. A card pays at most the total, and only cash gives change, taken off
+// the last cash payments first. Payments of a kind or amount the back office refuses are left for its
+// rules to name; sums that leave the int64 range are refused rather than wrapped.
+func settle(total torg.Money, pays []torg.Payment) (kept []torg.Payment, change torg.Money, err error) {
+	var f torg.Fields
+	var cash, card torg.Money
+	overflow := false
+	for _, p := range pays {
+		sum := &cash
+		if p.Type == torg.PaymentCard {
+			sum = &card
+		}
+		if p.Amount <= 0 || (p.Type != torg.PaymentCash && p.Type != torg.PaymentCard) {
+			continue
+		}
+		s, ok := sum.Plus(p.Amount)
+		overflow = overflow || !ok
+		*sum = s
+	}
+	given, ok := cash.Plus(card)
 	switch {
+	case overflow || !ok:
+		f.Add("payments", "add up beyond any amount")
 	case card > total:
 		f.Add("payments", "the card pays more than the total")
-	case given+card < total:
-		f.Add("payments", "%s is still due", torg.Money(total-given-card))
+	case given < total:
+		f.Add("payments", "%s is still due", total-given)
 	}
+	kept = append([]torg.Payment(nil), pays...)
 	if err := f.Err(); err != nil {
-		return 0, 0, 0, err
+		return kept, 0, err
 	}
-	cash = total - card
-	return cash, card, given - cash, nil
+	change = given - total
+	rest := change
+	for i := len(kept) - 1; i >= 0 && rest > 0; i-- {
+		if kept[i].Type != torg.PaymentCash || kept[i].Amount <= 0 {
+			continue
+		}
+		back := min(kept[i].Amount, rest)
+		kept[i].Amount -= back
+		rest -= back
+		if kept[i].Amount == 0 {
+			f.Add(fieldIndex(i)+".amount", "is not needed: the other payments already pay the total")
+		}
+	}
+	return kept, change, f.Err()
 }
+
+func fieldIndex(i int) string { return "payments[" + itoa(i) + "]" }
 
 // cancelReceipt cancels an open receipt and gives the order back to the back office.
 func (a *Agent) cancelReceipt(ctx context.Context, id string) error {

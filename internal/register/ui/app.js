@@ -14,6 +14,7 @@ const T = {
     available: "Доступен", picked: "Подобран", receiptNo: "Смена {s}, чек № {r}", gone: "Заказ {n} больше не на этой кассе (продан или снят).",
     noConnection: "Нет связи с бэк-офисом: подобрать заказ сейчас нельзя.", zShift: "Смена", zReceipts: "Чеков",
     zCash: "Наличными", zCard: "Картой", zTotal: "Всего", badAmount: "Введите сумму, например 500 или 500,50",
+    rejected: "Бэк-офис отклонил чеков: {n}. Они сохранены на кассе и ждут администратора. Последний:",
   },
   en: {
     register: "Register", shift: "Shift", outbox: "Not uploaded", closeShift: "Close shift (Z report)",
@@ -26,6 +27,7 @@ const T = {
     available: "Available", picked: "Picked", receiptNo: "Shift {s}, receipt no. {r}", gone: "Order {n} is no longer at this register (sold or withdrawn).",
     noConnection: "No connection to the back office: the order cannot be picked now.", zShift: "Shift", zReceipts: "Receipts",
     zCash: "Cash", zCard: "Card", zTotal: "Total", badAmount: "Enter an amount such as 500 or 500.50",
+    rejected: "The back office refused {n} receipt(s). They are kept at this register for an administrator. The latest:",
   },
 };
 
@@ -71,7 +73,9 @@ function say(text, kind = "error") {
 }
 
 async function api(method, path, body) {
-  const resp = await fetch(path, { method, headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
+  // Every call that changes something says it is JSON, a body or not: the agent refuses any other.
+  const headers = method === "GET" ? {} : { "Content-Type": "application/json" };
+  const resp = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
   const data = resp.status === 204 ? null : await resp.json().catch(() => null);
   if (!resp.ok) throw Object.assign(new Error((data && data.detail) || resp.statusText), { status: resp.status, data });
   return data;
@@ -84,6 +88,7 @@ async function refresh() {
     $("server-text").textContent = t(st.server);
     $("shift").textContent = st.shift_number ? st.shift_number + (st.shift_open ? "" : " ✓") : "—";
     $("outbox").textContent = st.outbox;
+    showRejections(st);
     const before = selected && orders.find((o) => o.id === selected);
     orders = list.items;
     if (!selected && !receipt && orders.length) selected = orders[0].id;
@@ -95,6 +100,17 @@ async function refresh() {
   } catch (e) {
     $("server").dataset.state = "offline";
   }
+}
+
+// showRejections keeps the uploads the back office refused in sight, with its reason for the latest.
+function showRejections(st) {
+  const last = (st.rejections || [])[0];
+  $("rejections").hidden = !st.rejected;
+  if (!st.rejected || !last) return;
+  const p = last.problem || {};
+  const fields = (p.errors || []).map((e) => `${e.field}: ${e.message}`).join("; ");
+  $("rejections").textContent = `${t("rejected", { n: st.rejected })} ${t("receiptNo", { s: last.shift_number, r: last.receipt_number })} — ` +
+    `${p.detail || p.title || p.status}${fields ? " (" + fields + ")" : ""}`;
 }
 
 function render() {
