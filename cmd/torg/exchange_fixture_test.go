@@ -62,6 +62,8 @@ type packages struct {
 		Order   json.RawMessage `json:"order"`
 		OrderID string          `json:"order_id"`
 		Reason  string          `json:"reason"`
+		// order.claimed
+		RegisterName string `json:"register_name"`
 	} `json:"packages"`
 	LastSeq int64 `json:"last_seq"`
 }
@@ -89,6 +91,10 @@ func (sh *shop) kinds(t testing.TB, code string, after int64) []string {
 			var o struct{ Version int64 }
 			json.Unmarshal(p.Order, &o)
 			out = append(out, fmt.Sprintf("upsert v%d", o.Version))
+		} else if p.Kind == "order.claimed" {
+			out = append(out, "claimed by "+p.RegisterName)
+		} else if p.Kind == "order.released" {
+			out = append(out, "released")
 		} else {
 			out = append(out, "delete "+p.Reason)
 		}

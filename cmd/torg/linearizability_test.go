@@ -129,11 +129,14 @@ func TestPostingWhileRegistersClaim(t *testing.T) {
 		if got["version"] != 21.0 || got["status"] != "agreed" {
 			t.Fatalf("order after the race: version %v, %v", got["version"], got["status"])
 		}
-		last := sh.fetch(t, "R1", 0)
 		var final struct{ Version int64 }
-		jsonUnmarshal(last.Packages[len(last.Packages)-1].Order, &final)
+		for _, p := range sh.fetch(t, "R1", 0).Packages {
+			if p.Kind == "order.upsert" {
+				jsonUnmarshal(p.Order, &final)
+			}
+		}
 		if final.Version != 21 {
-			t.Fatalf("R1's newest package carries version %d, want 21", final.Version)
+			t.Fatalf("R1's newest order.upsert carries version %d, want 21", final.Version)
 		}
 	})
 }

@@ -84,7 +84,7 @@ func TestSellingAnOrderAtARegister(t *testing.T) {
 				t.Fatalf("order after the sale: %v", o)
 			}
 			for _, c := range []string{"R2", "R3"} {
-				if got := sh.kinds(t, c, seq[c]); len(got) != 1 || got[0] != "delete sold" {
+				if got := sh.kinds(t, c, seq[c]); len(got) != 2 || got[0] != "claimed by Касса R1" || got[1] != "delete sold" {
 					t.Errorf("%s got %v", c, got)
 				}
 			}

@@ -99,10 +99,11 @@ func startAgent(t *testing.T, f *fakeServer, dir string) (*Agent, context.Cancel
 	return a, cancel
 }
 
-// eventually retries cond until it holds or five seconds pass.
+// eventually retries cond until it holds or fifteen seconds pass (the retries of an upload back off
+// over several seconds, longer on a loaded machine).
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if cond() {
 			return
 		}
