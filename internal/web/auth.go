@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -179,12 +180,30 @@ func (u *UI) logout(p *page) error {
 	return redirect(p, "/login")
 }
 
-// safeNext keeps a return path on this site.
+// safeNext is the one check of every return address a request names: a path on this site, or "/".
+// A browser strips tabs and newlines from a URL and reads a backslash as a slash, so "/\t/evil" and
+// "/\\evil" lead to another host; the address is refused when it, or its percent-decoding, is not a
+// plain local path.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || next == "/login" {
-		return "/orders"
+	decoded, err := url.PathUnescape(next)
+	if err != nil || !isLocalPath(next) || !isLocalPath(decoded) || next == "/login" {
+		return "/"
 	}
 	return next
+}
+
+// isLocalPath reports whether s starts with one "/", not followed by "/" or "\", and has no
+// backslash, control character or invalid UTF-8 anywhere.
+func isLocalPath(s string) bool {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || !utf8.ValidString(s) || strings.Contains(s, "\\") {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			return false
+		}
+	}
+	return true
 }
 
 // loginLimiter slows down password guessing per user name: after maxFails failures in a row, each
