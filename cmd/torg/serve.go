@@ -26,6 +26,7 @@ type serveConfig struct {
 	kkmTransferEvery time.Duration
 	claimTTL         time.Duration
 	logFormat        string
+	secureCookies    bool
 	ready            func(url string) // told where the server listens, once it does; may be nil
 }
 
@@ -38,6 +39,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&cfg.kkmTransferEvery, "kkm-transfer-every", time.Minute, "period of the scheduled KKMTransfer run; 0 turns it off")
 	fs.DurationVar(&cfg.claimTTL, "claim-ttl", 10*time.Minute, "how long a register's claim on an order lives without renewal")
 	fs.StringVar(&cfg.logFormat, "log-format", "text", "log format: text or json")
+	fs.BoolVar(&cfg.secureCookies, "secure-cookies", false, "web UI cookies are Secure and __Host- prefixed (serve behind an HTTPS proxy)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -76,7 +78,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	if err != nil {
 		return err
 	}
-	ui := web.New(web.Config{Store: st, Log: log, KKM: kkm})
+	ui := web.New(web.Config{Store: st, Log: log, KKM: kkm, SecureCookies: cfg.secureCookies})
 	httpSrv := newHTTPServer(srv.Handler(ui.Handler()), log)
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup

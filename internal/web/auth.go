@@ -53,15 +53,41 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// setCookie sets an HttpOnly, SameSite=Lax cookie; maxAge < 0 deletes it.
+// setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site; maxAge < 0 deletes it.
 func (u *UI) setCookie(p *page, name, value string, maxAge int) {
 	http.SetCookie(p.w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: u.secure || p.r.TLS != nil})
 }
 
+// cookieName is the name of the session's or the login form's cookie. With secure cookies it has the
+// __Host- prefix: a browser then keeps it only if this host set it over HTTPS for the path /, so
+// neither a sibling subdomain nor a plain-HTTP answer can plant one.
+func (u *UI) cookieName(name string) string {
+	if u.secure {
+		return "__Host-" + name
+	}
+	return name
+}
+
+// loginToken is the login form's CSRF token for the login cookie's value: an HMAC under a key kept in
+// the database, so a cookie an attacker plants is worth nothing without the token the server made for it.
+func (u *UI) loginToken(ctx context.Context, cookie string) (string, error) {
+	u.keyMu.Lock()
+	defer u.keyMu.Unlock()
+	if u.loginKey == nil {
+		err := u.store.Update(ctx, func(tx *store.Tx) (err error) { u.loginKey, err = tx.ServerKey(ctx, "web_login"); return err })
+		if err != nil {
+			return "", err
+		}
+	}
+	m := hmac.New(sha256.New, u.loginKey)
+	m.Write([]byte("torg login csrf\x00" + cookie))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
+}
+
 // authenticate finds the request's session; ok is false when there is none.
 func (u *UI) authenticate(p *page) (bool, error) {
-	c, err := p.r.Cookie(sessionCookie)
+	c, err := p.r.Cookie(u.cookieName(sessionCookie))
 	if err != nil || c.Value == "" {
 		return false, nil
 	}
@@ -77,18 +103,21 @@ func (u *UI) authenticate(p *page) (bool, error) {
 	return true, nil
 }
 
-// checkCSRF compares the form's token with the session's (or, before login, the login cookie's).
-func (u *UI) checkCSRF(p *page) bool {
+// checkCSRF compares the form's token with the session's (or, before login, the one made for the
+// login cookie).
+func (u *UI) checkCSRF(p *page) (bool, error) {
 	want := p.csrf
 	if want == "" {
-		c, err := p.r.Cookie(loginCookie)
-		if err != nil {
-			return false
+		c, err := p.r.Cookie(u.cookieName(loginCookie))
+		if err != nil || c.Value == "" {
+			return false, nil
 		}
-		want = c.Value
+		if want, err = u.loginToken(p.ctx, c.Value); err != nil {
+			return false, err
+		}
 	}
 	got := p.r.PostFormValue("csrf")
-	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1, nil
 }
 
 // loginForm is what the login page shows.
@@ -106,11 +135,15 @@ func (u *UI) loginPage(p *page) error {
 }
 
 func (u *UI) showLogin(p *page, status int, f loginForm) error {
-	token := randomToken()
-	if c, err := p.r.Cookie(loginCookie); err == nil && len(c.Value) >= 16 {
-		token = c.Value // another open login tab keeps working
+	value := randomToken()
+	if c, err := p.r.Cookie(u.cookieName(loginCookie)); err == nil && len(c.Value) >= 16 {
+		value = c.Value // another open login tab keeps working
 	}
-	u.setCookie(p, loginCookie, token, 3600)
+	token, err := u.loginToken(p.ctx, value)
+	if err != nil {
+		return err
+	}
+	u.setCookie(p, u.cookieName(loginCookie), value, 3600)
 	p.csrf = token
 	return u.render(p, status, "login", view{Title: "login.title", Data: f})
 }
@@ -140,8 +173,8 @@ func (u *UI) login(p *page) error {
 	if err != nil {
 		return err
 	}
-	u.setCookie(p, sessionCookie, secret, int(sessionTTL.Seconds()))
-	u.setCookie(p, loginCookie, "", -1)
+	u.setCookie(p, u.cookieName(sessionCookie), secret, int(sessionTTL.Seconds()))
+	u.setCookie(p, u.cookieName(loginCookie), "", -1)
 	return redirect(p, f.Next)
 }
 
@@ -176,7 +209,7 @@ func (u *UI) logout(p *page) error {
 			return err
 		}
 	}
-	u.setCookie(p, sessionCookie, "", -1)
+	u.setCookie(p, u.cookieName(sessionCookie), "", -1)
 	return redirect(p, "/login")
 }
 

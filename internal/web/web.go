@@ -22,7 +22,8 @@ type Config struct {
 	Store *store.Store
 	Log   *slog.Logger
 	KKM   *kkmtransfer.Job
-	// SecureCookies marks cookies Secure even on plain HTTP (behind a TLS proxy); over TLS they always are.
+	// SecureCookies marks cookies Secure even on plain HTTP (behind a TLS proxy), and names the session
+	// and login cookies with the __Host- prefix; over TLS cookies are always Secure.
 	SecureCookies bool
 	// OnRender, when set, is told the name of every template executed (tests check that each one is).
 	OnRender func(template string)
@@ -41,7 +42,11 @@ type UI struct {
 	drainOne  sync.Once
 	dummy     []byte
 	dummyOnce sync.Once
+	keyMu     sync.Mutex
+	loginKey  []byte // the key of login form tokens, read from the database on first use
 	static    http.Handler
+	// crossOrigin refuses a form a browser says came from another origin (Sec-Fetch-Site, Origin).
+	crossOrigin *http.CrossOriginProtection
 }
 
 // sessionTTL is how long a login lasts: a working day and then some.
@@ -53,7 +58,7 @@ func New(cfg Config) *UI {
 		cfg.KKM = kkmtransfer.New(cfg.Store, cfg.Log, 0)
 	}
 	u := &UI{store: cfg.Store, log: cfg.Log, kkm: cfg.KKM, secure: cfg.SecureCookies, limiter: newLoginLimiter(),
-		drain: make(chan struct{})}
+		drain: make(chan struct{}), crossOrigin: http.NewCrossOriginProtection()}
 	if u.log == nil {
 		u.log = slog.New(slog.DiscardHandler)
 	}
