@@ -8,10 +8,11 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -151,18 +152,23 @@ func (u *UI) showLogin(p *page, status int, f loginForm) error {
 func (u *UI) login(p *page) error {
 	name, password := strings.TrimSpace(p.r.PostFormValue("name")), p.r.PostFormValue("password")
 	f := loginForm{Name: name, Next: safeNext(p.r.PostFormValue("next"))}
-	if wait := u.limiter.wait(name); wait > 0 {
-		f.Error = "login.throttled"
-		return u.showLogin(p, http.StatusTooManyRequests, f)
+	addr := clientAddr(p.r, u.trustForwardedFor)
+	if wait := u.limiter.wait(name, addr); wait > 0 {
+		return u.refuseLogin(p, f, "login.throttled", wait)
 	}
-	user, ok, err := u.checkPassword(p.ctx, name, password)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		u.limiter.fail(name)
+	user, err := u.checkPassword(p.ctx, name, password, addr)
+	var wait errThrottled
+	switch {
+	case errors.As(err, &wait):
+		return u.refuseLogin(p, f, "login.throttled", time.Duration(wait))
+	case errors.Is(err, errBusy):
+		return u.refuseLogin(p, f, "login.busy", u.gate.wait)
+	case errors.Is(err, errWrongPassword):
+		u.limiter.fail(name, addr)
 		f.Error = "login.wrong"
 		return u.showLogin(p, http.StatusUnauthorized, f)
+	case err != nil:
+		return err
 	}
 	u.limiter.succeed(name)
 	var secret string
@@ -178,6 +184,24 @@ func (u *UI) login(p *page) error {
 	return redirect(p, f.Next)
 }
 
+// refuseLogin answers 429 with the login form, the message, and when to try again.
+func (u *UI) refuseLogin(p *page, f loginForm, message string, wait time.Duration) error {
+	p.w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	f.Error = message
+	return u.showLogin(p, http.StatusTooManyRequests, f)
+}
+
+// Why checkPassword refuses a login.
+var (
+	errWrongPassword = errors.New("web: wrong user name or password")
+	errBusy          = errors.New("web: too many password checks at once")
+)
+
+// errThrottled is the wait a login must keep because failures came in while it queued.
+type errThrottled time.Duration
+
+func (errThrottled) Error() string { return "web: login throttled" }
+
 // dummyHash is compared against when the user does not exist, so that a wrong name takes as long as
 // a wrong password; it is made on first use.
 func (u *UI) dummyHash() []byte {
@@ -185,22 +209,34 @@ func (u *UI) dummyHash() []byte {
 	return u.dummy
 }
 
-func (u *UI) checkPassword(ctx context.Context, name, password string) (torg.User, bool, error) {
+// checkPassword finds the user and checks the password in a slot of the password gate. It refuses
+// with errBusy when no slot comes free in time, errThrottled when failures came in while it waited,
+// and errWrongPassword.
+func (u *UI) checkPassword(ctx context.Context, name, password, addr string) (torg.User, error) {
+	if !u.gate.enter(ctx) {
+		return torg.User{}, errBusy
+	}
+	defer u.gate.leave()
+	if wait := u.limiter.wait(name, addr); wait > 0 {
+		return torg.User{}, errThrottled(wait)
+	}
 	var user torg.User
 	var hash string
 	err := u.store.View(ctx, func(tx *store.Tx) (err error) { user, hash, err = tx.UserPassword(ctx, name); return err })
+	known := err == nil
 	if torg.ErrorCode(err) == torg.CodeNotFound {
-		bcrypt.CompareHashAndPassword(u.dummyHash(), []byte(password))
-		return user, false, nil
+		hash = string(u.dummyHash())
+	} else if err != nil {
+		return user, err
 	}
-	if err != nil {
-		return user, false, err
+	if u.gate.onCheck != nil {
+		u.gate.onCheck()
 	}
 	err = bcrypt.CompareHashAndPassword([]byte(hash), []byte(password))
-	if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
-		return user, false, nil
+	if !known || errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+		return torg.User{}, errWrongPassword
 	}
-	return user, err == nil, err
+	return user, err
 }
 
 func (u *UI) logout(p *page) error {
@@ -237,57 +273,6 @@ func isLocalPath(s string) bool {
 		}
 	}
 	return true
-}
-
-// loginLimiter slows down password guessing per user name: after maxFails failures in a row, each
-// further attempt waits a little longer, up to lockMax.
-type loginLimiter struct {
-	mu    sync.Mutex
-	fails map[string]*failures
-}
-
-type failures struct {
-	n    int
-	last time.Time
-}
-
-const (
-	maxFails = 5
-	lockMax  = 5 * time.Minute
-)
-
-func newLoginLimiter() *loginLimiter { return &loginLimiter{fails: map[string]*failures{}} }
-
-// wait is how long the name must wait before its next attempt.
-func (l *loginLimiter) wait(name string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f := l.fails[strings.ToLower(name)]
-	if f == nil || f.n < maxFails {
-		return 0
-	}
-	lock := min(time.Duration(1<<min(f.n-maxFails, 10))*10*time.Second, lockMax)
-	return time.Until(f.last.Add(lock))
-}
-
-func (l *loginLimiter) fail(name string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.fails) > 10000 { // forget everyone rather than grow without bound
-		l.fails = map[string]*failures{}
-	}
-	key := strings.ToLower(name)
-	if l.fails[key] == nil {
-		l.fails[key] = &failures{}
-	}
-	l.fails[key].n++
-	l.fails[key].last = time.Now()
-}
-
-func (l *loginLimiter) succeed(name string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, strings.ToLower(name))
 }
 
 // setLanguage remembers the chosen language and goes back.

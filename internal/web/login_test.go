@@ -12,7 +12,12 @@ import (
 
 // loginRequest is a login form's POST as admin with the token, the cookies and the headers given.
 func loginRequest(e *env, token string, cookies []*http.Cookie, header ...string) *http.Request {
-	form := url.Values{"name": {"admin"}, "password": {password}, "csrf": {token}}
+	return loginAsRequest(e, "admin", password, token, cookies, header...)
+}
+
+// loginAsRequest is a login form's POST with the name, password, token, cookies and headers given.
+func loginAsRequest(e *env, name, pass, token string, cookies []*http.Cookie, header ...string) *http.Request {
+	form := url.Values{"name": {name}, "password": {pass}, "csrf": {token}}
 	req, _ := http.NewRequest("POST", e.url+"/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	for i := 0; i+1 < len(header); i += 2 {
