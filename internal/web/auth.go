@@ -157,7 +157,7 @@ func (u *UI) login(p *page) error {
 		return u.refuseLogin(p, f, "login.throttled", wait)
 	}
 	user, err := u.checkPassword(p.ctx, name, password, addr)
-	var wait errThrottled
+	var wait waitError
 	switch {
 	case errors.As(err, &wait):
 		return u.refuseLogin(p, f, "login.throttled", time.Duration(wait))
@@ -197,10 +197,10 @@ var (
 	errBusy          = errors.New("web: too many password checks at once")
 )
 
-// errThrottled is the wait a login must keep because failures came in while it queued.
-type errThrottled time.Duration
+// waitError is the wait a login must keep because failures came in while it queued.
+type waitError time.Duration
 
-func (errThrottled) Error() string { return "web: login throttled" }
+func (waitError) Error() string { return "web: login throttled" }
 
 // dummyHash is compared against when the user does not exist, so that a wrong name takes as long as
 // a wrong password; it is made on first use.
@@ -210,7 +210,7 @@ func (u *UI) dummyHash() []byte {
 }
 
 // checkPassword finds the user and checks the password in a slot of the password gate. It refuses
-// with errBusy when no slot comes free in time, errThrottled when failures came in while it waited,
+// with errBusy when no slot comes free in time, waitError when failures came in while it waited,
 // and errWrongPassword.
 func (u *UI) checkPassword(ctx context.Context, name, password, addr string) (torg.User, error) {
 	if !u.gate.enter(ctx) {
@@ -218,7 +218,7 @@ func (u *UI) checkPassword(ctx context.Context, name, password, addr string) (to
 	}
 	defer u.gate.leave()
 	if wait := u.limiter.wait(name, addr); wait > 0 {
-		return torg.User{}, errThrottled(wait)
+		return torg.User{}, waitError(wait)
 	}
 	var user torg.User
 	var hash string

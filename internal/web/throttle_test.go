@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -82,6 +83,11 @@ func TestLoginThrottlingPerAddress(t *testing.T) {
 		if status, _ := tryLogin(t, e, "user-39", password, "X-Forwarded-For", "203.0.113.9"); status != http.StatusTooManyRequests {
 			t.Fatalf("an untrusted X-Forwarded-For got the address out of its wait: %d", status)
 		}
+		token, cookies := loginPage(t, e)
+		resp, status := statusOf(t, loginAsRequest(e, "user-38", password, token, cookies))
+		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); status != http.StatusTooManyRequests || err != nil || secs < 1 {
+			t.Fatalf("the address's next login: %d, Retry-After %q", status, resp.Header.Get("Retry-After"))
+		}
 	})
 	t.Run("behind a trusted proxy each forwarded address counts apart", func(t *testing.T) {
 		e := newEnv(t, "sqlite", func(c *web.Config) { c.TrustForwardedFor = true })
@@ -147,6 +153,8 @@ func TestPasswordChecksAreBounded(t *testing.T) {
 			t.Fatalf("a login in a slot got %d", a.status)
 		}
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	if most != 2 {
 		t.Fatalf("%d password checks ran at once, the ceiling is 2", most)
 	}
