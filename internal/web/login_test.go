@@ -57,7 +57,12 @@ func statusOf(t *testing.T, req *http.Request) (*http.Response, int) {
 }
 
 func TestLoginFormTokenCannotBeForged(t *testing.T) {
-	e := newEnv(t, "sqlite")
+	for _, d := range dialects(t) {
+		t.Run(d, func(t *testing.T) { loginFormTokenCannotBeForged(t, newEnv(t, d)) })
+	}
+}
+
+func loginFormTokenCannotBeForged(t *testing.T, e *env) {
 	t.Run("a planted login cookie with a token of the attacker's choosing is refused", func(t *testing.T) {
 		planted := []*http.Cookie{{Name: "torg_login", Value: "AAAAAAAAAAAAAAAAAAAAAA"}}
 		if _, status := statusOf(t, loginRequest(e, "AAAAAAAAAAAAAAAAAAAAAA", planted)); status != http.StatusForbidden {
