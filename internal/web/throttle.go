@@ -129,25 +129,24 @@ func (t *failureTable) evict(now time.Time) {
 }
 
 // clientAddr is the address a login's failures are counted under: the connection's peer or, with
-// trustForwardedFor, the last X-Forwarded-For entry (the one the proxy in front of torg added). An
-// IPv6 address counts by its /64, which one client usually holds whole.
+// trustForwardedFor, the last X-Forwarded-For entry (the one the proxy in front of torg added) when
+// it is an IP address. An IPv6 address counts by its /64, which one client usually holds whole.
 func clientAddr(r *http.Request, trustForwardedFor bool) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	if trustForwardedFor {
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			entries := strings.Split(xff[len(xff)-1], ",")
-			host = strings.TrimSpace(entries[len(entries)-1])
+	a, err := netip.ParseAddr(host)
+	if xff := r.Header.Values("X-Forwarded-For"); trustForwardedFor && len(xff) > 0 {
+		entries := strings.Split(xff[len(xff)-1], ",")
+		if fa, ferr := netip.ParseAddr(strings.TrimSpace(entries[len(entries)-1])); ferr == nil {
+			a, err = fa, nil
 		}
 	}
-	a, err := netip.ParseAddr(host)
 	if err != nil {
 		return host
 	}
-	a = a.Unmap()
-	if a.Is6() {
+	if a = a.Unmap(); a.Is6() {
 		p, _ := a.Prefix(64)
 		return p.String()
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -21,5 +22,32 @@ func TestAFloodOfNamesKeepsARealNamesWait(t *testing.T) {
 	}
 	if len(l.names.m) > tableMax || len(l.addrs.m) > tableMax {
 		t.Fatalf("the tables hold %d names and %d addresses", len(l.names.m), len(l.addrs.m))
+	}
+}
+
+func TestClientAddr(t *testing.T) {
+	for _, tc := range []struct {
+		name, remote, forwarded string
+		trust                   bool
+		want                    string
+	}{
+		{"the peer's IPv4 address", "192.0.2.7:51234", "", false, "192.0.2.7"},
+		{"an IPv6 peer counts by its /64", "[2001:db8:1:2:aaaa::1]:443", "", false, "2001:db8:1:2::/64"},
+		{"an IPv4-mapped IPv6 peer counts as IPv4", "[::ffff:192.0.2.7]:443", "", false, "192.0.2.7"},
+		{"X-Forwarded-For is ignored unless trusted", "127.0.0.1:9", "203.0.113.9", false, "127.0.0.1"},
+		{"trusted, the entry the proxy added counts", "127.0.0.1:9", "198.51.100.1, 203.0.113.9", true, "203.0.113.9"},
+		{"trusted, a forwarded IPv6 address counts by its /64", "127.0.0.1:9", "2001:db8:5:6:7::8", true, "2001:db8:5:6::/64"},
+		{"trusted, a last entry that is no address falls back to the peer", "127.0.0.1:9", "203.0.113.9, unknown", true, "127.0.0.1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/login", nil)
+			r.RemoteAddr = tc.remote
+			if tc.forwarded != "" {
+				r.Header.Set("X-Forwarded-For", tc.forwarded)
+			}
+			if got := clientAddr(r, tc.trust); got != tc.want {
+				t.Fatalf("%q, want %q", got, tc.want)
+			}
+		})
 	}
 }
