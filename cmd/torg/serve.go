@@ -20,13 +20,15 @@ import (
 
 // serveConfig is the configuration of torg serve (CONTRACT §2).
 type serveConfig struct {
-	listen           string
-	db               string
-	adminToken       string
-	kkmTransferEvery time.Duration
-	claimTTL         time.Duration
-	logFormat        string
-	ready            func(url string) // told where the server listens, once it does; may be nil
+	listen            string
+	db                string
+	adminToken        string
+	kkmTransferEvery  time.Duration
+	claimTTL          time.Duration
+	logFormat         string
+	secureCookies     bool
+	trustForwardedFor bool
+	ready             func(url string) // told where the server listens, once it does; may be nil
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -38,6 +40,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&cfg.kkmTransferEvery, "kkm-transfer-every", time.Minute, "period of the scheduled KKMTransfer run; 0 turns it off")
 	fs.DurationVar(&cfg.claimTTL, "claim-ttl", 10*time.Minute, "how long a register's claim on an order lives without renewal")
 	fs.StringVar(&cfg.logFormat, "log-format", "text", "log format: text or json")
+	fs.BoolVar(&cfg.secureCookies, "secure-cookies", false, "web UI cookies are Secure and __Host- prefixed (serve behind an HTTPS proxy)")
+	fs.BoolVar(&cfg.trustForwardedFor, "trust-forwarded-for", false, "count failed web logins under the last X-Forwarded-For address (only behind a proxy that sets it)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -76,7 +80,8 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	if err != nil {
 		return err
 	}
-	ui := web.New(web.Config{Store: st, Log: log, KKM: kkm})
+	ui := web.New(web.Config{Store: st, Log: log, KKM: kkm, SecureCookies: cfg.secureCookies,
+		TrustForwardedFor: cfg.trustForwardedFor})
 	httpSrv := newHTTPServer(srv.Handler(ui.Handler()), log)
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup

@@ -62,6 +62,7 @@ func startServerAt(t testing.TB, dsn, listen string, extra ...string) (*testServ
 		}
 		select {
 		case err := <-done:
+			done <- err // stop, run at cleanup, reads it again
 			t.Fatalf("serve exited early: %v\n%s", err, out.String())
 		default:
 		}

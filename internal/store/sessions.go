@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"time"
 
 	"torg"
@@ -44,4 +46,21 @@ func (tx *Tx) WebSession(ctx context.Context, secret string) (WebSession, error)
 func (tx *Tx) DeleteWebSession(ctx context.Context, secret string) error {
 	_, err := tx.exec(ctx, "DELETE FROM web_sessions WHERE secret_hash = ?", HashSecret(secret))
 	return err
+}
+
+// ServerKey is a 256-bit secret kept under the name in the settings, made on first use; every
+// process on the database reads the same one.
+func (tx *Tx) ServerKey(ctx context.Context, name string) ([]byte, error) {
+	fresh := make([]byte, 32)
+	rand.Read(fresh)
+	_, err := tx.exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+		"key:"+name, base64.RawURLEncoding.EncodeToString(fresh))
+	if err != nil {
+		return nil, err
+	}
+	var value string
+	if err := tx.queryRow(ctx, "SELECT value FROM settings WHERE key = ?", "key:"+name).Scan(&value); err != nil {
+		return nil, err
+	}
+	return base64.RawURLEncoding.DecodeString(value)
 }

@@ -122,3 +122,27 @@ func TestWebQueries(t *testing.T) {
 		})
 	})
 }
+
+func TestServerKey(t *testing.T) {
+	ctx := context.Background()
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		key := func(name string) []byte {
+			t.Helper()
+			var k []byte
+			if err := s.Update(ctx, func(tx *store.Tx) (err error) { k, err = tx.ServerKey(ctx, name); return err }); err != nil {
+				t.Fatal(err)
+			}
+			return k
+		}
+		first := key("web_login")
+		if len(first) != 32 {
+			t.Fatalf("a key of %d bytes", len(first))
+		}
+		if again := key("web_login"); string(again) != string(first) {
+			t.Fatal("the second read made a new key")
+		}
+		if other := key("something_else"); string(other) == string(first) {
+			t.Fatal("two names share a key")
+		}
+	})
+}

@@ -8,11 +8,13 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -52,15 +54,41 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// setCookie sets an HttpOnly, SameSite=Lax cookie; maxAge < 0 deletes it.
+// setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site; maxAge < 0 deletes it.
 func (u *UI) setCookie(p *page, name, value string, maxAge int) {
 	http.SetCookie(p.w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: u.secure || p.r.TLS != nil})
 }
 
+// cookieName is the name of the session's or the login form's cookie. With secure cookies it has the
+// __Host- prefix: a browser then keeps it only if this host set it over HTTPS for the path /, so
+// neither a sibling subdomain nor a plain-HTTP answer can plant one.
+func (u *UI) cookieName(name string) string {
+	if u.secure {
+		return "__Host-" + name
+	}
+	return name
+}
+
+// loginToken is the login form's CSRF token for the login cookie's value: an HMAC under a key kept in
+// the database, so a cookie an attacker plants is worth nothing without the token the server made for it.
+func (u *UI) loginToken(ctx context.Context, cookie string) (string, error) {
+	u.keyMu.Lock()
+	defer u.keyMu.Unlock()
+	if u.loginKey == nil {
+		err := u.store.Update(ctx, func(tx *store.Tx) (err error) { u.loginKey, err = tx.ServerKey(ctx, "web_login"); return err })
+		if err != nil {
+			return "", err
+		}
+	}
+	m := hmac.New(sha256.New, u.loginKey)
+	m.Write([]byte("torg login csrf\x00" + cookie))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
+}
+
 // authenticate finds the request's session; ok is false when there is none.
 func (u *UI) authenticate(p *page) (bool, error) {
-	c, err := p.r.Cookie(sessionCookie)
+	c, err := p.r.Cookie(u.cookieName(sessionCookie))
 	if err != nil || c.Value == "" {
 		return false, nil
 	}
@@ -76,18 +104,21 @@ func (u *UI) authenticate(p *page) (bool, error) {
 	return true, nil
 }
 
-// checkCSRF compares the form's token with the session's (or, before login, the login cookie's).
-func (u *UI) checkCSRF(p *page) bool {
+// checkCSRF compares the form's token with the session's (or, before login, the one made for the
+// login cookie).
+func (u *UI) checkCSRF(p *page) (bool, error) {
 	want := p.csrf
 	if want == "" {
-		c, err := p.r.Cookie(loginCookie)
-		if err != nil {
-			return false
+		c, err := p.r.Cookie(u.cookieName(loginCookie))
+		if err != nil || c.Value == "" {
+			return false, nil
 		}
-		want = c.Value
+		if want, err = u.loginToken(p.ctx, c.Value); err != nil {
+			return false, err
+		}
 	}
 	got := p.r.PostFormValue("csrf")
-	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1, nil
 }
 
 // loginForm is what the login page shows.
@@ -105,11 +136,15 @@ func (u *UI) loginPage(p *page) error {
 }
 
 func (u *UI) showLogin(p *page, status int, f loginForm) error {
-	token := randomToken()
-	if c, err := p.r.Cookie(loginCookie); err == nil && len(c.Value) >= 16 {
-		token = c.Value // another open login tab keeps working
+	value := randomToken()
+	if c, err := p.r.Cookie(u.cookieName(loginCookie)); err == nil && len(c.Value) >= 16 {
+		value = c.Value // another open login tab keeps working
 	}
-	u.setCookie(p, loginCookie, token, 3600)
+	token, err := u.loginToken(p.ctx, value)
+	if err != nil {
+		return err
+	}
+	u.setCookie(p, u.cookieName(loginCookie), value, 3600)
 	p.csrf = token
 	return u.render(p, status, "login", view{Title: "login.title", Data: f})
 }
@@ -117,18 +152,23 @@ func (u *UI) showLogin(p *page, status int, f loginForm) error {
 func (u *UI) login(p *page) error {
 	name, password := strings.TrimSpace(p.r.PostFormValue("name")), p.r.PostFormValue("password")
 	f := loginForm{Name: name, Next: safeNext(p.r.PostFormValue("next"))}
-	if wait := u.limiter.wait(name); wait > 0 {
-		f.Error = "login.throttled"
-		return u.showLogin(p, http.StatusTooManyRequests, f)
+	addr := clientAddr(p.r, u.trustForwardedFor)
+	if wait := u.limiter.wait(name, addr); wait > 0 {
+		return u.refuseLogin(p, f, "login.throttled", wait)
 	}
-	user, ok, err := u.checkPassword(p.ctx, name, password)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		u.limiter.fail(name)
+	user, err := u.checkPassword(p.ctx, name, password, addr)
+	var wait waitError
+	switch {
+	case errors.As(err, &wait):
+		return u.refuseLogin(p, f, "login.throttled", time.Duration(wait))
+	case errors.Is(err, errBusy):
+		return u.refuseLogin(p, f, "login.busy", u.gate.wait)
+	case errors.Is(err, errWrongPassword):
+		u.limiter.fail(name, addr)
 		f.Error = "login.wrong"
 		return u.showLogin(p, http.StatusUnauthorized, f)
+	case err != nil:
+		return err
 	}
 	u.limiter.succeed(name)
 	var secret string
@@ -139,10 +179,28 @@ func (u *UI) login(p *page) error {
 	if err != nil {
 		return err
 	}
-	u.setCookie(p, sessionCookie, secret, int(sessionTTL.Seconds()))
-	u.setCookie(p, loginCookie, "", -1)
+	u.setCookie(p, u.cookieName(sessionCookie), secret, int(sessionTTL.Seconds()))
+	u.setCookie(p, u.cookieName(loginCookie), "", -1)
 	return redirect(p, f.Next)
 }
+
+// refuseLogin answers 429 with the login form, the message, and when to try again.
+func (u *UI) refuseLogin(p *page, f loginForm, message string, wait time.Duration) error {
+	p.w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	f.Error = message
+	return u.showLogin(p, http.StatusTooManyRequests, f)
+}
+
+// Why checkPassword refuses a login.
+var (
+	errWrongPassword = errors.New("web: wrong user name or password")
+	errBusy          = errors.New("web: too many password checks at once")
+)
+
+// waitError is the wait a login must keep because failures came in while it queued.
+type waitError time.Duration
+
+func (waitError) Error() string { return "web: login throttled" }
 
 // dummyHash is compared against when the user does not exist, so that a wrong name takes as long as
 // a wrong password; it is made on first use.
@@ -151,22 +209,34 @@ func (u *UI) dummyHash() []byte {
 	return u.dummy
 }
 
-func (u *UI) checkPassword(ctx context.Context, name, password string) (torg.User, bool, error) {
+// checkPassword finds the user and checks the password in a slot of the password gate. It refuses
+// with errBusy when no slot comes free in time, waitError when failures came in while it waited,
+// and errWrongPassword.
+func (u *UI) checkPassword(ctx context.Context, name, password, addr string) (torg.User, error) {
+	if !u.gate.enter(ctx) {
+		return torg.User{}, errBusy
+	}
+	defer u.gate.leave()
+	if wait := u.limiter.wait(name, addr); wait > 0 {
+		return torg.User{}, waitError(wait)
+	}
 	var user torg.User
 	var hash string
 	err := u.store.View(ctx, func(tx *store.Tx) (err error) { user, hash, err = tx.UserPassword(ctx, name); return err })
+	known := err == nil
 	if torg.ErrorCode(err) == torg.CodeNotFound {
-		bcrypt.CompareHashAndPassword(u.dummyHash(), []byte(password))
-		return user, false, nil
+		hash = string(u.dummyHash())
+	} else if err != nil {
+		return user, err
 	}
-	if err != nil {
-		return user, false, err
+	if u.gate.onCheck != nil {
+		u.gate.onCheck()
 	}
 	err = bcrypt.CompareHashAndPassword([]byte(hash), []byte(password))
-	if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
-		return user, false, nil
+	if !known || errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+		return torg.User{}, errWrongPassword
 	}
-	return user, err == nil, err
+	return user, err
 }
 
 func (u *UI) logout(p *page) error {
@@ -175,67 +245,34 @@ func (u *UI) logout(p *page) error {
 			return err
 		}
 	}
-	u.setCookie(p, sessionCookie, "", -1)
+	u.setCookie(p, u.cookieName(sessionCookie), "", -1)
 	return redirect(p, "/login")
 }
 
-// safeNext keeps a return path on this site.
+// safeNext is the one check of every return address a request names: a path on this site, or "/".
+// A browser strips tabs and newlines from a URL and reads a backslash as a slash, so "/\t/evil" and
+// "/\\evil" lead to another host; the address is refused when it, or its percent-decoding, is not a
+// plain local path.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || next == "/login" {
-		return "/orders"
+	decoded, err := url.PathUnescape(next)
+	if err != nil || !isLocalPath(next) || !isLocalPath(decoded) || next == "/login" {
+		return "/"
 	}
 	return next
 }
 
-// loginLimiter slows down password guessing per user name: after maxFails failures in a row, each
-// further attempt waits a little longer, up to lockMax.
-type loginLimiter struct {
-	mu    sync.Mutex
-	fails map[string]*failures
-}
-
-type failures struct {
-	n    int
-	last time.Time
-}
-
-const (
-	maxFails = 5
-	lockMax  = 5 * time.Minute
-)
-
-func newLoginLimiter() *loginLimiter { return &loginLimiter{fails: map[string]*failures{}} }
-
-// wait is how long the name must wait before its next attempt.
-func (l *loginLimiter) wait(name string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f := l.fails[strings.ToLower(name)]
-	if f == nil || f.n < maxFails {
-		return 0
+// isLocalPath reports whether s starts with one "/", not followed by "/" or "\", and has no
+// backslash, control character or invalid UTF-8 anywhere.
+func isLocalPath(s string) bool {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || !utf8.ValidString(s) || strings.Contains(s, "\\") {
+		return false
 	}
-	lock := min(time.Duration(1<<min(f.n-maxFails, 10))*10*time.Second, lockMax)
-	return time.Until(f.last.Add(lock))
-}
-
-func (l *loginLimiter) fail(name string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.fails) > 10000 { // forget everyone rather than grow without bound
-		l.fails = map[string]*failures{}
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			return false
+		}
 	}
-	key := strings.ToLower(name)
-	if l.fails[key] == nil {
-		l.fails[key] = &failures{}
-	}
-	l.fails[key].n++
-	l.fails[key].last = time.Now()
-}
-
-func (l *loginLimiter) succeed(name string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, strings.ToLower(name))
+	return true
 }
 
 // setLanguage remembers the chosen language and goes back.

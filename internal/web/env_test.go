@@ -63,12 +63,14 @@ type env struct {
 	url   string
 	store *store.Store
 	admin string // an admin API token
+	ui    *web.UI
 }
 
 const password = "correct horse battery"
 
-// newEnv starts a back office on a fresh database of the dialect, with users "admin" and "manager".
-func newEnv(t testing.TB, dialect string) *env {
+// newEnv starts a back office on a fresh database of the dialect, with users "admin" and "manager";
+// options change the UI's configuration.
+func newEnv(t testing.TB, dialect string, options ...func(*web.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.New(t, dialect)
@@ -78,7 +80,11 @@ func newEnv(t testing.TB, dialect string) *env {
 	kkm := kkmtransfer.New(st, log, 0)
 	srv := api.New(api.Config{Store: st, Log: log, AdminToken: "test-admin-token", Hub: hub, KKM: kkm})
 	srv.SetReady(true)
-	ui := web.New(web.Config{Store: st, Log: log, KKM: kkm, OnRender: func(name string) { rendered.Store(name, true) }})
+	cfg := web.Config{Store: st, Log: log, KKM: kkm, OnRender: func(name string) { rendered.Store(name, true) }}
+	for _, o := range options {
+		o(&cfg)
+	}
+	ui := web.New(cfg)
 	if allTemplates == nil {
 		allTemplates = ui.Templates()
 	}
@@ -98,7 +104,7 @@ func newEnv(t testing.TB, dialect string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, url: ts.URL, store: st, admin: "test-admin-token"}
+	return &env{t: t, url: ts.URL, store: st, admin: "test-admin-token", ui: ui}
 }
 
 // client is a browser without JavaScript: a cookie jar and forms.

@@ -26,6 +26,7 @@ var messages = map[string][2]string{
 	"login.name": {"Пользователь", "User name"}, "login.password": {"Пароль", "Password"}, "login.submit": {"Войти", "Log in"},
 	"login.wrong":     {"Неверное имя пользователя или пароль.", "Wrong user name or password."},
 	"login.throttled": {"Слишком много неудачных попыток. Подождите немного и попробуйте снова.", "Too many failed attempts. Wait a little and try again."},
+	"login.busy":      {"Сейчас входят слишком многие. Попробуйте снова через несколько секунд.", "Too many logins at once. Try again in a few seconds."},
 	"login.hint":      {"Пользователя добавляет администратор:", "An administrator adds users:"},
 
 	"error.not_found": {"Не найдено", "Not found"}, "error.not_found.text": {"Такой страницы или документа нет.", "There is no such page or document."},

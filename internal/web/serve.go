@@ -14,6 +14,10 @@ import (
 // errNotFound answers a page that does not exist.
 var errNotFound = torg.Errorf(torg.CodeNotFound, "page not found")
 
+// errCSRF refuses a form that is not this site's own: its token is wrong, or the browser says it
+// was sent from another origin.
+var errCSRF = torg.Errorf(torg.CodeForbidden, "csrf")
+
 // maxFormBytes limits a form's body.
 const maxFormBytes = 1 << 20
 
@@ -75,13 +79,27 @@ func (u *UI) admit(p *page, rt route) error {
 		}
 	}
 	if p.r.Method == http.MethodPost {
-		p.r.Body = http.MaxBytesReader(p.w, p.r.Body, maxFormBytes)
-		if err := p.r.ParseForm(); err != nil {
-			return torg.Errorf(torg.CodeMalformed, "the form could not be read")
-		}
-		if !u.checkCSRF(p) {
-			return torg.Errorf(torg.CodeForbidden, "csrf")
-		}
+		return u.checkForm(p)
+	}
+	return nil
+}
+
+// checkForm reads a posted form and refuses it unless it is this site's own: not sent from another
+// origin (as the browser tells), and carrying the right CSRF token.
+func (u *UI) checkForm(p *page) error {
+	p.r.Body = http.MaxBytesReader(p.w, p.r.Body, maxFormBytes)
+	if err := p.r.ParseForm(); err != nil {
+		return torg.Errorf(torg.CodeMalformed, "the form could not be read")
+	}
+	if u.crossOrigin.Check(p.r) != nil {
+		return errCSRF
+	}
+	ok, err := u.checkCSRF(p)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errCSRF
 	}
 	return nil
 }
@@ -97,7 +115,7 @@ func (u *UI) fail(p *page, err error) {
 		status, key = http.StatusNotFound, "error.not_found"
 	case torg.CodeForbidden:
 		status, key = http.StatusForbidden, "error.forbidden"
-		if err.Error() == "forbidden: csrf" {
+		if errors.Is(err, errCSRF) {
 			key = "error.csrf"
 		}
 	case torg.CodeMalformed:

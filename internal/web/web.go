@@ -22,26 +22,39 @@ type Config struct {
 	Store *store.Store
 	Log   *slog.Logger
 	KKM   *kkmtransfer.Job
-	// SecureCookies marks cookies Secure even on plain HTTP (behind a TLS proxy); over TLS they always are.
+	// SecureCookies marks cookies Secure even on plain HTTP (behind a TLS proxy), and names the session
+	// and login cookies with the __Host- prefix; over TLS cookies are always Secure.
 	SecureCookies bool
+	// TrustForwardedFor counts failed logins under the last X-Forwarded-For address (the one the proxy
+	// in front added) instead of the connection's; only for a server that is reached through a proxy.
+	TrustForwardedFor bool
 	// OnRender, when set, is told the name of every template executed (tests check that each one is).
 	OnRender func(template string)
+
+	gate *passwordGate // tests set their own
 }
 
 // UI serves the web pages.
 type UI struct {
-	store     *store.Store
-	log       *slog.Logger
-	kkm       *kkmtransfer.Job
-	secure    bool
-	pages     map[string]map[string]*pageTemplate // language → page → template set
-	all       []string                            // every template, as "file:name"
-	limiter   *loginLimiter
-	drain     chan struct{}
-	drainOne  sync.Once
-	dummy     []byte
-	dummyOnce sync.Once
-	static    http.Handler
+	store   *store.Store
+	log     *slog.Logger
+	kkm     *kkmtransfer.Job
+	secure  bool
+	pages   map[string]map[string]*pageTemplate // language → page → template set
+	all     []string                            // every template, as "file:name"
+	limiter *loginLimiter
+	gate    *passwordGate
+	// trustForwardedFor takes a client's address from X-Forwarded-For (Config.TrustForwardedFor).
+	trustForwardedFor bool
+	drain             chan struct{}
+	drainOne          sync.Once
+	dummy             []byte
+	dummyOnce         sync.Once
+	keyMu             sync.Mutex
+	loginKey          []byte // the key of login form tokens, read from the database on first use
+	static            http.Handler
+	// crossOrigin refuses a form a browser says came from another origin (Sec-Fetch-Site, Origin).
+	crossOrigin *http.CrossOriginProtection
 }
 
 // sessionTTL is how long a login lasts: a working day and then some.
@@ -53,7 +66,11 @@ func New(cfg Config) *UI {
 		cfg.KKM = kkmtransfer.New(cfg.Store, cfg.Log, 0)
 	}
 	u := &UI{store: cfg.Store, log: cfg.Log, kkm: cfg.KKM, secure: cfg.SecureCookies, limiter: newLoginLimiter(),
-		drain: make(chan struct{})}
+		trustForwardedFor: cfg.TrustForwardedFor,
+		drain:             make(chan struct{}), crossOrigin: http.NewCrossOriginProtection()}
+	if u.gate = cfg.gate; u.gate == nil {
+		u.gate = newPasswordGate()
+	}
 	if u.log == nil {
 		u.log = slog.New(slog.DiscardHandler)
 	}
