@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -91,6 +93,23 @@ func (s *screen) text(sel string) string {
 func (s *screen) visible(sel string) bool {
 	s.t.Helper()
 	return eval[bool](s, fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.checkVisibility(); })()`, sel))
+}
+
+// screenshot keeps a picture of the page in TORG_ARTIFACTS, when it is set, for people to look at.
+func (s *screen) screenshot(name string) {
+	s.t.Helper()
+	dir := os.Getenv("TORG_ARTIFACTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	os.MkdirAll(dir, 0o755)
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		s.t.Fatal(err)
+	}
 }
 
 // setLang switches the screen to the language with its own button.
@@ -292,16 +311,21 @@ func TestScreenFitsATabletAndAPhone(t *testing.T) {
 	s := openScreen(t, 1024, 768, orders...)
 	s.pickOrder("b") // a picked order has the longer badge
 	s.do(chromedp.Reload(), chromedp.WaitVisible("#order-rows .badge.picked"))
-	spill := eval[[]string](s, `(() => {
-		const card = document.querySelector("section.orders").getBoundingClientRect();
-		return [...document.querySelectorAll("#order-rows .badge")].filter((b) => {
-			const r = b.getBoundingClientRect();
-			return r.right > card.right || r.left < card.left;
-		}).map((b) => b.textContent);
-	})()`)
-	if len(spill) > 0 {
-		t.Errorf("at 1024 px these badges spill out of the order card: %q", spill)
+	inCard := func(size string) {
+		t.Helper()
+		spill := eval[[]string](s, `(() => {
+			const card = document.querySelector("section.orders").getBoundingClientRect();
+			return [...document.querySelectorAll("#order-rows .badge")].filter((b) => {
+				const r = b.getBoundingClientRect();
+				return r.right > card.right || r.left < card.left;
+			}).map((b) => b.textContent);
+		})()`)
+		if len(spill) > 0 {
+			t.Errorf("at %s these badges spill out of the order card: %q", size, spill)
+		}
 	}
+	inCard("1024 px")
+	s.screenshot("cashier-tablet.png")
 	fits := func(where string) {
 		t.Helper()
 		got := eval[map[string]any](s, `(() => {
@@ -319,8 +343,11 @@ func TestScreenFitsATabletAndAPhone(t *testing.T) {
 	s.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Reload(), chromedp.WaitVisible("#order-rows tr"))
 	s.do(chromedp.Click(`#order-rows tr[data-id="a"]`), chromedp.WaitVisible("#d-comment"))
 	fits("the order list and an order")
+	inCard("390 px")
+	s.screenshot("cashier-phone.png")
 	s.pickOrder("a")
 	fits("paying")
+	s.screenshot("cashier-phone-payment.png")
 	s.setLang("en")
 	fits("paying, in English")
 }

@@ -155,7 +155,7 @@ function render() {
     const tr = document.createElement("tr");
     tr.dataset.id = o.id;
     tr.className = o.id === selected ? "selected" : "";
-    tr.innerHTML = `<td></td><td class="name"></td><td class="num"></td><td><span class="badge ${o.state}"></span></td>`;
+    tr.innerHTML = `<td class="no"></td><td class="name"></td><td class="num total"></td><td class="state"><span class="badge ${o.state}"></span></td>`;
     tr.children[0].textContent = o.number;
     tr.children[1].textContent = o.customer.name;
     tr.children[2].textContent = formatMoney(o.total);
