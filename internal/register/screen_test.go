@@ -383,3 +383,29 @@ func TestScreenSendsJSONOnEveryChange(t *testing.T) {
 		t.Errorf("the screen sent %d changes, want pick, cancel, pick, close and the shift's close: %v", changes, sent)
 	}
 }
+
+func TestScreenExplainsARefusedPickInItsLanguage(t *testing.T) {
+	s := openScreen(t, 1280, 800, sale("a", "000101", "Петров", "", 351940), sale("b", "000102", "Сидоров", "", 10000))
+	for _, c := range []struct{ lang, slug, id, want string }{
+		{"ru", "claimed", "a", "Заказ 000101 сейчас продают на другой кассе"},
+		{"en", "claimed", "a", "Order 000101 is being sold at another register"},
+		{"en", "sold", "a", "Order 000101 is already sold"},
+		{"ru", "sold", "b", "Заказ 000102 уже продан"},
+	} {
+		s.f.mu.Lock()
+		s.f.claimFail = c.slug
+		s.f.mu.Unlock()
+		s.setLang(c.lang)
+		s.do(chromedp.Click(`#order-rows tr[data-id="`+c.id+`"]`), chromedp.WaitVisible("#pick"), chromedp.Click("#pick"), chromedp.WaitVisible("#message"))
+		if got := s.text("#message"); !strings.Contains(got, c.want) {
+			t.Errorf("%s, %s: the screen says %q, want %q", c.lang, c.slug, got, c.want)
+		}
+		if c.slug == "sold" {
+			s.do(chromedp.Poll[chromedp.Void](`!document.querySelector('#order-rows tr[data-id="` + c.id + `"]')`))
+			if got := s.text("#message"); !strings.Contains(got, c.want) {
+				t.Errorf("%s: once the sold order left the list the screen says %q, want still %q", c.lang, got, c.want)
+			}
+		}
+		eval[chromedp.Void](s, `document.getElementById("message").hidden = true`)
+	}
+}

@@ -18,6 +18,9 @@ const T = {
     badCash: "Наличные: введите сумму, например 500 или 1 500,50.", badCard: "Карта: введите сумму, например 500 или 1 500,50.",
     cardOver: "Картой можно оплатить не больше {due}: сдачу даёт только оплата наличными.",
     confirmZ: "Закрыть смену?", confirmZText: "Смена {s} будет закрыта, касса напечатает Z-отчёт. Отменить это нельзя.",
+    pickClaimed: "Заказ {n} сейчас продают на другой кассе: его нельзя подобрать, пока там открыт чек.",
+    pickSold: "Заказ {n} уже продан.", pickWithdrawn: "Заказ {n} снят с этой кассы.",
+    pickChanged: "Заказ {n} изменился и обновляется: подберите чек ещё раз.", pickMissing: "Заказа {n} на этой кассе нет.",
     confirmZYes: "Закрыть смену (Enter)", confirmZNo: "Не закрывать (Esc)", noShift: "Смена не открыта: она откроется с первой продажей.",
   },
   en: {
@@ -35,6 +38,9 @@ const T = {
     badCash: "Cash: enter an amount such as 500 or 1,500.50.", badCard: "Card: enter an amount such as 500 or 1,500.50.",
     cardOver: "A card can pay at most {due}: only cash gives change.",
     confirmZ: "Close the shift?", confirmZText: "Shift {s} will be closed and the Z report printed. This cannot be undone.",
+    pickClaimed: "Order {n} is being sold at another register right now: it cannot be picked while a receipt is open there.",
+    pickSold: "Order {n} is already sold.", pickWithdrawn: "Order {n} is no longer offered to this register.",
+    pickChanged: "Order {n} has changed and is being updated: pick it again.", pickMissing: "Order {n} is not at this register.",
     confirmZYes: "Close shift (Enter)", confirmZNo: "Keep it open (Esc)", noShift: "No shift is open: a shift opens with its first sale.",
   },
 };
@@ -188,9 +194,21 @@ async function pick() {
     const { receipt: r } = await api("POST", `/api/orders/${selected}/pick`);
     openReceipt(r);
   } catch (e) {
-    say(e.status === 503 ? t("noConnection") : e.message);
+    const o = orders.find((x) => x.id === selected);
+    say(refusal(e, o ? o.number : ""));
+    if (e.status === 409 && o && ["sold", "withdrawn"].includes(slug(e))) selected = null; // it leaves the list: the reason is said
     refresh();
   }
+}
+
+// slug is the kind of problem the agent answered, the last part of its type.
+function slug(e) { return e.data && e.data.type ? e.data.type.slice(e.data.type.lastIndexOf("/") + 1) : ""; }
+
+// refusal says, in the screen's language, why the agent did not give the order.
+function refusal(e, number) {
+  if (e.status === 503) return t("noConnection");
+  const key = { claimed: "pickClaimed", sold: "pickSold", withdrawn: "pickWithdrawn", "stale-version": "pickChanged", "not-found": "pickMissing" }[slug(e)];
+  return key ? t(key, { n: number }) : e.message;
 }
 
 function openReceipt(r) {
