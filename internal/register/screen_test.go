@@ -157,6 +157,16 @@ func TestScreenParsesAndFormatsMoneyInBothLanguages(t *testing.T) {
 		{"ru", 351940, "3\u00a0519,40"}, {"ru", 0, "0,00"}, {"ru", 5, "0,05"}, {"ru", 123456789, "1\u00a0234\u00a0567,89"}, {"ru", 43400, "434,00"},
 		{"en", 351940, "3,519.40"}, {"en", 0, "0.00"}, {"en", 999999999999999, "9,999,999,999,999.99"}, {"en", -150, "−1.50"},
 	}
+	// Every amount, from a kopeck to the limit, reads back from its own text in both languages.
+	lost := eval[[]string](s, `(() => {
+		const lost = [], some = [0, 1, 9, 10, 99, 100, 101, 999, 1000, 100000, 99999999, 999999999999999];
+		for (let i = 0; i < 20000; i++) some.push(Math.floor(Math.random() * 10 ** (1 + i % 15)));
+		for (const k of some) for (const lg of ["ru", "en"]) if (parseMoney(formatMoney(k, lg), lg) !== k) lost.push(lg + " " + k);
+		return lost.slice(0, 10);
+	})()`)
+	if len(lost) > 0 {
+		t.Errorf("amounts that do not read back from their own text: %v", lost)
+	}
 	for _, c := range parse {
 		got := eval[any](s, fmt.Sprintf(`parseMoney(%q, %q)`, c.text, c.lang))
 		if got != c.want {
@@ -326,7 +336,7 @@ func TestScreenFitsATabletAndAPhone(t *testing.T) {
 	}
 	inCard("1024 px")
 	s.screenshot("cashier-tablet.png")
-	fits := func(where string) {
+	fits := func(size, where string) {
 		t.Helper()
 		got := eval[map[string]any](s, `(() => {
 			const d = document.documentElement, w = d.clientWidth;
@@ -337,19 +347,20 @@ func TestScreenFitsATabletAndAPhone(t *testing.T) {
 			return {scroll: d.scrollWidth, client: w, wide: wide};
 		})()`)
 		if got["scroll"].(float64) > got["client"].(float64) || len(got["wide"].([]any)) > 0 {
-			t.Errorf("at 390 px, %s: scrollWidth %v > clientWidth %v, or wider than the screen: %v", where, got["scroll"], got["client"], got["wide"])
+			t.Errorf("at %s, %s: scrollWidth %v > clientWidth %v, or wider than the screen: %v", size, where, got["scroll"], got["client"], got["wide"])
 		}
 	}
+	fits("1024 px", "the order list and an order")
 	s.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Reload(), chromedp.WaitVisible("#order-rows tr"))
 	s.do(chromedp.Click(`#order-rows tr[data-id="a"]`), chromedp.WaitVisible("#d-comment"))
-	fits("the order list and an order")
+	fits("390 px", "the order list and an order")
 	inCard("390 px")
 	s.screenshot("cashier-phone.png")
 	s.pickOrder("a")
-	fits("paying")
+	fits("390 px", "paying")
 	s.screenshot("cashier-phone-payment.png")
 	s.setLang("en")
-	fits("paying, in English")
+	fits("390 px", "paying, in English")
 }
 
 func TestScreenSendsJSONOnEveryChange(t *testing.T) {
