@@ -253,6 +253,10 @@ func TestScreenClosesOnlyValidPaymentsThatCoverTheTotal(t *testing.T) {
 
 func TestScreenClosesTheShiftOnlyAfterConfirmation(t *testing.T) {
 	s := openScreen(t, 1280, 800, sale("a", "000101", "Петров", "", 351940))
+	s.do(chromedp.Poll[chromedp.Void](`document.getElementById("cashier").textContent === "Иванова"`), chromedp.Click("#zreport"), chromedp.WaitVisible("#message"))
+	if got := s.text("#message"); !strings.Contains(got, "Смена не открыта") || s.visible("#confirm-z") {
+		t.Errorf("with no shift open «Закрыть смену» says %q (confirmation open: %v)", got, s.visible("#confirm-z"))
+	}
 	s.pickOrder("a")
 	s.typeInto("#card", "1519,40")
 	s.typeInto("#cash", "2500")

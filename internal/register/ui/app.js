@@ -289,9 +289,12 @@ async function cancelReceipt() {
   refresh();
 }
 
-// askCloseShift asks before closing the fiscal shift: Enter confirms, Esc cancels.
-function askCloseShift() {
-  $("confirm-z-text").textContent = t("confirmZText", { s: status && status.shift_number ? status.shift_number : "" });
+// askCloseShift asks before closing the fiscal shift (Enter confirms, Esc cancels), unless the agent
+// says no shift is open.
+async function askCloseShift() {
+  await refresh();
+  if (status && !status.shift_open) { say(t("noShift"), "info"); return; }
+  $("confirm-z-text").textContent = t("confirmZText", { s: status ? status.shift_number : "" });
   $("confirm-z").returnValue = "";
   $("confirm-z").showModal();
 }
