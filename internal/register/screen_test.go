@@ -269,6 +269,7 @@ func TestScreenClosesTheShiftOnlyAfterConfirmation(t *testing.T) {
 		return st.ShiftOpen
 	}
 	s.do(chromedp.Click("#zreport"), chromedp.WaitVisible("#confirm-z"))
+	s.screenshot("cashier-confirm-shift.png")
 	if !shiftOpen() {
 		t.Fatal("one click on «Закрыть смену» closed the shift without confirmation")
 	}
@@ -280,6 +281,7 @@ func TestScreenClosesTheShiftOnlyAfterConfirmation(t *testing.T) {
 	if shiftOpen() {
 		t.Fatal("Enter did not close the shift")
 	}
+	s.screenshot("cashier-z-report.png")
 	report := strings.Join(strings.Fields(strings.ReplaceAll(s.text("#z-body"), "\u00a0", " ")), " ")
 	for _, want := range []string{"Чеков1", "Продажи3 519,40", "Наличными2 000,00", "Картой1 519,40", "Всего3 519,40"} {
 		if !strings.Contains(strings.ReplaceAll(report, " ", ""), strings.ReplaceAll(want, " ", "")) {
