@@ -88,8 +88,9 @@ func Start(ctx context.Context, cfg Config) (*Agent, error) {
 		l.close()
 		return nil, err
 	}
-	a := &Agent{cfg: cfg, log: cfg.Log, local: l, server: newClient(cfg.Server, cfg.Token), fiscal: cfg.Fiscal, ln: ln,
+	a := &Agent{cfg: cfg, log: cfg.Log, local: l, fiscal: cfg.Fiscal, ln: ln,
 		hosts: hostsOf(ln.Addr().(*net.TCPAddr)), upload: make(chan struct{}, 1), resync: make(chan struct{}, 1), stopped: make(chan struct{})}
+	a.server = newClient(cfg.Server, cfg.Token, a.setOnline)
 	a.lastSeq.Store(seq)
 	a.http = &http.Server{Handler: a.guard(a.routes()), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
 	if remote {
@@ -138,12 +139,17 @@ func poke(ch chan struct{}) {
 
 // followPackages long-polls the register's packages and applies them, acknowledging each page by
 // asking for the next one after it. A gap in seq makes it read again; a cursor the server does not
-// know (its database was restored) makes it start over.
+// know (its database was restored) makes it start over. While the agent is offline (at start, and
+// after a failure) it asks without waiting, so that it is online as soon as the back office answers.
 func (a *Agent) followPackages(ctx context.Context) {
 	backoff := newBackoff()
 	for ctx.Err() == nil {
 		after := a.lastSeq.Load()
-		pk, err := a.server.packages(ctx, after, a.cfg.PollWait)
+		wait := a.cfg.PollWait
+		if !a.online.Load() {
+			wait = 0
+		}
+		pk, err := a.server.packages(ctx, after, wait)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -155,11 +161,9 @@ func (a *Agent) followPackages(ctx context.Context) {
 					a.lastSeq.Store(0)
 				}
 			}
-			a.setOnline(false, err)
 			backoff.wait(ctx, a.resync)
 			continue
 		}
-		a.setOnline(true, nil)
 		backoff.reset()
 		n, err := a.local.apply(ctx, after, pk.Packages)
 		if err != nil {
@@ -177,7 +181,8 @@ func (a *Agent) followPackages(ctx context.Context) {
 	}
 }
 
-// setOnline records whether the back office answers.
+// setOnline records whether the back office answered the last request (the client calls it after
+// every one).
 func (a *Agent) setOnline(online bool, err error) {
 	if a.online.Swap(online) != online {
 		if online {

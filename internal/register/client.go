@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -20,15 +21,18 @@ type client struct {
 	base  string
 	token string
 	http  *http.Client
+	// reached, when set, hears after every request whether the back office answered it: any answer
+	// below 500 counts, even a refusal; no answer, or a 5xx, does not.
+	reached func(ok bool, err error)
 }
 
-func newClient(server, token string) *client {
+func newClient(server, token string, reached func(ok bool, err error)) *client {
 	tr := &http.Transport{
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 15 * time.Second}).DialContext,
 		MaxIdleConnsPerHost: 4,
 		IdleConnTimeout:     90 * time.Second,
 	}
-	return &client{base: strings.TrimRight(server, "/"), token: token, http: &http.Client{Transport: tr}}
+	return &client{base: strings.TrimRight(server, "/"), token: token, http: &http.Client{Transport: tr}, reached: reached}
 }
 
 // problem is an error answer of the server.
@@ -68,9 +72,15 @@ func (c *client) call(ctx context.Context, method, path string, body, out any, t
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
+		c.report(ctx, false, err)
 		return 0, err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 500 {
+		c.report(ctx, false, fmt.Errorf("%s %s: %s", method, path, resp.Status))
+	} else {
+		c.report(ctx, true, nil) // the answer's headers are here: the back office is reachable
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
 		return resp.StatusCode, err
@@ -87,6 +97,14 @@ func (c *client) call(ctx context.Context, method, path string, body, out any, t
 		return resp.StatusCode, json.Unmarshal(data, out)
 	}
 	return resp.StatusCode, nil
+}
+
+// report tells reached how a request went; a request abandoned because the agent stops says nothing.
+func (c *client) report(ctx context.Context, ok bool, err error) {
+	if c.reached == nil || (!ok && errors.Is(ctx.Err(), context.Canceled)) {
+		return
+	}
+	c.reached(ok, err)
 }
 
 // packages fetches the packages after seq, acknowledging everything up to it, waiting up to wait.

@@ -13,7 +13,15 @@ const T = {
     changeDue: "Сдача", zreport: "Z-отчёт", online: "Связь есть", offline: "Нет связи с бэк-офисом",
     available: "Доступен", picked: "Подобран", receiptNo: "Смена {s}, чек № {r}", gone: "Заказ {n} больше не на этой кассе (продан или снят).",
     noConnection: "Нет связи с бэк-офисом: подобрать заказ сейчас нельзя.", zShift: "Смена", zReceipts: "Чеков",
-    zCash: "Наличными", zCard: "Картой", zTotal: "Всего", badAmount: "Введите сумму, например 500 или 500,50",
+    zCash: "Наличными", zCard: "Картой", zTotal: "Всего", zSales: "Продажи", title: "torg — касса", language: "Язык", lineNo: "№",
+    cashier: "Кассир", comment: "Комментарий", zero: "0,00",
+    badCash: "Наличные: введите сумму, например 500 или 1 500,50.", badCard: "Карта: введите сумму, например 500 или 1 500,50.",
+    cardOver: "Картой можно оплатить не больше {due}: сдачу даёт только оплата наличными.",
+    confirmZ: "Закрыть смену?", confirmZText: "Смена {s} будет закрыта, касса напечатает Z-отчёт. Отменить это нельзя.",
+    pickClaimed: "Заказ {n} сейчас продают на другой кассе: его нельзя подобрать, пока там открыт чек.",
+    pickSold: "Заказ {n} уже продан.", pickWithdrawn: "Заказ {n} снят с этой кассы.",
+    pickChanged: "Заказ {n} изменился и обновляется: подберите чек ещё раз.", pickMissing: "Заказа {n} на этой кассе нет.",
+    confirmZYes: "Закрыть смену (Enter)", confirmZNo: "Не закрывать (Esc)", noShift: "Смена не открыта: она откроется с первой продажей.",
     rejected: "Бэк-офис отклонил чеков: {n}. Они сохранены на кассе и ждут администратора. Последний:",
   },
   en: {
@@ -26,7 +34,15 @@ const T = {
     changeDue: "Change", zreport: "Z report", online: "Online", offline: "No connection to the back office",
     available: "Available", picked: "Picked", receiptNo: "Shift {s}, receipt no. {r}", gone: "Order {n} is no longer at this register (sold or withdrawn).",
     noConnection: "No connection to the back office: the order cannot be picked now.", zShift: "Shift", zReceipts: "Receipts",
-    zCash: "Cash", zCard: "Card", zTotal: "Total", badAmount: "Enter an amount such as 500 or 500.50",
+    zCash: "Cash", zCard: "Card", zTotal: "Total", zSales: "Sales", title: "torg — register", language: "Language", lineNo: "#",
+    cashier: "Cashier", comment: "Comment", zero: "0.00",
+    badCash: "Cash: enter an amount such as 500 or 1,500.50.", badCard: "Card: enter an amount such as 500 or 1,500.50.",
+    cardOver: "A card can pay at most {due}: only cash gives change.",
+    confirmZ: "Close the shift?", confirmZText: "Shift {s} will be closed and the Z report printed. This cannot be undone.",
+    pickClaimed: "Order {n} is being sold at another register right now: it cannot be picked while a receipt is open there.",
+    pickSold: "Order {n} is already sold.", pickWithdrawn: "Order {n} is no longer offered to this register.",
+    pickChanged: "Order {n} has changed and is being updated: pick it again.", pickMissing: "Order {n} is not at this register.",
+    confirmZYes: "Close shift (Enter)", confirmZNo: "Keep it open (Esc)", noShift: "No shift is open: a shift opens with its first sale.",
     rejected: "The back office refused {n} receipt(s). They are kept at this register for an administrator. The latest:",
   },
 };
@@ -35,32 +51,58 @@ let lang = localStorage.getItem("torg-lang") || "ru";
 let orders = [];
 let selected = null;
 let receipt = null;
+let status = null; // the agent's last /api/status, null while it does not answer
+let zreport = null; // the last Z-report shown
 const $ = (id) => document.getElementById(id);
 const t = (key, vars = {}) => (T[lang][key] || key).replace(/\{(\w+)\}/g, (_, k) => vars[k]);
 
-// money formats kopecks as roubles: 1 234,50 in Russian, 1,234.50 in English.
-function money(k) {
-  const neg = k < 0, a = Math.abs(k), r = Math.floor(a / 100), c = String(a % 100).padStart(2, "0");
-  const g = String(r).replace(/\B(?=(\d{3})+(?!\d))/g, lang === "ru" ? "\u00a0" : ",");
-  return (neg ? "−" : "") + g + (lang === "ru" ? "," : ".") + c;
+// formatMoney writes kopecks as roubles, grouped as the language does: 1 234,50 (with no-break spaces)
+// in Russian, 1,234.50 in English. Only integer digits are handled: no floating point touches money.
+function formatMoney(k, lg = lang) {
+  const digits = String(Math.abs(k)).padStart(3, "0");
+  const roubles = digits.slice(0, -2).replace(/\B(?=(\d{3})+$)/g, lg === "ru" ? "\u00a0" : ",");
+  return (k < 0 ? "−" : "") + roubles + (lg === "ru" ? "," : ".") + digits.slice(-2);
 }
 
-// kopecks reads "500", "500,5" or "500.50" exactly, without floating point; null when it is not money.
-function kopecks(s) {
-  s = s.trim().replace(/\s/g, "").replace(",", ".");
+// parseMoney reads what a cashier typed as kopecks, exactly; "" is 0 and anything else that is not
+// plainly an amount in the language is null. Groups of three digits may be split by spaces (also
+// no-break and narrow no-break ones) and, in English, by commas; the decimal part has one or two
+// digits after "," in Russian ("." is taken too: Russian never groups with it) or "." in English.
+// So "1,234" is 1234 in English and refused in Russian, and "500,50" is refused in English.
+function parseMoney(text, lg = lang) {
+  const s = String(text).trim();
   if (s === "") return 0;
-  const m = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(s);
+  const group = lg === "ru" ? "\\s" : "[\\s,]", decimal = lg === "ru" ? "[,.]" : "\\.";
+  const m = new RegExp(`^(\\d{1,3}(?:${group}\\d{3})+|\\d+)(?:${decimal}(\\d{1,2}))?$`).exec(s);
   if (!m) return null;
-  return Number(m[1]) * 100 + Number((m[2] || "0").padEnd(2, "0"));
+  const roubles = m[1].replace(/\D/g, "");
+  if (roubles.length > 13) return null; // the register's limit: 10¹⁵ kopecks
+  return Number(roubles + (m[2] || "").padEnd(2, "0")); // a string of at most 15 digits: exact
 }
 
 function qty(q) { return String(q).replace(".", lang === "ru" ? "," : "."); }
 
+// applyLang writes every text of the screen in the current language.
 function applyLang() {
   document.documentElement.lang = lang;
+  document.title = t("title");
   document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
+  document.querySelectorAll("[data-t-placeholder]").forEach((el) => { el.placeholder = t(el.dataset.tPlaceholder); });
   $("lang").textContent = lang === "ru" ? "EN" : "RU";
+  $("lang").title = t("language");
+  renderStatus();
   render();
+  if (receipt) { fillReceipt(); updateChange(); }
+  if (zreport) renderZ();
+}
+
+// switchLang changes the language, rewriting amounts already typed in the new one's notation.
+function switchLang() {
+  const typed = ["cash", "card"].map((id) => [id, parseMoney($(id).value)]);
+  lang = lang === "ru" ? "en" : "ru";
+  localStorage.setItem("torg-lang", lang);
+  for (const [id, k] of typed) if (k !== null && $(id).value.trim() !== "") $(id).value = formatMoney(k);
+  applyLang();
 }
 
 function say(text, kind = "error") {
@@ -72,10 +114,10 @@ function say(text, kind = "error") {
   say.timer = setTimeout(() => { m.hidden = true; }, 8000);
 }
 
+// api calls the agent; every call that changes something says it speaks JSON, with a body or not.
 async function api(method, path, body) {
-  // Every call that changes something says it is JSON, a body or not: the agent refuses any other.
   const headers = method === "GET" ? {} : { "Content-Type": "application/json" };
-  const resp = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const data = resp.status === 204 ? null : await resp.json().catch(() => null);
   if (!resp.ok) throw Object.assign(new Error((data && data.detail) || resp.statusText), { status: resp.status, data });
   return data;
@@ -84,11 +126,7 @@ async function api(method, path, body) {
 async function refresh() {
   try {
     const [st, list] = await Promise.all([api("GET", "/api/status"), api("GET", "/api/orders")]);
-    $("server").dataset.state = st.server;
-    $("server-text").textContent = t(st.server);
-    $("shift").textContent = st.shift_number ? st.shift_number + (st.shift_open ? "" : " ✓") : "—";
-    $("outbox").textContent = st.outbox;
-    showRejections(st);
+    status = st;
     const before = selected && orders.find((o) => o.id === selected);
     orders = list.items;
     if (!selected && !receipt && orders.length) selected = orders[0].id;
@@ -98,31 +136,38 @@ async function refresh() {
     }
     render();
   } catch (e) {
-    $("server").dataset.state = "offline";
+    status = null;
   }
+  renderStatus();
 }
 
-// showRejections keeps the uploads the back office refused in sight, with its reason for the latest.
-function showRejections(st) {
-  const last = (st.rejections || [])[0];
-  $("rejections").hidden = !st.rejected;
-  if (!st.rejected || !last) return;
-  const p = last.problem || {};
-  const fields = (p.errors || []).map((e) => `${e.field}: ${e.message}`).join("; ");
-  $("rejections").textContent = `${t("rejected", { n: st.rejected })} ${t("receiptNo", { s: last.shift_number, r: last.receipt_number })} — ` +
-    `${p.detail || p.title || p.status}${fields ? " (" + fields + ")" : ""}`;
+// renderStatus shows the connection, shift, outbox and cashier in the header.
+function renderStatus() {
+  const server = status ? status.server : "offline";
+  $("server").dataset.state = server;
+  $("server-text").textContent = t(server);
+  if (!status) return;
+  $("shift").textContent = status.shift_number ? status.shift_number + (status.shift_open ? "" : " ✓") : "—";
+  $("outbox").textContent = status.outbox;
+  $("cashier").textContent = status.cashier || "—";
+  showRejections(status);
 }
 
+// render shows the orders and the selected one. It rebuilds them only when something shown changed,
+// so a row under the cashier's pointer is not replaced every second.
 function render() {
+  const key = JSON.stringify([lang, selected, orders]);
+  if (key === render.shown) return;
+  render.shown = key;
   const rows = $("order-rows");
   rows.replaceChildren(...orders.map((o) => {
     const tr = document.createElement("tr");
     tr.dataset.id = o.id;
     tr.className = o.id === selected ? "selected" : "";
-    tr.innerHTML = `<td></td><td></td><td class="num"></td><td><span class="badge ${o.state}"></span></td>`;
+    tr.innerHTML = `<td class="no"></td><td class="name"></td><td class="num total"></td><td class="state"><span class="badge ${o.state}"></span></td>`;
     tr.children[0].textContent = o.number;
     tr.children[1].textContent = o.customer.name;
-    tr.children[2].textContent = money(o.total);
+    tr.children[2].textContent = formatMoney(o.total);
     tr.querySelector(".badge").textContent = t(o.state);
     tr.onclick = () => { selected = o.id; render(); };
     tr.ondblclick = () => pick();
@@ -134,8 +179,10 @@ function render() {
   if (!o) return;
   $("d-number").textContent = o.number;
   $("d-customer").textContent = o.customer.name;
-  $("d-lines").replaceChildren(...o.lines.map((l) => line([l.line_no, `${l.name} (${l.product_code})`, qty(l.quantity) + " " + l.unit, money(l.price), money(l.discount), money(l.amount)])));
-  $("d-total").textContent = money(o.total);
+  $("d-comment").textContent = o.comment || "";
+  $("d-comment-row").hidden = !o.comment;
+  $("d-lines").replaceChildren(...o.lines.map((l) => line([l.line_no, `${l.name} (${l.product_code})`, qty(l.quantity) + " " + l.unit, formatMoney(l.price), formatMoney(l.discount), formatMoney(l.amount)])));
+  $("d-total").textContent = formatMoney(o.total);
 }
 
 function line(cells) {
@@ -150,42 +197,74 @@ async function pick() {
     const { receipt: r } = await api("POST", `/api/orders/${selected}/pick`);
     openReceipt(r);
   } catch (e) {
-    say(e.status === 503 ? t("noConnection") : e.message);
+    const o = orders.find((x) => x.id === selected);
+    say(refusal(e, o ? o.number : ""));
+    if (e.status === 409 && o && ["sold", "withdrawn"].includes(slug(e))) selected = null; // it leaves the list: the reason is said
     refresh();
   }
 }
 
+// slug is the kind of problem the agent answered, the last part of its type.
+function slug(e) { return e.data && e.data.type ? e.data.type.slice(e.data.type.lastIndexOf("/") + 1) : ""; }
+
+// refusal says, in the screen's language, why the agent did not give the order.
+function refusal(e, number) {
+  if (e.status === 503) return t("noConnection");
+  const key = { claimed: "pickClaimed", sold: "pickSold", withdrawn: "pickWithdrawn", "stale-version": "pickChanged", "not-found": "pickMissing" }[slug(e)];
+  return key ? t(key, { n: number }) : e.message;
+}
+
 function openReceipt(r) {
   receipt = r;
-  $("r-number").textContent = r.order_number;
-  $("r-lines").replaceChildren(...r.lines.map((l) => line([l.name, qty(l.quantity), money(l.price), money(l.amount)])));
-  $("r-total").textContent = money(r.total);
+  const o = orders.find((x) => x.id === r.order_id);
+  receipt.comment = o ? o.comment : "";
+  fillReceipt();
   $("cash").value = ""; $("card").value = "";
-  $("pay-error").hidden = true;
   updateChange();
   $("receipt").showModal();
   $("cash").focus();
 }
 
-function payments() {
-  const cash = kopecks($("cash").value), card = kopecks($("card").value);
-  if (cash === null || card === null) return null;
-  return { cash, card };
+// fillReceipt writes the open receipt's lines and total.
+function fillReceipt() {
+  $("r-number").textContent = receipt.order_number;
+  $("r-comment").textContent = receipt.comment || "";
+  $("r-comment-row").hidden = !receipt.comment;
+  $("r-lines").replaceChildren(...receipt.lines.map((l) => line([l.name, qty(l.quantity), formatMoney(l.price), formatMoney(l.amount)])));
+  $("r-total").textContent = formatMoney(receipt.total);
 }
 
+// payState reads the payment fields against the open receipt: the amounts, what is wrong with them
+// (in words for the cashier), and how much they exceed the total (negative: still due).
+function payState() {
+  const cash = parseMoney($("cash").value), card = parseMoney($("card").value), errors = [];
+  if (cash === null) errors.push(t("badCash"));
+  if (card === null) errors.push(t("badCard"));
+  else if (card > receipt.total) errors.push(t("cardOver", { due: formatMoney(receipt.total) }));
+  return { cash, card, errors, rest: errors.length ? null : cash + card - receipt.total };
+}
+
+// updateChange shows the change or what is still due, and lets the receipt close only when the
+// payments are valid and cover the total.
 function updateChange() {
-  const p = payments();
-  if (!p || !receipt) { $("change").textContent = "—"; return; }
-  const rest = p.cash + p.card - receipt.total;
-  $("change-label").textContent = rest >= 0 ? t("change") : t("stillDue");
-  $("change").textContent = money(Math.abs(rest));
-  $("close-receipt").disabled = rest < 0 || p.card > receipt.total;
+  if (!receipt) return;
+  const p = payState();
+  $("close-receipt").disabled = p.errors.length > 0 || p.rest < 0;
+  if (p.errors.length) {
+    $("change-label").textContent = t("change");
+    $("change").textContent = "—";
+    showPayError(p.errors.join(" "));
+    return;
+  }
+  $("pay-error").hidden = true;
+  $("change-label").textContent = p.rest >= 0 ? t("change") : t("stillDue");
+  $("change").textContent = formatMoney(Math.abs(p.rest));
 }
 
 async function closeReceipt(ev) {
   ev.preventDefault();
-  const p = payments();
-  if (!p) { showPayError(t("badAmount")); return; }
+  const p = payState();
+  if (p.errors.length || p.rest < 0) { updateChange(); return; }
   const pays = [];
   if (p.cash > 0) pays.push({ type: "cash", amount: p.cash });
   if (p.card > 0) pays.push({ type: "card", amount: p.card });
@@ -193,7 +272,7 @@ async function closeReceipt(ev) {
     const done = await api("POST", `/api/receipts/${receipt.id}/close`, { payments: pays });
     $("receipt").close();
     receipt = null; selected = null;
-    $("done-change").textContent = money(done.change);
+    $("done-change").textContent = formatMoney(done.change);
     $("done-numbers").textContent = t("receiptNo", { s: done.shift_number, r: done.receipt_number });
     $("done").showModal();
     refresh();
@@ -213,30 +292,55 @@ async function cancelReceipt() {
   refresh();
 }
 
+// askCloseShift asks before closing the fiscal shift (Enter confirms, Esc cancels), unless the agent
+// says no shift is open.
+async function askCloseShift() {
+  await refresh();
+  if (status && !status.shift_open) { say(t("noShift"), "info"); return; }
+  $("confirm-z-text").textContent = t("confirmZText", { s: status ? status.shift_number : "" });
+  $("confirm-z").returnValue = "";
+  $("confirm-z").showModal();
+}
+
 async function closeShift() {
   try {
-    const z = await api("POST", "/api/shift/close");
-    $("z-body").innerHTML = "";
-    for (const [k, v] of [["zShift", z.shift_number], ["zReceipts", z.receipts], ["zCash", money(z.cash)], ["zCard", money(z.card)], ["zTotal", money(z.total)]]) {
-      const dt = document.createElement("dt"), dd = document.createElement("dd");
-      dt.textContent = t(k); dd.textContent = v;
-      $("z-body").append(dt, dd);
-    }
+    zreport = await api("POST", "/api/shift/close");
+    renderZ();
     $("z").showModal();
     refresh();
-  } catch (e) { say(e.message); }
+  } catch (e) { say(e.status === 409 ? t("noShift") : e.message); }
+}
+
+// renderZ shows the last Z-report. Every receipt of this register is a sale, so sales are the total.
+function renderZ() {
+  const z = zreport;
+  $("z-body").replaceChildren(...[["zShift", z.shift_number], ["zReceipts", z.receipts], ["zSales", formatMoney(z.total)],
+    ["zCash", formatMoney(z.cash)], ["zCard", formatMoney(z.card)], ["zTotal", formatMoney(z.total)]].flatMap(([k, v]) => {
+    const dt = document.createElement("dt"), dd = document.createElement("dd");
+    dt.textContent = t(k); dd.textContent = v;
+    return [dt, dd];
+  }));
+}
+
+// fillAll puts the whole total into one payment field and clears the other.
+function fillAll(field, other) {
+  $(field).value = formatMoney(receipt.total);
+  $(other).value = "";
+  updateChange();
+  $(field).focus();
 }
 
 $("pick").onclick = pick;
 $("pay-form").onsubmit = closeReceipt;
 $("cash").oninput = updateChange;
 $("card").oninput = updateChange;
-$("all-cash").onclick = () => { $("cash").value = money(receipt.total).replace(/\s/g, ""); $("card").value = ""; updateChange(); $("cash").focus(); };
-$("all-card").onclick = () => { $("card").value = money(receipt.total).replace(/\s/g, ""); $("cash").value = ""; updateChange(); $("card").focus(); };
+$("all-cash").onclick = () => fillAll("cash", "card");
+$("all-card").onclick = () => fillAll("card", "cash");
 $("cancel-receipt").onclick = cancelReceipt;
 $("receipt").addEventListener("cancel", (e) => { e.preventDefault(); cancelReceipt(); });
-$("zreport").onclick = closeShift;
-$("lang").onclick = () => { lang = lang === "ru" ? "en" : "ru"; localStorage.setItem("torg-lang", lang); applyLang(); };
+$("zreport").onclick = askCloseShift;
+$("confirm-z").addEventListener("close", () => { if ($("confirm-z").returnValue === "yes") closeShift(); });
+$("lang").onclick = switchLang;
 document.addEventListener("keydown", (e) => {
   if ($("receipt").open) {
     if (e.key === "F6") { e.preventDefault(); $("all-cash").click(); }
