@@ -101,10 +101,11 @@ func (s *Server) Handler(ui http.Handler) http.Handler {
 }
 
 // wrap adds to a route what every request gets: a log line, recovery from panics, authentication and
-// permission, the content-type and size checks, and the answer to an error.
+// permission, the content-type and size checks, the answer to an error, and nosniff on every answer.
 func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, hr *http.Request) {
 		start := time.Now()
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
