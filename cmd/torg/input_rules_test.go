@@ -1,8 +1,29 @@
 package main
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 )
+
+// refused sends a request as the admin (or the token given) and fails unless it gets 422 naming
+// every field.
+func refused(t *testing.T, s *testServer, token, method, path, body string, fields ...string) {
+	t.Helper()
+	if token == "" {
+		token = s.admin
+	}
+	r := s.do(method, path, token, body)
+	if r.status != 422 || r.slug(t) != "validation" {
+		t.Fatalf("%s %s: got %d %s", method, path, r.status, r.body)
+	}
+	p := r.json(t)
+	for _, f := range fields {
+		if !hasField(p, f) {
+			t.Errorf("%s %s: %s is not named: %s", method, path, f, r.body)
+		}
+	}
+}
 
 // TestInputRules checks, over HTTP on every dialect, how the API treats input that a lenient
 // parser would take silently: each refusal names what it refuses and changes nothing.
@@ -13,6 +34,39 @@ func TestInputRules(t *testing.T) {
 			p := r.json(t)
 			if r.status != 422 || r.slug(t) != "validation" || !hasField(p, "limit") || !hasField(p, "colour") {
 				t.Fatalf("got %d %s", r.status, r.body)
+			}
+		})
+		sh := newShop(t, s)
+		order := sh.order(t, "")
+		orders := len(listAll(t, s, "/api/v1/orders"))
+		t.Run("a key given twice is refused naming it with its path, in every body", func(t *testing.T) {
+			refused(t, s, "", "POST", "/api/v1/products", `{"code":"TWICE","name":"a","name":"b"}`, "name")
+			refused(t, s, "", "POST", "/api/v1/orders", fmt.Sprintf(`{"customer_code":"retail","warehouse_id":%q,
+				"lines":[{"product_code":"MILK","quantity":1},{"product_code":"SOAP","quantity":1,"quantity":100}]}`, sh.wh), "lines[1].quantity")
+			refused(t, s, "", "PATCH", "/api/v1/orders/"+order["id"].(string), `{"comment":"a","lines":[{"product_code":"MILK","quantity":1,"price":1,"price":2}],"comment":"b"}`,
+				"comment", "lines[0].price")
+			refused(t, s, "", "POST", "/api/v1/api-tokens", `{"name":"x","role":"viewer","role":"admin"}`, "role")
+			receipt := strings.Replace(sh.receipt("", 0, `[{"type":"cash","amount":43400}]`), `"total":43400`, `"total":43400,"total":0`, 1)
+			refused(t, s, sh.tok["R1"], "POST", "/api/v1/register/transactions", receipt, "total")
+			if n := len(s.must(200, "GET", "/api/v1/products?code=TWICE", "")["items"].([]any)); n != 0 {
+				t.Errorf("%d products made", n)
+			}
+			if got := s.must(200, "GET", "/api/v1/orders/"+order["id"].(string), ""); got["version"] != order["version"] {
+				t.Errorf("the order changed: version %v", got["version"])
+			}
+			if n := len(listAll(t, s, "/api/v1/orders")); n != orders {
+				t.Errorf("%d orders, want %d", n, orders)
+			}
+		})
+		t.Run("a lone surrogate escape is refused naming the field", func(t *testing.T) {
+			refused(t, s, "", "POST", "/api/v1/customers", `{"code":"SUR","name":"a\ud800b"}`, "name")
+			refused(t, s, "", "POST", "/api/v1/orders", fmt.Sprintf(`{"customer_code":"retail","warehouse_id":%q,"comment":"\udfff",
+				"lines":[{"product_code":"MILK","quantity":1}]}`, sh.wh), "comment")
+			receipt := strings.Replace(sh.receipt("", 0, `[{"type":"cash","amount":43400}]`), `"Иванова"`, `"\ud83c"`, 1)
+			refused(t, s, sh.tok["R1"], "POST", "/api/v1/register/transactions", receipt, "cashier")
+			created := s.must(201, "POST", "/api/v1/customers", `{"code":"PAIR","name":"\ud83c\udf84 \\ud800"}`)
+			if created["name"] != "🎄 \\ud800" {
+				t.Errorf("a surrogate pair and an escaped backslash are stored as %q", created["name"])
 			}
 		})
 		t.Run("every answer says nosniff", func(t *testing.T) {
