@@ -73,9 +73,10 @@ type APITokenInput struct {
 }
 
 // Validate checks the name and that the role is one an API token can have.
-func (in APITokenInput) Validate() error {
+func (in *APITokenInput) Validate() error {
 	var f Fields
-	if name := strings.TrimSpace(in.Name.Value); name == "" || utf8.RuneCountInString(name) > maxNameLen || !printable(name) {
+	in.Name.Value = strings.TrimSpace(in.Name.Value)
+	if name := &in.Name.Value; !printable(name) || *name == "" || utf8.RuneCountInString(*name) > maxNameLen {
 		f.Add("name", "is required, at most %d printable characters", maxNameLen)
 	}
 	switch in.Role.Value {

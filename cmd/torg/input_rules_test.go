@@ -69,6 +69,34 @@ func TestInputRules(t *testing.T) {
 				t.Errorf("a surrogate pair and an escaped backslash are stored as %q", created["name"])
 			}
 		})
+		t.Run("codes and names are stored NFC-normalised: two spellings of one text are one code", func(t *testing.T) {
+			created := s.must(201, "POST", "/api/v1/customers", `{"code":"Ue\u0301","name":"Cafe\u0301"}`)
+			if created["code"] != "U\u00e9" || created["name"] != "Caf\u00e9" {
+				t.Fatalf("stored %q %q", created["code"], created["name"])
+			}
+			if r := s.do("POST", "/api/v1/customers", s.admin, `{"code":"U\u00e9","name":"n"}`); r.status != 409 || r.slug(t) != "duplicate" || !hasField(r.json(t), "code") {
+				t.Fatalf("the second spelling: %d %s", r.status, r.body)
+			}
+			if items := s.must(200, "GET", "/api/v1/customers?code=Ue%CC%81", "")["items"].([]any); len(items) != 1 {
+				t.Fatalf("the filter in the other spelling finds %d", len(items))
+			}
+			o := s.must(201, "POST", "/api/v1/orders", fmt.Sprintf(`{"customer_code":"Ue\u0301","warehouse_id":%q,"external_number":"SHOP-e\u0301",
+				"comment":"Позвонить за час, e\u0301","lines":[{"product_code":"MILK","quantity":1}]}`, sh.wh))
+			if o["customer_id"] != created["id"] || o["external_number"] != "SHOP-\u00e9" || o["comment"] != "Позвонить за час, \u00e9" {
+				t.Fatalf("order %v", o)
+			}
+			if items := s.must(200, "GET", "/api/v1/orders?external_number=SHOP-%C3%A9", "")["items"].([]any); len(items) != 1 {
+				t.Fatalf("the order by its external number: %d", len(items))
+			}
+		})
+		t.Run("invisible characters are refused in every text field", func(t *testing.T) {
+			refused(t, s, "", "POST", "/api/v1/products", `{"code":"A\u034fB","name":"n\u2060","unit":"\u00adшт"}`, "code", "name", "unit")
+			refused(t, s, "", "POST", "/api/v1/orders", fmt.Sprintf(`{"customer_code":"retail","warehouse_id":%q,"external_number":"S\ufe0f",
+				"comment":"a\u200db","lines":[{"product_code":"MILK","quantity":1}]}`, sh.wh), "external_number", "comment")
+			receipt := strings.Replace(sh.receipt("", 0, `[{"type":"cash","amount":43400}]`), `"Иванова"`, `"Иван\u034fова"`, 1)
+			refused(t, s, sh.tok["R1"], "POST", "/api/v1/register/transactions", receipt, "cashier")
+			refused(t, s, "", "POST", "/api/v1/api-tokens", `{"name":"shop\u180e","role":"viewer"}`, "name")
+		})
 		t.Run("every answer says nosniff", func(t *testing.T) {
 			for _, path := range []string{"/api/v1/products", "/api/v1/nothing", "/openapi.json", "/docs", "/healthz"} {
 				if r := s.do("GET", path, s.admin, ""); r.header.Get("X-Content-Type-Options") != "nosniff" {
