@@ -13,7 +13,7 @@ type Role string
 // The roles of tokens and web users.
 const (
 	RoleAdmin       Role = "admin"       // everything
-	RoleIntegration Role = "integration" // a web shop: catalogs, orders, reading documents and reports
+	RoleIntegration Role = "integration" // a web shop: catalogs (registers and cash desks read only), orders, reading documents and reports
 	RoleViewer      Role = "viewer"      // reads everything under /api/v1 except tokens
 	RoleRegister    Role = "register"    // one cash register's channel, as that register
 	RoleManager     Role = "manager"     // a web UI user who cannot manage users or tokens
