@@ -1,8 +1,11 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -163,6 +166,101 @@ func BenchmarkDecodeOrder(b *testing.B) {
 			if scanBody(body, &f); f != nil {
 				b.Fatal(f.Err())
 			}
+		}
+	})
+}
+
+// tokenScan is what scanBody finds, found with encoding/json's tokenizer instead: "twice PATH" and
+// "surrogate PATH" in the body's order.
+func tokenScan(body []byte) []string {
+	type frame struct {
+		object, wantKey bool
+		key             string
+		index           int
+		keys            map[string]bool
+	}
+	var stack []frame
+	var out []string
+	path := func() string {
+		p := ""
+		for _, fr := range stack {
+			if fr.object {
+				p = joinPath(p, fr.key)
+			} else {
+				p += fmt.Sprintf("[%d]", fr.index)
+			}
+		}
+		return p
+	}
+	done := func() {
+		if n := len(stack); n > 0 && stack[n-1].object {
+			stack[n-1].wantKey = true
+		} else if n > 0 {
+			stack[n-1].index++
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		start := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		raw := body[start:dec.InputOffset()]
+		switch tok := tok.(type) {
+		case json.Delim:
+			if tok == '{' || tok == '[' {
+				stack = append(stack, frame{object: tok == '{', wantKey: tok == '{', keys: map[string]bool{}})
+			} else {
+				stack = stack[:len(stack)-1]
+				done()
+			}
+			continue
+		case string:
+			if top := len(stack) - 1; stack[top].wantKey {
+				fr := &stack[top]
+				fr.key, fr.wantKey = tok, false
+				if fr.keys[tok] {
+					out = append(out, "twice "+path())
+				}
+				fr.keys[tok] = true
+				if loneSurrogate(raw) {
+					out = append(out, "surrogate "+path())
+				}
+				continue
+			}
+			if loneSurrogate(raw) {
+				out = append(out, "surrogate "+path())
+			}
+		}
+		done()
+	}
+}
+
+// FuzzScanBody: scanBody, which reads the body by hand for speed, names exactly what a scan with
+// encoding/json's tokenizer names.
+func FuzzScanBody(f *testing.F) {
+	f.Add(string(orderBody(3)))
+	f.Add(`{"a":{"b":1,"b":[{"c":"\ud800","c":2}]},"a":"\\\ud800","x\u0041":1,"xA":2,"e":{},"f":[[],[{}]]}`)
+	f.Add(`{"m0":1,"m1":1,"m2":1,"m3":1,"m4":1,"m5":1,"m6":1,"m7":1,"m8":1,"m9":1,"m10":1,"m11":1,"m12":1,"m13":1,"m14":1,"m15":1,"m16":1,"m\u0031":1,"m0":2}`)
+	f.Add(`{"s":"\"\\","t":"\udc00\ud800","u":"\ud83c\udf84","n":-1.5e3,"b":true,"z":null," ":{"\"":1,"\"":2}}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		b := bytes.TrimSpace([]byte(body))
+		if !json.Valid(b) || b[0] != '{' {
+			return
+		}
+		var fs torg.Fields
+		scanBody(b, &fs)
+		var got []string
+		for _, e := range fs {
+			kind := "twice "
+			if strings.Contains(e.Message, "surrogate") {
+				kind = "surrogate "
+			}
+			got = append(got, kind+e.Field)
+		}
+		if want := tokenScan(b); !slices.Equal(got, want) {
+			t.Fatalf("%s\nscanBody names  %q\nthe tokenizer: %q", b, got, want)
 		}
 	})
 }
