@@ -13,7 +13,7 @@ type Role string
 // The roles of tokens and web users.
 const (
 	RoleAdmin       Role = "admin"       // everything
-	RoleIntegration Role = "integration" // a web shop: catalogs, orders, reading documents and reports
+	RoleIntegration Role = "integration" // a web shop: catalogs (registers and cash desks read only), orders, reading documents and reports
 	RoleViewer      Role = "viewer"      // reads everything under /api/v1 except tokens
 	RoleRegister    Role = "register"    // one cash register's channel, as that register
 	RoleManager     Role = "manager"     // a web UI user who cannot manage users or tokens
@@ -73,9 +73,10 @@ type APITokenInput struct {
 }
 
 // Validate checks the name and that the role is one an API token can have.
-func (in APITokenInput) Validate() error {
+func (in *APITokenInput) Validate() error {
 	var f Fields
-	if name := strings.TrimSpace(in.Name.Value); name == "" || utf8.RuneCountInString(name) > maxNameLen || !printable(name) {
+	in.Name.Value = strings.TrimSpace(in.Name.Value)
+	if name := &in.Name.Value; !printable(name) || *name == "" || utf8.RuneCountInString(*name) > maxNameLen {
 		f.Add("name", "is required, at most %d printable characters", maxNameLen)
 	}
 	switch in.Role.Value {

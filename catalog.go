@@ -103,8 +103,8 @@ func (in ProductInput) Apply(p *Product) error {
 	var f Fields
 	checkCodeName(&f, &p.Code, &p.Name)
 	p.Unit = strings.TrimSpace(p.Unit)
-	if p.Unit == "" || utf8.RuneCountInString(p.Unit) > 16 {
-		f.Add("unit", "is required, at most 16 characters")
+	if !printable(&p.Unit) || p.Unit == "" || utf8.RuneCountInString(p.Unit) > 16 {
+		f.Add("unit", "is required, at most 16 printable characters")
 	}
 	if !p.VATRate.Valid() {
 		f.Add("vat_rate", `must be one of "none", "0", "5", "7", "10", "20", "22"`)
@@ -113,14 +113,15 @@ func (in ProductInput) Apply(p *Product) error {
 		f.Add("price", "must not be negative")
 	}
 	seen := map[string]bool{}
-	for i, b := range p.Barcodes {
-		switch {
-		case b == "" || len(b) > 64 || strings.TrimSpace(b) != b || !printable(b):
+	for i := range p.Barcodes {
+		ok := printable(&p.Barcodes[i])
+		switch b := p.Barcodes[i]; {
+		case !ok || b == "" || len(b) > 64 || strings.TrimSpace(b) != b:
 			f.Add(fieldIndex("barcodes", i), "must be 1 to 64 printable characters")
 		case seen[b]:
 			f.Add(fieldIndex("barcodes", i), "is listed twice")
 		}
-		seen[b] = true
+		seen[p.Barcodes[i]] = true
 	}
 	return f.Err()
 }
@@ -158,7 +159,7 @@ func (in CustomerInput) Apply(c *Customer) error {
 		f.Add("phone", "must be at most 32 characters of digits, spaces, +, -, ( and )")
 	}
 	if c.Email != "" {
-		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email || len(c.Email) > 254 {
+		if a, err := mail.ParseAddress(c.Email); !printable(&c.Email) || err != nil || a.Address != c.Email || len(c.Email) > 254 {
 			f.Add("email", "must be an e-mail address such as name@example.ru")
 		}
 	}
@@ -224,33 +225,15 @@ func checkCodeName(f *Fields, code, name *string) {
 	switch {
 	case *code == "":
 		f.Add("code", "is required")
-	case utf8.RuneCountInString(*code) > maxCodeLen || !printable(*code):
+	case !printable(code) || utf8.RuneCountInString(*code) > maxCodeLen:
 		f.Add("code", "must be at most %d printable characters", maxCodeLen)
 	}
 	switch {
 	case *name == "":
 		f.Add("name", "is required")
-	case utf8.RuneCountInString(*name) > maxNameLen || !printable(*name):
+	case !printable(name) || utf8.RuneCountInString(*name) > maxNameLen:
 		f.Add("name", "must be at most %d printable characters", maxNameLen)
 	}
-}
-
-// printable reports whether s is valid UTF-8 without control characters, and without the
-// invisible characters that make two different texts look the same (bidirectional overrides,
-// zero-width spaces, byte order marks).
-func printable(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		switch {
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0), r == '\u2028', r == '\u2029':
-			return false
-		case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069', r == '\u200b', r == '\u200e', r == '\u200f', r == '\ufeff':
-			return false
-		}
-	}
-	return true
 }
 
 func fieldIndex(name string, i int) string { return name + "[" + itoa(i) + "]" }

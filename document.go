@@ -40,14 +40,16 @@ type GoodsReceiptLineInput struct {
 }
 
 // Validate checks what can be checked without the database.
-func (in GoodsReceiptInput) Validate() error {
+func (in *GoodsReceiptInput) Validate() error {
 	var f Fields
+	normal(&in.WarehouseCode)
 	checkRef(&f, "warehouse", in.WarehouseID, in.WarehouseCode, true)
 	if len(in.Lines) == 0 || len(in.Lines) > MaxOrderLines {
 		f.Add("lines", "a goods receipt has 1 to %d lines", MaxOrderLines)
 	}
-	for i, l := range in.Lines {
-		p := fieldIndex("lines", i)
+	for i := range in.Lines {
+		normal(&in.Lines[i].ProductCode)
+		l, p := in.Lines[i], fieldIndex("lines", i)
 		checkRef(&f, p+".product", l.ProductID, l.ProductCode, true)
 		if l.Quantity <= 0 {
 			f.Add(p+".quantity", "must be greater than 0")
@@ -159,7 +161,7 @@ const (
 )
 
 // Validate checks the action, and that ignoring says why.
-func (r Resolution) Validate() error {
+func (r *Resolution) Validate() error {
 	var f Fields
 	switch r.Action {
 	case ResolveWithoutOrder, ResolveAccept:
@@ -170,7 +172,7 @@ func (r Resolution) Validate() error {
 	default:
 		f.Add("action", `must be "accept", "process_without_order" or "ignore"`)
 	}
-	if len(r.Comment) > maxCommentLen || !printableText(r.Comment) {
+	if !printableText(&r.Comment) || len(r.Comment) > maxCommentLen {
 		f.Add("comment", "must be at most %d characters of text", maxCommentLen)
 	}
 	return f.Err()

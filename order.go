@@ -142,20 +142,22 @@ const (
 	maxExternalLen = 64
 )
 
-// Validate checks what can be checked without the database.
-func (in OrderInput) Validate() error {
+// Validate checks what can be checked without the database; text it keeps is normalised.
+func (in *OrderInput) Validate() error {
 	var f Fields
+	normal(&in.CustomerCode)
+	normal(&in.WarehouseCode)
 	checkRef(&f, "customer", in.CustomerID, in.CustomerCode, true)
 	checkRef(&f, "warehouse", in.WarehouseID, in.WarehouseCode, true)
 	if in.ExternalNumber.Set && !in.ExternalNumber.Null {
-		if v := in.ExternalNumber.Value; strings.TrimSpace(v) == "" || len(v) > maxExternalLen || !printable(v) {
+		if v := &in.ExternalNumber.Value; !printable(v) || strings.TrimSpace(*v) == "" || len(*v) > maxExternalLen {
 			f.Add("external_number", "must be 1 to %d printable characters, or null", maxExternalLen)
 		}
 	}
 	if in.Status.Set && in.Status.Value != StatusNew && in.Status.Value != StatusAgreed {
 		f.Add("status", `a new order's status must be "new" or "agreed"`)
 	}
-	checkComment(&f, in.Comment)
+	checkComment(&f, &in.Comment)
 	checkLines(&f, in.Lines)
 	for i, id := range in.RegisterIDs {
 		if id == "" {
@@ -165,9 +167,10 @@ func (in OrderInput) Validate() error {
 	return f.Err()
 }
 
-// Validate checks what can be checked without the database.
-func (in OrderPatch) Validate() error {
+// Validate checks what can be checked without the database; text it keeps is normalised.
+func (in *OrderPatch) Validate() error {
 	var f Fields
+	normal(&in.CustomerCode.Value)
 	if in.CustomerID.Set || in.CustomerCode.Set {
 		checkRef(&f, "customer", in.CustomerID.Value, in.CustomerCode.Value, true)
 	}
@@ -179,7 +182,7 @@ func (in OrderPatch) Validate() error {
 		}
 	}
 	if in.Comment.Set {
-		checkComment(&f, in.Comment.Value)
+		checkComment(&f, &in.Comment.Value)
 	}
 	if in.Date.Set && in.Date.Null {
 		f.Add("date", "must be a time, not null")
@@ -199,8 +202,8 @@ func checkRef(f *Fields, name, id, code string, required bool) {
 	}
 }
 
-func checkComment(f *Fields, c string) {
-	if len(c) > maxCommentLen || !printableText(c) {
+func checkComment(f *Fields, c *string) {
+	if !printableText(c) || len(*c) > maxCommentLen {
 		f.Add("comment", "must be at most %d characters of text", maxCommentLen)
 	}
 }
@@ -212,8 +215,9 @@ func checkLines(f *Fields, lines []OrderLineInput) {
 	if len(lines) > MaxOrderLines {
 		f.Add("lines", "an order has at most %d lines", MaxOrderLines)
 	}
-	for i, l := range lines {
-		p := fieldIndex("lines", i)
+	for i := range lines {
+		normal(&lines[i].ProductCode)
+		l, p := lines[i], fieldIndex("lines", i)
 		checkRef(f, p+".product", l.ProductID, l.ProductCode, true)
 		if l.Quantity <= 0 {
 			f.Add(p+".quantity", "must be greater than 0")
@@ -225,11 +229,6 @@ func checkLines(f *Fields, lines []OrderLineInput) {
 			f.Add(p+".discount", "must not be negative")
 		}
 	}
-}
-
-// printableText is printable, but allows line breaks and tabs.
-func printableText(s string) bool {
-	return printable(strings.NewReplacer("\n", "", "\r", "", "\t", "").Replace(s))
 }
 
 // PriceLine computes a line's amount and VAT; it names the field that breaks a rule.

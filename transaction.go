@@ -123,12 +123,12 @@ func (in *TransactionInput) Validate() error {
 		f.Add("closed_at", "is required: when the receipt was closed, RFC 3339")
 	}
 	in.ClosedAt = in.ClosedAt.UTC().Truncate(time.Microsecond)
-	if len(in.Cashier) > maxNameLen || !printable(in.Cashier) {
+	if !printable(&in.Cashier) || len(in.Cashier) > maxNameLen {
 		f.Add("cashier", "must be at most %d printable characters", maxNameLen)
 	}
 	in.checkLines(&f)
 	in.checkPayments(&f)
-	if in.Fiscal != nil && (in.Fiscal.FN == "" || len(in.Fiscal.FN) > 32 || !allDigits(in.Fiscal.FN) || in.Fiscal.FD < 1 || len(in.Fiscal.FP) > 32) {
+	if in.Fiscal != nil && (!printable(&in.Fiscal.FP) || in.Fiscal.FN == "" || len(in.Fiscal.FN) > 32 || !allDigits(in.Fiscal.FN) || in.Fiscal.FD < 1 || len(in.Fiscal.FP) > 32) {
 		f.Add("fiscal", "needs fn (digits), fd (a positive integer) and fp")
 	}
 	return f.Err()

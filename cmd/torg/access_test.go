@@ -31,17 +31,18 @@ func TestAccessMatrix(t *testing.T) {
 		t.Run("one endpoint of each group answers each principal as CONTRACT §4 says", func(t *testing.T) {
 			groups := []struct{ method, path, body string }{
 				{"GET", "/api/v1/warehouses", ""},
-				{"POST", "/api/v1/cash-desks", `{"code":"%s","name":"n"}`},
+				{"POST", "/api/v1/warehouses", `{"code":"%s","name":"n"}`},
 				{"POST", "/api/v1/api-tokens", `{"name":"%s","role":"viewer"}`},
 				{"GET", "/api/v1/register/me", ""},
+				{"POST", "/api/v1/cash-desks", `{"code":"%s","name":"n"}`},
 			}
 			want := map[string][]int{ // status per group, in the order above
-				"none":        {401, 401, 401, 401},
-				"bad token":   {401, 401, 401, 401},
-				"viewer":      {200, 403, 403, 403},
-				"integration": {200, 201, 403, 403},
-				"admin":       {200, 201, 201, 403},
-				"register":    {403, 403, 403, 200},
+				"none":        {401, 401, 401, 401, 401},
+				"bad token":   {401, 401, 401, 401, 401},
+				"viewer":      {200, 403, 403, 403, 403},
+				"integration": {200, 201, 403, 403, 403},
+				"admin":       {200, 201, 201, 403, 201},
+				"register":    {403, 403, 403, 200, 403},
 			}
 			for who, statuses := range want {
 				for i, g := range groups {
@@ -80,6 +81,35 @@ func TestAccessMatrix(t *testing.T) {
 					}
 				}
 			}
+		})
+		t.Run("an integration token reads registers and cash desks but may not change where cash is booked", func(t *testing.T) {
+			me := s.do("GET", "/api/v1/register/me", toks["register"], "").json(t)
+			id := me["id"].(string)
+			desk := s.must(201, "POST", "/api/v1/cash-desks", `{"code":"SHOP-DESK","name":"d"}`)["id"].(string)
+			for _, c := range []struct{ method, path, body string }{
+				{"POST", "/api/v1/registers", fmt.Sprintf(`{"code":"SHOP-R","name":"r","warehouse_id":%q}`, me["warehouse_id"])},
+				{"PATCH", "/api/v1/registers/" + id, `{"name":"renamed"}`},
+				{"PATCH", "/api/v1/registers/" + id, fmt.Sprintf(`{"cash_desk_id":%q}`, desk)},
+				{"POST", "/api/v1/registers/" + id + "/token", ""},
+				{"POST", "/api/v1/cash-desks", `{"code":"SHOP-D","name":"d"}`},
+				{"PATCH", "/api/v1/cash-desks/" + desk, `{"name":"renamed"}`},
+			} {
+				if r := s.do(c.method, c.path, toks["integration"], c.body); r.status != 403 || r.slug(t) != "forbidden" {
+					t.Errorf("%s %s as integration: %d %s, want 403", c.method, c.path, r.status, r.body)
+				}
+			}
+			for _, path := range []string{"/api/v1/registers", "/api/v1/registers/" + id, "/api/v1/cash-desks", "/api/v1/cash-desks/" + desk} {
+				if r := s.do("GET", path, toks["integration"], ""); r.status != 200 {
+					t.Errorf("GET %s as integration: %d", path, r.status)
+				}
+			}
+			if got := s.must(200, "GET", "/api/v1/registers/"+id, ""); got["cash_desk_id"] != nil || got["name"] != "r" {
+				t.Errorf("the register changed: %v", got)
+			}
+			if r := s.do("GET", "/api/v1/register/me", toks["register"], ""); r.status != 200 {
+				t.Errorf("the register's token stopped working: %d", r.status)
+			}
+			s.must(200, "PATCH", "/api/v1/registers/"+id, fmt.Sprintf(`{"cash_desk_id":%q}`, desk))
 		})
 		t.Run("a new register token revokes the old one", func(t *testing.T) {
 			me := s.do("GET", "/api/v1/register/me", toks["register"], "").json(t)

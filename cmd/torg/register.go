@@ -13,7 +13,7 @@ func registerAgent(ctx context.Context, args []string, stdout, stderr io.Writer)
 	var cfg register.Config
 	fs := newFlags("register", stderr)
 	fs.StringVar(&cfg.Server, "server", "", "the back office's URL, such as http://127.0.0.1:8080")
-	fs.StringVar(&cfg.Token, "token", "", "the register's token (POST /api/v1/registers/{id}/token)")
+	fs.StringVar(&cfg.Token, "token", "", "the register's token (POST /api/v1/registers/{id}/token); prefer TORG_TOKEN, which ps does not show")
 	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8090", "address of the cashier screen and local API")
 	fs.StringVar(&cfg.DataDir, "data", "torg-register", "folder of the register's own store")
 	fs.StringVar(&cfg.Cashier, "cashier", "Кассир", "the cashier's name written on receipts")

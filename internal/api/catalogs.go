@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 
+	"golang.org/x/text/unicode/norm"
+
 	"torg"
 	"torg/internal/store"
 )
@@ -27,7 +29,7 @@ func catalogRoutes[T any, In interface{ Apply(*T) error }](s *Server, kind strin
 			return err
 		}
 		return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
-			return c.List(ctx, tx, r.URL.Query().Get("code"), p)
+			return c.List(ctx, tx, norm.NFC.String(r.URL.Query().Get("code")), p) // codes are stored NFC
 		})
 	}
 	get := func(w http.ResponseWriter, r *request) error {

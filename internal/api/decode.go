@@ -44,8 +44,172 @@ func decodeBody(body []byte, v any) error {
 		return torg.Errorf(torg.CodeMalformed, "the body must be a JSON object")
 	}
 	var f torg.Fields
+	scanBody(body, &f)
 	walk(body, reflect.ValueOf(v).Elem(), "", &f)
 	return f.Err()
+}
+
+// scanBody reads a valid JSON body once and names what encoding/json would take silently: a key
+// given twice in one object (the last would win) and a string with a lone UTF-16 surrogate escape
+// such as "\ud800" (it would become U+FFFD). It keeps one frame per open object or array.
+func scanBody(body []byte, f *torg.Fields) {
+	var stack []scanFrame
+	for i := 0; i < len(body); i++ {
+		n := len(stack)
+		switch c := body[i]; c {
+		case ' ', '\t', '\r', '\n', ':', ',':
+		case '{', '[':
+			stack = append(stack, scanFrame{object: c == '{', wantKey: c == '{'})
+		case '}', ']':
+			stack = stack[:n-1]
+			if n > 1 {
+				stack[n-2].valueDone()
+			}
+		case '"':
+			end, escaped := stringEnd(body, i)
+			raw := body[i : end+1]
+			i = end
+			if n > 0 && stack[n-1].wantKey {
+				top := &stack[n-1]
+				top.wantKey = false
+				if top.seen(raw, escaped) {
+					f.Add(scanPath(stack), "is given twice in one object")
+				}
+				if escaped && loneSurrogate(raw) {
+					f.Add(scanPath(stack), "has a lone UTF-16 surrogate escape in its name")
+				}
+				continue
+			}
+			if escaped && loneSurrogate(raw) {
+				f.Add(scanPath(stack), "has a lone UTF-16 surrogate escape (\\uD800–\\uDFFF without its pair)")
+			}
+			stack[n-1].valueDone()
+		default: // a number, true, false or null
+			for i+1 < len(body) && !strings.ContainsRune(" \t\r\n,]}", rune(body[i+1])) {
+				i++
+			}
+			stack[n-1].valueDone()
+		}
+	}
+}
+
+// stringEnd returns the index of the quote that closes the JSON string opening at body[start], and
+// whether the string has escapes.
+func stringEnd(body []byte, start int) (end int, escaped bool) {
+	for i := start + 1; i < len(body); i++ {
+		switch body[i] {
+		case '\\':
+			escaped = true
+			i++
+		case '"':
+			return i, escaped
+		}
+	}
+	return len(body) - 1, escaped
+}
+
+// scanFrame is an open object or array of scanBody, at the key or index it has reached.
+type scanFrame struct {
+	object  bool
+	wantKey bool
+	key     []byte              // the current key as written, quotes included
+	index   int                 // the current index of an array
+	keys    [][]byte            // an object's keys so far, as written
+	keySet  map[string]struct{} // the same, decoded, once there are many or one has escapes
+}
+
+func (fr *scanFrame) valueDone() {
+	if fr.object {
+		fr.wantKey = true
+	} else {
+		fr.index++
+	}
+}
+
+// name is the current key, decoded.
+func (fr *scanFrame) name() string {
+	var s string
+	json.Unmarshal(fr.key, &s)
+	return s
+}
+
+// seen records raw, a key as written, and reports whether the object had it already.
+func (fr *scanFrame) seen(raw []byte, escaped bool) bool {
+	fr.key = raw
+	if fr.keySet == nil && !escaped && len(fr.keys) < 16 {
+		for _, k := range fr.keys {
+			if bytes.Equal(k, raw) {
+				return true
+			}
+		}
+		fr.keys = append(fr.keys, raw)
+		return false
+	}
+	if fr.keySet == nil {
+		fr.keySet = make(map[string]struct{}, 2*len(fr.keys)+2)
+		for i, k := range fr.keys {
+			fr.keys[i] = nil
+			fr.key = k
+			fr.keySet[fr.name()] = struct{}{}
+		}
+		fr.keys, fr.key = nil, raw
+	}
+	name := fr.name()
+	_, dup := fr.keySet[name]
+	fr.keySet[name] = struct{}{}
+	return dup
+}
+
+// scanPath is the path of the value scanBody is at, such as "lines[0].quantity".
+func scanPath(stack []scanFrame) string {
+	var b strings.Builder
+	for _, fr := range stack {
+		if fr.object {
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(fr.name())
+		} else {
+			b.WriteString("[" + strconv.Itoa(fr.index) + "]")
+		}
+	}
+	return b.String()
+}
+
+// loneSurrogate reports whether raw, a JSON string with what precedes it in the body, has a \u
+// escape of a UTF-16 surrogate that is not a high one followed at once by a low one.
+func loneSurrogate(raw []byte) bool {
+	raw = raw[bytes.IndexByte(raw, '"')+1:]
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		i++
+		if i >= len(raw) || raw[i] != 'u' || i+4 >= len(raw) {
+			continue
+		}
+		r := hex4(raw[i+1 : i+5])
+		i += 4
+		switch {
+		case r >= 0xdc00 && r <= 0xdfff:
+			return true
+		case r >= 0xd800 && r <= 0xdbff:
+			if i+6 >= len(raw) || raw[i+1] != '\\' || raw[i+2] != 'u' {
+				return true
+			}
+			if lo := hex4(raw[i+3 : i+7]); lo < 0xdc00 || lo > 0xdfff {
+				return true
+			}
+			i += 6
+		}
+	}
+	return false
+}
+
+// hex4 reads four hexadecimal digits (checked by json.Valid).
+func hex4(b []byte) rune {
+	n, _ := strconv.ParseUint(string(b), 16, 32)
+	return rune(n)
 }
 
 // decodeInput decodes body into v like decodeBody, then runs validate on what was decoded, and

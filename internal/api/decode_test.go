@@ -1,7 +1,12 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"torg"
@@ -71,4 +76,191 @@ func TestDecodeMalformed(t *testing.T) {
 			t.Errorf("%q: %v, want malformed", body, err)
 		}
 	}
+}
+
+func TestDecodeNamesKeysGivenTwice(t *testing.T) {
+	for _, c := range []struct {
+		body string
+		want []string
+	}{
+		{`{"name": "a", "name": "b"}`, []string{"name"}},
+		{`{"name": "a", "n\u0061me": "b"}`, []string{"name"}},
+		{`{"lines": [{"product_id": "p", "quantity": 1}, {"product_id": "p", "quantity": 1, "quantity": 2}]}`, []string{"lines[1].quantity"}},
+		{`{"lines": [], "post": true, "lines": [{"product_id": "p", "quantity": 1}]}`, []string{"lines"}},
+		{`{"colour": {"a": [{"b": 1, "b": 1}], "a": 2}}`, []string{"colour", "colour.a", "colour.a[0].b"}},
+		{`{"name": null, "comment": "x", "name": "y", "comment": "z"}`, []string{"name", "comment"}},
+	} {
+		var v testBody
+		err := decodeBody([]byte(c.body), &v)
+		got := fields(err)
+		if torg.ErrorCode(err) != torg.CodeValidation || len(got) != len(c.want) {
+			t.Errorf("%s: %v, want 422 naming %v", c.body, err, c.want)
+		}
+		for _, f := range c.want {
+			if _, ok := got[f]; !ok {
+				t.Errorf("%s: %s is not named: %v", c.body, f, got)
+			}
+		}
+	}
+	var v testBody
+	if err := decodeBody([]byte(`{"lines": [{"product_id": "p", "quantity": 1}, {"product_id": "p", "quantity": 1}], "name": "product_id"}`), &v); err != nil {
+		t.Errorf("the same key in two objects, or a key as a value, is refused: %v", err)
+	}
+}
+
+func TestDecodeRefusesLoneSurrogates(t *testing.T) {
+	for _, c := range []struct{ body, field string }{
+		{`{"name": "\ud800"}`, "name"},
+		{`{"name": "ab\uDFFFcd"}`, "name"},
+		{`{"name": "\ud800\u0041"}`, "name"},
+		{`{"name": "\udc00\ud800"}`, "name"},
+		{`{"name": "\\\ud83c"}`, "name"},
+		{`{"lines": [{"product_id": "x\ud83c"}]}`, "lines[0].product_id"},
+		{`{"rate": "\ud800"}`, "rate"},
+		{`{"\ud800": 1}`, "\ufffd"},
+	} {
+		var v testBody
+		err := decodeBody([]byte(c.body), &v)
+		if _, ok := fields(err)[c.field]; !ok || torg.ErrorCode(err) != torg.CodeValidation {
+			t.Errorf("%s: %v, want 422 naming %s", c.body, err, c.field)
+		}
+	}
+	var v testBody
+	if err := decodeBody([]byte(`{"name": "\ud83c\udf84 \\ud800 \u00e9", "comment": "\\\\ud800"}`), &v); err != nil || v.Name.Value != "🎄 \\ud800 é" {
+		t.Errorf("a surrogate pair or an escaped backslash is refused: %v %q", err, v.Name.Value)
+	}
+}
+
+// orderBody is a web shop's order of n lines.
+func orderBody(n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"external_number": "SHOP-1001", "date": "2026-11-26T10:00:00Z", "customer_code": "retail", "warehouse_code": "MAIN",` +
+		` "status": "agreed", "comment": "Позвонить за час \u00e9", "register_ids": ["a", "b"], "post": true, "lines": [`)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, `{"product_code": "P%05d", "quantity": 1.25, "price": 15000, "discount": 100}`, i)
+	}
+	b.WriteString("]}")
+	return []byte(b.String())
+}
+
+// BenchmarkDecodeOrder measures decoding a 500-line order, whole and its scan for repeated keys
+// and lone surrogates alone: the scan must not double the cost of decoding.
+func BenchmarkDecodeOrder(b *testing.B) {
+	body := orderBody(500)
+	b.Run("decode", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var in torg.OrderInput
+			if err := decodeBody(body, &in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("scan", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var f torg.Fields
+			if scanBody(body, &f); f != nil {
+				b.Fatal(f.Err())
+			}
+		}
+	})
+}
+
+// tokenScan is what scanBody finds, found with encoding/json's tokenizer instead: "twice PATH" and
+// "surrogate PATH" in the body's order.
+func tokenScan(body []byte) []string {
+	type frame struct {
+		object, wantKey bool
+		key             string
+		index           int
+		keys            map[string]bool
+	}
+	var stack []frame
+	var out []string
+	path := func() string {
+		p := ""
+		for _, fr := range stack {
+			if fr.object {
+				p = joinPath(p, fr.key)
+			} else {
+				p += fmt.Sprintf("[%d]", fr.index)
+			}
+		}
+		return p
+	}
+	done := func() {
+		if n := len(stack); n > 0 && stack[n-1].object {
+			stack[n-1].wantKey = true
+		} else if n > 0 {
+			stack[n-1].index++
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		start := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		raw := body[start:dec.InputOffset()]
+		switch tok := tok.(type) {
+		case json.Delim:
+			if tok == '{' || tok == '[' {
+				stack = append(stack, frame{object: tok == '{', wantKey: tok == '{', keys: map[string]bool{}})
+			} else {
+				stack = stack[:len(stack)-1]
+				done()
+			}
+			continue
+		case string:
+			if top := len(stack) - 1; stack[top].wantKey {
+				fr := &stack[top]
+				fr.key, fr.wantKey = tok, false
+				if fr.keys[tok] {
+					out = append(out, "twice "+path())
+				}
+				fr.keys[tok] = true
+				if loneSurrogate(raw) {
+					out = append(out, "surrogate "+path())
+				}
+				continue
+			}
+			if loneSurrogate(raw) {
+				out = append(out, "surrogate "+path())
+			}
+		}
+		done()
+	}
+}
+
+// FuzzScanBody: scanBody, which reads the body by hand for speed, names exactly what a scan with
+// encoding/json's tokenizer names.
+func FuzzScanBody(f *testing.F) {
+	f.Add(string(orderBody(3)))
+	f.Add(`{"a":{"b":1,"b":[{"c":"\ud800","c":2}]},"a":"\\\ud800","x\u0041":1,"xA":2,"e":{},"f":[[],[{}]]}`)
+	f.Add(`{"m0":1,"m1":1,"m2":1,"m3":1,"m4":1,"m5":1,"m6":1,"m7":1,"m8":1,"m9":1,"m10":1,"m11":1,"m12":1,"m13":1,"m14":1,"m15":1,"m16":1,"m\u0031":1,"m0":2}`)
+	f.Add(`{"s":"\"\\","t":"\udc00\ud800","u":"\ud83c\udf84","n":-1.5e3,"b":true,"z":null," ":{"\"":1,"\"":2}}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		b := bytes.TrimSpace([]byte(body))
+		if !json.Valid(b) || b[0] != '{' {
+			return
+		}
+		var fs torg.Fields
+		scanBody(b, &fs)
+		var got []string
+		for _, e := range fs {
+			kind := "twice "
+			if strings.Contains(e.Message, "surrogate") {
+				kind = "surrogate "
+			}
+			got = append(got, kind+e.Field)
+		}
+		if want := tokenScan(b); !slices.Equal(got, want) {
+			t.Fatalf("%s\nscanBody names  %q\nthe tokenizer: %q", b, got, want)
+		}
+	})
 }

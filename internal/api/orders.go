@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/unicode/norm"
+
 	"torg"
 	"torg/internal/store"
 )
@@ -58,7 +60,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *request) error {
 	p, err := listParams(r, "status", "warehouse_id", "customer_id", "external_number")
 	q := r.URL.Query()
 	f := store.OrderFilter{Status: torg.Status(q.Get("status")), WarehouseID: q.Get("warehouse_id"),
-		CustomerID: q.Get("customer_id"), ExternalNumber: q.Get("external_number")}
+		CustomerID: q.Get("customer_id"), ExternalNumber: norm.NFC.String(q.Get("external_number"))}
 	switch f.Status {
 	case "", torg.StatusNew, torg.StatusAgreed, torg.StatusSold, torg.StatusClosed, torg.StatusCancelled:
 	default:

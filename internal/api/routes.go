@@ -83,11 +83,12 @@ func (s *Server) routes() []Route {
 		{"DELETE", "/api/v1/register/orders/{id}/claim", register, s.releaseClaim},
 		{"POST", "/api/v1/register/transactions", register, s.uploadTransaction},
 	}
+	// Registers and cash desks decide where a sale's cash is booked: an admin's, not a web shop's.
 	rs = append(rs, catalogRoutes(s, "warehouses", store.Warehouses, read, write)...)
-	rs = append(rs, catalogRoutes(s, "cash-desks", store.CashDesks, read, write)...)
+	rs = append(rs, catalogRoutes(s, "cash-desks", store.CashDesks, read, admin)...)
 	rs = append(rs, catalogRoutes(s, "products", store.Products, read, write)...)
 	rs = append(rs, catalogRoutes(s, "customers", store.Customers, read, write)...)
-	rs = append(rs, catalogRoutes(s, "registers", store.Registers, read, write)...)
+	rs = append(rs, catalogRoutes(s, "registers", store.Registers, read, admin)...)
 	return rs
 }
 
