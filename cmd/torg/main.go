@@ -30,7 +30,7 @@ Usage:
                                    a first look: a demo store, its back office and two registers
   torg serve     [flags]           the back office: HTTP API, scheduled jobs
   torg migrate   [--db DSN]        apply database migrations and exit
-  torg register --server URL --token TOKEN [--listen ADDR] [--data DIR]
+  TORG_TOKEN=TOKEN torg register --server URL [--listen ADDR] [--data DIR] [--allow-remote]
                                    one till's agent: its cashier screen and local API
   torg kkm-transfer [--db DSN]     process waiting register transactions once, with progress
   torg user add NAME --role admin|manager [--password-stdin] [--db DSN]

@@ -8,7 +8,7 @@ import (
 	"torg/internal/register"
 )
 
-// registerAgent runs one till's agent: torg register --server URL --token TOKEN.
+// registerAgent runs one till's agent: TORG_TOKEN=TOKEN torg register --server URL.
 func registerAgent(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg register.Config
 	fs := newFlags("register", stderr)

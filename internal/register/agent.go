@@ -68,7 +68,7 @@ func Start(ctx context.Context, cfg Config) (*Agent, error) {
 		cfg.Cashier = "Кассир"
 	}
 	if cfg.Server == "" || cfg.Token == "" {
-		return nil, errors.New("register: --server and --token are required")
+		return nil, errors.New("register: --server and a token (TORG_TOKEN, or --token) are required")
 	}
 	addr, remote, err := listenAddr(cfg.Listen, cfg.AllowRemote)
 	if err != nil {
