@@ -11,7 +11,7 @@ const T = {
     due: "К оплате", cash: "Наличные", card: "Карта", allCash: "Всё наличными (F6)", allCard: "Всё картой (F7)",
     change: "Сдача", stillDue: "Осталось", cancel: "Отменить чек (Esc)", close: "Закрыть чек (Enter)", closed: "Чек закрыт",
     changeDue: "Сдача", zreport: "Z-отчёт", online: "Связь есть", offline: "Нет связи с бэк-офисом",
-    available: "Доступен", picked: "Подобран", receiptNo: "Смена {s}, чек № {r}", gone: "Заказ {n} больше не на этой кассе (продан или снят).",
+    available: "Доступен", picked: "Подобран", taken: "Подобран на {r}", takenNote: "Заказ продаётся на {r} до {time}: подобрать его здесь нельзя, пока там открыт чек.", receiptNo: "Смена {s}, чек № {r}", gone: "Заказ {n} больше не на этой кассе (продан или снят).",
     noConnection: "Нет связи с бэк-офисом: подобрать заказ сейчас нельзя.", zShift: "Смена", zReceipts: "Чеков",
     zCash: "Наличными", zCard: "Картой", zTotal: "Всего", zSales: "Продажи", title: "torg — касса", language: "Язык", lineNo: "№",
     cashier: "Кассир", comment: "Комментарий", zero: "0,00",
@@ -32,7 +32,7 @@ const T = {
     due: "Due", cash: "Cash", card: "Card", allCash: "All cash (F6)", allCard: "All card (F7)",
     change: "Change", stillDue: "Still due", cancel: "Cancel receipt (Esc)", close: "Close receipt (Enter)", closed: "Receipt closed",
     changeDue: "Change", zreport: "Z report", online: "Online", offline: "No connection to the back office",
-    available: "Available", picked: "Picked", receiptNo: "Shift {s}, receipt no. {r}", gone: "Order {n} is no longer at this register (sold or withdrawn).",
+    available: "Available", picked: "Picked", taken: "Taken at {r}", takenNote: "Order is being sold at {r} until {time}: it cannot be picked here while a receipt is open there.", receiptNo: "Shift {s}, receipt no. {r}", gone: "Order {n} is no longer at this register (sold or withdrawn).",
     noConnection: "No connection to the back office: the order cannot be picked now.", zShift: "Shift", zReceipts: "Receipts",
     zCash: "Cash", zCard: "Card", zTotal: "Total", zSales: "Sales", title: "torg — register", language: "Language", lineNo: "#",
     cashier: "Cashier", comment: "Comment", zero: "0.00",
@@ -79,6 +79,9 @@ function parseMoney(text, lg = lang) {
   if (roubles.length > 13) return null; // the register's limit: 10¹⁵ kopecks
   return Number(roubles + (m[2] || "").padEnd(2, "0")); // a string of at most 15 digits: exact
 }
+
+// clock is a time as the screen's language writes the hour and minute, in the till's time zone.
+function clock(iso) { return new Date(iso).toLocaleTimeString(lang === "ru" ? "ru-RU" : "en-GB", { hour: "2-digit", minute: "2-digit" }); }
 
 function qty(q) { return String(q).replace(".", lang === "ru" ? "," : "."); }
 
@@ -141,6 +144,17 @@ async function refresh() {
   renderStatus();
 }
 
+// showRejections keeps the uploads the back office refused in sight, with its reason for the latest.
+function showRejections(st) {
+  const last = (st.rejections || [])[0];
+  $("rejections").hidden = !st.rejected;
+  if (!st.rejected || !last) return;
+  const p = last.problem || {};
+  const fields = (p.errors || []).map((e) => `${e.field}: ${e.message}`).join("; ");
+  $("rejections").textContent = `${t("rejected", { n: st.rejected })} ${t("receiptNo", { s: last.shift_number, r: last.receipt_number })} — ` +
+    `${p.detail || p.title || p.status}${fields ? " (" + fields + ")" : ""}`;
+}
+
 // renderStatus shows the connection, shift, outbox and cashier in the header.
 function renderStatus() {
   const server = status ? status.server : "offline";
@@ -168,7 +182,7 @@ function render() {
     tr.children[0].textContent = o.number;
     tr.children[1].textContent = o.customer.name;
     tr.children[2].textContent = formatMoney(o.total);
-    tr.querySelector(".badge").textContent = t(o.state);
+    tr.querySelector(".badge").textContent = t(o.state, { r: o.taken_by });
     tr.onclick = () => { selected = o.id; render(); };
     tr.ondblclick = () => pick();
     return tr;
@@ -181,6 +195,10 @@ function render() {
   $("d-customer").textContent = o.customer.name;
   $("d-comment").textContent = o.comment || "";
   $("d-comment-row").hidden = !o.comment;
+  const taken = o.state === "taken";
+  $("pick").hidden = taken;
+  $("d-taken").hidden = !taken;
+  if (taken) $("d-taken").textContent = t("takenNote", { r: o.taken_by, time: clock(o.taken_until) });
   $("d-lines").replaceChildren(...o.lines.map((l) => line([l.line_no, `${l.name} (${l.product_code})`, qty(l.quantity) + " " + l.unit, formatMoney(l.price), formatMoney(l.discount), formatMoney(l.amount)])));
   $("d-total").textContent = formatMoney(o.total);
 }
@@ -193,6 +211,8 @@ function line(cells) {
 
 async function pick() {
   if (!selected) return;
+  const chosen = orders.find((x) => x.id === selected);
+  if (chosen && chosen.state === "taken") return say(t("takenNote", { r: chosen.taken_by, time: clock(chosen.taken_until) }));
   try {
     const { receipt: r } = await api("POST", `/api/orders/${selected}/pick`);
     openReceipt(r);
