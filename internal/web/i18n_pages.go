@@ -3,7 +3,13 @@ package web
 // pageMessages are the texts of the navigation's menu button, the goods receipt pages and the
 // account and users pages: key → {Russian, English}, merged into messages at start.
 var pageMessages = map[string][2]string{
-	"nav.menu": {"Меню", "Menu"},
+	"nav.menu": {"Меню", "Menu"}, "nav.goods-receipts": {"Поступление товаров", "Goods receipts"},
+
+	"gr.title": {"Поступление товаров", "Goods receipt"}, "gr.new": {"Новое поступление товаров", "New goods receipt"},
+	"gr.supplier": {"Поставщик", "Supplier"}, "gr.cost": {"Цена закупки", "Cost"}, "gr.post": {"Провести", "Post"},
+	"gr.more_lines": {"Ещё строки", "More lines"},
+	"msg.a goods receipt has 1 to 1000 lines":      {"в поступлении должна быть хотя бы одна строка (не больше 1000)", "a goods receipt has 1 to 1000 lines"},
+	"msg.must be at most 255 printable characters": {"не больше 255 печатных символов", "must be at most 255 printable characters"},
 
 	"state.sold": {"Продан", "Sold"},
 	"orders.kkm_hint": {"ККМ: получили / всего — сколько ККМ из списка заказа получили его текущую версию, и сколько их в списке",

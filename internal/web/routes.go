@@ -43,6 +43,10 @@ func (u *UI) routes() []route {
 		{"GET", "/transactions/{id}", permRead, u.showTransaction},
 		{"POST", "/transactions/{id}/resolve", permAdmin, u.resolveTransaction},
 
+		{"GET", "/goods-receipts", permRead, u.listGoodsReceipts},
+		{"GET", "/goods-receipts/new", permWrite, u.newGoodsReceipt},
+		{"POST", "/goods-receipts/new", permWrite, u.submitGoodsReceipt},
+		{"GET", "/goods-receipts/{id}", permRead, u.showGoodsReceipt},
 		{"GET", "/sales-invoices", permRead, u.listInvoices},
 		{"GET", "/sales-invoices/{id}", permRead, u.showInvoice},
 		{"GET", "/cash-receipts", permRead, u.listReceipts},
