@@ -130,6 +130,10 @@ func (u *UI) login(p *page) error {
 		f.Error = "login.wrong"
 		return u.showLogin(p, http.StatusUnauthorized, f)
 	}
+	if user.Disabled {
+		f.Error = "login.disabled"
+		return u.showLogin(p, http.StatusForbidden, f)
+	}
 	u.limiter.succeed(name)
 	var secret string
 	err = u.store.Update(p.ctx, func(tx *store.Tx) (err error) {

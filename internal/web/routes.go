@@ -68,6 +68,10 @@ func (u *UI) routes() []route {
 		{"POST", "/tokens/{id}/revoke", permAdmin, u.revokeToken},
 		{"GET", "/users", permAdmin, u.listUsers},
 		{"POST", "/users", permAdmin, u.addUser},
+		{"POST", "/users/{id}/disable", permAdmin, u.disableUser},
+		{"POST", "/users/{id}/enable", permAdmin, u.enableUser},
+		{"GET", "/account", permRead, u.showAccount},
+		{"POST", "/account/password", permRead, u.changePassword},
 	}
 	for _, c := range u.catalogs() {
 		rs = append(rs,
