@@ -87,11 +87,12 @@ func (in *APITokenInput) Validate() error {
 	return f.Err()
 }
 
-// User is a person who logs in to the web UI.
+// User is a person who logs in to the web UI. A disabled user cannot log in.
 type User struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-	Role Role   `json:"role"`
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Role     Role   `json:"role"`
+	Disabled bool   `json:"disabled"`
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,6 +1,10 @@
 package torg
 
-import "time"
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // GoodsReceipt is a goods receipt («Приходная накладная»): goods enter a warehouse. It is posted
 // when made.
@@ -9,6 +13,7 @@ type GoodsReceipt struct {
 	Number      string             `json:"number"`
 	Date        time.Time          `json:"date"`
 	WarehouseID string             `json:"warehouse_id"`
+	Supplier    string             `json:"supplier"`
 	Posted      bool               `json:"posted"`
 	Lines       []GoodsReceiptLine `json:"lines"`
 	TotalCost   Money              `json:"total_cost"`
@@ -27,6 +32,7 @@ type GoodsReceiptLine struct {
 type GoodsReceiptInput struct {
 	WarehouseID   string                  `json:"warehouse_id"`
 	WarehouseCode string                  `json:"warehouse_code"`
+	Supplier      string                  `json:"supplier"`
 	Date          Opt[time.Time]          `json:"date"`
 	Lines         []GoodsReceiptLineInput `json:"lines"`
 }
@@ -44,6 +50,10 @@ func (in *GoodsReceiptInput) Validate() error {
 	var f Fields
 	normal(&in.WarehouseCode)
 	checkRef(&f, "warehouse", in.WarehouseID, in.WarehouseCode, true)
+	in.Supplier = strings.TrimSpace(in.Supplier)
+	if !printable(&in.Supplier) || utf8.RuneCountInString(in.Supplier) > maxNameLen {
+		f.Add("supplier", "must be at most %d printable characters", maxNameLen)
+	}
 	if len(in.Lines) == 0 || len(in.Lines) > MaxOrderLines {
 		f.Add("lines", "a goods receipt has 1 to %d lines", MaxOrderLines)
 	}

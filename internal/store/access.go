@@ -137,8 +137,8 @@ func (tx *Tx) AddUser(ctx context.Context, name string, role torg.Role, password
 func (tx *Tx) UserPassword(ctx context.Context, name string) (torg.User, string, error) {
 	var u torg.User
 	var hash string
-	err := tx.queryRow(ctx, "SELECT id, name, role, password_hash FROM users WHERE name = ?", name).
-		Scan(&u.ID, &u.Name, &u.Role, &hash)
+	err := tx.queryRow(ctx, "SELECT id, name, role, disabled, password_hash FROM users WHERE name = ?", name).
+		Scan(&u.ID, &u.Name, &u.Role, &u.Disabled, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, "", notFound("user", name)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"strings"
 	"time"
 
 	"torg"
@@ -80,11 +81,11 @@ func one[T any](ctx context.Context, tx *Tx, sel, noun, id string, lock bool, sc
 	return v, err
 }
 
-const goodsReceiptSelect = "SELECT id, number, date, warehouse_id, posted, total_cost FROM goods_receipts"
+const goodsReceiptSelect = "SELECT id, number, date, warehouse_id, supplier, posted, total_cost FROM goods_receipts"
 
 func scanGoodsReceipt(s scanner, g *torg.GoodsReceipt) error {
 	var number, date int64
-	err := s.Scan(&g.ID, &number, &date, &g.WarehouseID, &g.Posted, &g.TotalCost)
+	err := s.Scan(&g.ID, &number, &date, &g.WarehouseID, &g.Supplier, &g.Posted, &g.TotalCost)
 	g.Number, g.Date, g.Lines = formatNumber(number), fromMicros(date), []torg.GoodsReceiptLine{}
 	return err
 }
@@ -95,7 +96,7 @@ func (tx *Tx) CreateGoodsReceipt(ctx context.Context, in torg.GoodsReceiptInput)
 		return torg.GoodsReceipt{}, err
 	}
 	var f torg.Fields
-	g := torg.GoodsReceipt{ID: newID(), Date: torg.Now(), Posted: true}
+	g := torg.GoodsReceipt{ID: newID(), Date: torg.Now(), Posted: true, Supplier: strings.TrimSpace(in.Supplier)}
 	g.WarehouseID = tx.resolve(ctx, &f, "warehouses", "warehouse", in.WarehouseID, in.WarehouseCode)
 	var ids, codes []string
 	for _, l := range in.Lines {
@@ -117,7 +118,10 @@ func (tx *Tx) CreateGoodsReceipt(ctx context.Context, in torg.GoodsReceiptInput)
 		}
 		amount, _ := torg.LineAmount(l.Quantity, l.Cost, 0)
 		g.Lines = append(g.Lines, torg.GoodsReceiptLine{LineNo: i + 1, ProductID: p.id, Quantity: l.Quantity, Cost: l.Cost, Amount: amount})
-		g.TotalCost += amount
+		var sumOK bool
+		if g.TotalCost, sumOK = g.TotalCost.Plus(amount); !sumOK {
+			f.Add("lines["+strconv.Itoa(i)+"].quantity", "the receipt's total is too large")
+		}
 		moves[i] = stockMove{docID: g.ID, lineNo: i + 1, warehouseID: g.WarehouseID, productID: p.id, quantity: l.Quantity}
 	}
 	if err := f.Err(); err != nil {
@@ -132,8 +136,8 @@ func (tx *Tx) CreateGoodsReceipt(ctx context.Context, in torg.GoodsReceiptInput)
 	}
 	n := nums["goods_receipt_number"]
 	g.Number = formatNumber(n)
-	if _, err := tx.exec(ctx, "INSERT INTO goods_receipts (id, number, date, warehouse_id, posted, total_cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		g.ID, n, micros(g.Date), g.WarehouseID, true, int64(g.TotalCost), micros(torg.Now())); err != nil {
+	if _, err := tx.exec(ctx, "INSERT INTO goods_receipts (id, number, date, warehouse_id, supplier, posted, total_cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		g.ID, n, micros(g.Date), g.WarehouseID, g.Supplier, true, int64(g.TotalCost), micros(torg.Now())); err != nil {
 		return g, err
 	}
 	args := make([]any, 0, len(g.Lines)*5)

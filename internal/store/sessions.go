@@ -33,7 +33,7 @@ func (tx *Tx) WebSession(ctx context.Context, secret string) (WebSession, error)
 	var s WebSession
 	var expires int64
 	err := tx.queryRow(ctx, "SELECT u.id, u.name, u.role, s.expires_at FROM web_sessions s JOIN users u ON u.id = s.user_id"+
-		" WHERE s.secret_hash = ? AND s.expires_at > ?", HashSecret(secret), micros(torg.Now())).
+		" WHERE s.secret_hash = ? AND s.expires_at > ? AND NOT u.disabled", HashSecret(secret), micros(torg.Now())).
 		Scan(&s.User.ID, &s.User.Name, &s.User.Role, &expires)
 	if errNoRows(err) {
 		return s, torg.Errorf(torg.CodeUnauthorized, "the session is unknown or expired")

@@ -53,7 +53,7 @@ func (tx *Tx) Names(ctx context.Context, table string, ids []string) (map[string
 
 // Users lists the web UI users by name.
 func (tx *Tx) Users(ctx context.Context) ([]torg.User, error) {
-	rows, err := tx.query(ctx, "SELECT id, name, role FROM users ORDER BY name")
+	rows, err := tx.query(ctx, "SELECT id, name, role, disabled FROM users ORDER BY name")
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (tx *Tx) Users(ctx context.Context) ([]torg.User, error) {
 	out := []torg.User{}
 	for rows.Next() {
 		var u torg.User
-		if err := rows.Scan(&u.ID, &u.Name, &u.Role); err != nil {
+		if err := rows.Scan(&u.ID, &u.Name, &u.Role, &u.Disabled); err != nil {
 			return nil, err
 		}
 		out = append(out, u)

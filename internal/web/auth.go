@@ -170,6 +170,10 @@ func (u *UI) login(p *page) error {
 	case err != nil:
 		return err
 	}
+	if user.Disabled {
+		f.Error = "login.disabled"
+		return u.showLogin(p, http.StatusForbidden, f)
+	}
 	u.limiter.succeed(name)
 	var secret string
 	err = u.store.Update(p.ctx, func(tx *store.Tx) (err error) {

@@ -38,14 +38,9 @@ func (f fmtr) money(m torg.Money) string {
 	return b.String()
 }
 
-// moneyInput writes kopecks as a form field's value: "150,50" in Russian, "150.50" in English.
-func (f fmtr) moneyInput(m torg.Money) string {
-	s := f.money(m)
-	if f.lang == "en" {
-		return strings.ReplaceAll(s, ",", "")
-	}
-	return strings.ReplaceAll(s, "\u00a0", "")
-}
+// moneyInput writes kopecks as a form field's value, grouped as amounts are shown ("1 234,50",
+// "1,234.50"), so that a price reads like the amount beside it; parseMoney reads it back.
+func (f fmtr) moneyInput(m torg.Money) string { return f.money(m) }
 
 // qty writes a quantity with the language's decimal point.
 func (f fmtr) qty(q torg.Quantity) string {

@@ -24,11 +24,14 @@ func TestMoneyIsFormattedPerLanguage(t *testing.T) {
 			t.Errorf("en %d = %q, want %q", c.m, got, c.en)
 		}
 	}
-	if got := (fmtr{"ru"}).moneyInput(123450); got != "1234,50" {
-		t.Errorf("ru input = %q", got)
-	}
-	if got := (fmtr{"en"}).moneyInput(123450); got != "1234.50" {
-		t.Errorf("en input = %q", got)
+	for _, lang := range []string{"ru", "en"} {
+		f := fmtr{lang}
+		if got, want := f.moneyInput(123450), f.money(123450); got != want {
+			t.Errorf("%s input = %q, want %q as amounts are shown", lang, got, want)
+		}
+		if back, err := parseMoney(f.moneyInput(123450)); err != nil || back != 123450 {
+			t.Errorf("%s input %q reads back as %d, %v", lang, f.moneyInput(123450), back, err)
+		}
 	}
 }
 

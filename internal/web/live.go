@@ -80,14 +80,22 @@ func (u *UI) orderEvents(p *page) error {
 // liveState reads the order's status and its registers' delivery states.
 func (u *UI) liveState(p *page, id string) (liveState, error) {
 	var o torg.Order
-	err := u.store.View(p.ctx, func(tx *store.Tx) (err error) { o, err = tx.Order(p.ctx, id); return err })
+	var seller string
+	err := u.store.View(p.ctx, func(tx *store.Tx) (err error) {
+		if o, err = tx.Order(p.ctx, id); err != nil {
+			return err
+		}
+		seller, err = sellingRegister(p.ctx, tx, o)
+		return err
+	})
 	if err != nil {
 		return liveState{}, err
 	}
 	st := liveState{Status: o.Status, StatusLabel: translate(p.lang, "status."+string(o.Status)), Posted: o.Posted, Version: o.Version,
 		Registers: []liveRegister{}}
 	for _, r := range o.Registers {
-		st.Registers = append(st.Registers, liveRegister{ID: r.RegisterID, State: r.State, Label: translate(p.lang, "state."+string(r.State)),
+		state := shownState(r, seller)
+		st.Registers = append(st.Registers, liveRegister{ID: r.RegisterID, State: state, Label: translate(p.lang, "state."+string(state)),
 			Claim: o.Claim != nil && o.Claim.RegisterID == r.RegisterID})
 	}
 	return st, nil

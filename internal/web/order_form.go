@@ -150,11 +150,15 @@ func (u *UI) loadOrderRegisters(ctx context.Context, tx *store.Tx, o torg.Order,
 	for _, r := range regs.Items {
 		byID[r.ID] = r
 	}
+	seller, err := sellingRegister(ctx, tx, o)
+	if err != nil {
+		return err
+	}
 	listed := map[string]bool{}
 	for _, r := range o.Registers {
 		reg := byID[r.RegisterID]
 		listed[r.RegisterID] = true
-		d.Registers = append(d.Registers, regRow{ID: r.RegisterID, Code: reg.Code, Name: reg.Name, State: r.State,
+		d.Registers = append(d.Registers, regRow{ID: r.RegisterID, Code: reg.Code, Name: reg.Name, State: shownState(r, seller),
 			Claim: o.Claim != nil && o.Claim.RegisterID == r.RegisterID})
 	}
 	for _, r := range regs.Items {

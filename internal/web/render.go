@@ -138,6 +138,7 @@ func funcs(lang string) template.FuncMap {
 		"langs":     func() []string { return languages },
 		"navItem":   func(v view, key string) navLink { return navLink{Key: key, Active: v.Nav == key} },
 		"took":      took,
+		"rub":       func() string { return "\u00a0₽" },
 	}
 }
 

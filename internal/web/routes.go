@@ -43,6 +43,10 @@ func (u *UI) routes() []route {
 		{"GET", "/transactions/{id}", permRead, u.showTransaction},
 		{"POST", "/transactions/{id}/resolve", permAdmin, u.resolveTransaction},
 
+		{"GET", "/goods-receipts", permRead, u.listGoodsReceipts},
+		{"GET", "/goods-receipts/new", permWrite, u.newGoodsReceipt},
+		{"POST", "/goods-receipts/new", permWrite, u.submitGoodsReceipt},
+		{"GET", "/goods-receipts/{id}", permRead, u.showGoodsReceipt},
 		{"GET", "/sales-invoices", permRead, u.listInvoices},
 		{"GET", "/sales-invoices/{id}", permRead, u.showInvoice},
 		{"GET", "/cash-receipts", permRead, u.listReceipts},
@@ -64,6 +68,10 @@ func (u *UI) routes() []route {
 		{"POST", "/tokens/{id}/revoke", permAdmin, u.revokeToken},
 		{"GET", "/users", permAdmin, u.listUsers},
 		{"POST", "/users", permAdmin, u.addUser},
+		{"POST", "/users/{id}/disable", permAdmin, u.disableUser},
+		{"POST", "/users/{id}/enable", permAdmin, u.enableUser},
+		{"GET", "/account", permRead, u.showAccount},
+		{"POST", "/account/password", permRead, u.changePassword},
 	}
 	for _, c := range u.catalogs() {
 		rs = append(rs,

@@ -8,7 +8,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestScreenshots saves the main pages at 1280×800 into docs/screenshots for the README:
+// TestScreenshots saves the main pages at 1280×800 (and the orders on a 390×844 phone) into
+// docs/screenshots for the README:
 //
 //	TORG_SCREENSHOTS=1 go test -run TestScreenshots ./internal/web/
 func TestScreenshots(t *testing.T) {
@@ -49,4 +50,7 @@ func TestScreenshots(t *testing.T) {
 	run(t, ctx, "a tablet", chromedp.EmulateViewport(1024, 768), chromedp.Navigate(e.url+"/orders/"+live),
 		chromedp.WaitVisible(chromedp.CSS("#lines")))
 	screenshot(t, ctx, "tablet-order")
+	run(t, ctx, "a phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.url+"/orders"),
+		chromedp.WaitVisible(chromedp.CSS("#orders")))
+	screenshot(t, ctx, "phone-orders")
 }
