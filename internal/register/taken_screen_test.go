@@ -39,7 +39,7 @@ func TestScreenShowsAnOrderTakenElsewhere(t *testing.T) {
 	s.f.mu.Lock()
 	s.f.pages[3] = []torg.Package{{Seq: 4, Kind: torg.PackageReleased, OrderID: "a"}}
 	s.f.mu.Unlock()
-	s.do(chromedp.Poll[chromedp.Void](`document.querySelector('` + row + ` .badge.available') !== null`), chromedp.WaitVisible("#pick"))
+	s.do(chromedp.Poll[chromedp.Void](`document.querySelector('`+row+` .badge.available') !== null`), chromedp.WaitVisible("#pick"))
 	if s.visible("#d-taken") {
 		t.Error("the released order still says it is taken")
 	}
