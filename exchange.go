@@ -62,9 +62,10 @@ type OrderSnapshot struct {
 
 // CustomerRef names a customer in a snapshot.
 type CustomerRef struct {
-	ID   string `json:"id"`
-	Code string `json:"code"`
-	Name string `json:"name"`
+	ID    string `json:"id"`
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Phone string `json:"phone"` // so that the cashier can find the order by it; "" when unknown
 }
 
 // SnapshotLine is an order line as a register shows and sells it.

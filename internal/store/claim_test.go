@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -74,5 +75,32 @@ func TestOtherRegistersLearnWhoPickedAnOrder(t *testing.T) {
 				t.Error("a lapsed claim is left")
 			}
 		})
+	})
+}
+
+func TestAnOrderPackageCarriesTheCustomersPhone(t *testing.T) {
+	ctx := context.Background()
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		wh := create(t, s, store.Warehouses, torg.WarehouseInput{Code: str("W"), Name: str("w")})
+		p := create(t, s, store.Products, torg.ProductInput{Code: str("P"), Name: str("p"), Price: torg.Of(torg.Money(100))})
+		c := create(t, s, store.Customers, torg.CustomerInput{Code: str("C"), Name: str("Петров"), Phone: str("+7 916 555-01-02")})
+		r := create(t, s, store.Registers, torg.RegisterInput{Code: str("K1"), Name: str("k"), WarehouseID: str(wh.ID),
+			AcceptsOrders: torg.Of(true), AutoLoadOrders: torg.Of(true)})
+		err := s.Update(ctx, func(tx *store.Tx) error {
+			_, err := tx.CreateOrder(ctx, torg.OrderInput{CustomerID: c.ID, WarehouseID: wh.ID, Status: torg.Of(torg.StatusAgreed),
+				Lines: []torg.OrderLineInput{{ProductID: p.ID, Quantity: 1000}}, FillRegisters: true, Post: true})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pk, err := s.Packages(ctx, r.ID, 0)
+		if err != nil || len(pk.Packages) != 1 {
+			t.Fatalf("packages %v, %v", pk, err)
+		}
+		var o torg.OrderSnapshot
+		if err := json.Unmarshal(pk.Packages[0].Order, &o); err != nil || o.Customer.Phone != "+7 916 555-01-02" {
+			t.Errorf("the package's customer is %+v (%v), want the phone", o.Customer, err)
+		}
 	})
 }

@@ -145,7 +145,8 @@ func (tx *Tx) addPackages(ctx context.Context, o *torg.Order, registerIDs []stri
 func (tx *Tx) snapshot(ctx context.Context, o *torg.Order) error {
 	s := torg.OrderSnapshot{ID: o.ID, Number: o.Number, Version: o.Version, Date: o.Date, WarehouseID: o.WarehouseID,
 		Comment: o.Comment, Total: o.Total, Lines: make([]torg.SnapshotLine, len(o.Lines))}
-	err := tx.queryRow(ctx, "SELECT id, code, name FROM customers WHERE id = ?", o.CustomerID).Scan(&s.Customer.ID, &s.Customer.Code, &s.Customer.Name)
+	err := tx.queryRow(ctx, "SELECT id, code, name, phone FROM customers WHERE id = ?", o.CustomerID).Scan(&s.Customer.ID, &s.Customer.Code,
+		&s.Customer.Name, &s.Customer.Phone)
 	if err != nil {
 		return err
 	}

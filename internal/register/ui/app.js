@@ -11,6 +11,7 @@ const T = {
     due: "К оплате", cash: "Наличные", card: "Карта", allCash: "Всё наличными (F6)", allCard: "Всё картой (F7)",
     change: "Сдача", stillDue: "Осталось", cancel: "Отменить чек (Esc)", close: "Закрыть чек (Enter)", closed: "Чек закрыт",
     changeDue: "Сдача", zreport: "Z-отчёт", online: "Связь есть", offline: "Нет связи с бэк-офисом",
+    searchHint: "Номер, покупатель или телефон (F2)", noMatch: "Ничего не найдено.",
     available: "Доступен", picked: "Подобран", taken: "Подобран на {r}", takenNote: "Заказ продаётся на {r} до {time}: подобрать его здесь нельзя, пока там открыт чек.", receiptNo: "Смена {s}, чек № {r}", gone: "Заказ {n} больше не на этой кассе (продан или снят).",
     noConnection: "Нет связи с бэк-офисом: подобрать заказ сейчас нельзя.", zShift: "Смена", zReceipts: "Чеков",
     zCash: "Наличными", zCard: "Картой", zTotal: "Всего", zSales: "Продажи", title: "torg — касса", language: "Язык", lineNo: "№",
@@ -32,6 +33,7 @@ const T = {
     due: "Due", cash: "Cash", card: "Card", allCash: "All cash (F6)", allCard: "All card (F7)",
     change: "Change", stillDue: "Still due", cancel: "Cancel receipt (Esc)", close: "Close receipt (Enter)", closed: "Receipt closed",
     changeDue: "Change", zreport: "Z report", online: "Online", offline: "No connection to the back office",
+    searchHint: "Number, customer or phone (F2)", noMatch: "Nothing found.",
     available: "Available", picked: "Picked", taken: "Taken at {r}", takenNote: "Order is being sold at {r} until {time}: it cannot be picked here while a receipt is open there.", receiptNo: "Shift {s}, receipt no. {r}", gone: "Order {n} is no longer at this register (sold or withdrawn).",
     noConnection: "No connection to the back office: the order cannot be picked now.", zShift: "Shift", zReceipts: "Receipts",
     zCash: "Cash", zCard: "Card", zTotal: "Total", zSales: "Sales", title: "torg — register", language: "Language", lineNo: "#",
@@ -50,6 +52,7 @@ const T = {
 let lang = localStorage.getItem("torg-lang") || "ru";
 let orders = [];
 let selected = null;
+let query = ""; // what the cashier typed or scanned into the search field
 let receipt = null;
 let status = null; // the agent's last /api/status, null while it does not answer
 let zreport = null; // the last Z-report shown
@@ -170,11 +173,12 @@ function renderStatus() {
 // render shows the orders and the selected one. It rebuilds them only when something shown changed,
 // so a row under the cashier's pointer is not replaced every second.
 function render() {
-  const key = JSON.stringify([lang, selected, orders]);
+  const key = JSON.stringify([lang, selected, orders, query]);
   if (key === render.shown) return;
   render.shown = key;
   const rows = $("order-rows");
-  rows.replaceChildren(...orders.map((o) => {
+  const shown = orders.filter(matches);
+  rows.replaceChildren(...shown.map((o) => {
     const tr = document.createElement("tr");
     tr.dataset.id = o.id;
     tr.className = o.id === selected ? "selected" : "";
@@ -188,11 +192,12 @@ function render() {
     return tr;
   }));
   $("no-orders").hidden = orders.length > 0;
+  $("no-match").hidden = !orders.length || shown.length > 0;
   const o = orders.find((x) => x.id === selected);
   $("detail").hidden = !o;
   if (!o) return;
   $("d-number").textContent = o.number;
-  $("d-customer").textContent = o.customer.name;
+  $("d-customer").textContent = o.customer.phone ? `${o.customer.name} · ${o.customer.phone}` : o.customer.name;
   $("d-comment").textContent = o.comment || "";
   $("d-comment-row").hidden = !o.comment;
   const taken = o.state === "taken";
@@ -201,6 +206,33 @@ function render() {
   if (taken) $("d-taken").textContent = t("takenNote", { r: o.taken_by, time: clock(o.taken_until) });
   $("d-lines").replaceChildren(...o.lines.map((l) => line([l.line_no, `${l.name} (${l.product_code})`, qty(l.quantity) + " " + l.unit, formatMoney(l.price), formatMoney(l.discount), formatMoney(l.amount)])));
   $("d-total").textContent = formatMoney(o.total);
+}
+
+// matches tells whether the order answers the search: its number (as typed or scanned from the
+// order's barcode, with or without its leading zeros), its customer's name, or the digits of the
+// customer's phone.
+function matches(o) {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  const digits = q.replace(/\D/g, "");
+  if (/^[\d\s()+-]+$/.test(q) && digits) {
+    const phone = (o.customer.phone || "").replace(/\D/g, "");
+    return o.number.includes(digits) || String(Number(o.number)) === digits.replace(/^0+/, "") || (digits.length >= 3 && phone.includes(digits));
+  }
+  return o.number.toLowerCase().includes(q) || o.customer.name.toLowerCase().includes(q);
+}
+
+// searchEnter selects the order the search found: the one whose number is exactly what was typed or
+// scanned, else the only one left; the search field then gives the keyboard back, so Enter picks it.
+function searchEnter() {
+  const shown = orders.filter(matches);
+  const digits = query.replace(/\D/g, "").replace(/^0+/, "");
+  const exact = shown.find((o) => digits && o.number.replace(/^0+/, "") === digits);
+  const found = exact || (shown.length === 1 ? shown[0] : null);
+  if (!found) return say(t("noMatch"));
+  selected = found.id;
+  $("search").blur();
+  render();
 }
 
 function line(cells) {
@@ -368,11 +400,26 @@ document.addEventListener("keydown", (e) => {
     return;
   }
   if (document.querySelector("dialog[open]")) return;
-  const i = orders.findIndex((o) => o.id === selected);
-  if (e.key === "ArrowDown" && orders.length) { selected = orders[Math.min(i + 1, orders.length - 1)].id; render(); e.preventDefault(); }
-  if (e.key === "ArrowUp" && orders.length) { selected = orders[Math.max(i - 1, 0)].id; render(); e.preventDefault(); }
+  if (e.target === $("search")) {
+    if (e.key === "Enter") { e.preventDefault(); searchEnter(); }
+    if (e.key === "Escape") { e.preventDefault(); $("search").value = query = ""; $("search").blur(); render(); }
+    return;
+  }
+  if (e.key === "F2" || (/^\d$/.test(e.key) && !e.ctrlKey && !e.altKey && !e.metaKey)) {
+    // F2, or a digit typed anywhere — a barcode scanner types the order's number and Enter — searches.
+    e.preventDefault();
+    if (e.key !== "F2") { $("search").value = e.key; query = e.key; render(); }
+    $("search").focus();
+    return;
+  }
+  const list = orders.filter(matches);
+  const i = list.findIndex((o) => o.id === selected);
+  if (e.key === "ArrowDown" && list.length) { selected = list[Math.min(i + 1, list.length - 1)].id; render(); e.preventDefault(); }
+  if (e.key === "ArrowUp" && list.length) { selected = list[Math.max(i - 1, 0)].id; render(); e.preventDefault(); }
   if (e.key === "Enter" && selected) { e.preventDefault(); pick(); }
 });
+
+$("search").oninput = () => { query = $("search").value; render(); };
 
 applyLang();
 refresh();
