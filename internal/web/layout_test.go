@@ -15,7 +15,9 @@ func layoutShop(t *testing.T, e *env) (sh *shop, pages []string, orderID string)
 	t.Helper()
 	sh = newShop(t, e)
 	e.api("POST", "/api/v1/customers", `{"code":"LONG","name":"Общество с ограниченной ответственностью «Торговый дом Северо-Западная оптово-розничная компания»","phone":"+7 812 000-00-00","email":"info@example.ru"}`)
-	orderID = sh.order(`,"customer_code":"LONG","comment":"Позвонить за час до выдачи"`)
+	orderID = sh.id(e.api("POST", "/api/v1/orders", fmt.Sprintf(`{"customer_code":"LONG","warehouse_id":%q,"status":"agreed",
+		"lines":[{"product_code":"MILK","quantity":2},{"product_id":%q,"quantity":1.5,"discount":85}],"fill_registers":true,"post":true,
+		"comment":"Позвонить за час до выдачи"}`, sh.wh, sh.soap)))
 	sold := sh.order("")
 	sh.fetchAndAck("R1")
 	sh.sell("R1", sold, `[{"type":"cash","amount":30000},{"type":"card","amount":13400}]`)
