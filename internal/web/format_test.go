@@ -89,3 +89,17 @@ func TestSpanLeavesOutTheSecondDateOfOneDay(t *testing.T) {
 		}
 	}
 }
+
+func TestSchedulesAndProblemsAreSaidInTheLanguage(t *testing.T) {
+	for _, c := range []struct{ lang, every, want string }{
+		{"ru", "30s", "каждые 30 с"}, {"en", "30s", "every 30 s"}, {"ru", "1m0s", "каждые 1 мин"}, {"en", "1h30m0s", "every 1 h 30 min"},
+	} {
+		if got := everyText(c.lang, c.every); got != c.want {
+			t.Errorf("everyText(%s, %s) = %q, want %q", c.lang, c.every, got, c.want)
+		}
+	}
+	e := torg.Errorf(torg.CodeStateConflict, "order %s is %s and cannot be changed", "000001", "sold")
+	if got, want := codeMessage("ru", e), "Действие невозможно в текущем состоянии (Заказ 000001 продан, его нельзя изменить)"; got != want {
+		t.Errorf("codeMessage = %q, want %q", got, want)
+	}
+}

@@ -138,6 +138,8 @@ func funcs(lang string) template.FuncMap {
 		"langs":     func() []string { return languages },
 		"navItem":   func(v view, key string) navLink { return navLink{Key: key, Active: v.Nav == key} },
 		"took":      took,
+		"msg":       func(s string) string { return torg.Localize(lang, s) },
+		"every":     func(d string) string { return everyText(lang, d) },
 	}
 }
 
