@@ -74,7 +74,8 @@ function say(text, kind = "error") {
 
 async function api(method, path, body) {
   // Every call that changes something says it is JSON, a body or not: the agent refuses any other.
-  const headers = method === "GET" ? {} : { "Content-Type": "application/json" };
+  // The screen's language tells the agent which language to answer its problems in.
+  const headers = method === "GET" ? { "Accept-Language": lang } : { "Content-Type": "application/json", "Accept-Language": lang };
   const resp = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
   const data = resp.status === 204 ? null : await resp.json().catch(() => null);
   if (!resp.ok) throw Object.assign(new Error((data && data.detail) || resp.statusText), { status: resp.status, data });
