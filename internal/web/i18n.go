@@ -114,7 +114,7 @@ var messages = map[string][2]string{
 	"rep.on_hand": {"Остаток", "On hand"}, "rep.reserved": {"В резерве", "Reserved"}, "rep.available": {"Доступно", "Available"},
 	"rep.none": {"Данных нет.", "Nothing yet."}, "rep.balance": {"Остаток", "Balance"}, "rep.debt": {"Долг", "Debt"}, "rep.total": {"Итого", "Total"},
 
-	"job.schedule": {"Расписание", "Schedule"}, "job.every": {"Период", "Every"}, "job.every_n": {"каждые %s", "every %s"}, "job.off": {"выключено", "off"},
+	"job.schedule": {"Расписание", "Schedule"}, "job.every": {"Период", "Every"}, "job.every_n": {"каждые %s", "every %s"}, "job.ms": {"%d мс", "%d ms"}, "job.off": {"выключено", "off"},
 	"job.next": {"Следующий запуск", "Next run"}, "job.waiting": {"Ждут обработки", "Waiting"}, "job.run": {"Выполнить сейчас", "Run now"},
 	"job.result": {"Результат", "Result"}, "job.runs": {"Последние запуски", "Recent runs"}, "job.started": {"Начат", "Started"},
 	"job.took": {"Длительность", "Took"}, "job.processed": {"Обработано", "Processed"}, "job.invoices": {"РН", "Invoices"},
