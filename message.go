@@ -86,6 +86,8 @@ func parseFormat(format string) (lits []string, verbs []verb, ok bool) {
 // pattern reads texts made from one message's English format back into its arguments.
 type pattern struct {
 	m       *Message
+	prefix  string // the fixed text before the first argument and after the last: a cheap test first
+	suffix  string
 	re      *regexp.Regexp
 	verbs   []verb
 	literal int // letters of fixed text: with two matching patterns, the more specific one wins
@@ -129,7 +131,7 @@ func loadRegistry() {
 		}
 		re.WriteString(regexp.QuoteMeta(lits[len(lits)-1]) + `$`)
 		n += len(lits[len(lits)-1])
-		registry.patterns = append(registry.patterns, pattern{m, regexp.MustCompile(re.String()), verbs, n})
+		registry.patterns = append(registry.patterns, pattern{m, lits[0], lits[len(lits)-1], regexp.MustCompile(re.String()), verbs, n})
 	}
 	sort.SliceStable(registry.patterns, func(i, j int) bool { return registry.patterns[i].literal > registry.patterns[j].literal })
 }
@@ -153,6 +155,9 @@ func Lookup(text string) (Message, []any, bool) {
 		return *m, []any{}, true
 	}
 	for _, p := range registry.patterns {
+		if !strings.HasPrefix(text, p.prefix) || !strings.HasSuffix(text, p.suffix) {
+			continue
+		}
 		sub := p.re.FindStringSubmatch(text)
 		if sub == nil {
 			continue

@@ -23,7 +23,7 @@ var messages = []Message{
 	msg("session_expired", "the session is unknown or expired", "Сеанс неизвестен или истёк"),
 	msg("forbidden", "forbidden", "Нет доступа"),
 	msg("forbidden_csrf", "csrf", "Форма устарела"),
-	msg("forbidden_role", "the %s role may not do this", "Роли %[1]s это недоступно", KindWord),
+	msg("forbidden_role", "the %s role may not do this", "Роли «%[1]s» это недоступно", KindWord),
 	msg("register_channel_only", "only a register's token may use the register channel", "Канал ККМ доступен только токену ККМ"),
 	msg("register_token_channel_only", "a register's token may use only the register channel", "Токену ККМ доступен только канал ККМ"),
 	msg("foreign_host", "this register agent answers only its own address (localhost:%s); Host %q is not one",
