@@ -114,6 +114,7 @@ var specSchemas = []struct {
 	{torg.APITokenInput{}, "APITokenInput", true},
 	{torg.FieldError{}, "FieldError", false},
 	{problem{}, "Problem", false},
+	{fieldError{}, "ProblemField", false},
 	{torg.List[torg.Warehouse]{}, "WarehouseList", false},
 	{torg.List[torg.CashDesk]{}, "CashDeskList", false},
 	{torg.List[torg.Product]{}, "ProductList", false},

@@ -9,13 +9,44 @@ import (
 	"torg"
 )
 
-// problem is an RFC 9457 problem detail.
+// problem is an RFC 9457 problem detail. Code and Params name the message of Detail in the message
+// registry (extension members), so a client can show it in its own language.
 type problem struct {
-	Type   string            `json:"type"`
-	Title  string            `json:"title"`
-	Status int               `json:"status"`
-	Detail string            `json:"detail"`
-	Errors []torg.FieldError `json:"errors,omitempty"`
+	Type   string       `json:"type"`
+	Title  string       `json:"title"`
+	Status int          `json:"status"`
+	Detail string       `json:"detail"`
+	Errors []fieldError `json:"errors,omitempty"`
+	Code   string       `json:"code,omitempty"`
+	Params []any        `json:"params,omitempty"`
+}
+
+// fieldError is one bad field of a problem: the field and message as in torg.FieldError, and the
+// message's code and parameters.
+type fieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+	Code    string `json:"code,omitempty"`
+	Params  []any  `json:"params,omitempty"`
+}
+
+// messageCode is the registered code and the parameters of a message, none when it is not registered.
+func messageCode(text string) (string, []any) {
+	m, params, ok := torg.Lookup(text)
+	if !ok {
+		return "", nil
+	}
+	return m.Code, params
+}
+
+// fieldErrors are the fields of an error as a problem shows them.
+func fieldErrors(fs []torg.FieldError) []fieldError {
+	var out []fieldError
+	for _, f := range fs {
+		code, params := messageCode(f.Message)
+		out = append(out, fieldError{Field: f.Field, Message: f.Message, Code: code, Params: params})
+	}
+	return out
 }
 
 // problemKind is the status and title that each error code is answered with.
@@ -63,7 +94,9 @@ func toProblem(err error, log *slog.Logger) problem {
 	if e.Cause != nil {
 		log.Warn("request failed", "code", e.Code, "err", e.Cause)
 	}
-	return problem{Type: problemTypeBase + string(e.Code), Title: k.title, Status: k.status, Detail: e.Message, Errors: e.Fields}
+	code, params := messageCode(e.Message)
+	return problem{Type: problemTypeBase + string(e.Code), Title: k.title, Status: k.status, Detail: e.Message,
+		Errors: fieldErrors(e.Fields), Code: code, Params: params}
 }
 
 func writeProblem(w http.ResponseWriter, p problem) {

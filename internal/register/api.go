@@ -9,6 +9,8 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"torg"
 )
@@ -37,7 +39,7 @@ func (a *Agent) handle(fn func(r *http.Request) (int, any, error)) http.HandlerF
 	return func(w http.ResponseWriter, r *http.Request) {
 		status, v, err := fn(r)
 		if err != nil {
-			status, v = a.problemOf(err)
+			status, v = a.problemOf(err, screenLanguage(r))
 			w.Header().Set("Content-Type", "application/problem+json")
 		} else {
 			w.Header().Set("Content-Type", "application/json")
@@ -56,7 +58,27 @@ var localStatus = map[torg.Code]int{
 	torg.CodeForbidden: 403, torg.CodeUnsupportedMedia: 415,
 }
 
-func (a *Agent) problemOf(err error) (int, any) {
+// localProblem is a problem of the local API: detail and each field's message in the screen's
+// language (English when it names none), with the registered code and params of each.
+type localProblem struct {
+	Type   string       `json:"type"`
+	Title  string       `json:"title"`
+	Status int          `json:"status"`
+	Detail string       `json:"detail"`
+	Errors []localField `json:"errors"`
+	Code   string       `json:"code,omitempty"`
+	Params []any        `json:"params,omitempty"`
+}
+
+// localField is one bad field of a localProblem.
+type localField struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+	Code    string `json:"code,omitempty"`
+	Params  []any  `json:"params,omitempty"`
+}
+
+func (a *Agent) problemOf(err error, lang string) (int, any) {
 	var e *torg.Error
 	if !errors.As(err, &e) {
 		a.log.Error("local API", "err", err)
@@ -66,8 +88,51 @@ func (a *Agent) problemOf(err error) (int, any) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	return status, map[string]any{"type": "/problems/" + string(e.Code), "title": string(e.Code), "status": status,
-		"detail": e.Message, "errors": e.Fields}
+	p := localProblem{Type: "/problems/" + string(e.Code), Title: string(e.Code), Status: status}
+	p.Detail, p.Code, p.Params = say(lang, e.Message)
+	if lang != "" {
+		p.Detail = torg.Sentence(p.Detail) // shown on its own
+	}
+	for _, f := range e.Fields {
+		lf := localField{Field: f.Field}
+		lf.Message, lf.Code, lf.Params = say(lang, f.Message)
+		p.Errors = append(p.Errors, lf)
+	}
+	return status, p
+}
+
+// say is a message of the system in the language ("" keeps the English text as it is), with its
+// registered code and params.
+func say(lang, text string) (string, string, []any) {
+	m, params, ok := torg.Lookup(text)
+	switch {
+	case !ok:
+		return text, "", nil
+	case lang == "":
+		return text, m.Code, params
+	}
+	return m.Render(lang, params), m.Code, params
+}
+
+// screenLanguage is the language the cashier screen asks for in Accept-Language: "ru" or "en", the
+// first of them the header lists by preference, "" when it names neither.
+func screenLanguage(r *http.Request) string {
+	best, bestQ := "", 0.0
+	for i, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		q -= float64(i) / 1000 // earlier wins among equals
+		if (base == "ru" || base == "en") && q > bestQ {
+			best, bestQ = base, q
+		}
+	}
+	return best
 }
 
 // Status is the agent's state for the screen and for monitoring.

@@ -158,7 +158,7 @@ func (c *catalogOf[T, In]) showForm(p *page, status int, id string, values url.V
 	d := catalogFormData{Kind: c.name, ID: id, New: id == "", Register: reg}
 	err := c.u.store.View(p.ctx, func(tx *store.Tx) error {
 		for _, f := range c.fields {
-			opts, err := fieldOptions(p.ctx, tx, f.Kind)
+			opts, err := fieldOptions(p.ctx, tx, p.lang, f.Kind)
 			if err != nil {
 				return err
 			}
@@ -174,12 +174,12 @@ func (c *catalogOf[T, In]) showForm(p *page, status int, id string, values url.V
 }
 
 // fieldOptions are the choices of a select field.
-func fieldOptions(ctx context.Context, tx *store.Tx, kind string) ([]option, error) {
+func fieldOptions(ctx context.Context, tx *store.Tx, lang, kind string) ([]option, error) {
 	var out []option
 	switch kind {
 	case "vat":
 		for _, r := range torg.VATRates {
-			out = append(out, option{string(r), string(r)})
+			out = append(out, option{string(r), vatLabel(lang, r)})
 		}
 	case "warehouse":
 		whs, err := store.Warehouses.List(ctx, tx, "", torg.Page{Limit: torg.MaxPageLimit})

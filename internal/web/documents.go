@@ -236,7 +236,7 @@ func (u *UI) loadReceipt(p *page) (receiptData, error) {
 		if d.OrderNumber, err = orderNumber(p.ctx, tx, v.OrderID); err != nil {
 			return err
 		}
-		d.Desks, err = fieldOptions(p.ctx, tx, "cashdesk")
+		d.Desks, err = fieldOptions(p.ctx, tx, p.lang, "cashdesk")
 		if len(d.Desks) > 0 {
 			d.Desks = d.Desks[1:]
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -59,6 +60,15 @@ func (f fmtr) date(t time.Time) string {
 		return t.Local().Format("2006-01-02 15:04")
 	}
 	return t.Local().Format("02.01.2006 15:04")
+}
+
+// everyText is a schedule's period, a Go duration such as 30s, as the language says it: «каждые 30 с».
+func everyText(lang, d string) string {
+	p, err := time.ParseDuration(d)
+	if err != nil {
+		return d
+	}
+	return fmt.Sprintf(translate(lang, "job.every_n"), torg.DurationText(lang, p))
 }
 
 // span writes the times from first to last, the second one's date left out when it is the same day:

@@ -92,3 +92,28 @@ func TestSpanLeavesOutTheSecondDateOfOneDay(t *testing.T) {
 		}
 	}
 }
+
+func TestSchedulesAndProblemsAreSaidInTheLanguage(t *testing.T) {
+	for _, c := range []struct{ lang, every, want string }{
+		{"ru", "30s", "каждые 30 с"}, {"en", "30s", "every 30 s"}, {"ru", "1m0s", "каждые 1 мин"}, {"en", "1h30m0s", "every 1 h 30 min"},
+	} {
+		if got := everyText(c.lang, c.every); got != c.want {
+			t.Errorf("everyText(%s, %s) = %q, want %q", c.lang, c.every, got, c.want)
+		}
+	}
+	start := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		lang string
+		d    time.Duration
+		want string
+	}{{"ru", 12 * time.Millisecond, "12 мс"}, {"en", 12 * time.Millisecond, "12 ms"}, {"ru", 2600 * time.Millisecond, "3 с"}, {"en", 61 * time.Second, "1 min 1 s"}} {
+		end := start.Add(c.d)
+		if got := took(c.lang, start, &end); got != c.want {
+			t.Errorf("took(%s, %v) = %q, want %q", c.lang, c.d, got, c.want)
+		}
+	}
+	e := torg.Errorf(torg.CodeStateConflict, "order %s is %s and cannot be changed", "000001", "sold")
+	if got, want := codeMessage("ru", e), "Действие невозможно в текущем состоянии (Заказ 000001 продан, его нельзя изменить)"; got != want {
+		t.Errorf("codeMessage = %q, want %q", got, want)
+	}
+}

@@ -54,7 +54,7 @@ var messages = map[string][2]string{
 	"conflict.unknown_order": {"заказ неизвестен", "unknown order"}, "conflict.already_sold": {"заказ уже продан", "already sold"},
 	"conflict.cancelled": {"заказ отменён", "order cancelled"}, "conflict.not_offered": {"заказ не предлагался этой ККМ", "not offered to this register"},
 	"conflict.mismatch": {"чек отличается от заказа", "differs from the order"},
-	"pay.cash":          {"Наличные", "Cash"}, "pay.card": {"Карта", "Card"}, "vat.none": {"без НДС", "no VAT"},
+	"pay.cash":          {"Наличные", "Cash"}, "pay.card": {"Карта", "Card"}, "vat.none": {"Без НДС", "No VAT"},
 
 	"f.code": {"Код", "Code"}, "f.name": {"Наименование", "Name"}, "f.number": {"Номер", "Number"}, "f.date": {"Дата", "Date"},
 	"f.customer": {"Покупатель", "Customer"}, "f.warehouse": {"Склад", "Warehouse"}, "f.status": {"Статус", "Status"},
@@ -115,7 +115,7 @@ var messages = map[string][2]string{
 	"rep.on_hand": {"Остаток", "On hand"}, "rep.reserved": {"В резерве", "Reserved"}, "rep.available": {"Доступно", "Available"},
 	"rep.none": {"Данных нет.", "Nothing yet."}, "rep.balance": {"Остаток", "Balance"}, "rep.debt": {"Долг", "Debt"}, "rep.total": {"Итого", "Total"},
 
-	"job.schedule": {"Расписание", "Schedule"}, "job.every": {"Период", "Every"}, "job.off": {"выключено", "off"},
+	"job.schedule": {"Расписание", "Schedule"}, "job.every": {"Период", "Every"}, "job.every_n": {"каждые %s", "every %s"}, "job.ms": {"%d мс", "%d ms"}, "job.off": {"выключено", "off"},
 	"job.next": {"Следующий запуск", "Next run"}, "job.waiting": {"Ждут обработки", "Waiting"}, "job.run": {"Выполнить сейчас", "Run now"},
 	"job.result": {"Результат", "Result"}, "job.runs": {"Последние запуски", "Recent runs"}, "job.started": {"Начат", "Started"},
 	"job.took": {"Длительность", "Took"}, "job.processed": {"Обработано", "Processed"}, "job.invoices": {"РН", "Invoices"},

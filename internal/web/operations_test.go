@@ -113,7 +113,7 @@ func TestAdministration(t *testing.T) {
 		dup.contains(t, "уже занято")
 		reg := c.get("/registers/new", 200)
 		flags := c.post("/registers/new", reg, url.Values{"code": {"R9"}, "name": {"Касса 9"}, "warehouse_id": {sh.wh}, "auto_load_orders": {"on"}})
-		flags.contains(t, "requires accepts_orders")
+		flags.contains(t, "требует «Работа с заказами покупателей»")
 		c.get("/registers", 200).contains(t, "Касса 1 у входа", "✓")
 	})
 	t.Run("a form without the CSRF token is refused", func(t *testing.T) {

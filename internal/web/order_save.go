@@ -218,16 +218,17 @@ func codeMessage(lang string, e *torg.Error) string {
 	if !hasKey(key) {
 		return translate(lang, "error.internal")
 	}
-	return translate(lang, key) + " (" + e.Message + ")"
+	return translate(lang, key) + " (" + torg.Localize(lang, e.Message) + ")"
 }
 
-// fieldMessage translates the domain's common field messages; others stay as the domain wrote them.
+// fieldMessage says a field's message in the language: as the form words it where it has its own
+// text, otherwise as the message registry does.
 func fieldMessage(lang, msg string) string {
 	key := "msg." + lineIndex.ReplaceAllString(msg, "[0]")
 	if hasKey(key) {
 		return translate(lang, key)
 	}
-	return msg
+	return torg.Localize(lang, msg)
 }
 
 // lineIndex finds a line's index in a message, which the table of messages writes as [0].

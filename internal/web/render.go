@@ -137,7 +137,9 @@ func funcs(lang string) template.FuncMap {
 		"span":      f.span,
 		"langs":     func() []string { return languages },
 		"navItem":   func(v view, key string) navLink { return navLink{Key: key, Active: v.Nav == key} },
-		"took":      took,
+		"took":      func(start time.Time, end *time.Time) string { return took(lang, start, end) },
+		"msg":       func(s string) string { return torg.Localize(lang, s) },
+		"every":     func(d string) string { return everyText(lang, d) },
 		"rub":       func() string { return "\u00a0₽" },
 	}
 }
@@ -148,12 +150,16 @@ type navLink struct {
 	Active bool
 }
 
-// took is how long a run took, "…" while it runs.
-func took(start time.Time, end *time.Time) string {
+// took is how long a run took, as the language writes it («12 мс», «3 с»), "…" while it runs.
+func took(lang string, start time.Time, end *time.Time) string {
 	if end == nil {
 		return "…"
 	}
-	return end.Sub(start).Round(time.Millisecond).String()
+	d := end.Sub(start)
+	if d < time.Second {
+		return fmt.Sprintf(translate(lang, "job.ms"), d.Round(time.Millisecond).Milliseconds())
+	}
+	return torg.DurationText(lang, d.Round(time.Second))
 }
 
 func deref(s *string) string {

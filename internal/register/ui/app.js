@@ -122,7 +122,8 @@ function say(text, kind = "error") {
 
 // api calls the agent; every call that changes something says it speaks JSON, with a body or not.
 async function api(method, path, body) {
-  const headers = method === "GET" ? {} : { "Content-Type": "application/json" };
+  // The screen's language tells the agent which language to answer its problems in.
+  const headers = method === "GET" ? { "Accept-Language": lang } : { "Content-Type": "application/json", "Accept-Language": lang };
   const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const data = resp.status === 204 ? null : await resp.json().catch(() => null);
   if (!resp.ok) throw Object.assign(new Error((data && data.detail) || resp.statusText), { status: resp.status, data });
