@@ -192,6 +192,21 @@ var messages = []Message{
 	msg("no_cash_desk_for_register",
 		"register %s has no cash desk for recording operations («Наличная касса для отражения операций»); post it into a cash desk by hand",
 		"У ККМ %[1]s не указана наличная касса для отражения операций; проведите ордер в кассу вручную"),
+	msg("receipt_total_too_large", "the receipt's total is too large", "итог накладной слишком велик"),
+
+	// Request bodies and text.
+	msg("unit_required", "is required, at most 16 printable characters", "обязательно, не больше 16 печатных символов"),
+	msg("key_twice", "is given twice in one object", "указано дважды в одном объекте"),
+	msg("lone_surrogate_name", "has a lone UTF-16 surrogate escape in its name", "в имени — одиночный суррогат UTF-16"),
+	msg("lone_surrogate", "has a lone UTF-16 surrogate escape (\\uD800–\\uDFFF without its pair)",
+		"содержит одиночный суррогат UTF-16 (\\uD800–\\uDFFF без пары)"),
+
+	// The web UI's own account and login.
+	msg("password_wait", "too many failed attempts: wait a little", "слишком много неудачных попыток: подождите немного"),
+	msg("password_not_current", "is not your current password", "это не ваш текущий пароль"),
+	msg("password_mismatch", "does not match the new password", "не совпадает с новым паролем"),
+	msg("login_wrong", "web: wrong user name or password", "Неверное имя пользователя или пароль"),
+	msg("login_busy", "web: too many password checks at once", "Слишком много проверок пароля одновременно"),
 }
 
 // russianWords are the English words of the domain that messages take as arguments (nouns, statuses,
