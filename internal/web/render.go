@@ -141,6 +141,7 @@ func funcs(lang string) template.FuncMap {
 		"msg":       func(s string) string { return torg.Localize(lang, s) },
 		"every":     func(d string) string { return everyText(lang, d) },
 		"rub":       func() string { return "\u00a0₽" },
+		"barcode":   barcodeSVG,
 	}
 }
 
