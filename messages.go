@@ -83,7 +83,6 @@ var messages = []Message{
 	msg("required_max_chars", "is required, at most %d printable characters", "обязательно, не больше %[1]d печатных символов"),
 	msg("max_chars", "must be at most %d printable characters", "не больше %[1]d печатных символов"),
 	msg("max_text", "must be at most %d characters of text", "не больше %[1]d символов текста"),
-	msg("required_max_len", "is required, at most 16 characters", "обязательно, не больше 16 символов"),
 	msg("vat_rate", `must be one of "none", "0", "5", "7", "10", "20", "22"`, "должна быть одной из: Без НДС, 0%%, 5%%, 7%%, 10%%, 20%%, 22%%"),
 	msg("barcode_format", "must be 1 to 64 printable characters", "должен быть от 1 до 64 печатных символов"),
 	msg("phone_format", "must be at most 32 characters of digits, spaces, +, -, ( and )", "не больше 32 символов: цифры, пробелы, +, -, ( и )"),

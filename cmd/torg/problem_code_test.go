@@ -32,13 +32,13 @@ func TestProblemsCarryCodesAndParams(t *testing.T) {
 			}
 			want := []map[string]any{
 				{"field": "code", "message": "must be at most 64 printable characters", "code": "max_chars", "params": []any{64.0}},
-				{"field": "unit", "message": "is required, at most 16 characters", "code": "required_max_len"},
+				{"field": "unit", "message": "is required, at most 16 printable characters", "code": "unit_required"},
 				{"field": "price", "message": "must not be negative", "code": "not_negative"},
 			}
 			if !reflect.DeepEqual(p.Errors, want) {
 				t.Errorf("errors:\n%v\nwant\n%v", p.Errors, want)
 			}
-			if !strings.Contains(string(r.body), `{"field":"unit","message":"is required, at most 16 characters",`) {
+			if !strings.Contains(string(r.body), `{"field":"unit","message":"is required, at most 16 printable characters",`) {
 				t.Errorf("field and message no longer lead each entry as before: %s", r.body)
 			}
 		})

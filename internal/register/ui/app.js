@@ -263,6 +263,9 @@ function slug(e) { return e.data && e.data.type ? e.data.type.slice(e.data.type.
 // refusal says, in the screen's language, why the agent did not give the order.
 function refusal(e, number) {
   if (e.status === 503) return t("noConnection");
+  // The back office's own account of a claim names the register and the claim's end; the agent has
+  // put it in the screen's language when it knows the text (then the problem carries its code).
+  if (slug(e) === "claimed" && e.data && e.data.code === "claimed") return e.message;
   const key = { claimed: "pickClaimed", sold: "pickSold", withdrawn: "pickWithdrawn", "stale-version": "pickChanged", "not-found": "pickMissing" }[slug(e)];
   return key ? t(key, { n: number }) : e.message;
 }
