@@ -70,8 +70,13 @@ const password = "correct horse battery"
 // newEnv starts a back office on a fresh database of the dialect, with users "admin" and "manager".
 func newEnv(t testing.TB, dialect string) *env {
 	t.Helper()
+	return newEnvOn(t, storetest.New(t, dialect))
+}
+
+// newEnvOn starts a back office on a migrated store, with users "admin" and "manager".
+func newEnvOn(t testing.TB, st *store.Store) *env {
+	t.Helper()
 	ctx := context.Background()
-	st := storetest.New(t, dialect)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	hub := exchange.NewHub()
 	st.OnPackages(hub.Wake)

@@ -100,6 +100,7 @@ var messages = map[string][2]string{
 
 	"rep.on_hand": {"Остаток", "On hand"}, "rep.reserved": {"В резерве", "Reserved"}, "rep.available": {"Доступно", "Available"},
 	"rep.none": {"Данных нет.", "Nothing yet."}, "rep.balance": {"Остаток", "Balance"}, "rep.debt": {"Долг", "Debt"}, "rep.total": {"Итого", "Total"},
+	"rep.total_beyond": {"сумма вне диапазона, который может хранить система", "the sum is beyond the range the system can hold"},
 
 	"job.schedule": {"Расписание", "Schedule"}, "job.every": {"Период", "Every"}, "job.off": {"выключено", "off"},
 	"job.next": {"Следующий запуск", "Next run"}, "job.waiting": {"Ждут обработки", "Waiting"}, "job.run": {"Выполнить сейчас", "Run now"},

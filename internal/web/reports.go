@@ -22,6 +22,14 @@ type reportData struct {
 	Cash       []moneyRow
 	Debts      []moneyRow
 	Total      torg.Money
+	// TotalBeyond says the rows' sum is beyond what an int64 holds: the page says so instead of a total.
+	TotalBeyond bool
+}
+
+// add adds a row's amount to the total, with a check.
+func (d *reportData) add(m torg.Money) {
+	sum, ok := d.Total.Plus(m)
+	d.Total, d.TotalBeyond = sum, d.TotalBeyond || !ok
 }
 
 // moneyRow is a cash desk's balance or a customer's debt.
@@ -77,7 +85,7 @@ func (u *UI) cashReport(p *page) error {
 		names, err := tx.Names(p.ctx, "cash_desks", ids)
 		for _, it := range items {
 			d.Cash = append(d.Cash, moneyRow{Code: names[it.CashDeskID].Code, Name: names[it.CashDeskID].Name, Amount: it.Balance})
-			d.Total += it.Balance
+			d.add(it.Balance)
 		}
 		return err
 	})
@@ -101,7 +109,7 @@ func (u *UI) settlementsReport(p *page) error {
 		names, err := tx.Names(p.ctx, "customers", ids)
 		for _, it := range items {
 			d.Debts = append(d.Debts, moneyRow{Code: names[it.CustomerID].Code, Name: names[it.CustomerID].Name, Amount: it.Debt})
-			d.Total += it.Debt
+			d.add(it.Debt)
 		}
 		return err
 	})
