@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -114,12 +115,50 @@ func TestReportsWhenCashDesksReachTheLimit(t *testing.T) {
 			}
 			c.get("/reports/settlements", 200).contains(t, "retail", `class="num total"`)
 			c.get("/reports/stock", 200).contains(t, "GOLD")
+
+			t.Run("reservations that sum beyond int64 are a clear conflict on the API and the page, not a server error", func(t *testing.T) {
+				var o torg.Order
+				err := st.Update(ctx, func(tx *store.Tx) (err error) {
+					o, err = tx.CreateOrder(ctx, torg.OrderInput{CustomerCode: "retail", WarehouseCode: "W", Status: torg.Of(torg.StatusAgreed),
+						Lines: []torg.OrderLineInput{{ProductCode: "GOLD", Quantity: 1000, Price: torg.Of(torg.Money(1))}}, Post: true})
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				raw(t, dsn, fmt.Sprintf("INSERT INTO reservations (order_id, line_no, warehouse_id, product_id, quantity)"+
+					" SELECT order_id, line_no + n, warehouse_id, product_id, 4000000000000000000 FROM reservations,"+
+					" (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) k WHERE order_id = '%s'", o.ID))
+				req, _ := http.NewRequest("GET", e.url+"/api/v1/reports/stock", nil)
+				req.Header.Set("Authorization", "Bearer "+e.admin)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var problem struct{ Type, Detail string }
+				json.NewDecoder(resp.Body).Decode(&problem)
+				resp.Body.Close()
+				if resp.StatusCode != 409 || !strings.HasSuffix(problem.Type, "state-conflict") ||
+					problem.Detail != "the quantity of product GOLD reserved in warehouse W is beyond the range the system can hold" {
+					t.Fatalf("API: %d %+v", resp.StatusCode, problem)
+				}
+				c.get("/reports/stock", 409).contains(t, "вне диапазона")
+			})
 		})
 	}
 }
 
 // plantCash sets the cash desks' balances, with a movement each, straight in the database.
 func plantCash(t *testing.T, dsn string, desks []string, balance int64) {
+	t.Helper()
+	for _, desk := range desks { // ids the store made: safe to write into the statement
+		raw(t, dsn, fmt.Sprintf("INSERT INTO cash_moves (doc_id, date, cash_desk_id, amount) VALUES ('planted-%s', 0, '%s', %d)", desk, desk, balance))
+		raw(t, dsn, fmt.Sprintf("INSERT INTO cash_balances (cash_desk_id, balance) VALUES ('%s', %d)", desk, balance))
+	}
+}
+
+// raw runs a statement on the database of the --db value, past the store.
+func raw(t *testing.T, dsn, q string) {
 	t.Helper()
 	driver, source := "pgx", dsn
 	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
@@ -130,15 +169,8 @@ func plantCash(t *testing.T, dsn string, desks []string, balance int64) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, desk := range desks { // ids the store made: safe to write into the statement
-		for _, q := range []string{
-			fmt.Sprintf("INSERT INTO cash_moves (doc_id, date, cash_desk_id, amount) VALUES ('planted-%s', 0, '%s', %d)", desk, desk, balance),
-			fmt.Sprintf("INSERT INTO cash_balances (cash_desk_id, balance) VALUES ('%s', %d)", desk, balance),
-		} {
-			if _, err := db.Exec(q); err != nil {
-				t.Fatal(err)
-			}
-		}
+	if _, err := db.Exec(q); err != nil {
+		t.Fatal(err)
 	}
 }
 

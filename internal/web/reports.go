@@ -66,7 +66,7 @@ func (u *UI) stockReport(p *page) error {
 		return err
 	})
 	if err != nil {
-		return err
+		return u.reportFailed(p, err)
 	}
 	return u.render(p, http.StatusOK, "report_stock", view{Nav: "reports/stock", Title: "nav.reports/stock", Data: d})
 }
@@ -90,7 +90,7 @@ func (u *UI) cashReport(p *page) error {
 		return err
 	})
 	if err != nil {
-		return err
+		return u.reportFailed(p, err)
 	}
 	return u.render(p, http.StatusOK, "report_money", view{Nav: "reports/cash", Title: "nav.reports/cash", Data: d})
 }
@@ -114,7 +114,17 @@ func (u *UI) settlementsReport(p *page) error {
 		return err
 	})
 	if err != nil {
-		return err
+		return u.reportFailed(p, err)
 	}
 	return u.render(p, http.StatusOK, "report_money", view{Nav: "reports/settlements", Title: "nav.reports/settlements", Data: d})
+}
+
+// reportFailed answers a report that holds a total beyond the range the system can hold (a state
+// conflict of the store) with a 409 page that says so; other errors go to the usual error page.
+func (u *UI) reportFailed(p *page, err error) error {
+	if torg.ErrorCode(err) != torg.CodeStateConflict {
+		return err
+	}
+	u.log.Warn("report beyond range", "path", p.r.URL.Path, "err", err)
+	return u.render(p, http.StatusConflict, "error", view{Title: "error.beyond_range", Data: "error.beyond_range"})
 }
