@@ -104,35 +104,35 @@ func newTotals[K comparable, T addable[T]]() totals[K, T] {
 
 // add works out the totals after the changes. It returns the new totals of the keys changed, and
 // the keys (in the order first changed) whose total would leave int64; it changes nothing itself.
-func (t totals[K, T]) add(changes []change[K, T]) (map[K]T, []K) {
-	deltas, bad := map[K]T{}, map[K]bool{}
-	var keys []K
+// A plan changes a few totals, so the keys are searched in a slice rather than hashed.
+func (t totals[K, T]) add(changes []change[K, T]) (next []change[K, T], bad []K) {
+	next = make([]change[K, T], 0, len(changes))
+	var broken []bool
+outer:
 	for _, c := range changes {
-		d, seen := deltas[c.k]
-		if !seen {
-			keys = append(keys, c.k)
+		for i := range next {
+			if next[i].k == c.k {
+				s, ok := next[i].v.Plus(c.v)
+				next[i].v, broken[i] = s, broken[i] || !ok
+				continue outer
+			}
 		}
-		s, ok := d.Plus(c.v)
-		bad[c.k] = bad[c.k] || !ok
-		deltas[c.k] = s
+		next, broken = append(next, c), append(broken, false)
 	}
-	next := make(map[K]T, len(keys))
-	var out []K
-	for _, k := range keys {
-		s, ok := t.v[k].Plus(deltas[k])
-		if bad[k] || !ok || t.beyond[k] {
-			out = append(out, k)
-			continue
+	for i := range next {
+		s, ok := t.v[next[i].k].Plus(next[i].v)
+		if broken[i] || !ok || t.beyond[next[i].k] {
+			bad = append(bad, next[i].k)
 		}
-		next[k] = s
+		next[i].v = s
 	}
-	return next, out
+	return next, bad
 }
 
 // set takes the new totals.
-func (t totals[K, T]) set(next map[K]T) {
-	for k, v := range next {
-		t.v[k] = v
+func (t totals[K, T]) set(next []change[K, T]) {
+	for _, c := range next {
+		t.v[c.k] = c.v
 	}
 }
 

@@ -357,3 +357,39 @@ func text(s *string) string {
 	}
 	return *s
 }
+
+func TestABalanceAnOlderVersionStoredAsARealIsNamedNotA500(t *testing.T) {
+	ctx := context.Background()
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		if s.Dialect() != "sqlite" {
+			t.Skip("only SQLite ever stored a REAL")
+		}
+		n := newNearLimit(t, s)
+		// What a version without the guard left behind after an overflowing addition.
+		err := s.Update(ctx, func(tx *store.Tx) error {
+			if err := tx.Exec(ctx, "DROP TRIGGER cash_balances_update_in_range"); err != nil {
+				return err
+			}
+			return tx.Exec(ctx, "UPDATE cash_balances SET balance = balance + ? WHERE cash_desk_id = ?", int64(2*e15), n.desk)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.View(ctx, func(tx *store.Tx) error { _, err := tx.CashReport(ctx, ""); return err })
+		var te *torg.Error
+		if !asErr(err, &te) || te.Code != torg.CodeStateConflict || te.Message != "cash desk MAIN's balance is beyond the range the system can hold" {
+			t.Fatalf("cash report: %v", err)
+		}
+		ins := []torg.TransactionInput{sale(0, n.p, 1000, 1, torg.PaymentCash), sale(1, n.p, 1000, 100, torg.PaymentCard)}
+		n.upload(t, []string{n.reg, n.reg}, ins)
+		res, _, _, err := s.TransferBatch(ctx, store.TransferCursor{}, 100)
+		if err != nil || res.Processed != 1 || res.Failed != 1 {
+			t.Fatalf("run: %+v, %v", res, err)
+		}
+		var tr torg.Transaction
+		s.View(ctx, func(tx *store.Tx) (err error) { tr, err = tx.Transaction(ctx, ins[0].ID); return err })
+		if text(tr.Error) != "cash desk MAIN's balance would leave the range the system can hold" {
+			t.Fatalf("transaction: %s %q", tr.State, text(tr.Error))
+		}
+	})
+}
