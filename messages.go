@@ -192,6 +192,12 @@ var messages = []Message{
 		"register %s has no cash desk for recording operations («Наличная касса для отражения операций»); post it into a cash desk by hand",
 		"У ККМ %[1]s не указана наличная касса для отражения операций; проведите ордер в кассу вручную"),
 	msg("receipt_total_too_large", "the receipt's total is too large", "итог накладной слишком велик"),
+	msg("stock_beyond_range", "the quantity of product %s %s warehouse %s is beyond the range the system can hold",
+		"количество товара %[1]s (%[2]s) на складе %[3]s вне диапазона, который может хранить система", "", KindWord),
+	msg("cash_beyond_range", "cash desk %s's balance is beyond the range the system can hold",
+		"остаток кассы %[1]s вне диапазона, который может хранить система"),
+	msg("debt_beyond_range", "customer %s's debt is beyond the range the system can hold",
+		"долг покупателя %[1]s вне диапазона, который может хранить система"),
 
 	// Request bodies and text.
 	msg("unit_required", "is required, at most 16 printable characters", "обязательно, не больше 16 печатных символов"),
@@ -217,5 +223,6 @@ var russianWords = map[string]string{
 	"cash receipt order": "приходный кассовый ордер", "card payment": "оплата картой",
 	"new": "новый", "agreed": "согласован", "sold": "продан", "closed": "закрыт", "cancelled": "отменён", "open": "открыт",
 	"processed": "обработана", "conflict": "конфликт", "failed": "ошибка", "ignored": "пропущена",
+	"on hand in": "в наличии", "reserved in": "в резерве", "available in": "доступно",
 	"admin": "администратор", "manager": "менеджер", "integration": "интеграция", "viewer": "просмотр",
 }

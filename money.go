@@ -223,3 +223,13 @@ func (m Money) Plus(n Money) (sum Money, ok bool) {
 	}
 	return s, true
 }
+
+// Plus is q + n, with ok false when the sum leaves the int64 range: running totals of stock add
+// through it so that they fail instead of wrapping around.
+func (q Quantity) Plus(n Quantity) (sum Quantity, ok bool) {
+	s := q + n
+	if (n > 0 && s < q) || (n < 0 && s > q) {
+		return 0, false
+	}
+	return s, true
+}

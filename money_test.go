@@ -123,3 +123,20 @@ func TestMoneyPlusRefusesOverflow(t *testing.T) {
 		}
 	}
 }
+
+func TestQuantityPlusRefusesOverflow(t *testing.T) {
+	for _, c := range []struct {
+		a, b, want Quantity
+		ok         bool
+	}{
+		{1000, 250, 1250, true},
+		{math.MaxInt64 - 1, 1, math.MaxInt64, true},
+		{math.MaxInt64, 1, 0, false},
+		{math.MinInt64 + 500, -1000, 0, false},
+		{math.MinInt64, math.MaxInt64, -1, true},
+	} {
+		if got, ok := c.a.Plus(c.b); got != c.want || ok != c.ok {
+			t.Errorf("%d.Plus(%d) = %d, %v; want %d, %v", c.a, c.b, got, ok, c.want, c.ok)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -29,20 +30,24 @@ func (tx *Tx) moveStock(ctx context.Context, moves []stockMove) error {
 		return nil
 	}
 	rows := make([][]any, len(moves))
-	type key struct{ wh, p string }
-	sums := map[key]torg.Quantity{}
+	sums := map[stockKey]torg.Quantity{}
 	for i, m := range moves {
 		rows[i] = []any{m.docID, m.lineNo, micros(m.date), m.warehouseID, m.productID, int64(m.quantity)}
-		sums[key{m.warehouseID, m.productID}] += m.quantity
+		k := stockKey{m.warehouseID, m.productID}
+		sum, ok := sums[k].Plus(m.quantity)
+		if !ok {
+			return &balanceOverflow{kind: kindStock, owner: k.wh, product: k.p}
+		}
+		sums[k] = sum
 	}
 	if err := tx.insertRows(ctx, "stock_moves", []string{"doc_id", "line_no", "date", "warehouse_id", "product_id", "quantity"}, rows); err != nil {
 		return err
 	}
-	keys := make([]key, 0, len(sums))
+	keys := make([]stockKey, 0, len(sums))
 	for k := range sums {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b key) int {
+	slices.SortFunc(keys, func(a, b stockKey) int {
 		if a.wh != b.wh {
 			return compare(a.wh, b.wh)
 		}
@@ -54,7 +59,7 @@ func (tx *Tx) moveStock(ctx context.Context, moves []stockMove) error {
 	}
 	_, err := tx.exec(ctx, "INSERT INTO stock_balances (warehouse_id, product_id, on_hand) VALUES "+rowsOf(len(keys), 3)+
 		" ON CONFLICT (warehouse_id, product_id) DO UPDATE SET on_hand = stock_balances.on_hand + excluded.on_hand", args...)
-	return err
+	return outOfRange(err, kindStock)
 }
 
 func compare(a, b string) int {
@@ -78,16 +83,16 @@ type moneyMove struct {
 
 // moveCash records cash entering (or leaving) cash desks.
 func (tx *Tx) moveCash(ctx context.Context, moves ...moneyMove) error {
-	return tx.moveMoney(ctx, "cash_moves", "cash_desk_id", "cash_balances", "balance", moves)
+	return tx.moveMoney(ctx, kindCash, "cash_moves", "cash_desk_id", "cash_balances", "balance", moves)
 }
 
 // moveDebt records changes of what customers owe.
 func (tx *Tx) moveDebt(ctx context.Context, moves ...moneyMove) error {
-	return tx.moveMoney(ctx, "debt_moves", "customer_id", "debt_balances", "debt", moves)
+	return tx.moveMoney(ctx, kindDebt, "debt_moves", "customer_id", "debt_balances", "debt", moves)
 }
 
 // moveMoney inserts the movements and adds their sums, by owner in sorted order, to the running totals.
-func (tx *Tx) moveMoney(ctx context.Context, movesTable, ownerCol, totalsTable, totalCol string, moves []moneyMove) error {
+func (tx *Tx) moveMoney(ctx context.Context, kind, movesTable, ownerCol, totalsTable, totalCol string, moves []moneyMove) error {
 	if len(moves) == 0 {
 		return nil
 	}
@@ -95,7 +100,11 @@ func (tx *Tx) moveMoney(ctx context.Context, movesTable, ownerCol, totalsTable, 
 	sums := map[string]torg.Money{}
 	for i, m := range moves {
 		rows[i] = []any{m.docID, micros(m.date), m.owner, int64(m.amount)}
-		sums[m.owner] += m.amount
+		sum, ok := sums[m.owner].Plus(m.amount)
+		if !ok {
+			return &balanceOverflow{kind: kind, owner: m.owner}
+		}
+		sums[m.owner] = sum
 	}
 	if err := tx.insertRows(ctx, movesTable, []string{"doc_id", "date", ownerCol, "amount"}, rows); err != nil {
 		return err
@@ -111,7 +120,7 @@ func (tx *Tx) moveMoney(ctx context.Context, movesTable, ownerCol, totalsTable, 
 	}
 	_, err := tx.exec(ctx, "INSERT INTO "+totalsTable+" ("+ownerCol+", "+totalCol+") VALUES "+rowsOf(len(owners), 2)+
 		" ON CONFLICT ("+ownerCol+") DO UPDATE SET "+totalCol+" = "+totalsTable+"."+totalCol+" + excluded."+totalCol, args...)
-	return err
+	return outOfRange(err, kind)
 }
 
 // maxParams keeps one statement's parameters under SQLite's and PostgreSQL's limits.
@@ -134,14 +143,23 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows 
 	return nil
 }
 
+// Reports scan running totals through int64Cell and add with a check: a total an older version
+// stored beyond int64, or a sum beyond it, is answered as a state conflict naming it, never as a
+// wrong number or an internal error.
+
+// reservedHalf splits each reserved quantity in two, q = hi × 2³² + lo, so that neither SQL sum can
+// overflow (SQLite fails on it, PostgreSQL answers a numeric); Go joins them with a check.
+const reservedHalf = "4294967296"
+
 // StockReport lists stock on hand, reserved and available, by warehouse and product, optionally of
 // one warehouse or one product.
 func (tx *Tx) StockReport(ctx context.Context, warehouseID, productID string) ([]torg.StockItem, error) {
-	q := "SELECT k.warehouse_id, k.product_id, p.code, COALESCE(b.on_hand, 0), COALESCE(r.reserved, 0) FROM" +
+	q := "SELECT k.warehouse_id, w.code, k.product_id, p.code, b.on_hand, r.hi, r.lo FROM" +
 		" (SELECT warehouse_id, product_id FROM stock_balances UNION SELECT warehouse_id, product_id FROM reservations) k" +
-		" JOIN products p ON p.id = k.product_id" +
+		" JOIN products p ON p.id = k.product_id JOIN warehouses w ON w.id = k.warehouse_id" +
 		" LEFT JOIN stock_balances b ON b.warehouse_id = k.warehouse_id AND b.product_id = k.product_id" +
-		" LEFT JOIN (SELECT warehouse_id, product_id, SUM(quantity) AS reserved FROM reservations GROUP BY warehouse_id, product_id) r" +
+		" LEFT JOIN (SELECT warehouse_id, product_id, SUM(quantity / " + reservedHalf + ") AS hi, SUM(quantity % " + reservedHalf + ") AS lo" +
+		" FROM reservations GROUP BY warehouse_id, product_id) r" +
 		" ON r.warehouse_id = k.warehouse_id AND r.product_id = k.product_id WHERE 1 = 1"
 	var args []any
 	if warehouseID != "" {
@@ -158,18 +176,42 @@ func (tx *Tx) StockReport(ctx context.Context, warehouseID, productID string) ([
 	out := []torg.StockItem{}
 	for rows.Next() {
 		var it torg.StockItem
-		if err := rows.Scan(&it.WarehouseID, &it.ProductID, &it.ProductCode, &it.OnHand, &it.Reserved); err != nil {
+		var whCode string
+		var onHand, hi, lo int64Cell
+		if err := rows.Scan(&it.WarehouseID, &whCode, &it.ProductID, &it.ProductCode, &onHand, &hi, &lo); err != nil {
 			return nil, err
 		}
-		it.Available = it.OnHand - it.Reserved
+		reserved, ok := joinHalves(hi, lo)
+		beyond := func(what string) error {
+			return torg.Errorf(torg.CodeStateConflict, "the quantity of product %s %s warehouse %s is beyond the range the system can hold",
+				it.ProductCode, what, whCode)
+		}
+		switch {
+		case !onHand.ok:
+			return nil, beyond("on hand in")
+		case !ok:
+			return nil, beyond("reserved in")
+		}
+		it.OnHand, it.Reserved = torg.Quantity(onHand.v), reserved
+		if it.Available, ok = it.OnHand.Plus(-reserved); !ok || reserved == math.MinInt64 {
+			return nil, beyond("available in")
+		}
 		out = append(out, it)
 	}
 	return out, rows.Err()
 }
 
+// joinHalves is hi × 2³² + lo, with ok false when it is beyond int64.
+func joinHalves(hi, lo int64Cell) (torg.Quantity, bool) {
+	if !hi.ok || !lo.ok || hi.v > math.MaxInt64>>32 || hi.v < math.MinInt64>>32 {
+		return 0, false
+	}
+	return torg.Quantity(hi.v << 32).Plus(torg.Quantity(lo.v))
+}
+
 // CashReport lists the balance of every cash desk, or of one.
 func (tx *Tx) CashReport(ctx context.Context, cashDeskID string) ([]torg.CashItem, error) {
-	q, args := "SELECT d.id, COALESCE(b.balance, 0) FROM cash_desks d LEFT JOIN cash_balances b ON b.cash_desk_id = d.id", []any{}
+	q, args := "SELECT d.id, d.code, b.balance FROM cash_desks d LEFT JOIN cash_balances b ON b.cash_desk_id = d.id", []any{}
 	if cashDeskID != "" {
 		q, args = q+" WHERE d.id = ?", append(args, cashDeskID)
 	}
@@ -181,9 +223,15 @@ func (tx *Tx) CashReport(ctx context.Context, cashDeskID string) ([]torg.CashIte
 	out := []torg.CashItem{}
 	for rows.Next() {
 		var it torg.CashItem
-		if err := rows.Scan(&it.CashDeskID, &it.Balance); err != nil {
+		var code string
+		var v int64Cell
+		if err := rows.Scan(&it.CashDeskID, &code, &v); err != nil {
 			return nil, err
 		}
+		if !v.ok {
+			return nil, torg.Errorf(torg.CodeStateConflict, "cash desk %s's balance is beyond the range the system can hold", code)
+		}
+		it.Balance = torg.Money(v.v)
 		out = append(out, it)
 	}
 	return out, rows.Err()
@@ -191,7 +239,7 @@ func (tx *Tx) CashReport(ctx context.Context, cashDeskID string) ([]torg.CashIte
 
 // SettlementsReport lists what customers owe, of every customer with documents, or of one.
 func (tx *Tx) SettlementsReport(ctx context.Context, customerID string) ([]torg.DebtItem, error) {
-	q, args := "SELECT b.customer_id, b.debt FROM debt_balances b JOIN customers c ON c.id = b.customer_id", []any{}
+	q, args := "SELECT b.customer_id, c.code, b.debt FROM debt_balances b JOIN customers c ON c.id = b.customer_id", []any{}
 	if customerID != "" {
 		q, args = q+" WHERE b.customer_id = ?", append(args, customerID)
 	}
@@ -203,9 +251,15 @@ func (tx *Tx) SettlementsReport(ctx context.Context, customerID string) ([]torg.
 	out := []torg.DebtItem{}
 	for rows.Next() {
 		var it torg.DebtItem
-		if err := rows.Scan(&it.CustomerID, &it.Debt); err != nil {
+		var code string
+		var v int64Cell
+		if err := rows.Scan(&it.CustomerID, &code, &v); err != nil {
 			return nil, err
 		}
+		if !v.ok {
+			return nil, torg.Errorf(torg.CodeStateConflict, "customer %s's debt is beyond the range the system can hold", code)
+		}
+		it.Debt = torg.Money(v.v)
 		out = append(out, it)
 	}
 	return out, rows.Err()

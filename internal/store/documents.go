@@ -127,6 +127,9 @@ func (tx *Tx) CreateGoodsReceipt(ctx context.Context, in torg.GoodsReceiptInput)
 	if err := f.Err(); err != nil {
 		return g, err
 	}
+	if err := tx.stockInRange(ctx, moves); err != nil {
+		return g, err
+	}
 	if in.Date.Set && !in.Date.Null {
 		g.Date = in.Date.Value.UTC().Truncate(time.Microsecond)
 	}
@@ -152,6 +155,25 @@ func (tx *Tx) CreateGoodsReceipt(ctx context.Context, in torg.GoodsReceiptInput)
 		moves[i].date = g.Date
 	}
 	return g, tx.moveStock(ctx, moves)
+}
+
+// stockInRange names, as a validation error, every line whose product's stock the moves would take
+// beyond int64.
+func (tx *Tx) stockInRange(ctx context.Context, moves []stockMove) error {
+	l, err := tx.readLedger(ctx, moves, nil, nil)
+	if err != nil {
+		return err
+	}
+	var f torg.Fields
+	for _, o := range l.apply(moves, nil, nil) {
+		msg := tx.describe(ctx, &o).Error()
+		for i, m := range moves {
+			if m.warehouseID == o.owner && m.productID == o.product {
+				f.Add("lines["+strconv.Itoa(i)+"].quantity", "%s", msg)
+			}
+		}
+	}
+	return f.Err()
 }
 
 // GoodsReceipt returns a goods receipt with its lines.
@@ -265,13 +287,26 @@ func (tx *Tx) PostCashReceipt(ctx context.Context, id, cashDeskID string) (torg.
 	if ok, err := tx.exists(ctx, "cash_desks", cashDeskID); err != nil || !ok {
 		return c, cmpErr(err, torg.Invalid("cash_desk_id", "no cash desk has this id"))
 	}
+	cash := []moneyMove{{docID: c.ID, date: c.Date, owner: cashDeskID, amount: c.Amount}}
+	debt := []moneyMove{{docID: c.ID, date: c.Date, owner: c.CustomerID, amount: -c.Amount}}
+	l, err := tx.readLedger(ctx, nil, cash, debt)
+	if err != nil {
+		return c, err
+	}
+	if bad := l.apply(nil, cash, debt); len(bad) > 0 {
+		msg := tx.describe(ctx, &bad[0]).Error()
+		if bad[0].kind == kindCash {
+			return c, torg.Invalid("cash_desk_id", "%s", msg)
+		}
+		return c, torg.Errorf(torg.CodeStateConflict, "%s", msg)
+	}
 	if _, err := tx.exec(ctx, "UPDATE cash_receipts SET posted = ?, cash_desk_id = ?, not_posted_reason = NULL WHERE id = ?", true, cashDeskID, id); err != nil {
 		return c, err
 	}
-	if err := tx.moveCash(ctx, moneyMove{docID: c.ID, date: c.Date, owner: cashDeskID, amount: c.Amount}); err != nil {
+	if err := tx.moveCash(ctx, cash...); err != nil {
 		return c, err
 	}
-	if err := tx.moveDebt(ctx, moneyMove{docID: c.ID, date: c.Date, owner: c.CustomerID, amount: -c.Amount}); err != nil {
+	if err := tx.moveDebt(ctx, debt...); err != nil {
 		return c, err
 	}
 	return tx.CashReceipt(ctx, id)

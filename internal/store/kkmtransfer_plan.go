@@ -47,8 +47,9 @@ func (p *plan) count(res *torg.TransferResult) {
 	}
 }
 
-// planBatch reads what the batch needs in a few queries (its orders, locked; its products) and plans
-// each transaction. Transactions whose data cannot make documents are returned in failed.
+// planBatch reads what the batch needs in a few queries (its orders, locked; its products; the running
+// totals it changes) and plans each transaction. Transactions whose data cannot make documents, or
+// whose documents would take a running total beyond int64, are returned in failed.
 func (tx *Tx) planBatch(ctx context.Context, batch []waitingTx, retail string) ([]*plan, map[string]error, error) {
 	customers, err := tx.orderCustomers(ctx, batch)
 	if err != nil {
@@ -74,7 +75,34 @@ func (tx *Tx) planBatch(ctx context.Context, batch []waitingTx, retail string) (
 		}
 		plans = append(plans, p)
 	}
+	plans, err = tx.keepInRange(ctx, plans, failed)
+	if err != nil {
+		return nil, nil, err
+	}
 	return plans, failed, tx.numberPlans(ctx, plans)
+}
+
+// keepInRange drops, in the batch's order, every plan that would take a running total (stock, cash,
+// debt) beyond int64 after the plans before it, and records it in failed.
+func (tx *Tx) keepInRange(ctx context.Context, plans []*plan, failed map[string]error) ([]*plan, error) {
+	var stock []stockMove
+	var cash, debt []moneyMove
+	for _, p := range plans {
+		stock, cash, debt = append(stock, p.stock...), append(cash, p.cashMoves...), append(debt, p.debtMoves...)
+	}
+	l, err := tx.readLedger(ctx, stock, cash, debt)
+	if err != nil {
+		return nil, err
+	}
+	kept := plans[:0]
+	for _, p := range plans {
+		if bad := l.apply(p.stock, p.cashMoves, p.debtMoves); len(bad) > 0 {
+			failed[p.w.id] = tx.describe(ctx, &bad[0])
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return kept, nil
 }
 
 // orderCustomers locks the orders the batch closes and returns their customers.

@@ -72,8 +72,13 @@ const password = "correct horse battery"
 // options change the UI's configuration.
 func newEnv(t testing.TB, dialect string, options ...func(*web.Config)) *env {
 	t.Helper()
+	return newEnvOn(t, storetest.New(t, dialect), options...)
+}
+
+// newEnvOn starts a back office on a migrated store, with users "admin" and "manager".
+func newEnvOn(t testing.TB, st *store.Store, options ...func(*web.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
-	st := storetest.New(t, dialect)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	hub := exchange.NewHub()
 	st.OnPackages(hub.Wake)

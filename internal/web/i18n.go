@@ -35,6 +35,7 @@ var messages = map[string][2]string{
 	"error.malformed": {"Неверный запрос", "Bad request"}, "error.malformed.text": {"Форму не удалось прочитать.", "The form could not be read."},
 	"error.unavailable": {"База данных недоступна", "Database unavailable"}, "error.unavailable.text": {"База данных не отвечает. Повторите через минуту.", "The database does not answer. Try again in a minute."},
 	"error.internal": {"Ошибка сервера", "Server error"}, "error.internal.text": {"Что-то пошло не так; подробности записаны в журнал сервера.", "Something went wrong; the details are in the server's log."},
+	"error.beyond_range": {"Вне диапазона", "Beyond range"}, "error.beyond_range.text": {"Остаток или сумма в этом отчёте вне диапазона, который может хранить система; подробности записаны в журнал сервера.", "A balance or a sum in this report is beyond the range the system can hold; the details are in the server's log."},
 	"error.back": {"К заказам", "To the orders"},
 
 	"flash.save": {"Записано.", "Saved."}, "flash.saved": {"Записано.", "Saved."}, "flash.post": {"Проведено.", "Posted."},
@@ -115,6 +116,7 @@ var messages = map[string][2]string{
 
 	"rep.on_hand": {"Остаток", "On hand"}, "rep.reserved": {"В резерве", "Reserved"}, "rep.available": {"Доступно", "Available"},
 	"rep.none": {"Данных нет.", "Nothing yet."}, "rep.balance": {"Остаток", "Balance"}, "rep.debt": {"Долг", "Debt"}, "rep.total": {"Итого", "Total"},
+	"rep.total_beyond": {"сумма вне диапазона, который может хранить система", "the sum is beyond the range the system can hold"},
 
 	"job.schedule": {"Расписание", "Schedule"}, "job.every": {"Период", "Every"}, "job.every_n": {"каждые %s", "every %s"}, "job.ms": {"%d мс", "%d ms"}, "job.off": {"выключено", "off"},
 	"job.next": {"Следующий запуск", "Next run"}, "job.waiting": {"Ждут обработки", "Waiting"}, "job.run": {"Выполнить сейчас", "Run now"},

@@ -22,6 +22,14 @@ type reportData struct {
 	Cash       []moneyRow
 	Debts      []moneyRow
 	Total      torg.Money
+	// TotalBeyond says the rows' sum is beyond what an int64 holds: the page says so instead of a total.
+	TotalBeyond bool
+}
+
+// add adds a row's amount to the total, with a check.
+func (d *reportData) add(m torg.Money) {
+	sum, ok := d.Total.Plus(m)
+	d.Total, d.TotalBeyond = sum, d.TotalBeyond || !ok
 }
 
 // moneyRow is a cash desk's balance or a customer's debt.
@@ -58,7 +66,7 @@ func (u *UI) stockReport(p *page) error {
 		return err
 	})
 	if err != nil {
-		return err
+		return u.reportFailed(p, err)
 	}
 	return u.render(p, http.StatusOK, "report_stock", view{Nav: "reports/stock", Title: "nav.reports/stock", Data: d})
 }
@@ -77,12 +85,12 @@ func (u *UI) cashReport(p *page) error {
 		names, err := tx.Names(p.ctx, "cash_desks", ids)
 		for _, it := range items {
 			d.Cash = append(d.Cash, moneyRow{Code: names[it.CashDeskID].Code, Name: names[it.CashDeskID].Name, Amount: it.Balance})
-			d.Total += it.Balance
+			d.add(it.Balance)
 		}
 		return err
 	})
 	if err != nil {
-		return err
+		return u.reportFailed(p, err)
 	}
 	return u.render(p, http.StatusOK, "report_money", view{Nav: "reports/cash", Title: "nav.reports/cash", Data: d})
 }
@@ -101,12 +109,22 @@ func (u *UI) settlementsReport(p *page) error {
 		names, err := tx.Names(p.ctx, "customers", ids)
 		for _, it := range items {
 			d.Debts = append(d.Debts, moneyRow{Code: names[it.CustomerID].Code, Name: names[it.CustomerID].Name, Amount: it.Debt})
-			d.Total += it.Debt
+			d.add(it.Debt)
 		}
 		return err
 	})
 	if err != nil {
-		return err
+		return u.reportFailed(p, err)
 	}
 	return u.render(p, http.StatusOK, "report_money", view{Nav: "reports/settlements", Title: "nav.reports/settlements", Data: d})
+}
+
+// reportFailed answers a report that holds a total beyond the range the system can hold (a state
+// conflict of the store) with a 409 page that says so; other errors go to the usual error page.
+func (u *UI) reportFailed(p *page, err error) error {
+	if torg.ErrorCode(err) != torg.CodeStateConflict {
+		return err
+	}
+	u.log.Warn("report beyond range", "path", p.r.URL.Path, "err", err)
+	return u.render(p, http.StatusConflict, "error", view{Title: "error.beyond_range", Data: "error.beyond_range"})
 }
