@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// Role is what a principal may do (CONTRACT §4).
+// Role is what a principal may do (docs/API.md, «Who may do what»).
 type Role string
 
 // The roles of tokens and web users.

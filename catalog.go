@@ -74,7 +74,7 @@ type Product struct {
 // DefaultUnit is the unit a product gets when none is given.
 const DefaultUnit = "шт"
 
-// NewProduct returns a product with the defaults of CONTRACT §5.
+// NewProduct returns a product with the defaults of docs/API.md, «Catalogs and goods receipts».
 func NewProduct() Product {
 	return Product{Unit: DefaultUnit, VATRate: DefaultVATRate, Barcodes: []string{}}
 }

@@ -9,7 +9,7 @@ import (
 // Code classifies an Error; the HTTP layer maps each code to a status and a problem slug.
 type Code string
 
-// The error codes of the domain. CONTRACT §3 lists the slug each one is answered with.
+// The error codes of the domain. docs/API.md, «HTTP conventions» lists the slug each one is answered with.
 const (
 	CodeMalformed        Code = "malformed"
 	CodeUnauthorized     Code = "unauthorized"

@@ -30,7 +30,7 @@ func (s Status) CanBecome(next Status) bool {
 	return false
 }
 
-// DeliveryState is where one listed register stands with an order (CONTRACT §5).
+// DeliveryState is where one listed register stands with an order (docs/API.md, «Customer orders»).
 type DeliveryState string
 
 // Delivery states of a register listed on an order.

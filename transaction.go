@@ -42,7 +42,7 @@ const (
 type Transaction struct {
 	TransactionInput
 	Kind           string       `json:"kind"`       // "sale"
-	Partial        bool         `json:"partial"`    // sold less than its order (CONTRACT §9.1)
+	Partial        bool         `json:"partial"`    // sold less than its order (docs/API.md, «A sale compared with its order»)
 	Mismatches     []FieldError `json:"mismatches"` // where a sale differs from its order
 	RegisterID     string       `json:"register_id"`
 	State          TxState      `json:"state"`
@@ -95,7 +95,7 @@ type Fiscal struct {
 	FP string `json:"fp"`
 }
 
-// Validate checks the receipt's arithmetic and shape (CONTRACT §6); that products exist is the
+// Validate checks the receipt's arithmetic and shape (docs/API.md, «The register channel»); that products exist is the
 // store's to check.
 func (in *TransactionInput) Validate() error {
 	var f Fields

@@ -28,7 +28,7 @@ var roles = map[string]torg.Role{"viewer": torg.RoleViewer, "integration": torg.
 func TestAccessMatrix(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *testServer) {
 		toks := principals(t, s)
-		t.Run("one endpoint of each group answers each principal as CONTRACT §4 says", func(t *testing.T) {
+		t.Run("one endpoint of each group answers each principal as docs/API.md («Who may do what») says", func(t *testing.T) {
 			groups := []struct{ method, path, body string }{
 				{"GET", "/api/v1/warehouses", ""},
 				{"POST", "/api/v1/warehouses", `{"code":"%s","name":"n"}`},

@@ -180,7 +180,7 @@ func exactReceipt(o torg.OrderSnapshot) string {
 	return string(b)
 }
 
-// checkAfterCrashes proves the invariants of CONTRACT §5–7 over what the clients were told.
+// checkAfterCrashes proves the invariants of docs/API.md, «Customer orders» to «KKMTransfer» over what the clients were told.
 func checkAfterCrashes(t *testing.T, sh *shop, orders, transactions *sync.Map) {
 	s := sh.s
 	n := 0

@@ -18,7 +18,7 @@ import (
 	"torg/internal/web"
 )
 
-// serveConfig is the configuration of torg serve (CONTRACT §2).
+// serveConfig is the configuration of torg serve (docs/API.md, «Processes»).
 type serveConfig struct {
 	listen            string
 	db                string

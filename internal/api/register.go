@@ -11,7 +11,7 @@ import (
 	"torg/internal/store"
 )
 
-// MaxWait is the longest a register's long poll holds (CONTRACT §6).
+// MaxWait is the longest a register's long poll holds (docs/API.md, «The register channel»).
 const MaxWait = 60 * time.Second
 
 // MaxWaitingPolls is how many long polls of one register may wait at once; more answer at once,

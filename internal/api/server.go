@@ -23,7 +23,7 @@ import (
 	"torg/internal/store"
 )
 
-// MaxBodyBytes is the largest request body accepted (CONTRACT §3).
+// MaxBodyBytes is the largest request body accepted (docs/API.md, «HTTP conventions»).
 const MaxBodyBytes = 1 << 20
 
 // Config is what the API needs from its process.

@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-// Config is the agent's configuration (CONTRACT §8).
+// Config is the agent's configuration (docs/API.md, «The register agent»).
 type Config struct {
 	Server  string // the back office's URL
 	Token   string // the register's token
@@ -28,7 +28,7 @@ type Config struct {
 	// PollWait is how long one long poll waits for packages (default 20 s).
 	PollWait time.Duration
 
-	// AllowRemote lets Listen be an address other machines can reach (CONTRACT §10).
+	// AllowRemote lets Listen be an address other machines can reach (docs/API.md, «The register agent»).
 	AllowRemote bool
 }
 

@@ -18,7 +18,7 @@ import (
 //go:embed ui
 var ui embed.FS
 
-// routes is the cashier screen and the local API (CONTRACT §8).
+// routes is the cashier screen and the local API (docs/API.md, «The register agent»).
 func (a *Agent) routes() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(ui, "ui")

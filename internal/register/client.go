@@ -16,7 +16,7 @@ import (
 	"torg"
 )
 
-// client talks to the back office's register channel (CONTRACT §6) with the register's token.
+// client talks to the back office's register channel (docs/API.md, «The register channel») with the register's token.
 type client struct {
 	base  string
 	token string

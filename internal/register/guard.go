@@ -11,7 +11,7 @@ import (
 	"torg"
 )
 
-// The local API is for this agent's own cashier screen only (CONTRACT §10). A web page of another
+// The local API is for this agent's own cashier screen only (docs/API.md, «The register agent»). A web page of another
 // origin opened in the till's browser can send it requests too: a "no-cors" POST, or a text/plain
 // body, needs no CORS preflight, and a name of the attacker's that resolves to 127.0.0.1 (DNS
 // rebinding) makes the browser treat the agent as that page's own origin. So the agent answers only

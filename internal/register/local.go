@@ -57,7 +57,7 @@ func openLocal(ctx context.Context, dir string) (*local, error) {
 // drive number and key), and SQLite's write-ahead log, shared memory and rollback journal.
 var storeFiles = []string{"register.db", "register.db-wal", "register.db-shm", "register.db-journal"}
 
-// keepPrivate makes the data folder readable by its owner only (CONTRACT §10): the folder 0700 and
+// keepPrivate makes the data folder readable by its owner only (docs/API.md, «The register agent»): the folder 0700 and
 // the store's files 0600, tightening what an older agent or a person left wider. The database is
 // made 0600 before SQLite opens it, and SQLite gives its other files the database's mode.
 func keepPrivate(dir string) error {

@@ -212,7 +212,7 @@ func (a *Agent) closeReceipt(ctx context.Context, id string, pays []torg.Payment
 	return out, err
 }
 
-// transaction is the closed receipt as the back office takes it (CONTRACT §6), checked by the back
+// transaction is the closed receipt as the back office takes it (docs/API.md, «The register channel»), checked by the back
 // office's own rules, without the fiscal device's numbers yet; its id is made here, before the first
 // attempt to send it. Its payments are the ones handed over, with the change taken off the cash.
 func (a *Agent) transaction(r Receipt, pays []torg.Payment, closed time.Time) (torg.TransactionInput, torg.Money, error) {

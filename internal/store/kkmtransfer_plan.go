@@ -8,7 +8,7 @@ import (
 	"torg"
 )
 
-// plan is what KKMTransfer makes of one transaction (CONTRACT §7): a posted sales invoice dated
+// plan is what KKMTransfer makes of one transaction (docs/API.md, «KKMTransfer»): a posted sales invoice dated
 // closed_at for the register's warehouse and the order's customer (or the retail customer); a cash
 // receipt order for the cash part, posted into the register's cash desk when it has one; a posted
 // card payment for the card part; and, when it sold an order, the order closed.
