@@ -198,17 +198,12 @@ func goodsReceiptInput(ctx context.Context, tx *store.Tx, form goodsReceiptForm)
 	for i, row := range form.Lines {
 		p := "lines[" + strconv.Itoa(i) + "]"
 		l := torg.GoodsReceiptLineInput{}
+		var err error
 		if row.Product != "" {
-			id, err := tx.ProductByText(ctx, row.Product)
-			if err != nil {
+			if l.ProductID, l.ProductCode, err = productOfRow(ctx, tx, &bad, p, row.Product); err != nil {
 				return in, err
 			}
-			if l.ProductID = id; id == "" {
-				bad.Add(p+".product_id", "no product has this code, barcode or name")
-				l.ProductCode = "?"
-			}
 		}
-		var err error
 		if l.Quantity, err = parseQty(row.Qty); err != nil {
 			bad.Add(p+".quantity", "%s", err.Error())
 		}

@@ -28,7 +28,7 @@ func TestServerMessagesAreShownInTheUsersLanguage(t *testing.T) {
 		if r.status != 422 {
 			t.Fatalf("status %d", r.status)
 		}
-		r.contains(t, `<div class="ferr">не больше 64 печатных символов</div>`, `<div class="ferr">обязательно, не больше 16 символов</div>`)
+		r.contains(t, `<div class="ferr">не больше 64 печатных символов</div>`, `<div class="ferr">обязательно, не больше 16 печатных символов</div>`)
 		for _, english := range []string{"printable characters", "is required, at most 16"} {
 			if strings.Contains(r.body, english) {
 				t.Errorf("the Russian page still says %q", english)
@@ -58,7 +58,7 @@ func TestServerMessagesAreShownInTheUsersLanguage(t *testing.T) {
 	t.Run("in English, the same messages are English", func(t *testing.T) {
 		c.get("/lang/en?next=/orders", 200)
 		r := c.post("/products/new", c.get("/products/new", 200), product)
-		r.contains(t, `<div class="ferr">must be at most 64 printable characters</div>`, `<div class="ferr">is required, at most 16 characters</div>`,
+		r.contains(t, `<div class="ferr">must be at most 64 printable characters</div>`, `<div class="ferr">is required, at most 16 printable characters</div>`,
 			`<option value="none">No VAT</option>`, `<option value="5">5%</option>`)
 	})
 }

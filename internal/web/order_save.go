@@ -73,17 +73,12 @@ func parseLines(ctx context.Context, tx *store.Tx, bad *torg.Fields, rows []line
 	for i, row := range rows {
 		p := "lines[" + strconv.Itoa(i) + "]"
 		l := torg.OrderLineInput{ProductID: row.ProductID}
+		var err error
 		if l.ProductID == "" && row.Product != "" {
-			id, err := tx.ProductByText(ctx, row.Product)
-			if err != nil {
+			if l.ProductID, l.ProductCode, err = productOfRow(ctx, tx, bad, p, row.Product); err != nil {
 				return nil, err
 			}
-			if l.ProductID = id; id == "" {
-				bad.Add(p+".product_id", "no product has this code, barcode or name")
-				l.ProductCode = "?"
-			}
 		}
-		var err error
 		if l.Quantity, err = parseQty(row.Qty); err != nil {
 			bad.Add(p+".quantity", "%s", err.Error())
 		}
@@ -235,3 +230,15 @@ func fieldMessage(lang, msg string) string {
 var lineIndex = regexp.MustCompile(`\[\d+\]`)
 
 func itoa64(v int64) string { return strconv.FormatInt(v, 10) }
+
+// productOfRow finds the product a form's row names by code, barcode or name. When none does, it
+// names the row's product_id field and answers a code no product has, so that the line's own
+// validation does not also call the product missing.
+func productOfRow(ctx context.Context, tx *store.Tx, bad *torg.Fields, row, text string) (id, code string, err error) {
+	id, err = tx.ProductByText(ctx, text)
+	if err == nil && id == "" {
+		bad.Add(row+".product_id", "no product has this code, barcode or name")
+		code = "?"
+	}
+	return id, code, err
+}
