@@ -19,7 +19,7 @@ func barcodeSVG(text string) template.HTML {
 	const quiet, height = 10, 40
 	width := b.Bounds().Dx()
 	var sb strings.Builder
-	fmt.Fprintf(&sb, `<svg xmlns="http://www.w3.org/2000/svg" class="barcode" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s" shape-rendering="crispEdges">`,
+	fmt.Fprintf(&sb, `<svg xmlns="http://www.w3.org/2000/svg" class="barcode" viewBox="0 0 %d %d" width="%d" height="%d" preserveAspectRatio="none" role="img" aria-label="%s" shape-rendering="crispEdges">`,
 		width+2*quiet, height, 2*(width+2*quiet), height, template.HTMLEscapeString(text))
 	for x := 0; x < width; {
 		if !dark(b.At(x, 0)) {
