@@ -20,7 +20,7 @@ func (u *UI) catalogs() []catalog {
 				return torg.WarehouseInput{Code: torg.Of(v.Get("code")), Name: torg.Of(v.Get("name"))}
 			},
 			cells: func(_ fmtr, w *torg.Warehouse, _ map[string]string) []string { return []string{w.Code, w.Name} }},
-		&catalogOf[torg.CashDesk, torg.CashDeskInput]{u: u, name: "cash-desks", cat: store.CashDesks, fields: codeName,
+		&catalogOf[torg.CashDesk, torg.CashDeskInput]{u: u, name: "cash-desks", cat: store.CashDesks, fields: codeName, adminOnly: true,
 			columns: []string{"f.code", "f.name"}, id: func(c *torg.CashDesk) string { return c.ID },
 			values: func(_ fmtr, c *torg.CashDesk) url.Values { return url.Values{"code": {c.Code}, "name": {c.Name}} },
 			input: func(v url.Values, _ *torg.Fields) torg.CashDeskInput {
@@ -76,7 +76,7 @@ func (u *UI) customersCatalog(codeName []fieldSpec) catalog {
 }
 
 func (u *UI) registersCatalog(codeName []fieldSpec) catalog {
-	return &catalogOf[torg.Register, torg.RegisterInput]{u: u, name: "registers", cat: store.Registers,
+	return &catalogOf[torg.Register, torg.RegisterInput]{u: u, name: "registers", cat: store.Registers, adminOnly: true,
 		fields: append(codeName[:2:2], fieldSpec{"warehouse_id", "f.warehouse", "warehouse"},
 			fieldSpec{"accepts_orders", "f.accepts_orders", "bool"}, fieldSpec{"auto_load_orders", "f.auto_load_orders", "bool"},
 			fieldSpec{"cash_desk_id", "f.cash_desk", "cashdesk"}),

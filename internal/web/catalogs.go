@@ -13,6 +13,7 @@ import (
 // catalog is the pages of one catalog kind: a list and a form that creates or edits an item.
 type catalog interface {
 	kind() string
+	writePerm() torg.Permission // who may create and change items
 	list(*page) error
 	edit(*page) error
 	save(*page) error
@@ -35,6 +36,7 @@ type formField struct {
 // catalogListData is a catalog's list page.
 type catalogListData struct {
 	Kind        string
+	WritePerm   string // the permission creating an item needs
 	Columns     []string
 	Rows        []catalogRow
 	Next, First string
@@ -48,11 +50,12 @@ type catalogRow struct {
 
 // catalogFormData is a catalog's form page.
 type catalogFormData struct {
-	Kind     string
-	ID       string
-	New      bool
-	Fields   []formField
-	Register *torg.Register // set on a register's page: its exchange state and token
+	Kind      string
+	WritePerm string // the permission saving needs
+	ID        string
+	New       bool
+	Fields    []formField
+	Register  *torg.Register // set on a register's page: its exchange state and token
 }
 
 // catalogOf implements catalog for one kind of item T made from In.
@@ -66,12 +69,22 @@ type catalogOf[T any, In interface{ Apply(*T) error }] struct {
 	values  func(fmtr, *T) url.Values
 	input   func(url.Values, *torg.Fields) In
 	cells   func(fmtr, *T, map[string]string) []string
+	// adminOnly: only admins create and change these items (registers and cash desks decide where a
+	// till's cash is booked), as in the API.
+	adminOnly bool
 }
 
 func (c *catalogOf[T, In]) kind() string { return c.name }
 
+func (c *catalogOf[T, In]) writePerm() torg.Permission {
+	if c.adminOnly {
+		return torg.PermAdmin
+	}
+	return torg.PermWrite
+}
+
 func (c *catalogOf[T, In]) list(p *page) error {
-	d := catalogListData{Kind: c.name, Columns: c.columns}
+	d := catalogListData{Kind: c.name, WritePerm: string(c.writePerm()), Columns: c.columns}
 	page := torg.Page{Limit: 100}
 	if after := p.r.URL.Query().Get("after"); after != "" {
 		pos, err := torg.DecodeCursor(after)
@@ -155,7 +168,7 @@ func asRegister(item any) *torg.Register {
 }
 
 func (c *catalogOf[T, In]) showForm(p *page, status int, id string, values url.Values, reg *torg.Register, errs formErrors) error {
-	d := catalogFormData{Kind: c.name, ID: id, New: id == "", Register: reg}
+	d := catalogFormData{Kind: c.name, WritePerm: string(c.writePerm()), ID: id, New: id == "", Register: reg}
 	err := c.u.store.View(p.ctx, func(tx *store.Tx) error {
 		for _, f := range c.fields {
 			opts, err := fieldOptions(p.ctx, tx, p.lang, f.Kind)

@@ -32,6 +32,26 @@ func TestLoginAndAccess(t *testing.T) {
 			t.Fatal("the navigation offers tokens to a manager")
 		}
 	})
+	t.Run("a manager reads registers and cash desks but only an admin changes them, as in the API", func(t *testing.T) {
+		c := e.login("manager")
+		for _, kind := range []string{"registers", "cash-desks"} {
+			r := c.get("/"+kind, 200)
+			if contains(r.body, `id="new-item"`) {
+				t.Errorf("/%s offers a manager a new item", kind)
+			}
+			r = c.get("/"+kind+"/new", 200)
+			if contains(r.body, `id="btn-save"`) {
+				t.Errorf("/%s/new offers a manager to save", kind)
+			}
+			if r := c.post("/"+kind+"/new", r, url.Values{"code": {"X"}, "name": {"x"}}); r.status != 403 {
+				t.Errorf("a manager saved a new item in /%s: %d", kind, r.status)
+			}
+		}
+		r := c.get("/products", 200)
+		if !contains(r.body, `id="new-item"`) {
+			t.Error("a manager may no longer add products")
+		}
+	})
 	t.Run("an admin sees every page", func(t *testing.T) {
 		c := e.login("admin")
 		for _, p := range []string{"/orders", "/orders/new", "/transactions", "/sales-invoices", "/cash-receipts", "/card-payments",

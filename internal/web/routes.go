@@ -77,9 +77,9 @@ func (u *UI) routes() []route {
 		rs = append(rs,
 			route{"GET", "/" + c.kind(), permRead, c.list},
 			route{"GET", "/" + c.kind() + "/new", permRead, c.edit},
-			route{"POST", "/" + c.kind() + "/new", permWrite, c.save},
+			route{"POST", "/" + c.kind() + "/new", c.writePerm(), c.save},
 			route{"GET", "/" + c.kind() + "/{id}", permRead, c.edit},
-			route{"POST", "/" + c.kind() + "/{id}", permWrite, c.save},
+			route{"POST", "/" + c.kind() + "/{id}", c.writePerm(), c.save},
 		)
 	}
 	return rs
