@@ -198,6 +198,13 @@ var messages = []Message{
 		"остаток кассы %[1]s вне диапазона, который может хранить система"),
 	msg("debt_beyond_range", "customer %s's debt is beyond the range the system can hold",
 		"долг покупателя %[1]s вне диапазона, который может хранить система"),
+	// Why KKMTransfer failed a transaction, as its error says.
+	msg("cash_would_overflow", "cash desk %s's balance would leave the range the system can hold",
+		"остаток кассы %[1]s вышел бы за диапазон, который может хранить система"),
+	msg("debt_would_overflow", "customer %s's debt would leave the range the system can hold",
+		"долг покупателя %[1]s вышел бы за диапазон, который может хранить система"),
+	msg("stock_would_overflow", "stock of product %s in warehouse %s would leave the range the system can hold",
+		"остаток товара %[1]s на складе %[2]s вышел бы за диапазон, который может хранить система"),
 
 	// Request bodies and text.
 	msg("unit_required", "is required, at most 16 printable characters", "обязательно, не больше 16 печатных символов"),

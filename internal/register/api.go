@@ -172,6 +172,17 @@ func (a *Agent) status(ctx context.Context) (Status, error) {
 
 func (a *Agent) apiStatus(r *http.Request) (int, any, error) {
 	st, err := a.status(r.Context())
+	if lang := screenLanguage(r); lang != "" {
+		// The back office's account of a refused upload, in the screen's language where it is a
+		// message the system knows.
+		for i := range st.Rejections {
+			p := &st.Rejections[i].Problem
+			p.Detail, _, _ = say(lang, p.Detail)
+			for j := range p.Errors {
+				p.Errors[j].Message, _, _ = say(lang, p.Errors[j].Message)
+			}
+		}
+	}
 	return http.StatusOK, st, err
 }
 

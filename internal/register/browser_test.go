@@ -92,7 +92,7 @@ func TestTheCashierScreenShowsRefusedUploads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"отклонил чеков: 1", "Смена 1, чек № 1", "the request has invalid fields", "lines[0].product_id: no such product"} {
+	for _, want := range []string{"отклонил чеков: 1", "Смена 1, чек № 1", "В запросе есть ошибки", "lines[0].product_id: no such product"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the screen says %q, without %q", got, want)
 		}

@@ -3,6 +3,7 @@ package register
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -69,6 +70,24 @@ func TestAnUploadTheBackOfficeRefusesStaysVisible(t *testing.T) {
 		if rj["transaction_id"] != c.TransactionID || rj["receipt_number"] != 1.0 || p == nil || p["status"] != 422.0 ||
 			p["detail"] != "the request has invalid fields" || problemFields(p)["lines[0].product_id"] != "no such product; " {
 			t.Fatalf("rejection %v", rj)
+		}
+	})
+	t.Run("a Russian screen reads the back office's problem in Russian", func(t *testing.T) {
+		req, _ := http.NewRequest("GET", a.URL()+"/api/status", nil)
+		req.Header.Set("Accept-Language", "ru")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var ru struct {
+			Rejections []Rejection `json:"rejections"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&ru); err != nil || len(ru.Rejections) != 1 {
+			t.Fatalf("status: %+v, %v", ru, err)
+		}
+		if got := ru.Rejections[0].Problem.Detail; got != "В запросе есть ошибки" {
+			t.Errorf("the detail reads %q", got)
 		}
 	})
 	t.Run("the outbox keeps the row, in state rejected", func(t *testing.T) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 
@@ -54,16 +55,14 @@ func (tx *Tx) describe(ctx context.Context, o *balanceOverflow) error {
 		}
 		return c
 	}
-	var what string
 	switch o.kind {
 	case kindCash:
-		what = "cash desk " + code("cash_desks", o.owner) + "'s balance"
+		return fmt.Errorf("cash desk %s's balance would leave the range the system can hold", code("cash_desks", o.owner))
 	case kindDebt:
-		what = "customer " + code("customers", o.owner) + "'s debt"
-	default:
-		what = "stock of product " + code("products", o.product) + " in warehouse " + code("warehouses", o.owner)
+		return fmt.Errorf("customer %s's debt would leave the range the system can hold", code("customers", o.owner))
 	}
-	return errors.New(what + " would leave the range the system can hold")
+	return fmt.Errorf("stock of product %s in warehouse %s would leave the range the system can hold",
+		code("products", o.product), code("warehouses", o.owner))
 }
 
 // outOfRange turns the database's refusal of a running total beyond int64 into a state conflict

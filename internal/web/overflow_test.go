@@ -108,6 +108,8 @@ func TestReportsWhenCashDesksReachTheLimit(t *testing.T) {
 			e.api("GET", "/api/v1/reports/settlements", "")
 			e.api("GET", "/api/v1/reports/stock", "")
 			c := e.login("admin")
+			// The failed transaction's page gives its reason in the user's language.
+			c.get("/transactions/"+ins[1].ID, 200).contains(t, `<dd class="bad-text" id="tx-error">остаток кассы A вышел бы за диапазон, который может хранить система</dd>`)
 			page := c.get("/reports/cash", 200)
 			page.contains(t, "desk A", "desk B", `id="money-total-beyond"`)
 			if strings.Contains(page.body, `class="num total"`) {
