@@ -2,10 +2,8 @@ package kkmtransfer_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
-	"strings"
 	"testing"
 	"time"
 
@@ -69,8 +67,8 @@ func TestRunFailsOnlyTheSalesACashDeskCannotHold(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			exec(t, dsn, fmt.Sprintf("INSERT INTO cash_moves (doc_id, date, cash_desk_id, amount) VALUES ('planted', 0, '%s', %d)", desk, start))
-			exec(t, dsn, fmt.Sprintf("INSERT INTO cash_balances (cash_desk_id, balance) VALUES ('%s', %d)", desk, start))
+			storetest.Exec(t, dsn, fmt.Sprintf("INSERT INTO cash_moves (doc_id, date, cash_desk_id, amount) VALUES ('planted', 0, '%s', %d)", desk, start))
+			storetest.Exec(t, dsn, fmt.Sprintf("INSERT INTO cash_balances (cash_desk_id, balance) VALUES ('%s', %d)", desk, start))
 			job := kkmtransfer.New(s, discard, 0)
 			for run, want := range []torg.TransferResult{
 				{Processed: fit, SalesInvoices: fit, CashReceipts: fit, CashReceiptsPosted: fit, Failed: n - fit},
@@ -105,19 +103,3 @@ func TestRunFailsOnlyTheSalesACashDeskCannotHold(t *testing.T) {
 	}
 }
 
-// exec runs a statement on the database of the --db value, past the store.
-func exec(t *testing.T, dsn, q string) {
-	t.Helper()
-	driver, source := "pgx", dsn
-	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
-		driver, source = "sqlite", path
-	}
-	db, err := sql.Open(driver, source)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(q); err != nil {
-		t.Fatal(err)
-	}
-}

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -128,7 +127,7 @@ func TestReportsWhenCashDesksReachTheLimit(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				raw(t, dsn, fmt.Sprintf("INSERT INTO reservations (order_id, line_no, warehouse_id, product_id, quantity)"+
+				storetest.Exec(t, dsn, fmt.Sprintf("INSERT INTO reservations (order_id, line_no, warehouse_id, product_id, quantity)"+
 					" SELECT order_id, line_no + n, warehouse_id, product_id, 4000000000000000000 FROM reservations,"+
 					" (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) k WHERE order_id = '%s'", o.ID))
 				req, _ := http.NewRequest("GET", e.url+"/api/v1/reports/stock", nil)
@@ -154,27 +153,11 @@ func TestReportsWhenCashDesksReachTheLimit(t *testing.T) {
 func plantCash(t *testing.T, dsn string, desks []string, balance int64) {
 	t.Helper()
 	for _, desk := range desks { // ids the store made: safe to write into the statement
-		raw(t, dsn, fmt.Sprintf("INSERT INTO cash_moves (doc_id, date, cash_desk_id, amount) VALUES ('planted-%s', 0, '%s', %d)", desk, desk, balance))
-		raw(t, dsn, fmt.Sprintf("INSERT INTO cash_balances (cash_desk_id, balance) VALUES ('%s', %d)", desk, balance))
+		storetest.Exec(t, dsn, fmt.Sprintf("INSERT INTO cash_moves (doc_id, date, cash_desk_id, amount) VALUES ('planted-%s', 0, '%s', %d)", desk, desk, balance))
+		storetest.Exec(t, dsn, fmt.Sprintf("INSERT INTO cash_balances (cash_desk_id, balance) VALUES ('%s', %d)", desk, balance))
 	}
 }
 
-// raw runs a statement on the database of the --db value, past the store.
-func raw(t *testing.T, dsn, q string) {
-	t.Helper()
-	driver, source := "pgx", dsn
-	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
-		driver, source = "sqlite", path
-	}
-	db, err := sql.Open(driver, source)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(q); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func orEmpty(s *string) string {
 	if s == nil {
