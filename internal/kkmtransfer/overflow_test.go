@@ -102,4 +102,3 @@ func TestRunFailsOnlyTheSalesACashDeskCannotHold(t *testing.T) {
 		})
 	}
 }
-

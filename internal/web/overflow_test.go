@@ -158,7 +158,6 @@ func plantCash(t *testing.T, dsn string, desks []string, balance int64) {
 	}
 }
 
-
 func orEmpty(s *string) string {
 	if s == nil {
 		return ""
