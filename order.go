@@ -57,6 +57,7 @@ type Order struct {
 	Comment        string          `json:"comment"`
 	Lines          []OrderLine     `json:"lines"`
 	Total          Money           `json:"total"`
+	SoldTotal      *Money          `json:"sold_total"` // the total of the receipt that sold it; null until sold
 	Registers      []OrderRegister `json:"registers"`
 	Posted         bool            `json:"posted"`
 	Version        int64           `json:"version"`
@@ -67,6 +68,10 @@ type Order struct {
 	CreatedAt      time.Time       `json:"created_at"`
 	UpdatedAt      time.Time       `json:"updated_at"`
 }
+
+// SoldPartly reports whether the receipt that sold the order came to less than the order: a partial
+// sale, a line left out or a quantity lowered at the register.
+func (o Order) SoldPartly() bool { return o.SoldTotal != nil && *o.SoldTotal < o.Total }
 
 // OrderLine is one line of goods of an order.
 type OrderLine struct {

@@ -14,7 +14,8 @@ import (
 )
 
 const orderCols = "id, number, external_number, date, customer_id, warehouse_id, status, comment, total, posted, version," +
-	" claim_register_id, claim_expires_at, transaction_id, sales_invoice_id, cash_receipt_id, created_at, updated_at"
+	" claim_register_id, claim_expires_at, transaction_id, sales_invoice_id, cash_receipt_id, created_at, updated_at," +
+	" (SELECT t.total FROM transactions t WHERE t.id = orders.transaction_id) AS sold_total"
 
 // OrderFilter selects orders in a list; empty fields select everything.
 type OrderFilter struct {
@@ -30,11 +31,16 @@ func formatNumber(n int64) string { return fmt.Sprintf("%06d", n) }
 func scanOrder(s scanner, o *torg.Order, now time.Time) error {
 	var number, date, created, updated int64
 	var ext, claimReg, txID, invoiceID, receiptID sql.NullString
-	var claimExp sql.NullInt64
+	var claimExp, sold sql.NullInt64
 	err := s.Scan(&o.ID, &number, &ext, &date, &o.CustomerID, &o.WarehouseID, &o.Status, &o.Comment, &o.Total, &o.Posted,
-		&o.Version, &claimReg, &claimExp, &txID, &invoiceID, &receiptID, &created, &updated)
+		&o.Version, &claimReg, &claimExp, &txID, &invoiceID, &receiptID, &created, &updated, &sold)
 	if err != nil {
 		return err
+	}
+	o.SoldTotal = nil
+	if sold.Valid {
+		total := torg.Money(sold.Int64)
+		o.SoldTotal = &total
 	}
 	o.Number, o.Date, o.CreatedAt, o.UpdatedAt = formatNumber(number), fromMicros(date), fromMicros(created), fromMicros(updated)
 	o.ExternalNumber, o.TransactionID = nullString(ext), nullString(txID)

@@ -148,12 +148,26 @@ func TestSaleComparedWithItsOrder(t *testing.T) {
 				t.Errorf("after KKMTransfer %+v: a mismatch must wait for a person", after)
 			}
 		})
-		t.Run("a partial sale is a mismatch until partial sales close orders", func(t *testing.T) {
+		t.Run("a partial sale is new, partial, and closes its order with what was sold", func(t *testing.T) {
 			sh := newSaleShop(t, s)
 			tr := sh.sell(t, torg.Now(), torg.TxLine{ProductID: sh.kettle.ID, Quantity: 1000, Price: 15000})
-			if tr.State != torg.TxConflict || *tr.ConflictReason != torg.ConflictMismatch || tr.Partial ||
-				len(tr.Mismatches) != 1 || tr.Mismatches[0].Field != "lines[0].quantity" {
+			if tr.State != torg.TxNew || tr.ConflictReason != nil || !tr.Partial || len(tr.Mismatches) != 0 {
 				t.Fatalf("transaction %+v", tr)
+			}
+			if o := sh.orderNow(t); o.Status != torg.StatusSold || o.SoldTotal == nil || *o.SoldTotal != 15000 || o.Total != 30000 {
+				t.Fatalf("order %s, sold %v of %d: want sold for 150.00 of 300.00", o.Status, o.SoldTotal, o.Total)
+			}
+			sh.transfer(t)
+			if after := sh.transaction(t, tr.ID); after.State != torg.TxProcessed || after.SalesInvoiceID == nil {
+				t.Fatalf("after KKMTransfer %+v", after)
+			}
+			var reserved torg.Quantity
+			err := s.View(context.Background(), func(tx *store.Tx) (err error) {
+				reserved, err = tx.Reserved(context.Background(), sh.order.WarehouseID, sh.kettle.ID)
+				return err
+			})
+			if o := sh.orderNow(t); err != nil || o.Status != torg.StatusClosed || reserved != 0 {
+				t.Errorf("order %s, reserved %d (%v): want closed with its whole reservation ended", o.Status, reserved, err)
 			}
 		})
 		t.Run("accepting a mismatch invoices the receipt against its order and closes it", func(t *testing.T) {

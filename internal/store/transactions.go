@@ -235,13 +235,8 @@ func (tx *Tx) sell(ctx context.Context, registerID string, in torg.TransactionIn
 		return sale{}, err
 	}
 	s := sale{SaleComparison: torg.CompareSale(ordered, o.CreatedAt, &in, torg.Now())}
-	if len(s.Mismatches) > 0 || s.Partial {
-		// Until partial sales close their orders on their own, a partial sale is a mismatch too.
+	if len(s.Mismatches) > 0 {
 		s.conflict = torg.ConflictMismatch
-		if len(s.Mismatches) == 0 {
-			s.Mismatches = partialMismatches(ordered, in.Lines)
-		}
-		s.Partial = false
 	}
 	o.Status, o.Version = torg.StatusSold, o.Version+1
 	_, err = tx.exec(ctx, "UPDATE orders SET status = ?, version = ?, transaction_id = ?, claim_register_id = NULL, claim_expires_at = NULL,"+
@@ -281,22 +276,6 @@ func (tx *Tx) orderedLines(ctx context.Context, o *torg.Order, version *int64) (
 		lines[i] = torg.OrderLine{LineNo: l.LineNo, ProductID: l.ProductID, Quantity: l.Quantity, Price: l.Price, Discount: l.Discount, Amount: l.Amount, VATRate: l.VATRate}
 	}
 	return lines, nil
-}
-
-// partialMismatches names what a partial sale left out: each receipt line sold below its order
-// line's quantity, and each order line missing from the receipt.
-func partialMismatches(ordered []torg.OrderLine, sold []torg.TxLine) []torg.FieldError {
-	var f torg.Fields
-	match, missing := torg.MatchSaleLines(ordered, sold)
-	for i, l := range sold {
-		if o := ordered[match[i]]; l.Quantity < o.Quantity { // a partial sale has an order line for each of its lines
-			f.Add("lines["+itoa(i)+"].quantity", "less than the %s ordered: a partial sale", o.Quantity)
-		}
-	}
-	for _, i := range missing {
-		f.Add("lines", "order line %d is not on the receipt: a partial sale", ordered[i].LineNo)
-	}
-	return f
 }
 
 // SaleOrderLines are the lines of the order version a sale names (the order's current lines when that
