@@ -532,6 +532,27 @@ func pointer(v any, ptr string) any {
 	return v
 }
 
+func TestOpenAPIServerIsTheRoot(t *testing.T) {
+	// Every path carries its whole prefix (/api/v1/…, /healthz, /docs), so the one server is the
+	// relative root: a client adds a path to the origin it read the document from and reaches the route.
+	var raw struct {
+		Servers []struct {
+			URL string `json:"url"`
+		} `json:"servers"`
+	}
+	if err := json.Unmarshal(openAPIDoc, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if len(raw.Servers) != 1 || raw.Servers[0].URL != "/" {
+		t.Errorf("servers is %+v, want one server with the url \"/\"", raw.Servers)
+	}
+	for _, rt := range (&Server{}).routes() {
+		if !strings.HasPrefix(rt.Path, "/") || strings.HasPrefix(rt.Path, "//") {
+			t.Errorf("route %s %s does not start with one /, so \"/\" and its path would not join", rt.Method, rt.Path)
+		}
+	}
+}
+
 // TestOpenAPIDocumentsRefusedQuery sends every route a query the server refuses before anything
 // else (a pair joined by ";") and checks that the answer, 422 `validation`, is in the route's
 // operation: every operation, public ones included, can get it.
