@@ -532,6 +532,55 @@ func pointer(v any, ptr string) any {
 	return v
 }
 
+func TestOpenAPIServerIsTheRoot(t *testing.T) {
+	// Every path carries its whole prefix (/api/v1/…, /healthz, /docs), so the one server is the
+	// relative root: a client adds a path to the origin it read the document from and reaches the route.
+	var raw struct {
+		Servers []struct {
+			URL string `json:"url"`
+		} `json:"servers"`
+	}
+	if err := json.Unmarshal(openAPIDoc, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if len(raw.Servers) != 1 || raw.Servers[0].URL != "/" {
+		t.Errorf("servers is %+v, want one server with the url \"/\"", raw.Servers)
+	}
+	for _, rt := range (&Server{}).routes() {
+		if !strings.HasPrefix(rt.Path, "/") || strings.HasPrefix(rt.Path, "//") {
+			t.Errorf("route %s %s does not start with one /, so \"/\" and its path would not join", rt.Method, rt.Path)
+		}
+	}
+}
+
+// TestOpenAPIDocumentsRefusedQuery sends every route a query the server refuses before anything
+// else (a pair joined by ";") and checks that the answer, 422 `validation`, is in the route's
+// operation: every operation, public ones included, can get it.
+func TestOpenAPIDocumentsRefusedQuery(t *testing.T) {
+	d := specDoc(t)
+	h := New(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler(nil)
+	for _, rt := range (&Server{}).routes() {
+		name := rt.Method + " " + rt.Path
+		path := regexp.MustCompile(`{[^}]+}`).ReplaceAllString(rt.Path, "x")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(rt.Method, path+"?a=1;b=2", nil))
+		var p problem
+		json.Unmarshal(w.Body.Bytes(), &p)
+		if w.Code != http.StatusUnprocessableEntity || p.Type != problemTypeBase+string(torg.CodeValidation) {
+			t.Errorf("%s?a=1;b=2: %d %s, want 422 validation", name, w.Code, p.Type)
+			continue
+		}
+		op := specOp(d, rt.Method, rt.Path)
+		if op == nil {
+			continue // reported by TestOpenAPIHasEveryRouteAndNoOther
+		}
+		r, ok := op.Responses.vals["422"]
+		if !ok || !slices.Contains(d.response(r).ProblemTypes, string(torg.CodeValidation)) {
+			t.Errorf("%s answers a refused query with 422 validation, which its operation does not document", name)
+		}
+	}
+}
+
 // get asks a server without a store for a public page.
 func get(t *testing.T, path string) *httptest.ResponseRecorder {
 	t.Helper()
