@@ -124,3 +124,13 @@ func ScaleDiscount(discount Money, sold, ordered Quantity) Money {
 	}
 	return Money(quo)
 }
+
+// SellPart is an order line sold in part, as a till sells it after the cashier lowers its quantity:
+// q of it, the discount scaled to q (the rule CompareSale allows) and the amount recomputed. q must
+// lie between 0 and the line's quantity.
+func SellPart(l SnapshotLine, q Quantity) SnapshotLine {
+	l.Discount = ScaleDiscount(l.Discount, q, l.Quantity)
+	l.Quantity = q
+	l.Amount, _ = LineAmount(q, l.Price, l.Discount)
+	return l
+}

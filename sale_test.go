@@ -97,3 +97,17 @@ func TestScaleDiscount(t *testing.T) {
 		}
 	}
 }
+
+func TestSellPartIsWhatCompareSaleCallsPartial(t *testing.T) {
+	ordered := SnapshotLine{LineNo: 1, ProductID: "kettle", Quantity: 3000, Price: 15000, Discount: 1000, Amount: 44000}
+	part := SellPart(ordered, 1000)
+	if part.Quantity != 1000 || part.Discount != 333 || part.Amount != 14667 {
+		t.Fatalf("SellPart = %+v, want 1 at 150.00 less 3.33: 146.67", part)
+	}
+	in := TransactionInput{ClosedAt: time.Now(), Lines: []TxLine{{ProductID: part.ProductID, Quantity: part.Quantity, Price: part.Price,
+		Discount: part.Discount, Amount: part.Amount}}}
+	got := CompareSale([]OrderLine{{LineNo: 1, ProductID: "kettle", Quantity: 3000, Price: 15000, Discount: 1000}}, time.Now(), &in, time.Now())
+	if !got.Partial || len(got.Mismatches) != 0 {
+		t.Errorf("the server calls it %+v, want partial", got)
+	}
+}

@@ -28,6 +28,7 @@ func (a *Agent) routes() http.Handler {
 	mux.HandleFunc("POST /api/orders/{id}/pick", a.handle(a.apiPick))
 	mux.HandleFunc("GET /api/receipts/{id}", a.handle(a.apiReceipt))
 	mux.HandleFunc("POST /api/receipts/{id}/close", a.handle(a.apiClose))
+	mux.HandleFunc("PATCH /api/receipts/{id}", a.handle(a.apiChangeReceipt))
 	mux.HandleFunc("DELETE /api/receipts/{id}", a.handle(a.apiCancel))
 	mux.HandleFunc("POST /api/shift/close", a.handle(a.apiCloseShift))
 	mux.HandleFunc("POST /api/outbox/{id}/retry", a.handle(a.apiRetry))
@@ -198,6 +199,19 @@ func (a *Agent) apiPick(r *http.Request) (int, any, error) {
 
 func (a *Agent) apiReceipt(r *http.Request) (int, any, error) {
 	rc, err := a.receiptOf(r.Context(), "id = ?", r.PathValue("id"))
+	return http.StatusOK, rc, err
+}
+
+func (a *Agent) apiChangeReceipt(r *http.Request) (int, any, error) {
+	var in struct {
+		Lines []LineChange `json:"lines"`
+	}
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return 0, nil, torg.Errorf(torg.CodeMalformed, "send {\"lines\": [{\"line_no\": N, \"quantity\": Q}]}: %v", err)
+	}
+	rc, err := a.changeReceipt(r.Context(), r.PathValue("id"), in.Lines)
 	return http.StatusOK, rc, err
 }
 

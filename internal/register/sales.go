@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -95,9 +96,93 @@ func (a *Agent) pick(ctx context.Context, orderID string) (Receipt, error) {
 	}
 	r := Receipt{ID: uuid.NewString(), OrderID: o.ID, OrderNumber: o.Number, OrderVersion: o.Version, Lines: o.Lines, Total: o.Total, State: "open"}
 	lines, _ := json.Marshal(r.Lines)
-	_, err = a.local.db.ExecContext(ctx, "INSERT INTO receipts (id, order_id, order_number, order_version, lines, total, state, opened_at)"+
-		" VALUES (?, ?, ?, ?, ?, ?, 'open', ?)", r.ID, r.OrderID, r.OrderNumber, r.OrderVersion, string(lines), int64(r.Total), time.Now().UnixMicro())
+	_, err = a.local.db.ExecContext(ctx, "INSERT INTO receipts (id, order_id, order_number, order_version, lines, ordered, total, state, opened_at)"+
+		" VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)", r.ID, r.OrderID, r.OrderNumber, r.OrderVersion, string(lines), string(lines), int64(r.Total),
+		time.Now().UnixMicro())
 	return r, err
+}
+
+// LineChange sets the quantity of one line of an open receipt («Изменить количество»); 0 removes the
+// line («Удалить строку»).
+type LineChange struct {
+	LineNo   int           `json:"line_no"`
+	Quantity torg.Quantity `json:"quantity"`
+}
+
+// changeReceipt sells part of the order: each changed line takes its new quantity, up to what was
+// ordered, with the order line's discount scaled to it (torg.SellPart) and the total recomputed. A
+// receipt keeps at least one line: to sell nothing, the cashier cancels it.
+func (a *Agent) changeReceipt(ctx context.Context, id string, changes []LineChange) (Receipt, error) {
+	var out Receipt
+	err := a.local.update(ctx, func(tx *sql.Tx) error {
+		r, err := readReceipt(ctx, tx, "id = ?", id)
+		if err != nil {
+			return err
+		}
+		if r.State != "open" {
+			return torg.Errorf(torg.CodeStateConflict, "the receipt is %s", r.State)
+		}
+		var orderedText sql.NullString
+		if err := tx.QueryRowContext(ctx, "SELECT ordered FROM receipts WHERE id = ?", id).Scan(&orderedText); err != nil {
+			return err
+		}
+		ordered := r.Lines // a receipt opened before it kept its order's lines: they are these
+		if orderedText.Valid {
+			ordered = nil // decoded into a slice of its own, never into the receipt's lines
+			if err := json.Unmarshal([]byte(orderedText.String), &ordered); err != nil {
+				return err
+			}
+		}
+		r.Lines, r.Total, err = partOfOrder(ordered, r.Lines, changes)
+		if err != nil {
+			return err
+		}
+		lines, _ := json.Marshal(r.Lines)
+		_, err = tx.ExecContext(ctx, "UPDATE receipts SET lines = ?, total = ? WHERE id = ?", string(lines), int64(r.Total), id)
+		out = r
+		return err
+	})
+	return out, err
+}
+
+// partOfOrder is the receipt's lines after the changes: every ordered line at its new quantity, or at
+// the one it has now, or gone at 0; and their total.
+func partOfOrder(ordered, now []torg.SnapshotLine, changes []LineChange) ([]torg.SnapshotLine, torg.Money, error) {
+	qty := map[int]torg.Quantity{}
+	for _, l := range now {
+		qty[l.LineNo] = l.Quantity
+	}
+	byNo := map[int]torg.SnapshotLine{}
+	for _, l := range ordered {
+		byNo[l.LineNo] = l
+	}
+	var f torg.Fields
+	if len(changes) == 0 {
+		f.Add("lines", "name at least one line and its new quantity")
+	}
+	for i, c := range changes {
+		o, ok := byNo[c.LineNo]
+		switch {
+		case !ok:
+			f.Add(fmt.Sprintf("lines[%d].line_no", i), "the order has no line %d", c.LineNo)
+		case c.Quantity < 0 || c.Quantity > o.Quantity:
+			f.Add(fmt.Sprintf("lines[%d].quantity", i), "must be from 0 to the %s ordered", o.Quantity)
+		default:
+			qty[c.LineNo] = c.Quantity
+		}
+	}
+	var lines []torg.SnapshotLine
+	var total torg.Money
+	for _, o := range ordered {
+		if q := qty[o.LineNo]; q > 0 {
+			l := torg.SellPart(o, q)
+			lines, total = append(lines, l), total+l.Amount // each at most the order line's amount: no overflow
+		}
+	}
+	if len(f) == 0 && len(lines) == 0 {
+		f.Add("lines", "a receipt keeps at least one line: to sell nothing, cancel the receipt")
+	}
+	return lines, total, f.Err()
 }
 
 // claimRefused explains why the server did not give the order, forgetting an order that is gone.

@@ -12,6 +12,7 @@ const T = {
     change: "Сдача", stillDue: "Осталось", cancel: "Отменить чек (Esc)", close: "Закрыть чек (Enter)", closed: "Чек закрыт",
     changeDue: "Сдача", zreport: "Z-отчёт", online: "Связь есть", offline: "Нет связи с бэк-офисом",
     searchHint: "Номер, покупатель или телефон (F2)", noMatch: "Ничего не найдено.",
+    changeQty: "Изменить количество", removeLine: "Удалить строку", badQty: "Количество: число, не больше трёх знаков после запятой.",
     available: "Доступен", picked: "Подобран", taken: "Подобран на {r}", takenNote: "Заказ продаётся на {r} до {time}: подобрать его здесь нельзя, пока там открыт чек.", receiptNo: "Смена {s}, чек № {r}", gone: "Заказ {n} больше не на этой кассе (продан или снят).",
     noConnection: "Нет связи с бэк-офисом: подобрать заказ сейчас нельзя.", zShift: "Смена", zReceipts: "Чеков",
     zCash: "Наличными", zCard: "Картой", zTotal: "Всего", zSales: "Продажи", title: "torg — касса", language: "Язык", lineNo: "№",
@@ -34,6 +35,7 @@ const T = {
     change: "Change", stillDue: "Still due", cancel: "Cancel receipt (Esc)", close: "Close receipt (Enter)", closed: "Receipt closed",
     changeDue: "Change", zreport: "Z report", online: "Online", offline: "No connection to the back office",
     searchHint: "Number, customer or phone (F2)", noMatch: "Nothing found.",
+    changeQty: "Change quantity", removeLine: "Remove line", badQty: "Quantity: a number with at most three decimals.",
     available: "Available", picked: "Picked", taken: "Taken at {r}", takenNote: "Order is being sold at {r} until {time}: it cannot be picked here while a receipt is open there.", receiptNo: "Shift {s}, receipt no. {r}", gone: "Order {n} is no longer at this register (sold or withdrawn).",
     noConnection: "No connection to the back office: the order cannot be picked now.", zShift: "Shift", zReceipts: "Receipts",
     zCash: "Cash", zCard: "Card", zTotal: "Total", zSales: "Sales", title: "torg — register", language: "Language", lineNo: "#",
@@ -286,8 +288,49 @@ function fillReceipt() {
   $("r-number").textContent = receipt.order_number;
   $("r-comment").textContent = receipt.comment || "";
   $("r-comment-row").hidden = !receipt.comment;
-  $("r-lines").replaceChildren(...receipt.lines.map((l) => line([l.name, qty(l.quantity), formatMoney(l.price), formatMoney(l.amount)])));
+  $("r-lines").replaceChildren(...receipt.lines.map(receiptLine));
   $("r-total").textContent = formatMoney(receipt.total);
+}
+
+// receiptLine is a line of the open receipt: its quantity can be lowered («Изменить количество»,
+// Enter applies it) and the line removed («Удалить строку»); the discount follows the quantity.
+function receiptLine(l) {
+  const tr = line([l.name, "", formatMoney(l.price), formatMoney(l.amount)]);
+  tr.dataset.line = l.line_no;
+  const q = document.createElement("input");
+  Object.assign(q, { className: "qty-in", inputmode: "decimal", autocomplete: "off", value: qty(l.quantity), title: t("changeQty") });
+  q.setAttribute("aria-label", t("changeQty"));
+  q.onkeydown = (e) => { if (e.key === "Enter") { e.preventDefault(); e.stopPropagation(); changeLine(l.line_no, q.value); } };
+  q.onchange = () => changeLine(l.line_no, q.value);
+  tr.children[1].append(q);
+  const del = document.createElement("td");
+  const b = document.createElement("button");
+  Object.assign(b, { type: "button", className: "ghost remove-line", textContent: "✕", title: t("removeLine") });
+  b.setAttribute("aria-label", t("removeLine"));
+  b.onclick = () => changeLine(l.line_no, "0");
+  del.append(b);
+  tr.append(del);
+  return tr;
+}
+
+// changeLine sends a line's new quantity to the agent and shows the receipt it answers.
+async function changeLine(no, text) {
+  const v = text.trim().replace(",", ".");
+  if (!/^\d+(\.\d{1,3})?$/.test(v)) { showPayError(t("badQty")); return; }
+  const current = receipt.lines.find((l) => l.line_no === no);
+  if (current && Number(v) === current.quantity) return;
+  try {
+    const r = await api("PATCH", `/api/receipts/${receipt.id}`, { lines: [{ line_no: no, quantity: Number(v) }] });
+    r.comment = receipt.comment;
+    receipt = r;
+    $("pay-error").hidden = true;
+    fillReceipt();
+    updateChange();
+  } catch (e) {
+    const f = e.data && e.data.errors && e.data.errors[0];
+    showPayError(f ? f.message : e.message);
+    fillReceipt();
+  }
 }
 
 // payState reads the payment fields against the open receipt: the amounts, what is wrong with them
