@@ -3,10 +3,11 @@ package torg
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
-// Code classifies an Error; the HTTP layer maps each code to a status and a problem slug.
+// Code classifies an Error; Status and Slug are how HTTP answers it.
 type Code string
 
 // The error codes of the domain. docs/API.md, «HTTP conventions» lists the slug each one is answered with.
@@ -29,6 +30,45 @@ const (
 	CodeUnavailable      Code = "unavailable"
 	CodeInternal         Code = "internal"
 )
+
+// Codes lists every error code.
+var Codes = []Code{
+	CodeMalformed, CodeUnauthorized, CodeForbidden, CodeNotFound, CodeStateConflict, CodeClaimed, CodeSold,
+	CodeDuplicate, CodeIdemInProgress, CodeWithdrawn, CodeStaleVersion, CodeTooLarge, CodeUnsupportedMedia,
+	CodeValidation, CodeIdemConflict, CodeUnavailable, CodeInternal,
+}
+
+// codeStatus is the HTTP status of each code: the one place where the domain's errors meet HTTP.
+var codeStatus = map[Code]int{
+	CodeMalformed:        http.StatusBadRequest,
+	CodeUnauthorized:     http.StatusUnauthorized,
+	CodeForbidden:        http.StatusForbidden,
+	CodeNotFound:         http.StatusNotFound,
+	CodeStateConflict:    http.StatusConflict,
+	CodeClaimed:          http.StatusConflict,
+	CodeSold:             http.StatusConflict,
+	CodeDuplicate:        http.StatusConflict,
+	CodeIdemInProgress:   http.StatusConflict,
+	CodeWithdrawn:        http.StatusGone,
+	CodeStaleVersion:     http.StatusPreconditionFailed,
+	CodeTooLarge:         http.StatusRequestEntityTooLarge,
+	CodeUnsupportedMedia: http.StatusUnsupportedMediaType,
+	CodeValidation:       http.StatusUnprocessableEntity,
+	CodeIdemConflict:     http.StatusUnprocessableEntity,
+	CodeUnavailable:      http.StatusServiceUnavailable,
+	CodeInternal:         http.StatusInternalServerError,
+}
+
+// Status is the HTTP status an error of the code is answered with; 500 for a code not in Codes.
+func (c Code) Status() int {
+	if s, ok := codeStatus[c]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// Slug is the problem type's slug of the code: the last segment of a problem's type.
+func (c Code) Slug() string { return string(c) }
 
 // FieldError names one bad field of a request, as a path such as "lines[0].quantity".
 type FieldError struct {

@@ -55,26 +55,35 @@ type problemKind struct {
 	title  string
 }
 
-// problemKinds maps every error code to its answer: the one place where domain errors meet HTTP.
-var problemKinds = map[torg.Code]problemKind{
-	torg.CodeMalformed:        {http.StatusBadRequest, "Malformed request"},
-	torg.CodeUnauthorized:     {http.StatusUnauthorized, "Unauthorized"},
-	torg.CodeForbidden:        {http.StatusForbidden, "Forbidden"},
-	torg.CodeNotFound:         {http.StatusNotFound, "Not found"},
-	torg.CodeStateConflict:    {http.StatusConflict, "State conflict"},
-	torg.CodeClaimed:          {http.StatusConflict, "Claimed by another register"},
-	torg.CodeSold:             {http.StatusConflict, "Already sold"},
-	torg.CodeDuplicate:        {http.StatusConflict, "Duplicate"},
-	torg.CodeIdemInProgress:   {http.StatusConflict, "Idempotent request in progress"},
-	torg.CodeWithdrawn:        {http.StatusGone, "Withdrawn"},
-	torg.CodeStaleVersion:     {http.StatusPreconditionFailed, "Stale version"},
-	torg.CodeTooLarge:         {http.StatusRequestEntityTooLarge, "Request too large"},
-	torg.CodeUnsupportedMedia: {http.StatusUnsupportedMediaType, "Unsupported media type"},
-	torg.CodeValidation:       {http.StatusUnprocessableEntity, "Validation failed"},
-	torg.CodeIdemConflict:     {http.StatusUnprocessableEntity, "Idempotency key reused"},
-	torg.CodeUnavailable:      {http.StatusServiceUnavailable, "Service unavailable"},
-	torg.CodeInternal:         {http.StatusInternalServerError, "Internal error"},
+// problemTitles is the title of each error code's problem.
+var problemTitles = map[torg.Code]string{
+	torg.CodeMalformed:        "Malformed request",
+	torg.CodeUnauthorized:     "Unauthorized",
+	torg.CodeForbidden:        "Forbidden",
+	torg.CodeNotFound:         "Not found",
+	torg.CodeStateConflict:    "State conflict",
+	torg.CodeClaimed:          "Claimed by another register",
+	torg.CodeSold:             "Already sold",
+	torg.CodeDuplicate:        "Duplicate",
+	torg.CodeIdemInProgress:   "Idempotent request in progress",
+	torg.CodeWithdrawn:        "Withdrawn",
+	torg.CodeStaleVersion:     "Stale version",
+	torg.CodeTooLarge:         "Request too large",
+	torg.CodeUnsupportedMedia: "Unsupported media type",
+	torg.CodeValidation:       "Validation failed",
+	torg.CodeIdemConflict:     "Idempotency key reused",
+	torg.CodeUnavailable:      "Service unavailable",
+	torg.CodeInternal:         "Internal error",
 }
+
+// problemKinds is the answer to every error code: its status as torg.Code.Status says, and its title.
+var problemKinds = func() map[torg.Code]problemKind {
+	kinds := make(map[torg.Code]problemKind, len(torg.Codes))
+	for _, c := range torg.Codes {
+		kinds[c] = problemKind{status: c.Status(), title: problemTitles[c]}
+	}
+	return kinds
+}()
 
 // problemTypeBase starts every problem type; the slug ends it, and /docs/problems/{slug} explains it.
 const problemTypeBase = "/docs/problems/"
@@ -95,7 +104,7 @@ func toProblem(err error, log *slog.Logger) problem {
 		log.Warn("request failed", "code", e.Code, "err", e.Cause)
 	}
 	code, params := messageCode(e.Message)
-	return problem{Type: problemTypeBase + string(e.Code), Title: k.title, Status: k.status, Detail: e.Message,
+	return problem{Type: problemTypeBase + e.Code.Slug(), Title: k.title, Status: k.status, Detail: e.Message,
 		Errors: fieldErrors(e.Fields), Code: code, Params: params}
 }
 

@@ -52,11 +52,13 @@ func (a *Agent) handle(fn func(r *http.Request) (int, any, error)) http.HandlerF
 	}
 }
 
-// localStatus maps the agent's errors to the local API's statuses.
+// localStatus is where the local API parts from torg.Code.Status. A pick refused because the order
+// was withdrawn from this register or changed since it came is, to the screen, one more order it
+// cannot sell now, like one held or sold elsewhere: a 409 (docs/DECISIONS.md, «The register
+// agent»), not the back office's 410 and 412.
 var localStatus = map[torg.Code]int{
-	torg.CodeNotFound: 404, torg.CodeClaimed: 409, torg.CodeSold: 409, torg.CodeWithdrawn: 409, torg.CodeStaleVersion: 409,
-	torg.CodeStateConflict: 409, torg.CodeValidation: 422, torg.CodeMalformed: 400, torg.CodeUnavailable: 503,
-	torg.CodeForbidden: 403, torg.CodeUnsupportedMedia: 415,
+	torg.CodeWithdrawn:    http.StatusConflict,
+	torg.CodeStaleVersion: http.StatusConflict,
 }
 
 // localProblem is a problem of the local API: detail and each field's message in the screen's
@@ -87,9 +89,9 @@ func (a *Agent) problemOf(err error, lang string) (int, any) {
 	}
 	status, ok := localStatus[e.Code]
 	if !ok {
-		status = http.StatusInternalServerError
+		status = e.Code.Status()
 	}
-	p := localProblem{Type: "/problems/" + string(e.Code), Title: string(e.Code), Status: status}
+	p := localProblem{Type: "/problems/" + e.Code.Slug(), Title: e.Code.Slug(), Status: status}
 	p.Detail, p.Code, p.Params = say(lang, e.Message)
 	if lang != "" {
 		p.Detail = torg.Sentence(p.Detail) // shown on its own

@@ -59,12 +59,16 @@ type orderData struct {
 
 func (u *UI) newOrder(p *page) error {
 	d := orderData{New: true, Editable: true, Form: orderForm{Status: string(torg.StatusNew), Lines: []lineForm{{}}}}
-	err := u.store.View(p.ctx, func(tx *store.Tx) error { return u.loadNewOrder(p.ctx, tx, &d) })
+	err := u.store.View(p.ctx, func(tx *store.Tx) error {
+		if err := u.loadNewOrder(p.ctx, tx, &d); err != nil {
+			return err
+		}
+		var err error
+		d.Form.CustomerID, err = retailID(p.ctx, tx, d.Customers)
+		return err
+	})
 	if err != nil {
 		return err
-	}
-	if len(d.Customers) > 0 {
-		d.Form.CustomerID = retailID(d.Customers)
 	}
 	return u.render(p, http.StatusOK, "order", view{Nav: "orders", Title: "order.new", Data: d})
 }
@@ -78,14 +82,19 @@ func (u *UI) loadNewOrder(ctx context.Context, tx *store.Tx, d *orderData) error
 	return u.loadOrderRegisters(ctx, tx, torg.Order{}, d)
 }
 
-// retailID is the id of the retail customer among the options, else the first.
-func retailID(custs []option) string {
-	for _, c := range custs {
-		if c.Label == "Розничный покупатель" {
-			return c.ID
-		}
+// retailID is the id of the retail customer (found by its code, whatever its name), else the first
+// of the options, else "".
+func retailID(ctx context.Context, tx *store.Tx, custs []option) (string, error) {
+	l, err := store.Customers.List(ctx, tx, torg.RetailCustomerCode, torg.Page{Limit: 1})
+	switch {
+	case err != nil:
+		return "", err
+	case len(l.Items) > 0:
+		return l.Items[0].ID, nil
+	case len(custs) > 0:
+		return custs[0].ID, nil
 	}
-	return custs[0].ID
+	return "", nil
 }
 
 func (u *UI) showOrder(p *page) error {

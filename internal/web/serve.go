@@ -104,28 +104,30 @@ func (u *UI) checkForm(p *page) error {
 	return nil
 }
 
+// errorPages is the error page of each code the UI explains to its users; any other error is
+// internal. The status is the code's own (torg.Code.Status).
+var errorPages = map[torg.Code]string{
+	torg.CodeNotFound:    "error.not_found",
+	torg.CodeForbidden:   "error.forbidden",
+	torg.CodeMalformed:   "error.malformed",
+	torg.CodeUnavailable: "error.unavailable",
+}
+
 // fail answers an error with the error page; causes are logged, never shown.
 func (u *UI) fail(p *page, err error) {
 	if errors.Is(err, context.Canceled) && p.r.Context().Err() != nil {
 		return
 	}
-	status, key := http.StatusInternalServerError, "error.internal"
-	switch torg.ErrorCode(err) {
-	case torg.CodeNotFound:
-		status, key = http.StatusNotFound, "error.not_found"
-	case torg.CodeForbidden:
-		status, key = http.StatusForbidden, "error.forbidden"
-		if errors.Is(err, errCSRF) {
-			key = "error.csrf"
-		}
-	case torg.CodeMalformed:
-		status, key = http.StatusBadRequest, "error.malformed"
-	case torg.CodeUnavailable:
-		status, key = http.StatusServiceUnavailable, "error.unavailable"
-	default:
+	code := torg.ErrorCode(err)
+	key, ok := errorPages[code]
+	switch {
+	case !ok:
+		code, key = torg.CodeInternal, "error.internal"
 		u.log.Error("web error", "path", p.r.URL.Path, "err", err)
+	case errors.Is(err, errCSRF):
+		key = "error.csrf"
 	}
-	if err := u.render(p, status, "error", view{Title: key, Data: key}); err != nil {
+	if err := u.render(p, code.Status(), "error", view{Title: key, Data: key}); err != nil {
 		u.log.Error("web error page", "err", err)
 	}
 }
