@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"net"
 
@@ -53,7 +54,7 @@ func translate(err error) error {
 		return err
 	}
 	var netErr net.Error
-	if errors.As(err, &netErr) || errors.Is(err, sql.ErrConnDone) || pgconn.SafeToRetry(err) {
+	if errors.As(err, &netErr) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) || pgconn.SafeToRetry(err) {
 		return unavailable(err)
 	}
 	var connErr *pgconn.ConnectError
