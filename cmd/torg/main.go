@@ -36,6 +36,7 @@ Usage:
   torg user add NAME --role admin|manager [--password-stdin] [--db DSN]
                                    add a web UI user
   torg bench     [flags]           load and latency benchmarks against a real torg serve (BENCHMARKS.md)
+  torg version                     this build's version, commit and schema version
 Run "torg COMMAND -h" for a command's flags. Every flag can also be set in the environment as
 TORG_ + its name in upper case with - as _ (TORG_DB, TORG_ADMIN_TOKEN, …).
 `
@@ -69,6 +70,8 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return user(ctx, args[1:], stdin, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, args[1:], stdout, stderr)
+	case "version", "--version":
+		return version(stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

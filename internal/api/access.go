@@ -61,5 +61,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *request) error {
 	if err := s.store.Ping(r.Context()); err != nil {
 		return torg.Errorf(torg.CodeUnavailable, "the database does not answer")
 	}
-	return writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	version, err := s.store.SchemaVersion(r.Context())
+	if err != nil {
+		return torg.Errorf(torg.CodeUnavailable, "the database does not answer")
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "schema_version": version})
 }

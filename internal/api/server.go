@@ -98,7 +98,7 @@ func (s *Server) Handler(ui http.Handler) http.Handler {
 		ui = notFound
 	}
 	mux.Handle("/", ui)
-	return mux
+	return withRequestID(mux)
 }
 
 // wrap adds to a route what every request gets: a log line, recovery from panics, authentication and
@@ -108,17 +108,18 @@ func (s *Server) wrap(rt Route) http.Handler {
 		start := time.Now()
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		rec := &statusRecorder{ResponseWriter: w}
+		log := s.log.With("request_id", requestID(hr))
+		r := &request{Request: hr}
 		defer func() {
 			if p := recover(); p != nil {
-				s.log.Error("panic", "route", rt.Method+" "+rt.Path, "panic", p)
+				log.Error("panic", "route", rt.Method+" "+rt.Path, "panic", p)
 				if rec.status == 0 {
-					writeProblem(rec, toProblem(errors.New("panic"), s.log))
+					writeProblem(rec, toProblem(errors.New("panic"), log))
 				}
 			}
-			s.log.Info("request", "method", hr.Method, "route", rt.Path, "status", rec.status,
-				"duration", time.Since(start).Round(time.Microsecond))
+			log.Info("request", append([]any{"method", hr.Method, "route", rt.Path, "status", rec.status,
+				"duration", time.Since(start).Round(time.Microsecond)}, r.subjects(rt)...)...)
 		}()
-		r := &request{Request: hr}
 		err := s.prepare(rec, r, rt)
 		if err == nil {
 			err = rt.handle(rec, r)
@@ -128,9 +129,26 @@ func (s *Server) wrap(rt Route) http.Handler {
 				rec.status = 499 // the client went away; nothing to answer
 				return
 			}
-			writeProblem(rec, toProblem(err, s.log))
+			writeProblem(rec, toProblem(err, log))
 		}
 	})
+}
+
+// subjects are the order and the register a request is about, where its route or its token names
+// them, for its log line: so that everything that happened to one order, or at one register, can be
+// found in the log.
+func (r *request) subjects(rt Route) []any {
+	var out []any
+	if strings.Contains(rt.Path, "/orders/{id}") {
+		out = append(out, "order_id", r.PathValue("id"))
+	}
+	switch {
+	case r.principal.RegisterID != "":
+		out = append(out, "register_id", r.principal.RegisterID)
+	case strings.Contains(rt.Path, "/registers/{id}"):
+		out = append(out, "register_id", r.PathValue("id"))
+	}
+	return out
 }
 
 // prepare authenticates the request, checks the route's permission and reads the body.

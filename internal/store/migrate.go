@@ -53,6 +53,28 @@ func (s *Store) Migrated(ctx context.Context) (bool, error) {
 	return err == nil && !pending, err
 }
 
+// SchemaVersion is the newest migration applied to the database.
+func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
+	p, err := s.migrator()
+	if err != nil {
+		return 0, err
+	}
+	return p.GetDBVersion(ctx)
+}
+
+// LatestSchema is the newest migration this build carries: the schema version it migrates a database
+// to. Both dialects' folders hold the same file names.
+func LatestSchema() int64 {
+	entries, _ := fs.ReadDir(migrations, "migrations/sqlite")
+	var latest int64
+	for _, e := range entries {
+		if v, err := goose.NumericComponent(e.Name()); err == nil && v > latest {
+			latest = v
+		}
+	}
+	return latest
+}
+
 func (s *Store) migrator() (*goose.Provider, error) {
 	dir, err := fs.Sub(migrations, "migrations/"+s.d.name)
 	if err != nil {
