@@ -31,6 +31,7 @@ func (a *Agent) routes() http.Handler {
 	mux.HandleFunc("PATCH /api/receipts/{id}", a.handle(a.apiChangeReceipt))
 	mux.HandleFunc("DELETE /api/receipts/{id}", a.handle(a.apiCancel))
 	mux.HandleFunc("POST /api/shift/close", a.handle(a.apiCloseShift))
+	mux.HandleFunc("GET /api/shift/x-report", a.handle(a.apiXReport))
 	mux.HandleFunc("POST /api/outbox/{id}/retry", a.handle(a.apiRetry))
 	return mux
 }
@@ -237,6 +238,11 @@ func (a *Agent) apiCancel(r *http.Request) (int, any, error) {
 func (a *Agent) apiCloseShift(r *http.Request) (int, any, error) {
 	z, err := a.closeShift(r.Context())
 	return http.StatusOK, z, err
+}
+
+func (a *Agent) apiXReport(r *http.Request) (int, any, error) {
+	x, err := a.xReport(r.Context())
+	return http.StatusOK, x, err
 }
 
 func (a *Agent) apiRetry(r *http.Request) (int, any, error) {

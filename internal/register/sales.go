@@ -418,11 +418,25 @@ type ZReport struct {
 	Total    torg.Money `json:"total"`
 }
 
-// closeShift closes the fiscal shift and sums its receipts.
-func (a *Agent) closeShift(ctx context.Context) (ZReport, error) {
+// closeShift closes the fiscal shift and sums its receipts: the Z-report.
+func (a *Agent) closeShift(ctx context.Context) (ZReport, error) { return a.shiftReport(ctx, true) }
+
+// xReport sums the open shift's receipts so far without closing it: the X-report.
+func (a *Agent) xReport(ctx context.Context) (ZReport, error) { return a.shiftReport(ctx, false) }
+
+// shiftReport sums the open shift's receipts, closing the shift first when closing, in one local
+// transaction. Its closed_at is when the report was made.
+func (a *Agent) shiftReport(ctx context.Context, closing bool) (ZReport, error) {
 	var z ZReport
 	err := a.local.update(ctx, func(tx *sql.Tx) error {
-		sh, err := a.fiscal.CloseShift(ctx, tx)
+		take := a.fiscal.Shift
+		if closing {
+			take = a.fiscal.CloseShift
+		}
+		sh, err := take(ctx, tx)
+		if err == nil && !sh.Open {
+			err = errNoShift
+		}
 		if errors.Is(err, errNoShift) {
 			return torg.Errorf(torg.CodeStateConflict, "no shift is open: a shift opens with its first sale")
 		}
@@ -430,7 +444,7 @@ func (a *Agent) closeShift(ctx context.Context) (ZReport, error) {
 			return err
 		}
 		z = ZReport{Shift: sh, ClosedAt: torg.Now()}
-		z.Open = false
+		z.Open = !closing
 		return tx.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(SUM(cash), 0), COALESCE(SUM(card), 0), COALESCE(SUM(total), 0) FROM outbox WHERE shift_number = ?",
 			sh.Number).Scan(&z.Receipts, &z.Cash, &z.Card, &z.Total)
 	})

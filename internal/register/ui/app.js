@@ -10,7 +10,7 @@ const T = {
     qty: "Кол-во", price: "Цена", discount: "Скидка", amount: "Сумма", pick: "Подобрать чек", receipt: "Чек по заказу",
     due: "К оплате", cash: "Наличные", card: "Карта", allCash: "Всё наличными (F6)", allCard: "Всё картой (F7)",
     change: "Сдача", stillDue: "Осталось", cancel: "Отменить чек (Esc)", close: "Закрыть чек (Enter)", closed: "Чек закрыт",
-    changeDue: "Сдача", zreport: "Z-отчёт", online: "Связь есть", offline: "Нет связи с бэк-офисом",
+    changeDue: "Сдача", zreport: "Z-отчёт", xreport: "X-отчёт", xTitle: "X-отчёт: смена {s} на {time}, не закрыта", online: "Связь есть", offline: "Нет связи с бэк-офисом",
     searchHint: "Номер, покупатель или телефон (F2)", noMatch: "Ничего не найдено.",
     changeQty: "Изменить количество", removeLine: "Удалить строку", badQty: "Количество: число, не больше трёх знаков после запятой.",
     available: "Доступен", picked: "Подобран", taken: "Подобран на {r}", takenNote: "Заказ продаётся на {r} до {time}: подобрать его здесь нельзя, пока там открыт чек.", receiptNo: "Смена {s}, чек № {r}", gone: "Заказ {n} больше не на этой кассе (продан или снят).",
@@ -33,7 +33,7 @@ const T = {
     qty: "Qty", price: "Price", discount: "Discount", amount: "Amount", pick: "Pick receipt", receipt: "Receipt for order",
     due: "Due", cash: "Cash", card: "Card", allCash: "All cash (F6)", allCard: "All card (F7)",
     change: "Change", stillDue: "Still due", cancel: "Cancel receipt (Esc)", close: "Close receipt (Enter)", closed: "Receipt closed",
-    changeDue: "Change", zreport: "Z report", online: "Online", offline: "No connection to the back office",
+    changeDue: "Change", zreport: "Z report", xreport: "X report", xTitle: "X report: shift {s} at {time}, still open", online: "Online", offline: "No connection to the back office",
     searchHint: "Number, customer or phone (F2)", noMatch: "Nothing found.",
     changeQty: "Change quantity", removeLine: "Remove line", badQty: "Quantity: a number with at most three decimals.",
     available: "Available", picked: "Picked", taken: "Taken at {r}", takenNote: "Order is being sold at {r} until {time}: it cannot be picked here while a receipt is open there.", receiptNo: "Shift {s}, receipt no. {r}", gone: "Order {n} is no longer at this register (sold or withdrawn).",
@@ -404,15 +404,28 @@ async function askCloseShift() {
 async function closeShift() {
   try {
     zreport = await api("POST", "/api/shift/close");
+    zreport.kind = "z";
     renderZ();
     $("z").showModal();
     refresh();
   } catch (e) { say(e.status === 409 ? t("noShift") : e.message); }
 }
 
-// renderZ shows the last Z-report. Every receipt of this register is a sale, so sales are the total.
+// xReport shows the open shift so far without closing it («X-отчёт»).
+async function xReport() {
+  try {
+    zreport = await api("GET", "/api/shift/x-report");
+    zreport.kind = "x";
+    renderZ();
+    $("z").showModal();
+  } catch (e) { say(e.status === 409 ? t("noShift") : e.message, e.status === 409 ? "info" : "error"); }
+}
+
+// renderZ shows the last Z- or X-report. Every receipt of this register is a sale, so sales are the
+// total.
 function renderZ() {
   const z = zreport;
+  $("z-title").textContent = z.kind === "x" ? t("xTitle", { s: z.shift_number, time: clock(z.closed_at) }) : t("zreport");
   $("z-body").replaceChildren(...[["zShift", z.shift_number], ["zReceipts", z.receipts], ["zSales", formatMoney(z.total)],
     ["zCash", formatMoney(z.cash)], ["zCard", formatMoney(z.card)], ["zTotal", formatMoney(z.total)]].flatMap(([k, v]) => {
     const dt = document.createElement("dt"), dd = document.createElement("dd");
@@ -438,6 +451,7 @@ $("all-card").onclick = () => fillAll("card", "cash");
 $("cancel-receipt").onclick = cancelReceipt;
 $("receipt").addEventListener("cancel", (e) => { e.preventDefault(); cancelReceipt(); });
 $("zreport").onclick = askCloseShift;
+$("xreport").onclick = xReport;
 $("confirm-z").addEventListener("close", () => { if ($("confirm-z").returnValue === "yes") closeShift(); });
 $("lang").onclick = switchLang;
 document.addEventListener("keydown", (e) => {
