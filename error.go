@@ -76,6 +76,28 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
+// Problem is an RFC 9457 problem detail, as the API and the register agent's local API answer an
+// error. Code and Params name the message of Detail in the message registry (extension members), so
+// that a client can show it in its own language.
+type Problem struct {
+	Type   string         `json:"type"`
+	Title  string         `json:"title"`
+	Status int            `json:"status"`
+	Detail string         `json:"detail"`
+	Errors []ProblemField `json:"errors,omitempty"`
+	Code   string         `json:"code,omitempty"`
+	Params []any          `json:"params,omitempty"`
+}
+
+// ProblemField is one bad field of a problem: the field and message as in FieldError, and the
+// message's registered code and parameters.
+type ProblemField struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+	Code    string `json:"code,omitempty"`
+	Params  []any  `json:"params,omitempty"`
+}
+
 // Error is the domain's error: a code, a human-readable message and, for validation, every bad field.
 type Error struct {
 	Code    Code

@@ -113,8 +113,8 @@ var specSchemas = []struct {
 	{torg.APIToken{}, "APIToken", false},
 	{torg.APITokenInput{}, "APITokenInput", true},
 	{torg.FieldError{}, "FieldError", false},
-	{problem{}, "Problem", false},
-	{fieldError{}, "ProblemField", false},
+	{torg.Problem{}, "Problem", false},
+	{torg.ProblemField{}, "ProblemField", false},
 	{torg.List[torg.Warehouse]{}, "WarehouseList", false},
 	{torg.List[torg.CashDesk]{}, "CashDeskList", false},
 	{torg.List[torg.Product]{}, "ProductList", false},
@@ -564,7 +564,7 @@ func TestOpenAPIDocumentsRefusedQuery(t *testing.T) {
 		path := regexp.MustCompile(`{[^}]+}`).ReplaceAllString(rt.Path, "x")
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest(rt.Method, path+"?a=1;b=2", nil))
-		var p problem
+		var p torg.Problem
 		json.Unmarshal(w.Body.Bytes(), &p)
 		if w.Code != http.StatusUnprocessableEntity || p.Type != problemTypeBase+string(torg.CodeValidation) {
 			t.Errorf("%s?a=1;b=2: %d %s, want 422 validation", name, w.Code, p.Type)
@@ -624,7 +624,7 @@ func TestProblemDocs(t *testing.T) {
 		}
 	}
 	w := get(t, "/docs/problems/nope")
-	var p problem
+	var p torg.Problem
 	json.Unmarshal(w.Body.Bytes(), &p)
 	if w.Code != http.StatusNotFound || p.Type != problemTypeBase+string(torg.CodeNotFound) {
 		t.Errorf("GET /docs/problems/nope: %d %s, want 404 not-found", w.Code, w.Body)

@@ -9,27 +9,6 @@ import (
 	"torg"
 )
 
-// problem is an RFC 9457 problem detail. Code and Params name the message of Detail in the message
-// registry (extension members), so a client can show it in its own language.
-type problem struct {
-	Type   string       `json:"type"`
-	Title  string       `json:"title"`
-	Status int          `json:"status"`
-	Detail string       `json:"detail"`
-	Errors []fieldError `json:"errors,omitempty"`
-	Code   string       `json:"code,omitempty"`
-	Params []any        `json:"params,omitempty"`
-}
-
-// fieldError is one bad field of a problem: the field and message as in torg.FieldError, and the
-// message's code and parameters.
-type fieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-	Code    string `json:"code,omitempty"`
-	Params  []any  `json:"params,omitempty"`
-}
-
 // messageCode is the registered code and the parameters of a message, none when it is not registered.
 func messageCode(text string) (string, []any) {
 	m, params, ok := torg.Lookup(text)
@@ -40,11 +19,11 @@ func messageCode(text string) (string, []any) {
 }
 
 // fieldErrors are the fields of an error as a problem shows them.
-func fieldErrors(fs []torg.FieldError) []fieldError {
-	var out []fieldError
+func fieldErrors(fs []torg.FieldError) []torg.ProblemField {
+	var out []torg.ProblemField
 	for _, f := range fs {
 		code, params := messageCode(f.Message)
-		out = append(out, fieldError{Field: f.Field, Message: f.Message, Code: code, Params: params})
+		out = append(out, torg.ProblemField{Field: f.Field, Message: f.Message, Code: code, Params: params})
 	}
 	return out
 }
@@ -90,7 +69,7 @@ const problemTypeBase = "/docs/problems/"
 
 // toProblem turns an error into the problem the client sees. Errors that are not the domain's are
 // internal: their text is logged, never shown.
-func toProblem(err error, log *slog.Logger) problem {
+func toProblem(err error, log *slog.Logger) torg.Problem {
 	var e *torg.Error
 	if !errors.As(err, &e) {
 		log.Error("internal error", "err", err)
@@ -104,11 +83,11 @@ func toProblem(err error, log *slog.Logger) problem {
 		log.Warn("request failed", "code", e.Code, "err", e.Cause)
 	}
 	code, params := messageCode(e.Message)
-	return problem{Type: problemTypeBase + e.Code.Slug(), Title: k.title, Status: k.status, Detail: e.Message,
+	return torg.Problem{Type: problemTypeBase + e.Code.Slug(), Title: k.title, Status: k.status, Detail: e.Message,
 		Errors: fieldErrors(e.Fields), Code: code, Params: params}
 }
 
-func writeProblem(w http.ResponseWriter, p problem) {
+func writeProblem(w http.ResponseWriter, p torg.Problem) {
 	body, _ := json.Marshal(p)
 	writeBody(w, p.Status, body)
 }

@@ -62,26 +62,6 @@ var localStatus = map[torg.Code]int{
 	torg.CodeStaleVersion: http.StatusConflict,
 }
 
-// localProblem is a problem of the local API: detail and each field's message in the screen's
-// language (English when it names none), with the registered code and params of each.
-type localProblem struct {
-	Type   string       `json:"type"`
-	Title  string       `json:"title"`
-	Status int          `json:"status"`
-	Detail string       `json:"detail"`
-	Errors []localField `json:"errors"`
-	Code   string       `json:"code,omitempty"`
-	Params []any        `json:"params,omitempty"`
-}
-
-// localField is one bad field of a localProblem.
-type localField struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-	Code    string `json:"code,omitempty"`
-	Params  []any  `json:"params,omitempty"`
-}
-
 func (a *Agent) problemOf(err error, lang string) (int, any) {
 	var e *torg.Error
 	if !errors.As(err, &e) {
@@ -92,13 +72,15 @@ func (a *Agent) problemOf(err error, lang string) (int, any) {
 	if !ok {
 		status = e.Code.Status()
 	}
-	p := localProblem{Type: "/problems/" + e.Code.Slug(), Title: e.Code.Slug(), Status: status}
+	// A problem of the local API: detail and each field's message in the screen's language (English
+	// when it names none), with the registered code and params of each.
+	p := torg.Problem{Type: "/problems/" + e.Code.Slug(), Title: e.Code.Slug(), Status: status}
 	p.Detail, p.Code, p.Params = say(lang, e.Message)
 	if lang != "" {
 		p.Detail = torg.Sentence(p.Detail) // shown on its own
 	}
 	for _, f := range e.Fields {
-		lf := localField{Field: f.Field}
+		lf := torg.ProblemField{Field: f.Field}
 		lf.Message, lf.Code, lf.Params = say(lang, f.Message)
 		p.Errors = append(p.Errors, lf)
 	}

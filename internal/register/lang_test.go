@@ -10,7 +10,7 @@ import (
 )
 
 // langCall sends a request to the local API as the screen does in the language and decodes the problem.
-func langCall(t *testing.T, a *Agent, method, path, body, lang string) (int, localProblem) {
+func langCall(t *testing.T, a *Agent, method, path, body, lang string) (int, torg.Problem) {
 	t.Helper()
 	req, _ := http.NewRequest(method, a.URL()+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -22,7 +22,7 @@ func langCall(t *testing.T, a *Agent, method, path, body, lang string) (int, loc
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var p localProblem
+	var p torg.Problem
 	json.NewDecoder(resp.Body).Decode(&p)
 	return resp.StatusCode, p
 }

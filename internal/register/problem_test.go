@@ -19,7 +19,7 @@ func TestTheLocalAPIAnswersEveryCodeAsTheBackOfficeExceptPicks(t *testing.T) {
 			want = 409
 		}
 		status, v := a.problemOf(torg.Errorf(c, "the request failed"), "")
-		p := v.(localProblem)
+		p := v.(torg.Problem)
 		if status != want || p.Status != want || p.Type != "/problems/"+c.Slug() || p.Title != c.Slug() {
 			t.Errorf("code %q is answered with %d %+v, want %d", c, status, p, want)
 		}
