@@ -81,3 +81,15 @@ type SnapshotLine struct {
 	Amount      Money    `json:"amount"`
 	VATRate     VATRate  `json:"vat_rate"`
 }
+
+// NumberPackages gives each queued package, in queue order, its register's next seq: last holds the
+// newest seq of each register before the batch and is moved past it. Numbering a batch in queue
+// order keeps one order's packages to a register in the order its changes committed.
+func NumberPackages(last map[string]int64, registerIDs []string) []int64 {
+	seqs := make([]int64, len(registerIDs))
+	for i, id := range registerIDs {
+		last[id]++
+		seqs[i] = last[id]
+	}
+	return seqs
+}

@@ -1,6 +1,7 @@
 package torg
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -90,6 +91,7 @@ type OrderRegister struct {
 	RegisterID  string        `json:"register_id"`
 	State       DeliveryState `json:"state"`
 	SentVersion int64         `json:"-"` // the version its last order.upsert carried
+	Sends       int64         `json:"-"` // order.upsert and order.delete packages sent to it about the order
 }
 
 // Claim is a register's hold on an order while its cashier sells it («Подобрать чек»).
@@ -256,4 +258,245 @@ func Total(lines []OrderLine) Money {
 		t += l.Amount
 	}
 	return t
+}
+
+// OnOffer reports whether the order is offered to the registers that hold it: agreed and posted.
+// This is the one place the rule is written.
+func (o *Order) OnOffer() bool { return o.Posted && o.Status == StatusAgreed }
+
+// OfferedTo refuses a register an order it may not sell now: sold or closed (CodeSold), or not
+// offered to it (CodeWithdrawn).
+func (o *Order) OfferedTo(registerID string) error {
+	if o.Status == StatusSold || o.Status == StatusClosed {
+		return Errorf(CodeSold, "order %s is already sold", o.Number)
+	}
+	if r := o.register(registerID); r != nil && r.State.Holds() && o.OnOffer() {
+		return nil
+	}
+	return Errorf(CodeWithdrawn, "order %s is not offered to this register now", o.Number)
+}
+
+func (o *Order) register(id string) *OrderRegister {
+	for i := range o.Registers {
+		if o.Registers[i].RegisterID == id {
+			return &o.Registers[i]
+		}
+	}
+	return nil
+}
+
+// Holders lists the registers that hold the order (or are being sent it), except one.
+func (o *Order) Holders(except string) []string {
+	var out []string
+	for _, r := range o.Registers {
+		if r.State.Holds() && r.RegisterID != except {
+			out = append(out, r.RegisterID)
+		}
+	}
+	return out
+}
+
+// Delivery is one exchange package a change of an order sends to one register. The store queues it
+// in the change's transaction; the sequencer numbers it after commit (docs/EXCHANGE.md, «Numbering»).
+type Delivery struct {
+	RegisterID string
+	Kind       string // PackageUpsert, PackageDelete, PackageClaimed or PackageReleased
+	Reason     string // why an order.delete is sent
+	Claim      *Claim // what an order.claimed announces
+	// Send counts the order.upsert and order.delete packages about the order sent to the register,
+	// this one included (0 for order.claimed and order.released, which change no delivery state):
+	// once the package has its seq, the store records it against this count, so that an
+	// acknowledgement marks the order received only when it covers the newest such package.
+	Send int64
+}
+
+// Reservation says what a change does to the order's reservation.
+type Reservation int
+
+// What a plan does to the reservation.
+const (
+	ReservationKept  Reservation = iota // unchanged
+	ReservationMade                     // made equal to the order's lines
+	ReservationEnded                    // ended
+)
+
+// Plan is what one change of an order writes besides the order's own row: the packages it sends
+// (and, through them, each register's delivery state), its reservation, the snapshot registers
+// receive and whether the claim changed. The functions that make plans decide; the store only
+// writes what they return.
+type Plan struct {
+	Deliveries   []Delivery
+	Reservation  Reservation
+	Snapshot     bool // store what registers receive of the order's current version
+	ClaimChanged bool // o.Claim is new, or ended (nil)
+}
+
+// Sends lists the deliveries that change a register's delivery state: order.upsert and order.delete.
+func (p Plan) Sends() []Delivery {
+	var out []Delivery
+	for _, d := range p.Deliveries {
+		if d.Send > 0 {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// send moves the register's delivery state and plans the package that carries the change.
+func (p *Plan) send(o *Order, r *OrderRegister, kind, reason string, state DeliveryState) {
+	r.State, r.SentVersion, r.Sends = state, o.Version, r.Sends+1
+	p.Deliveries = append(p.Deliveries, Delivery{RegisterID: r.RegisterID, Kind: kind, Reason: reason, Send: r.Sends})
+}
+
+// announce plans a package about who sells the order to each register that holds it, except one.
+func (p *Plan) announce(o *Order, except, kind string, c *Claim) {
+	for _, id := range o.Holders(except) {
+		p.Deliveries = append(p.Deliveries, Delivery{RegisterID: id, Kind: kind, Claim: c})
+	}
+}
+
+// withdrawal is the reason an order that is not on offer is withdrawn with.
+func (o *Order) withdrawal() string {
+	switch {
+	case o.Status == StatusCancelled:
+		return ReasonCancelled
+	case !o.Posted:
+		return ReasonUnposted
+	}
+	return ReasonNotAgreed
+}
+
+// Offer brings the registers listed on the order in line with it. An order on offer goes to every
+// listed register that lacks its current version and holds its reservation; any other order is
+// withdrawn from every register that holds it, loses its claim and its reservation.
+func (o *Order) Offer() Plan {
+	var p Plan
+	if o.OnOffer() {
+		p.Reservation = ReservationMade
+		for i := range o.Registers {
+			if r := &o.Registers[i]; !r.State.Holds() || r.SentVersion != o.Version {
+				p.send(o, r, PackageUpsert, "", DeliverySent)
+			}
+		}
+		p.Snapshot = len(p.Deliveries) > 0
+		return p
+	}
+	p.Withdraw(o, o.Holders(""), o.withdrawal())
+	if o.Claim != nil {
+		o.Claim, p.ClaimChanged = nil, true
+	}
+	p.Reservation = ReservationEnded
+	return p
+}
+
+// Withdraw plans order.delete with the reason to each of the registers listed on the order.
+func (p *Plan) Withdraw(o *Order, registerIDs []string, reason string) {
+	for _, id := range registerIDs {
+		if r := o.register(id); r != nil {
+			p.send(o, r, PackageDelete, reason, DeliveryWithdrawalSent)
+		}
+	}
+}
+
+// SetPosted posts the order («Провести») or unposts it, and offers or withdraws it accordingly.
+func (o *Order) SetPosted(posted bool) Plan {
+	o.Posted = posted
+	return o.Offer()
+}
+
+// ListRegisters adds registers to the order's «ККМ» tab, skipping those already listed, and returns
+// the ones it added. A posted order is then offered again (Offer).
+func (o *Order) ListRegisters(ids []string) []string {
+	var added []string
+	for _, id := range ids {
+		if o.register(id) == nil {
+			o.Registers = append(o.Registers, OrderRegister{RegisterID: id, State: DeliveryNotSent})
+			added = append(added, id)
+		}
+	}
+	return added
+}
+
+// RemoveRegister takes a register off the order's list: if it holds the order it is sent
+// order.delete, and its claim ends.
+func (o *Order) RemoveRegister(id string) (Plan, error) {
+	var p Plan
+	r := o.register(id)
+	if r == nil {
+		return p, Errorf(CodeNotFound, "register %q is not listed on order %s", id, o.Number)
+	}
+	if r.State.Holds() {
+		p.send(o, r, PackageDelete, ReasonRemoved, DeliveryWithdrawalSent)
+	}
+	if o.Claim != nil && o.Claim.RegisterID == id {
+		o.Claim, p.ClaimChanged = nil, true
+	}
+	o.Registers = slices.DeleteFunc(o.Registers, func(r OrderRegister) bool { return r.RegisterID == id })
+	return p, nil
+}
+
+// ClaimHeldError refuses a register an order another register is selling.
+type ClaimHeldError struct {
+	Number string
+	Claim  Claim
+}
+
+func (e *ClaimHeldError) Error() string {
+	return "order " + e.Number + " is being sold at another register until " + e.Claim.ExpiresAt.Format(time.RFC3339)
+}
+
+// TakeClaim gives the register the order to sell («Подобрать чек») until the time, or renews its
+// claim, and tells every other register that holds the order (order.claimed). version, when not
+// nil, is the version the register shows. A claim another register holds is refused with a
+// *ClaimHeldError.
+func (o *Order) TakeClaim(registerID string, version *int64, until time.Time) (Plan, error) {
+	if err := o.OfferedTo(registerID); err != nil {
+		return Plan{}, err
+	}
+	if o.Claim != nil && o.Claim.RegisterID != registerID {
+		return Plan{}, &ClaimHeldError{Number: o.Number, Claim: *o.Claim}
+	}
+	if version != nil && *version != o.Version {
+		return Plan{}, Errorf(CodeStaleVersion, "order %s is at version %d, not %d: fetch packages first", o.Number, o.Version, *version)
+	}
+	c := &Claim{OrderID: o.ID, RegisterID: registerID, Version: o.Version, ExpiresAt: until}
+	o.Claim = c
+	p := Plan{ClaimChanged: true}
+	p.announce(o, registerID, PackageClaimed, c)
+	return p, nil
+}
+
+// ReleaseClaim ends the register's claim on the order (its receipt was cancelled) and tells the
+// other registers that hold the order (order.released). Releasing a claim the register does not
+// hold plans nothing.
+func (o *Order) ReleaseClaim(registerID string) Plan {
+	if o.Claim == nil || o.Claim.RegisterID != registerID {
+		return Plan{}
+	}
+	o.Claim = nil
+	p := Plan{ClaimChanged: true}
+	p.announce(o, registerID, PackageReleased, nil)
+	return p
+}
+
+// LapseClaim ends a claim whose time passed without renewal (holder's register went quiet while
+// selling): an order still on offer is available again at its other registers.
+func (o *Order) LapseClaim(holder string) Plan {
+	o.Claim = nil
+	p := Plan{ClaimChanged: true}
+	if o.OnOffer() {
+		p.announce(o, holder, PackageReleased, nil)
+	}
+	return p
+}
+
+// Sell marks the order sold by the register's transaction: a new version, no claim, and withdrawn
+// from every other register (order.delete, reason sold). The reservation stays until KKMTransfer
+// posts the sale.
+func (o *Order) Sell(registerID, transactionID string) Plan {
+	o.Status, o.Version, o.TransactionID = StatusSold, o.Version+1, &transactionID
+	p := Plan{ClaimChanged: o.Claim != nil}
+	o.Claim = nil
+	p.Withdraw(o, o.Holders(registerID), ReasonSold)
+	return p
 }

@@ -55,9 +55,10 @@ func (s *Store) Packages(ctx context.Context, registerID string, after int64) (t
 	return out, translate(err)
 }
 
-// Ack records that the register has every package up to seq: each order it was sending becomes
-// received, each deletion withdrawn. It also notes that the register was seen, and returns the
-// highest seq the register has acknowledged. field names seq in an error.
+// Ack records that the register has every package up to seq, which (with the seq each order's
+// newest package got) makes each order it was sent received and each deletion withdrawn. It also
+// notes that the register was seen, and returns the highest seq the register has acknowledged.
+// field names seq in an error.
 func (tx *Tx) Ack(ctx context.Context, registerID, field string, seq int64) (int64, error) {
 	var last, acked int64
 	var seen sql.NullInt64
@@ -76,11 +77,7 @@ func (tx *Tx) Ack(ctx context.Context, registerID, field string, seq int64) (int
 		}
 		return acked, err
 	}
-	if _, err := tx.exec(ctx, "UPDATE registers SET acked_seq = ?, last_seen_at = ? WHERE id = ?", seq, micros(now), registerID); err != nil {
-		return 0, err
-	}
-	_, err = tx.exec(ctx, "UPDATE order_registers SET state = CASE state WHEN 'sent' THEN 'received' ELSE 'withdrawn' END"+
-		" WHERE register_id = ? AND state IN ('sent', 'withdrawal_sent') AND package_seq <= ?", registerID, seq)
+	_, err = tx.exec(ctx, "UPDATE registers SET acked_seq = ?, last_seen_at = ? WHERE id = ?", seq, micros(now), registerID)
 	return seq, err
 }
 
@@ -91,37 +88,18 @@ func (tx *Tx) Claim(ctx context.Context, registerID, orderID string, version *in
 	if err != nil {
 		return torg.Claim{}, err
 	}
-	if err := tx.offeredTo(ctx, &o, registerID); err != nil {
-		return torg.Claim{}, err
-	}
-	if o.Claim != nil && o.Claim.RegisterID != registerID {
+	p, err := o.TakeClaim(registerID, version, torg.Now().Add(ttl))
+	var held *torg.ClaimHeldError
+	if errors.As(err, &held) {
 		var code, name string
-		tx.queryRow(ctx, "SELECT code, name FROM registers WHERE id = ?", o.Claim.RegisterID).Scan(&code, &name)
+		tx.queryRow(ctx, "SELECT code, name FROM registers WHERE id = ?", held.Claim.RegisterID).Scan(&code, &name)
 		return torg.Claim{}, torg.Errorf(torg.CodeClaimed, "order %s is being sold at register %s (%s) until %s",
-			o.Number, code, name, o.Claim.ExpiresAt.Format(time.RFC3339))
+			o.Number, code, name, held.Claim.ExpiresAt.Format(time.RFC3339))
 	}
-	if version != nil && *version != o.Version {
-		return torg.Claim{}, torg.Errorf(torg.CodeStaleVersion, "order %s is at version %d, not %d: fetch packages first",
-			o.Number, o.Version, *version)
-	}
-	c := torg.Claim{OrderID: o.ID, RegisterID: registerID, Version: o.Version, ExpiresAt: torg.Now().Add(ttl)}
-	if err := tx.setClaim(ctx, &o, &c); err != nil {
+	if err != nil {
 		return torg.Claim{}, err
 	}
-	return c, tx.announceClaim(ctx, &o, registerID, &c)
-}
-
-// offeredTo refuses a register an order it may not sell now: sold (409), or not offered to it (410).
-func (tx *Tx) offeredTo(ctx context.Context, o *torg.Order, registerID string) error {
-	if o.Status == torg.StatusSold || o.Status == torg.StatusClosed {
-		return torg.Errorf(torg.CodeSold, "order %s is already sold", o.Number)
-	}
-	for _, r := range o.Registers {
-		if r.RegisterID == registerID && r.State.Holds() && o.Posted && o.Status == torg.StatusAgreed {
-			return nil
-		}
-	}
-	return torg.Errorf(torg.CodeWithdrawn, "order %s is not offered to this register now", o.Number)
+	return *o.Claim, tx.write(ctx, &o, p, false)
 }
 
 // ReleaseClaim ends the register's claim on the order (its receipt was cancelled). Releasing a
@@ -131,27 +109,11 @@ func (tx *Tx) ReleaseClaim(ctx context.Context, registerID, orderID string) erro
 	if err != nil {
 		return err
 	}
-	if o.Claim == nil || o.Claim.RegisterID != registerID {
+	p := o.ReleaseClaim(registerID)
+	if !p.ClaimChanged {
 		return nil
 	}
-	if err := tx.setClaim(ctx, &o, nil); err != nil {
-		return err
-	}
-	return tx.announceClaim(ctx, &o, registerID, nil)
-}
-
-// announceClaim tells every other register that holds the order that the register picked it
-// (order.claimed, with the claim's end) or let it go (order.released, c nil). The delivery states of
-// the order do not change: these packages say who sells it, not what it is.
-func (tx *Tx) announceClaim(ctx context.Context, o *torg.Order, registerID string, c *torg.Claim) error {
-	others := holders(o, registerID)
-	if len(others) == 0 {
-		return nil
-	}
-	if c == nil {
-		return tx.addPackages(ctx, o, others, torg.PackageReleased, nil, nil)
-	}
-	return tx.addPackages(ctx, o, others, torg.PackageClaimed, nil, c)
+	return tx.write(ctx, &o, p, false)
 }
 
 // AnyLapsedClaim reports whether some claim's time passed without renewal, reading outside any
@@ -184,13 +146,8 @@ func (tx *Tx) ReleaseLapsedClaims(ctx context.Context, limit int) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if _, err := tx.exec(ctx, "UPDATE orders SET claim_register_id = NULL, claim_expires_at = NULL WHERE id = ?", id); err != nil {
+		if err := tx.write(ctx, &o, o.LapseClaim(holder.String), false); err != nil {
 			return 0, err
-		}
-		if o.Posted && o.Status == torg.StatusAgreed {
-			if err := tx.addPackages(ctx, &o, holders(&o, holder.String), torg.PackageReleased, nil, nil); err != nil {
-				return 0, err
-			}
 		}
 	}
 	return len(ids), nil

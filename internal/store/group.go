@@ -80,19 +80,28 @@ func (g *groupWriter) loop() {
 	}
 }
 
-// run executes one group in one transaction.
+// run executes one group in one transaction, and numbers the packages its requests queued before
+// it commits (sequencer.go): SQLite's one writer needs no sequencer of its own.
 func (g *groupWriter) run(group []*writeReq) {
 	errs := make([]error, len(group))
 	var woken []string
 	sqlTx, err := g.db.BeginTx(context.Background(), nil)
 	if err == nil {
+		queued := 0
 		for i, r := range group {
-			var w []string
-			if w, errs[i] = g.one(sqlTx, r); errs[i] == nil {
-				woken = append(woken, w...)
+			var n int
+			if n, errs[i] = g.one(sqlTx, r); errs[i] == nil {
+				queued += n
 			}
 		}
-		err = sqlTx.Commit()
+		if queued > 0 {
+			woken, err = g.sequence(sqlTx)
+		}
+		if err == nil {
+			err = sqlTx.Commit()
+		} else {
+			sqlTx.Rollback()
+		}
 	}
 	if err != nil {
 		for i := range errs {
@@ -110,15 +119,27 @@ func (g *groupWriter) run(group []*writeReq) {
 	}
 }
 
+// sequence numbers every package queued in the group's transaction and returns the registers to
+// wake.
+func (g *groupWriter) sequence(sqlTx *sql.Tx) ([]string, error) {
+	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.Background(), stmts: &g.stmts}
+	for {
+		n, err := tx.sequence(context.Background(), seqBatch)
+		if err != nil || n < seqBatch {
+			return tx.woken, err
+		}
+	}
+}
+
 // one runs a request's work inside a savepoint. Its statements ignore the request's cancellation:
 // interrupting SQLite mid-statement could roll back the whole group's transaction.
-func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (woken []string, err error) {
+func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (queued int, err error) {
 	if err := r.ctx.Err(); err != nil {
-		return nil, err
+		return 0, err
 	}
 	bg := context.Background()
 	if _, err := sqlTx.ExecContext(bg, "SAVEPOINT request"); err != nil {
-		return nil, err
+		return 0, err
 	}
 	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.WithoutCancel(r.ctx), stmts: &g.stmts}
 	func() {
@@ -135,7 +156,7 @@ func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (woken []string, err error
 	if _, rerr := sqlTx.ExecContext(bg, "RELEASE SAVEPOINT request"); rerr != nil && err == nil {
 		err = rerr
 	}
-	return tx.woken, err
+	return tx.queued, err
 }
 
 // stmtCache keeps the writer's statements prepared, so that SQLite parses each query once. A query

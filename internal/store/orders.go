@@ -154,8 +154,13 @@ func (tx *Tx) loadOrderDetails(ctx context.Context, orders []torg.Order) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = tx.query(ctx, "SELECT order_id, register_id, state, sent_version FROM order_registers WHERE order_id IN ("+
-		marks(len(ids))+") ORDER BY order_id, position", ids...)
+	// A register has what it was sent once it acknowledged the package's seq: the state is stored
+	// as sent, and read as received from then on (likewise a withdrawal), so that an acknowledgement
+	// writes only the register's own row.
+	rows, err = tx.query(ctx, "SELECT x.order_id, x.register_id, CASE WHEN x.package_seq > 0 AND x.package_seq <= r.acked_seq"+
+		" THEN CASE x.state WHEN 'sent' THEN 'received' WHEN 'withdrawal_sent' THEN 'withdrawn' ELSE x.state END ELSE x.state END,"+
+		" x.sent_version, x.sends FROM order_registers x JOIN registers r ON r.id = x.register_id WHERE x.order_id IN ("+
+		marks(len(ids))+") ORDER BY x.order_id, x.position", ids...)
 	if err != nil {
 		return err
 	}
@@ -163,7 +168,7 @@ func (tx *Tx) loadOrderDetails(ctx context.Context, orders []torg.Order) error {
 	for rows.Next() {
 		var id string
 		var r torg.OrderRegister
-		if err := rows.Scan(&id, &r.RegisterID, &r.State, &r.SentVersion); err != nil {
+		if err := rows.Scan(&id, &r.RegisterID, &r.State, &r.SentVersion, &r.Sends); err != nil {
 			return err
 		}
 		byID[id].Registers = append(byID[id].Registers, r)
@@ -218,6 +223,18 @@ func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, 
 		o.ExternalNumber = &in.ExternalNumber.Value
 	}
 	o.Lines, o.Total, o.Registers, o.Posted = lines, torg.Total(lines), []torg.OrderRegister{}, in.Post
+	o.ListRegisters(dedupe(in.RegisterIDs))
+	if in.FillRegisters {
+		ids, err := tx.autoLoading(ctx, o.WarehouseID)
+		if err != nil {
+			return o, err
+		}
+		o.ListRegisters(ids)
+	}
+	var plan torg.Plan
+	if o.Posted {
+		plan = o.Offer()
+	}
 	var number int64
 	if err := tx.queryRow(ctx, tx.d.nextOrderNumber).Scan(&number); err != nil {
 		return o, err
@@ -233,20 +250,21 @@ func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, 
 	if err := tx.insertLines(ctx, o.ID, o.Lines); err != nil {
 		return o, err
 	}
-	if err := tx.listRegisters(ctx, &o, dedupe(in.RegisterIDs)); err != nil {
+	if err := tx.insertRegisters(ctx, &o, registerIDs(o.Registers)); err != nil {
 		return o, err
 	}
-	if in.FillRegisters {
-		if err := tx.fill(ctx, &o); err != nil {
-			return o, err
-		}
-	}
-	if o.Posted {
-		if err := tx.offer(ctx, &o); err != nil {
-			return o, err
-		}
+	if err := tx.write(ctx, &o, plan, true); err != nil {
+		return o, err
 	}
 	return o, nil // as stored: a new order has no claim, transaction or documents yet
+}
+
+func registerIDs(rs []torg.OrderRegister) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.RegisterID
+	}
+	return out
 }
 
 func dedupe(ids []string) []string {
@@ -407,42 +425,216 @@ func (tx *Tx) checkAddable(ctx context.Context, f *torg.Fields, field string, id
 
 // listRegisters adds registers to the order's «ККМ» tab, skipping those already listed.
 func (tx *Tx) listRegisters(ctx context.Context, o *torg.Order, ids []string) error {
-	var add []string
-	for _, id := range ids {
-		if !slices.ContainsFunc(o.Registers, func(r torg.OrderRegister) bool { return r.RegisterID == id }) {
-			add = append(add, id)
-		}
-	}
-	if len(add) == 0 {
+	return tx.insertRegisters(ctx, o, o.ListRegisters(ids))
+}
+
+// insertRegisters stores the order's rows of its «ККМ» tab for the registers, in the states the
+// order has in memory.
+func (tx *Tx) insertRegisters(ctx context.Context, o *torg.Order, ids []string) error {
+	if len(ids) == 0 {
 		return nil
 	}
-	args := make([]any, 0, len(add)*4)
-	for _, id := range add {
-		args = append(args, o.ID, id, len(o.Registers), string(torg.DeliveryNotSent))
-		o.Registers = append(o.Registers, torg.OrderRegister{RegisterID: id, State: torg.DeliveryNotSent})
+	args := make([]any, 0, len(ids)*6)
+	for i, r := range o.Registers {
+		if slices.Contains(ids, r.RegisterID) {
+			args = append(args, o.ID, r.RegisterID, i, string(r.State), r.SentVersion, r.Sends)
+		}
 	}
-	_, err := tx.exec(ctx, "INSERT INTO order_registers (order_id, register_id, position, state) VALUES "+rowsOf(len(add), 4), args...)
+	_, err := tx.exec(ctx, "INSERT INTO order_registers (order_id, register_id, position, state, sent_version, sends) VALUES "+
+		rowsOf(len(ids), 6), args...)
 	return err
+}
+
+// autoLoading lists the registers of the warehouse that load orders automatically (Fill).
+func (tx *Tx) autoLoading(ctx context.Context, warehouseID string) ([]string, error) {
+	return queryStrings(ctx, tx, "SELECT id FROM registers WHERE warehouse_id = ? AND auto_load_orders ORDER BY code", warehouseID)
 }
 
 // fill lists every register of the order's warehouse that loads orders automatically (Fill).
 func (tx *Tx) fill(ctx context.Context, o *torg.Order) error {
-	rows, err := tx.query(ctx, "SELECT id FROM registers WHERE warehouse_id = ? AND auto_load_orders ORDER BY code", o.WarehouseID)
+	ids, err := tx.autoLoading(ctx, o.WarehouseID)
 	if err != nil {
 		return err
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
 	return tx.listRegisters(ctx, o, ids)
+}
+
+// editable locks the order for a change staff or an integrator make, refusing one that is sold,
+// closed or cancelled.
+func (tx *Tx) editable(ctx context.Context, id string) (torg.Order, error) {
+	o, err := tx.order(ctx, id, true)
+	if err != nil {
+		return o, err
+	}
+	if !o.Status.Editable() {
+		return o, torg.Errorf(torg.CodeStateConflict, "order %s is %s and cannot be changed", o.Number, o.Status)
+	}
+	return o, nil
+}
+
+// PatchOrder changes the order's status, comment, date, customer or lines. ifMatch, when not nil, is
+// the version the client saw. A posted order is offered again in the same transaction.
+func (tx *Tx) PatchOrder(ctx context.Context, id string, in torg.OrderPatch, ifMatch *int64) (torg.Order, error) {
+	if err := in.Validate(); err != nil {
+		return torg.Order{}, err
+	}
+	o, err := tx.order(ctx, id, true)
+	if err != nil {
+		return o, err
+	}
+	if ifMatch != nil && *ifMatch != o.Version {
+		return o, torg.Errorf(torg.CodeStaleVersion, "order %s is at version %d, not %d", o.Number, o.Version, *ifMatch)
+	}
+	if !o.Status.Editable() {
+		return o, torg.Errorf(torg.CodeStateConflict, "order %s is %s and cannot be changed", o.Number, o.Status)
+	}
+	changed, err := tx.applyPatch(ctx, &o, in)
+	if err != nil || !changed {
+		return o, err
+	}
+	o.Version++
+	_, err = tx.exec(ctx, "UPDATE orders SET status = ?, comment = ?, date = ?, customer_id = ?, total = ?, version = ?, updated_at = ? WHERE id = ?",
+		string(o.Status), o.Comment, micros(o.Date), o.CustomerID, int64(o.Total), o.Version, micros(torg.Now()), o.ID)
+	if err != nil {
+		return o, err
+	}
+	if in.Lines.Set {
+		if err := tx.insertLines(ctx, o.ID, o.Lines); err != nil {
+			return o, err
+		}
+	}
+	if o.Posted || o.Status == torg.StatusCancelled {
+		if err := tx.offer(ctx, &o); err != nil {
+			return o, err
+		}
+	}
+	return tx.Order(ctx, o.ID)
+}
+
+// applyPatch changes o in memory and reports whether anything differs.
+func (tx *Tx) applyPatch(ctx context.Context, o *torg.Order, in torg.OrderPatch) (bool, error) {
+	before := *o
+	before.Lines = slices.Clone(o.Lines)
+	var f torg.Fields
+	if in.Status.Set && in.Status.Value != o.Status {
+		if !o.Status.CanBecome(in.Status.Value) {
+			return false, torg.Errorf(torg.CodeStateConflict, "order %s cannot go from %s to %s", o.Number, o.Status, in.Status.Value)
+		}
+		o.Status = in.Status.Value
+	}
+	in.Comment.ApplyTo(&o.Comment)
+	if in.Date.Set {
+		o.Date = in.Date.Value.UTC().Truncate(time.Microsecond)
+	}
+	if in.CustomerID.Set || in.CustomerCode.Set {
+		o.CustomerID = tx.resolve(ctx, &f, "customers", "customer", in.CustomerID.Value, in.CustomerCode.Value)
+	}
+	if in.Lines.Set {
+		lines, err := tx.priceLines(ctx, &f, in.Lines.Value)
+		if err != nil {
+			return false, err
+		}
+		o.Lines, o.Total = lines, torg.Total(lines)
+	}
+	if err := f.Err(); err != nil {
+		return false, err
+	}
+	changed := o.Status != before.Status || o.Comment != before.Comment || !o.Date.Equal(before.Date) ||
+		o.CustomerID != before.CustomerID || !slices.Equal(o.Lines, before.Lines)
+	return changed, nil
+}
+
+// PostOrder posts the order («Провести»): an agreed order goes to its registers; any other is
+// withdrawn from them. Posting again changes nothing.
+func (tx *Tx) PostOrder(ctx context.Context, id string) (torg.Order, error) {
+	o, err := tx.editable(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	if err := tx.setPosted(ctx, &o, true); err != nil {
+		return o, err
+	}
+	return tx.Order(ctx, id)
+}
+
+// UnpostOrder withdraws the order from every register and ends its reservation.
+func (tx *Tx) UnpostOrder(ctx context.Context, id string) (torg.Order, error) {
+	o, err := tx.order(ctx, id, true)
+	if err != nil {
+		return o, err
+	}
+	if o.Status == torg.StatusSold || o.Status == torg.StatusClosed {
+		return o, torg.Errorf(torg.CodeStateConflict, "order %s is %s and cannot be unposted", o.Number, o.Status)
+	}
+	if err := tx.setPosted(ctx, &o, false); err != nil {
+		return o, err
+	}
+	return tx.Order(ctx, id)
+}
+
+// CancelOrder cancels the order and withdraws it from every register. Cancelling again changes nothing.
+func (tx *Tx) CancelOrder(ctx context.Context, id string) (torg.Order, error) {
+	o, err := tx.order(ctx, id, true)
+	if err != nil || o.Status == torg.StatusCancelled {
+		return o, err
+	}
+	return tx.PatchOrder(ctx, id, torg.OrderPatch{Status: torg.Of(torg.StatusCancelled)}, nil)
+}
+
+// AddOrderRegister lists a register that accepts orders on the order (Add); a posted, agreed order is
+// sent to it at once.
+func (tx *Tx) AddOrderRegister(ctx context.Context, id, registerID string) (torg.Order, error) {
+	o, err := tx.editable(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	var f torg.Fields
+	if err := tx.checkAddable(ctx, &f, "register_id", []string{registerID}); err != nil {
+		return o, err
+	}
+	if err := f.Err(); err != nil {
+		return o, err
+	}
+	return tx.afterListChange(ctx, &o, tx.listRegisters(ctx, &o, []string{registerID}))
+}
+
+// FillOrderRegisters lists every register of the order's warehouse that loads orders automatically (Fill).
+func (tx *Tx) FillOrderRegisters(ctx context.Context, id string) (torg.Order, error) {
+	o, err := tx.editable(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	return tx.afterListChange(ctx, &o, tx.fill(ctx, &o))
+}
+
+func (tx *Tx) afterListChange(ctx context.Context, o *torg.Order, err error) (torg.Order, error) {
+	if err != nil {
+		return *o, err
+	}
+	if o.Posted {
+		if err := tx.offer(ctx, o); err != nil {
+			return *o, err
+		}
+	}
+	return tx.Order(ctx, o.ID)
+}
+
+// RemoveOrderRegister takes a register off the order's list; if it holds the order it gets
+// order.delete, and its claim ends.
+func (tx *Tx) RemoveOrderRegister(ctx context.Context, id, registerID string) (torg.Order, error) {
+	o, err := tx.editable(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	p, err := o.RemoveRegister(registerID)
+	if err != nil {
+		return o, err
+	}
+	if err := tx.write(ctx, &o, p, false); err != nil {
+		return o, err
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM order_registers WHERE order_id = ? AND register_id = ?", id, registerID); err != nil {
+		return o, err
+	}
+	return tx.Order(ctx, id)
 }

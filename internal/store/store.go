@@ -28,6 +28,7 @@ type Store struct {
 	path    string  // the SQLite file
 	wake    func(registerIDs []string)
 	group   *groupWriter // SQLite: group commit of concurrent writes
+	seq     *sequencer   // PostgreSQL: numbers queued packages after the changes that queue them commit
 }
 
 // OnPackages sets the function told, after each commit, which registers got new packages in it.
@@ -36,12 +37,13 @@ func (s *Store) OnPackages(fn func(registerIDs []string)) { s.wake = fn }
 
 // Tx is one database transaction; every read and write of the domain is a method of Tx.
 type Tx struct {
-	tx    *sql.Tx
-	d     dialect
-	woken []string               // registers given packages in this transaction
-	ctx   context.Context        // when set, every statement runs with it (a request in a group commit)
-	stmts *stmtCache             // the writer\'s prepared statements (SQLite group commit)
-	prods map[string]productInfo // products read in this transaction, by "id:" and "code:"
+	tx     *sql.Tx
+	d      dialect
+	woken  []string               // registers given packages in this transaction
+	queued int                    // packages queued for the sequencer in this transaction
+	ctx    context.Context        // when set, every statement runs with it (a request in a group commit)
+	stmts  *stmtCache             // the writer\'s prepared statements (SQLite group commit)
+	prods  map[string]productInfo // products read in this transaction, by "id:" and "code:"
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" or "postgres://…". It does not migrate.
@@ -115,6 +117,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.seq = newSequencer(s)
 	return s, nil
 }
 
@@ -134,6 +137,9 @@ func (s *Store) Close() error {
 	if s.group != nil {
 		s.group.stop()
 	}
+	if s.seq != nil {
+		s.seq.stop()
+	}
 	err := s.writeDB.Close()
 	if s.db != s.writeDB {
 		err = errors.Join(err, s.db.Close())
@@ -143,8 +149,23 @@ func (s *Store) Close() error {
 
 // Update runs fn in a read-write transaction and commits it when fn returns nil. On PostgreSQL a
 // transaction that loses a serialization race or a deadlock is run again, so fn must do nothing but
-// database work through tx.
+// database work through tx. Packages the transaction queued have their seqs when Update returns
+// (unless ctx ended first: they get them all the same).
 func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
+	queued := false
+	err := s.write(ctx, func(tx *Tx) error {
+		err := fn(tx)
+		queued = tx.queued > 0
+		return err
+	})
+	if err == nil && queued && s.seq != nil {
+		s.seq.await(ctx)
+	}
+	return err
+}
+
+// write runs fn in a read-write transaction, as Update does, without waiting for the sequencer.
+func (s *Store) write(ctx context.Context, fn func(*Tx) error) error {
 	if s.group != nil {
 		return s.group.update(ctx, fn)
 	}

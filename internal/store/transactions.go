@@ -222,7 +222,7 @@ func (tx *Tx) sell(ctx context.Context, registerID string, in torg.TransactionIn
 	if err != nil {
 		return sale{}, err
 	}
-	switch err := tx.offeredTo(ctx, &o, registerID); {
+	switch err := o.OfferedTo(registerID); {
 	case o.Status == torg.StatusCancelled:
 		return sale{conflict: torg.ConflictCancelled}, nil
 	case torg.ErrorCode(err) == torg.CodeSold:
@@ -238,13 +238,13 @@ func (tx *Tx) sell(ctx context.Context, registerID string, in torg.TransactionIn
 	if len(s.Mismatches) > 0 {
 		s.conflict = torg.ConflictMismatch
 	}
-	o.Status, o.Version = torg.StatusSold, o.Version+1
-	_, err = tx.exec(ctx, "UPDATE orders SET status = ?, version = ?, transaction_id = ?, claim_register_id = NULL, claim_expires_at = NULL,"+
-		" updated_at = ? WHERE id = ?", string(o.Status), o.Version, in.ID, micros(torg.Now()), o.ID)
+	p := o.Sell(registerID, in.ID)
+	_, err = tx.exec(ctx, "UPDATE orders SET status = ?, version = ?, transaction_id = ?, updated_at = ? WHERE id = ?",
+		string(o.Status), o.Version, in.ID, micros(torg.Now()), o.ID)
 	if err != nil {
 		return sale{}, err
 	}
-	return s, tx.withdraw(ctx, &o, holders(&o, registerID), torg.ReasonSold)
+	return s, tx.write(ctx, &o, p, false)
 }
 
 // sale is what uploading a receipt made of its order.

@@ -1,0 +1,315 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"torg"
+)
+
+// This file is where a package gets its seq. A change of an order queues its packages
+// (post.go: enqueue); after it commits, the sequencer numbers everything queued, oldest first, in a
+// transaction of its own: each package gets its register's next seq, moves to packages and leaves
+// the queue, and the registers are woken. One batch runs at a time in the whole database (an
+// advisory lock on PostgreSQL; SQLite's single writer runs it at the end of each group commit), so
+// a register's seqs commit in order and without gaps. docs/EXCHANGE.md, «Numbering», gives the
+// argument.
+
+// seqBatch bounds the packages one sequencer transaction numbers.
+const seqBatch = 5000
+
+// sequencerLock is the PostgreSQL advisory lock a sequencer batch holds until it commits.
+const sequencerLock = 7_458_216_530_001
+
+type queuedPackage struct {
+	id                        int64
+	registerID, kind, orderID string
+	version, created          int64
+	reason, claimant          sql.NullString
+	expires, send             sql.NullInt64
+}
+
+// sequence numbers up to limit queued packages, oldest first, and returns how many it numbered; the
+// registers that got packages are woken after commit.
+func (tx *Tx) sequence(ctx context.Context, limit int) (int, error) {
+	if tx.d.pg {
+		if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock(?)", int64(sequencerLock)); err != nil {
+			return 0, err
+		}
+	}
+	rows, err := tx.query(ctx, "SELECT id, register_id, kind, order_id, version, reason, claim_register_id, claim_expires_at, send,"+
+		" created_at FROM package_queue ORDER BY id LIMIT ?", limit)
+	if err != nil {
+		return 0, err
+	}
+	var queue []queuedPackage
+	for rows.Next() {
+		var q queuedPackage
+		if err := rows.Scan(&q.id, &q.registerID, &q.kind, &q.orderID, &q.version, &q.reason, &q.claimant, &q.expires, &q.send,
+			&q.created); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		queue = append(queue, q)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(queue) == 0 {
+		return 0, err
+	}
+	ids := make([]string, len(queue))
+	counts := map[string]int64{}
+	var registers []string
+	for i, q := range queue {
+		ids[i] = q.registerID
+		if counts[q.registerID] == 0 {
+			registers = append(registers, q.registerID)
+		}
+		counts[q.registerID]++
+	}
+	last, err := tx.advanceCounters(ctx, registers, counts)
+	if err != nil {
+		return 0, err
+	}
+	seqs := torg.NumberPackages(last, ids)
+	if err := tx.insertPackages(ctx, queue, seqs); err != nil {
+		return 0, err
+	}
+	if err := tx.recordSends(ctx, queue, seqs); err != nil {
+		return 0, err
+	}
+	if err := tx.dequeue(ctx, queue); err != nil {
+		return 0, err
+	}
+	return len(queue), tx.wake(ctx, registers)
+}
+
+// advanceCounters moves each register's last_seq past its packages in the batch and returns where
+// each stood before.
+func (tx *Tx) advanceCounters(ctx context.Context, registers []string, counts map[string]int64) (map[string]int64, error) {
+	before := make(map[string]int64, len(registers))
+	for part := range chunks(registers, 1000) {
+		var cases strings.Builder
+		args := make([]any, 0, len(part)*3)
+		for _, id := range part {
+			cases.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
+			args = append(args, id, counts[id])
+		}
+		rows, err := tx.query(ctx, "UPDATE registers SET last_seq = last_seq + CASE id"+cases.String()+" END WHERE id IN ("+
+			marks(len(part))+") RETURNING id, last_seq", append(args, anys(part)...)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			var last int64
+			if err := rows.Scan(&id, &last); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			before[id] = last - counts[id]
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return before, nil
+}
+
+// insertPackages writes the numbered packages, a few hundred to a statement.
+func (tx *Tx) insertPackages(ctx context.Context, queue []queuedPackage, seqs []int64) error {
+	const width = 9
+	for start := 0; start < len(queue); start += 500 {
+		part := queue[start:min(start+500, len(queue))]
+		args := make([]any, 0, len(part)*width)
+		for i, q := range part {
+			args = append(args, q.registerID, seqs[start+i], q.kind, q.orderID, q.version, q.reason, q.claimant, q.expires, q.created)
+		}
+		_, err := tx.exec(ctx, "INSERT INTO packages (register_id, seq, kind, order_id, version, reason, claim_register_id,"+
+			" claim_expires_at, created_at) VALUES "+rowsOf(len(part), width), args...)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordSends writes, for each order.upsert and order.delete package that is still the newest its
+// register was sent about its order, the seq it got: an acknowledgement of that seq shows the order
+// received (or withdrawn) there.
+func (tx *Tx) recordSends(ctx context.Context, queue []queuedPackage, seqs []int64) error {
+	var args []any
+	n := 0
+	flush := func() error {
+		if n == 0 {
+			return nil
+		}
+		row := "(?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT))"
+		_, err := tx.exec(ctx, "UPDATE order_registers SET package_seq = v.column4 FROM (VALUES "+row+strings.Repeat(", "+row, n-1)+
+			") AS v WHERE order_registers.order_id = v.column1 AND order_registers.register_id = v.column2"+
+			" AND order_registers.sends = v.column3", args...)
+		args, n = args[:0], 0
+		return err
+	}
+	for i, q := range queue {
+		if !q.send.Valid {
+			continue
+		}
+		args, n = append(args, q.orderID, q.registerID, q.send.Int64, seqs[i]), n+1
+		if n == 500 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// dequeue deletes the numbered packages from the queue.
+func (tx *Tx) dequeue(ctx context.Context, queue []queuedPackage) error {
+	ids := make([]any, len(queue))
+	for i, q := range queue {
+		ids[i] = q.id
+	}
+	for start := 0; start < len(ids); start += 1000 {
+		part := ids[start:min(start+1000, len(ids))]
+		if _, err := tx.exec(ctx, "DELETE FROM package_queue WHERE id IN ("+marks(len(part))+")", part...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chunks yields s in parts of at most n.
+func chunks[T any](s []T, n int) func(func([]T) bool) {
+	return func(yield func([]T) bool) {
+		for start := 0; start < len(s); start += n {
+			if !yield(s[start:min(start+n, len(s))]) {
+				return
+			}
+		}
+	}
+}
+
+// wake records that the registers have new packages: the store wakes their long polls after commit,
+// and on PostgreSQL every other process's too, through NOTIFY (delivered only on commit).
+func (tx *Tx) wake(ctx context.Context, registerIDs []string) error {
+	tx.woken = append(tx.woken, registerIDs...)
+	if !tx.d.pg {
+		return nil
+	}
+	for part := range chunks(registerIDs, 150) { // a payload stays well under NOTIFY's 8000 bytes
+		if _, err := tx.exec(ctx, "SELECT pg_notify('"+NotifyChannel+"', ?)", strings.Join(part, ",")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NotifyChannel is the PostgreSQL channel on which processes tell each other of new packages: the
+// payload is a comma-separated list of register ids.
+const NotifyChannel = "torg_packages"
+
+// sequencer runs the batches of one PostgreSQL process: after a change that queued packages
+// commits, the change waits for a batch that began after its commit, so that its packages have
+// their seqs (and its registers are woken) when its request is answered; every sweepEvery it also
+// numbers what a process that died between its commit and its batch left queued. Many changes that
+// commit while a batch runs share the next one.
+type sequencer struct {
+	s        *Store
+	kick     chan struct{}
+	quit     chan struct{}
+	done     chan struct{}
+	mu       sync.Mutex
+	started  uint64        // batches begun
+	finished uint64        // batches ended
+	changed  chan struct{} // closed when a batch ends
+}
+
+// sweepEvery is how often a sequencer looks for packages nobody numbered.
+const sweepEvery = time.Second
+
+func newSequencer(s *Store) *sequencer {
+	q := &sequencer{s: s, kick: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}),
+		changed: make(chan struct{})}
+	go q.loop()
+	return q
+}
+
+// await returns once a batch that began after the call has ended, or ctx ends.
+func (q *sequencer) await(ctx context.Context) {
+	q.mu.Lock()
+	target := q.started + 1
+	q.mu.Unlock()
+	select {
+	case q.kick <- struct{}{}:
+	default: // a batch is already due, and begins after this call
+	}
+	for {
+		q.mu.Lock()
+		finished, changed := q.finished, q.changed
+		q.mu.Unlock()
+		if finished >= target {
+			return
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return
+		case <-q.done:
+			return
+		}
+	}
+}
+
+func (q *sequencer) loop() {
+	defer close(q.done)
+	sweep := time.NewTicker(sweepEvery)
+	defer sweep.Stop()
+	for {
+		select {
+		case <-q.kick:
+		case <-sweep.C:
+		case <-q.quit:
+			return
+		}
+		q.mu.Lock()
+		q.started++
+		batch := q.started
+		q.mu.Unlock()
+		if err := q.s.Sequence(context.Background()); err != nil {
+			slog.Warn("numbering packages failed; retrying within a second", "err", err)
+		}
+		q.mu.Lock()
+		q.finished = batch
+		close(q.changed)
+		q.changed = make(chan struct{})
+		q.mu.Unlock()
+	}
+}
+
+func (q *sequencer) stop() {
+	close(q.quit)
+	<-q.done
+}
+
+// Sequence numbers every package queued so far, in batches of its own transactions, and wakes the
+// registers that got them. torg serve runs it after every change that queued packages and every
+// second; it is safe to run from any number of processes at once.
+func (s *Store) Sequence(ctx context.Context) error {
+	for {
+		var n int
+		err := s.write(ctx, func(tx *Tx) error {
+			var err error
+			n, err = tx.sequence(ctx, seqBatch)
+			return err
+		})
+		if err != nil || n < seqBatch {
+			return err
+		}
+	}
+}
