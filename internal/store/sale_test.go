@@ -233,3 +233,13 @@ func TestSaleComparedWithItsOrder(t *testing.T) {
 		})
 	})
 }
+
+// lastSeq is the newest seq the register has.
+func (sh *saleShop) lastSeq(t *testing.T, registerID string) int64 {
+	t.Helper()
+	p, err := sh.s.Packages(context.Background(), registerID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.LastSeq
+}

@@ -22,8 +22,10 @@ import (
 // seqBatch bounds the packages one sequencer transaction numbers.
 const seqBatch = 5000
 
-// sequencerLock is the PostgreSQL advisory lock a sequencer batch holds until it commits.
-const sequencerLock = 7_458_216_530_001
+// sequencerLock is the first key of the PostgreSQL advisory lock a sequencer batch holds until it
+// commits; the second is a hash of the schema, so that back offices in different schemas of one
+// database do not wait for each other.
+const sequencerLock = 74_582_165
 
 type queuedPackage struct {
 	id                        int64
@@ -37,7 +39,7 @@ type queuedPackage struct {
 // registers that got packages are woken after commit.
 func (tx *Tx) sequence(ctx context.Context, limit int) (int, error) {
 	if tx.d.pg {
-		if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock(?)", int64(sequencerLock)); err != nil {
+		if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), hashtext(current_schema()))", sequencerLock); err != nil {
 			return 0, err
 		}
 	}
@@ -240,8 +242,16 @@ func newSequencer(s *Store) *sequencer {
 	return q
 }
 
-// await returns once a batch that began after the call has ended, or ctx ends.
+// awaitAtMost bounds how long a change waits for its packages' seqs: a sequencer held up (another
+// process's batch stuck on a dying connection) must not hold up the answer, and the packages are
+// numbered all the same.
+const awaitAtMost = 5 * time.Second
+
+// await returns once a batch that began after the call has ended, or ctx ends, or awaitAtMost
+// passes.
 func (q *sequencer) await(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, awaitAtMost)
+	defer cancel()
 	q.mu.Lock()
 	target := q.started + 1
 	q.mu.Unlock()

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -29,6 +30,7 @@ type Store struct {
 	wake    func(registerIDs []string)
 	group   *groupWriter // SQLite: group commit of concurrent writes
 	seq     *sequencer   // PostgreSQL: numbers queued packages after the changes that queue them commit
+	seqOnce sync.Once    // starts seq once the schema is known to be there
 }
 
 // OnPackages sets the function told, after each commit, which registers got new packages in it.
@@ -117,7 +119,6 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	s.seq = newSequencer(s)
 	return s, nil
 }
 
@@ -137,6 +138,7 @@ func (s *Store) Close() error {
 	if s.group != nil {
 		s.group.stop()
 	}
+	s.seqOnce.Do(func() {}) // none starts after this
 	if s.seq != nil {
 		s.seq.stop()
 	}
@@ -152,6 +154,7 @@ func (s *Store) Close() error {
 // database work through tx. Packages the transaction queued have their seqs when Update returns
 // (unless ctx ended first: they get them all the same).
 func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
+	s.startSequencer()
 	queued := false
 	err := s.write(ctx, func(tx *Tx) error {
 		err := fn(tx)
@@ -162,6 +165,13 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 		s.seq.await(ctx)
 	}
 	return err
+}
+
+// startSequencer starts the PostgreSQL sequencer, once: after Migrate, or at the first change.
+func (s *Store) startSequencer() {
+	if s.d.pg {
+		s.seqOnce.Do(func() { s.seq = newSequencer(s) })
+	}
 }
 
 // write runs fn in a read-write transaction, as Update does, without waiting for the sequencer.
