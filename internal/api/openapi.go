@@ -750,3 +750,6 @@ explains this occurrence. See <a href="/docs#schema-Problem">Problem</a>.</p>
 </main></body></html>
 {{end}}
 `
+
+// OpenAPIDocument is a copy of the OpenAPI document the server publishes at /openapi.json.
+func OpenAPIDocument() []byte { return bytes.Clone(openAPIDoc) }
