@@ -1,9 +1,37 @@
 package torg
 
 import (
+	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
+
+// TestQuantityRoundTripsThroughFloat64 backs the OpenAPI document's claim that a quantity survives a
+// client that keeps it in a float64: every quantity up to MaxQuantity (at most 13 significant digits)
+// reads into the nearest float64, which encoding/json writes back as the same decimal, and the server
+// parses that to the same thousandths.
+func TestQuantityRoundTripsThroughFloat64(t *testing.T) {
+	check := func(q Quantity) {
+		var f float64
+		if err := json.Unmarshal([]byte(q.String()), &f); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		b, _ := json.Marshal(f)
+		back, err := ParseQuantity(string(b))
+		if err != nil || back != q {
+			t.Errorf("%s goes through a float64 as %s (%d, %v)", q, b, back, err)
+		}
+	}
+	for _, q := range []Quantity{1, 9, 10, 99, 100, 123_456_789, 1000, 999_999_999_999, MaxQuantity, MaxQuantity - 1, 100_000_000_001} {
+		check(q)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200_000 {
+		check(Quantity(r.Int64N(int64(MaxQuantity)) + 1))
+		check(Quantity(r.Int64N(1_000_000) + 1)) // small ones, where JSON could choose an exponent
+	}
+}
 
 func TestParseQuantity(t *testing.T) {
 	cases := []struct {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"torg/internal/api/openapicheck"
 	"torg/internal/store/storetest"
 )
 
@@ -117,7 +118,25 @@ func (s *testServer) do(method, path, token, body string, headers ...string) res
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	checkAnswer(s.t, method, req.URL.Path, resp, b)
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// answers checks answers against the OpenAPI document the server publishes.
+var answers = sync.OnceValues(openapicheck.New)
+
+// checkAnswer fails the test when the server's answer is not what the OpenAPI document says of its
+// route: a status it does not list, or a body that does not match the schema (a required field left
+// out, a null where none may be, a field the schema lacks).
+func checkAnswer(t testing.TB, method, path string, resp *http.Response, body []byte) {
+	t.Helper()
+	c, err := answers()
+	if err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	if err := c.Answer(method, path, resp.StatusCode, resp.Header.Get("Content-Type"), body); err != nil {
+		t.Errorf("the answer breaks the OpenAPI document: %v", err)
+	}
 }
 
 // must sends a request as the admin and fails the test unless it gets the status.

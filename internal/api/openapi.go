@@ -129,6 +129,7 @@ type (
 	apiComponents struct {
 		Schemas    ordered[*apiSchema]      `json:"schemas"`
 		Parameters map[string]*apiParameter `json:"parameters"`
+		Headers    map[string]*apiParameter `json:"headers"`
 		Responses  map[string]*apiResponse  `json:"responses"`
 	}
 	apiOperation struct {
@@ -263,6 +264,16 @@ func (d *apiDoc) parameter(p *apiParameter) *apiParameter {
 		}
 	}
 	return p
+}
+
+// header follows a response header's $ref.
+func (d *apiDoc) header(h *apiParameter) *apiParameter {
+	if h.Ref != "" {
+		if q := d.Components.Headers[refName(h.Ref)]; q != nil {
+			return q
+		}
+	}
+	return h
 }
 
 // response follows a response's $ref.
@@ -430,7 +441,7 @@ func (d *apiDoc) paramView(p *apiParameter) paramView {
 func (d *apiDoc) responseView(status string, r *apiResponse) responseView {
 	v := responseView{Status: status, Description: richText(r.Description), Problems: r.ProblemTypes}
 	for _, name := range r.Headers.keys {
-		h := d.paramView(r.Headers.vals[name])
+		h := d.paramView(d.header(r.Headers.vals[name]))
 		h.Name = name
 		v.Headers = append(v.Headers, h)
 	}
@@ -739,3 +750,6 @@ explains this occurrence. See <a href="/docs#schema-Problem">Problem</a>.</p>
 </main></body></html>
 {{end}}
 `
+
+// OpenAPIDocument is a copy of the OpenAPI document the server publishes at /openapi.json.
+func OpenAPIDocument() []byte { return bytes.Clone(openAPIDoc) }

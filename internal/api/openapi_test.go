@@ -602,7 +602,7 @@ func TestDocsShowsEveryRoute(t *testing.T) {
 		}
 	}
 	for _, want := range []string{`id="schema-Warehouse"`, `id="schema-Order"`, `id="schema-Transaction"`, `href="/docs/problems/validation"`,
-		`href="/docs/problems/withdrawn"`, `<a href="/docs#schema-Claim">Claim</a> or null`, "<style>"} {
+		`href="/docs/problems/withdrawn"`, `<a href="/docs#schema-Claim">Claim</a> or null`, "<style>", "replayed byte for byte", "Bearer realm"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("/docs lacks %s", want)
 		}
@@ -628,5 +628,155 @@ func TestProblemDocs(t *testing.T) {
 	json.Unmarshal(w.Body.Bytes(), &p)
 	if w.Code != http.StatusNotFound || p.Type != problemTypeBase+string(torg.CodeNotFound) {
 		t.Errorf("GET /docs/problems/nope: %d %s, want 404 not-found", w.Code, w.Body)
+	}
+}
+
+// walkSchemas calls fn with every schema in the document (components, parameters, headers, bodies
+// and the schemas nested in them) and a path that names where it is.
+func walkSchemas(v any, path string, fn func(path string, s map[string]any)) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			p := path + "/" + k
+			if m, ok := x.(map[string]any); ok && isSchemaKey(k, path) {
+				fn(p, m)
+			}
+			walkSchemas(x, p, fn)
+		}
+	case []any:
+		for i, x := range v {
+			p := path + "/" + strconv.Itoa(i)
+			if m, ok := x.(map[string]any); ok && regexp.MustCompile(`/(allOf|anyOf|oneOf)$`).MatchString(path) {
+				fn(p, m)
+			}
+			walkSchemas(x, p, fn)
+		}
+	}
+}
+
+// isSchemaKey reports whether the key k of the object at path holds a schema.
+func isSchemaKey(k, path string) bool {
+	switch {
+	case k == "schema" || k == "items" || k == "additionalProperties":
+		return true
+	case strings.HasSuffix(path, "/components/schemas") || strings.HasSuffix(path, "/properties"):
+		return true
+	}
+	return false
+}
+
+func TestOpenAPINumbersNameTheirFormat(t *testing.T) {
+	// A generator picks a number's Go (or PHP, or TypeScript) type by its format: without one,
+	// oapi-codegen makes a quantity a float32, which loses the third decimal of 123456.789.
+	var raw map[string]any
+	json.Unmarshal(openAPIDoc, &raw)
+	walkSchemas(raw, "", func(path string, s map[string]any) {
+		types := []any{s["type"]}
+		if list, ok := s["type"].([]any); ok {
+			types = list
+		}
+		for _, typ := range types {
+			switch format, _ := s["format"].(string); {
+			case typ == "number" && format != "double":
+				t.Errorf("%s: a number with the format %q, want double", path, format)
+			case typ == "integer" && format != "int64":
+				t.Errorf("%s: an integer with the format %q, want int64", path, format)
+			}
+		}
+	})
+	d := specDoc(t)
+	if q := d.Components.Schemas.vals["Quantity"]; q == nil || q.Type != "number" || q.Format != "double" {
+		t.Errorf("Quantity is %+v, want a number in the format double", q)
+	}
+	if m := d.Components.Schemas.vals["Money"]; m == nil || m.Type != "integer" || m.Format != "int64" {
+		t.Errorf("Money is %+v, want an integer in the format int64", m)
+	}
+}
+
+func TestOpenAPIHeadersAndEnumsAreNamedComponents(t *testing.T) {
+	// ogen types a header's inline schema once per operation and then cannot assign one to another;
+	// a header, or an enum, that is a named component is one type in every generated client.
+	var raw map[string]any
+	json.Unmarshal(openAPIDoc, &raw)
+	walkSchemas(raw, "", func(path string, s map[string]any) {
+		if s["enum"] != nil && !regexp.MustCompile(`^/components/schemas/[^/]+$`).MatchString(path) {
+			t.Errorf("%s: an inline enum; name it in components.schemas", path)
+		}
+	})
+	d := specDoc(t)
+	for _, path := range d.Paths.keys {
+		for _, method := range d.Paths.vals[path].keys {
+			op := d.Paths.vals[path].vals[method]
+			for _, status := range op.Responses.keys {
+				r := d.response(op.Responses.vals[status])
+				for _, name := range r.Headers.keys {
+					if h := r.Headers.vals[name]; h.Ref == "" || !strings.HasPrefix(h.Ref, "#/components/headers/") {
+						t.Errorf("%s %s %s: the header %s is written inline; refer to components.headers", method, path, status, name)
+					}
+				}
+			}
+		}
+	}
+	for name, r := range d.Components.Responses {
+		for _, h := range r.Headers.keys {
+			if r.Headers.vals[h].Ref == "" {
+				t.Errorf("components.responses.%s: the header %s is written inline; refer to components.headers", name, h)
+			}
+		}
+	}
+}
+
+// requestSchemas names the schemas a request body reaches, through $ref, allOf, anyOf, oneOf,
+// properties and items.
+func requestSchemas(d *apiDoc) map[string]bool {
+	seen := map[string]bool{}
+	var visit func(s *apiSchema)
+	visit = func(s *apiSchema) {
+		if s == nil {
+			return
+		}
+		if s.Ref != "" {
+			name := refName(s.Ref)
+			if seen[name] {
+				return
+			}
+			seen[name] = true
+			visit(d.Components.Schemas.vals[name])
+		}
+		for _, part := range slices.Concat(s.AllOf, s.AnyOf, s.OneOf, []*apiSchema{s.Items}) {
+			visit(part)
+		}
+		for _, k := range s.Properties.keys {
+			visit(s.Properties.vals[k])
+		}
+	}
+	for _, path := range d.Paths.keys {
+		for _, method := range d.Paths.vals[path].keys {
+			if b := d.Paths.vals[path].vals[method].RequestBody; b != nil {
+				for _, ct := range b.Content.keys {
+					visit(b.Content.vals[ct].Schema)
+				}
+			}
+		}
+	}
+	return seen
+}
+
+func TestOpenAPIAnswersHaveNoReadOnlyFields(t *testing.T) {
+	// readOnly means "the server ignores it in a request". In a schema that only answers it says
+	// nothing, and generators such as oapi-codegen then make a required field an optional pointer
+	// (an order's id a *string) so that the same type could be sent.
+	d := specDoc(t)
+	inRequests := requestSchemas(d)
+	for _, name := range d.Components.Schemas.keys {
+		if inRequests[name] {
+			continue
+		}
+		s := d.Components.Schemas.vals[name]
+		for _, k := range s.Properties.keys {
+			if s.Properties.vals[k].ReadOnly {
+				t.Errorf("%s.%s is readOnly, but %s is never sent in a request", name, k, name)
+			}
+		}
 	}
 }
