@@ -99,7 +99,7 @@ func (tx *Tx) Claim(ctx context.Context, registerID, orderID string, version *in
 	if err != nil {
 		return torg.Claim{}, err
 	}
-	return *o.Claim, tx.write(ctx, &o, p, false)
+	return *o.Claim, tx.write(ctx, &o, p)
 }
 
 // ReleaseClaim ends the register's claim on the order (its receipt was cancelled). Releasing a
@@ -113,7 +113,7 @@ func (tx *Tx) ReleaseClaim(ctx context.Context, registerID, orderID string) erro
 	if !p.ClaimChanged {
 		return nil
 	}
-	return tx.write(ctx, &o, p, false)
+	return tx.write(ctx, &o, p)
 }
 
 // AnyLapsedClaim reports whether some claim's time passed without renewal, reading outside any
@@ -146,7 +146,7 @@ func (tx *Tx) ReleaseLapsedClaims(ctx context.Context, limit int) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if err := tx.write(ctx, &o, o.LapseClaim(holder.String), false); err != nil {
+		if err := tx.write(ctx, &o, o.LapseClaim(holder.String)); err != nil {
 			return 0, err
 		}
 	}

@@ -194,23 +194,34 @@ func anys(ss []string) []any {
 }
 
 // CreateOrder makes an order; with register_ids, fill_registers and post it also does Add, Fill and
-// post in the same transaction.
+// post in the same transaction. It reads what it needs in one batch and writes the order, its lines,
+// registers, reservation, snapshot and packages in another (on PostgreSQL one round trip each).
 func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, error) {
 	if err := in.Validate(); err != nil {
 		return torg.Order{}, err
 	}
-	var f torg.Fields
 	now := torg.Now()
 	o := torg.Order{ID: newID(), Date: now, Status: torg.StatusNew, Comment: in.Comment, Version: 1, CreatedAt: now, UpdatedAt: now}
-	o.CustomerID = tx.resolve(ctx, &f, "customers", "customer", in.CustomerID, in.CustomerCode)
-	o.WarehouseID = tx.resolve(ctx, &f, "warehouses", "warehouse", in.WarehouseID, in.WarehouseCode)
-	lines, err := tx.priceLines(ctx, &f, in.Lines)
-	if err != nil {
+	var reads batch
+	customer := tx.queueCustomer(&reads, in.CustomerID, in.CustomerCode)
+	tx.queueResolve(&reads, "warehouses", in.WarehouseID, in.WarehouseCode, &o.WarehouseID)
+	tx.queueProducts(&reads, productRefs(in.Lines))
+	var fill []string
+	if in.FillRegisters {
+		col, v := refColumn(in.WarehouseID, in.WarehouseCode)
+		reads.query(func(r rowScanner) error { var id string; err := r.Scan(&id); fill = append(fill, id); return err },
+			"SELECT r.id FROM registers r JOIN warehouses w ON w.id = r.warehouse_id WHERE w."+col+" = ? AND r.auto_load_orders ORDER BY r.code", v)
+	}
+	accepts := tx.queueAccepting(&reads, in.RegisterIDs)
+	if err := tx.run(ctx, &reads); err != nil {
 		return o, err
 	}
-	if err := tx.checkAddable(ctx, &f, "register_ids", in.RegisterIDs); err != nil {
-		return o, err
-	}
+	var f torg.Fields
+	o.CustomerID = customer.ID
+	notFoundField(&f, "customer", in.CustomerID, o.CustomerID)
+	notFoundField(&f, "warehouse", in.WarehouseID, o.WarehouseID)
+	lines := tx.price(&f, in.Lines)
+	checkAccepting(&f, "register_ids", in.RegisterIDs, accepts)
 	if err := f.Err(); err != nil {
 		return o, err
 	}
@@ -224,39 +235,88 @@ func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, 
 	}
 	o.Lines, o.Total, o.Registers, o.Posted = lines, torg.Total(lines), []torg.OrderRegister{}, in.Post
 	o.ListRegisters(dedupe(in.RegisterIDs))
-	if in.FillRegisters {
-		ids, err := tx.autoLoading(ctx, o.WarehouseID)
-		if err != nil {
-			return o, err
-		}
-		o.ListRegisters(ids)
-	}
+	o.ListRegisters(fill)
 	var plan torg.Plan
 	if o.Posted {
 		plan = o.Offer()
 	}
-	var number int64
+	var number int64 // taken only for a valid order, so that numbers have no gaps from bad input
 	if err := tx.queryRow(ctx, tx.d.nextOrderNumber).Scan(&number); err != nil {
 		return o, err
 	}
 	o.Number = formatNumber(number)
-	_, err = tx.exec(ctx, "INSERT INTO orders (id, number, external_number, date, customer_id, warehouse_id, status, comment, total,"+
+	var writes batch
+	writes.exec("INSERT INTO orders (id, number, external_number, date, customer_id, warehouse_id, status, comment, total,"+
 		" posted, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		o.ID, number, o.ExternalNumber, micros(o.Date), o.CustomerID, o.WarehouseID, string(o.Status), o.Comment, int64(o.Total),
 		o.Posted, o.Version, micros(now), micros(now))
-	if err != nil {
+	queueLines(&writes, o.ID, o.Lines)
+	queueRegisters(&writes, &o, registerIDs(o.Registers))
+	if err := tx.queuePlan(ctx, &writes, &o, plan, true); err != nil {
+		return o, err
+	}
+	if err := tx.run(ctx, &writes); err != nil {
 		return o, duplicate(translate(err), "external_number", in.ExternalNumber.Value)
 	}
-	if err := tx.insertLines(ctx, o.ID, o.Lines); err != nil {
-		return o, err
-	}
-	if err := tx.insertRegisters(ctx, &o, registerIDs(o.Registers)); err != nil {
-		return o, err
-	}
-	if err := tx.write(ctx, &o, plan, true); err != nil {
-		return o, err
-	}
 	return o, nil // as stored: a new order has no claim, transaction or documents yet
+}
+
+// refColumn is the column and value a reference by id or by code looks up.
+func refColumn(id, code string) (string, string) {
+	if id == "" {
+		return "code", code
+	}
+	return "id", id
+}
+
+// notFoundField names the field of a reference that found nothing.
+func notFoundField(f *torg.Fields, noun, byID, found string) {
+	if found == "" {
+		field, col := noun+"_id", "id"
+		if byID == "" {
+			field, col = noun+"_code", "code"
+		}
+		f.Add(field, "no %s has this %s", noun, col)
+	}
+}
+
+// queueResolve adds the lookup of the catalog item named by id or code; dest gets its id, or stays
+// empty when there is none.
+func (tx *Tx) queueResolve(b *batch, table, id, code string, dest *string) {
+	col, v := refColumn(id, code)
+	b.query(func(r rowScanner) error { return r.Scan(dest) }, "SELECT id FROM "+table+" WHERE "+col+" = ?", v)
+}
+
+// queueCustomer adds the lookup of the customer named by id or code, with what a snapshot shows of
+// it; the customer is kept for the transaction's snapshots. The ID of the result stays empty when
+// there is none.
+func (tx *Tx) queueCustomer(b *batch, id, code string) *torg.CustomerRef {
+	c := &torg.CustomerRef{}
+	col, v := refColumn(id, code)
+	b.query(func(r rowScanner) error {
+		if err := r.Scan(&c.ID, &c.Code, &c.Name, &c.Phone); err != nil {
+			return err
+		}
+		tx.customer = c
+		return nil
+	}, "SELECT id, code, name, phone FROM customers WHERE "+col+" = ?", v)
+	return c
+}
+
+// queueAccepting adds the lookup of which of the registers work with orders; the map has an entry
+// for each that exists.
+func (tx *Tx) queueAccepting(b *batch, ids []string) map[string]bool {
+	accepts := map[string]bool{}
+	if len(ids) > 0 {
+		b.query(func(r rowScanner) error {
+			var id string
+			var ok bool
+			err := r.Scan(&id, &ok)
+			accepts[id] = ok
+			return err
+		}, "SELECT id, accepts_orders FROM registers WHERE id IN ("+marks(len(ids))+")", anys(ids)...)
+	}
+	return accepts
 }
 
 func registerIDs(rs []torg.OrderRegister) []string {
@@ -301,60 +361,75 @@ type productInfo struct {
 // products reads the products with the ids or codes, keyed by both ("id:…", "code:…"). A product
 // read once is not read again in the same transaction.
 func (tx *Tx) products(ctx context.Context, ids, codes []string) (map[string]productInfo, error) {
+	var b batch
+	tx.queueProducts(&b, productsRef{ids, codes})
+	return tx.prods, tx.run(ctx, &b)
+}
+
+// productsRef names products by id and by code.
+type productsRef struct{ ids, codes []string }
+
+// productRefs is what the lines name.
+func productRefs(in []torg.OrderLineInput) productsRef {
+	var r productsRef
+	for _, l := range in {
+		if l.ProductID != "" {
+			r.ids = append(r.ids, l.ProductID)
+		} else {
+			r.codes = append(r.codes, l.ProductCode)
+		}
+	}
+	return r
+}
+
+// queueProducts adds the read of the products not yet read in this transaction.
+func (tx *Tx) queueProducts(b *batch, ref productsRef) {
 	if tx.prods == nil {
 		tx.prods = map[string]productInfo{}
 	}
 	var needIDs, needCodes []string
-	for _, id := range ids {
+	for _, id := range ref.ids {
 		if _, ok := tx.prods["id:"+id]; !ok {
 			needIDs = append(needIDs, id)
 		}
 	}
-	for _, c := range codes {
+	for _, c := range ref.codes {
 		if _, ok := tx.prods["code:"+c]; !ok {
 			needCodes = append(needCodes, c)
 		}
 	}
 	if len(needIDs)+len(needCodes) == 0 {
-		return tx.prods, nil
+		return
 	}
-	rows, err := tx.query(ctx, "SELECT id, code, name, unit, vat_rate, price FROM products WHERE id IN ("+marks(len(needIDs))+
-		") OR code IN ("+marks(len(needCodes))+")", append(anys(needIDs), anys(needCodes)...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	b.query(func(r rowScanner) error {
 		var p productInfo
-		if err := rows.Scan(&p.id, &p.code, &p.name, &p.unit, &p.vat, &p.price); err != nil {
-			return nil, err
+		if err := r.Scan(&p.id, &p.code, &p.name, &p.unit, &p.vat, &p.price); err != nil {
+			return err
 		}
 		tx.prods["id:"+p.id], tx.prods["code:"+p.code] = p, p
-	}
-	return tx.prods, rows.Err()
+		return nil
+	}, "SELECT id, code, name, unit, vat_rate, price FROM products WHERE id IN ("+marks(len(needIDs))+
+		") OR code IN ("+marks(len(needCodes))+")", append(anys(needIDs), anys(needCodes)...)...)
 }
 
 // priceLines turns a client's lines into order lines: products found, prices defaulted, amounts and
 // VAT computed. Every line that breaks a rule is named in f.
 func (tx *Tx) priceLines(ctx context.Context, f *torg.Fields, in []torg.OrderLineInput) ([]torg.OrderLine, error) {
-	var ids, codes []string
-	for _, l := range in {
-		if l.ProductID != "" {
-			ids = append(ids, l.ProductID)
-		} else {
-			codes = append(codes, l.ProductCode)
-		}
-	}
-	prods, err := tx.products(ctx, ids, codes)
-	if err != nil {
+	r := productRefs(in)
+	if _, err := tx.products(ctx, r.ids, r.codes); err != nil {
 		return nil, err
 	}
+	return tx.price(f, in), nil
+}
+
+// price turns a client's lines into order lines from the products already read.
+func (tx *Tx) price(f *torg.Fields, in []torg.OrderLineInput) []torg.OrderLine {
 	lines := make([]torg.OrderLine, len(in))
 	for i, l := range in {
 		field := "lines[" + strconv.Itoa(i) + "]"
-		p, ok := prods["id:"+l.ProductID]
+		p, ok := tx.prods["id:"+l.ProductID]
 		if l.ProductID == "" {
-			p, ok = prods["code:"+l.ProductCode]
+			p, ok = tx.prods["code:"+l.ProductCode]
 		}
 		if !ok {
 			f.Add(field+".product_id", "no product has this id or code")
@@ -365,21 +440,25 @@ func (tx *Tx) priceLines(ctx context.Context, f *torg.Fields, in []torg.OrderLin
 		lines[i] = torg.OrderLine{LineNo: i + 1, ProductID: p.id, Quantity: l.Quantity, Price: price, Discount: l.Discount, VATRate: p.vat}
 		torg.PriceLine(f, field, &lines[i])
 	}
-	return lines, nil
+	return lines
 }
 
 func (tx *Tx) insertLines(ctx context.Context, orderID string, lines []torg.OrderLine) error {
-	if _, err := tx.exec(ctx, "DELETE FROM order_lines WHERE order_id = ?", orderID); err != nil {
-		return err
-	}
+	var b batch
+	b.exec("DELETE FROM order_lines WHERE order_id = ?", orderID)
+	queueLines(&b, orderID, lines)
+	return tx.run(ctx, &b)
+}
+
+// queueLines adds the insert of the order's lines.
+func queueLines(b *batch, orderID string, lines []torg.OrderLine) {
 	args := make([]any, 0, len(lines)*9)
 	for _, l := range lines {
 		args = append(args, orderID, l.LineNo, l.ProductID, int64(l.Quantity), int64(l.Price), int64(l.Discount), int64(l.Amount),
 			string(l.VATRate), int64(l.VATAmount))
 	}
-	_, err := tx.exec(ctx, "INSERT INTO order_lines (order_id, line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount)"+
+	b.exec("INSERT INTO order_lines (order_id, line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount)"+
 		" VALUES "+rowsOf(len(lines), 9), args...)
-	return err
 }
 
 // rowsOf is n rows of width placeholders for a multi-row INSERT.
@@ -390,23 +469,17 @@ func rowsOf(n, width int) string {
 
 // checkAddable names every register of ids that does not exist or does not work with orders (Add).
 func (tx *Tx) checkAddable(ctx context.Context, f *torg.Fields, field string, ids []string) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	rows, err := tx.query(ctx, "SELECT id, accepts_orders FROM registers WHERE id IN ("+marks(len(ids))+")", anys(ids)...)
-	if err != nil {
+	var b batch
+	accepts := tx.queueAccepting(&b, ids)
+	if err := tx.run(ctx, &b); err != nil {
 		return err
 	}
-	defer rows.Close()
-	accepts := map[string]bool{}
-	for rows.Next() {
-		var id string
-		var ok bool
-		if err := rows.Scan(&id, &ok); err != nil {
-			return err
-		}
-		accepts[id] = ok
-	}
+	checkAccepting(f, field, ids, accepts)
+	return nil
+}
+
+// checkAccepting names every register of ids that does not exist or does not work with orders.
+func checkAccepting(f *torg.Fields, field string, ids []string, accepts map[string]bool) {
 	for i, id := range ids {
 		name := field
 		if field == "register_ids" {
@@ -420,7 +493,6 @@ func (tx *Tx) checkAddable(ctx context.Context, f *torg.Fields, field string, id
 			f.Add(name, "this register does not work with customer orders (accepts_orders is false)")
 		}
 	}
-	return rows.Err()
 }
 
 // listRegisters adds registers to the order's «ККМ» tab, skipping those already listed.
@@ -431,8 +503,15 @@ func (tx *Tx) listRegisters(ctx context.Context, o *torg.Order, ids []string) er
 // insertRegisters stores the order's rows of its «ККМ» tab for the registers, in the states the
 // order has in memory.
 func (tx *Tx) insertRegisters(ctx context.Context, o *torg.Order, ids []string) error {
+	var b batch
+	queueRegisters(&b, o, ids)
+	return tx.run(ctx, &b)
+}
+
+// queueRegisters adds the insert of the order's «ККМ» rows for the registers.
+func queueRegisters(b *batch, o *torg.Order, ids []string) {
 	if len(ids) == 0 {
-		return nil
+		return
 	}
 	args := make([]any, 0, len(ids)*6)
 	for i, r := range o.Registers {
@@ -440,9 +519,8 @@ func (tx *Tx) insertRegisters(ctx context.Context, o *torg.Order, ids []string) 
 			args = append(args, o.ID, r.RegisterID, i, string(r.State), r.SentVersion, r.Sends)
 		}
 	}
-	_, err := tx.exec(ctx, "INSERT INTO order_registers (order_id, register_id, position, state, sent_version, sends) VALUES "+
+	b.exec("INSERT INTO order_registers (order_id, register_id, position, state, sent_version, sends) VALUES "+
 		rowsOf(len(ids), 6), args...)
-	return err
 }
 
 // autoLoading lists the registers of the warehouse that load orders automatically (Fill).
@@ -630,7 +708,7 @@ func (tx *Tx) RemoveOrderRegister(ctx context.Context, id, registerID string) (t
 	if err != nil {
 		return o, err
 	}
-	if err := tx.write(ctx, &o, p, false); err != nil {
+	if err := tx.write(ctx, &o, p); err != nil {
 		return o, err
 	}
 	if _, err := tx.exec(ctx, "DELETE FROM order_registers WHERE order_id = ? AND register_id = ?", id, registerID); err != nil {

@@ -12,41 +12,59 @@ import (
 // queued for the sequencer, each register's delivery state, the snapshot registers receive and the
 // reservation — in the change's own transaction, in as few statements as the plan allows.
 
-// write stores what the plan of a change of the order says, besides the order's own row. listed
-// says that the order's registers rows were just inserted with their planned states.
-func (tx *Tx) write(ctx context.Context, o *torg.Order, p torg.Plan, listed bool) error {
+// write stores what the plan of a change of the order says, besides the order's own row, in one
+// batch (one round trip on PostgreSQL).
+func (tx *Tx) write(ctx context.Context, o *torg.Order, p torg.Plan) error {
+	var b batch
+	if err := tx.queuePlan(ctx, &b, o, p, false); err != nil {
+		return err
+	}
+	return tx.run(ctx, &b)
+}
+
+// queuePlan adds the statements that store the plan to the batch; it reads first what a snapshot
+// needs and this transaction has not read yet. fresh says that the order was made in this batch:
+// it has no reservation yet, and its registers' rows are inserted in their planned states.
+func (tx *Tx) queuePlan(ctx context.Context, b *batch, o *torg.Order, p torg.Plan, fresh bool) error {
 	switch p.Reservation {
 	case torg.ReservationMade:
-		if err := tx.reserve(ctx, o); err != nil {
-			return err
+		if !fresh {
+			b.exec("DELETE FROM reservations WHERE order_id = ?", o.ID)
 		}
+		args := make([]any, 0, len(o.Lines)*5)
+		for _, l := range o.Lines {
+			args = append(args, o.ID, l.LineNo, o.WarehouseID, l.ProductID, int64(l.Quantity))
+		}
+		b.exec("INSERT INTO reservations (order_id, line_no, warehouse_id, product_id, quantity) VALUES "+rowsOf(len(o.Lines), 5), args...)
 	case torg.ReservationEnded:
-		if err := tx.unreserve(ctx, o.ID); err != nil {
-			return err
-		}
+		b.exec("DELETE FROM reservations WHERE order_id = ?", o.ID)
 	}
 	if p.ClaimChanged {
-		if err := tx.setClaim(ctx, o); err != nil {
-			return err
+		var reg, exp any
+		if c := o.Claim; c != nil {
+			reg, exp = c.RegisterID, micros(c.ExpiresAt)
 		}
+		b.exec("UPDATE orders SET claim_register_id = ?, claim_expires_at = ? WHERE id = ?", reg, exp, o.ID)
 	}
 	if p.Snapshot {
-		if err := tx.snapshot(ctx, o); err != nil {
+		body, err := tx.snapshot(ctx, o)
+		if err != nil {
 			return err
 		}
+		b.exec("INSERT INTO order_snapshots (order_id, version, body) VALUES (?, ?, ?) ON CONFLICT (order_id, version) DO NOTHING",
+			o.ID, o.Version, body)
 	}
-	if !listed {
-		if err := tx.writeStates(ctx, o, p.Sends()); err != nil {
-			return err
-		}
+	if !fresh {
+		queueStates(b, o, p.Sends())
 	}
-	return tx.enqueue(ctx, o, p.Deliveries)
+	tx.queueDeliveries(b, o, p.Deliveries)
+	return nil
 }
 
 // offer brings the registers listed on the order in line with it (torg.Order.Offer) and writes the
 // plan.
 func (tx *Tx) offer(ctx context.Context, o *torg.Order) error {
-	return tx.write(ctx, o, o.Offer(), false)
+	return tx.write(ctx, o, o.Offer())
 }
 
 // setPosted stores the posted flag and offers or withdraws the order accordingly.
@@ -56,12 +74,12 @@ func (tx *Tx) setPosted(ctx context.Context, o *torg.Order, posted bool) error {
 			return err
 		}
 	}
-	return tx.write(ctx, o, o.SetPosted(posted), false)
+	return tx.write(ctx, o, o.SetPosted(posted))
 }
 
-// writeStates stores the delivery state each send leaves its register in: one statement for the
-// order.upsert packages and one for the order.delete ones.
-func (tx *Tx) writeStates(ctx context.Context, o *torg.Order, sends []torg.Delivery) error {
+// queueStates adds the statements that store the delivery state each send leaves its register in:
+// one for the order.upsert packages and one for the order.delete ones.
+func queueStates(b *batch, o *torg.Order, sends []torg.Delivery) {
 	byState := map[torg.DeliveryState][]any{}
 	for _, d := range sends {
 		state := torg.DeliverySent
@@ -71,25 +89,19 @@ func (tx *Tx) writeStates(ctx context.Context, o *torg.Order, sends []torg.Deliv
 		byState[state] = append(byState[state], d.RegisterID)
 	}
 	for _, state := range []torg.DeliveryState{torg.DeliverySent, torg.DeliveryWithdrawalSent} {
-		ids := byState[state]
-		if len(ids) == 0 {
-			continue
-		}
-		_, err := tx.exec(ctx, "UPDATE order_registers SET state = ?, sent_version = ?, sends = sends + 1, package_seq = 0"+
-			" WHERE order_id = ? AND register_id IN ("+marks(len(ids))+")", append([]any{string(state), o.Version, o.ID}, ids...)...)
-		if err != nil {
-			return err
+		if ids := byState[state]; len(ids) > 0 {
+			b.exec("UPDATE order_registers SET state = ?, sent_version = ?, sends = sends + 1, package_seq = 0"+
+				" WHERE order_id = ? AND register_id IN ("+marks(len(ids))+")", append([]any{string(state), o.Version, o.ID}, ids...)...)
 		}
 	}
-	return nil
 }
 
-// enqueue queues the deliveries in one statement. They get their seq from the sequencer after this
-// transaction commits (sequencer.go), so that no change of an order waits for another order's
-// change to the same register.
-func (tx *Tx) enqueue(ctx context.Context, o *torg.Order, ds []torg.Delivery) error {
+// queueDeliveries adds the statement that queues the deliveries. They get their seq from the
+// sequencer after this transaction commits (sequencer.go), so that no change of an order waits for
+// another order's change to the same register.
+func (tx *Tx) queueDeliveries(b *batch, o *torg.Order, ds []torg.Delivery) {
 	if len(ds) == 0 {
-		return nil
+		return
 	}
 	now := micros(torg.Now())
 	args := make([]any, 0, len(ds)*9)
@@ -106,70 +118,42 @@ func (tx *Tx) enqueue(ctx context.Context, o *torg.Order, ds []torg.Delivery) er
 		}
 		args = append(args, d.RegisterID, d.Kind, o.ID, o.Version, reason, claimant, expires, send, now)
 	}
-	_, err := tx.exec(ctx, "INSERT INTO package_queue (register_id, kind, order_id, version, reason, claim_register_id, claim_expires_at,"+
+	b.exec("INSERT INTO package_queue (register_id, kind, order_id, version, reason, claim_register_id, claim_expires_at,"+
 		" send, created_at) VALUES "+rowsOf(len(ds), 9), args...)
 	tx.queued += len(ds)
-	return err
 }
 
-// snapshot stores what registers receive of the order's current version, once per version.
-func (tx *Tx) snapshot(ctx context.Context, o *torg.Order) error {
+// snapshot is what registers receive of the order's current version, as JSON.
+func (tx *Tx) snapshot(ctx context.Context, o *torg.Order) (string, error) {
 	s := torg.OrderSnapshot{ID: o.ID, Number: o.Number, Version: o.Version, Date: o.Date, WarehouseID: o.WarehouseID,
 		Comment: o.Comment, Total: o.Total, Lines: make([]torg.SnapshotLine, len(o.Lines))}
-	err := tx.queryRow(ctx, "SELECT id, code, name, phone FROM customers WHERE id = ?", o.CustomerID).Scan(&s.Customer.ID, &s.Customer.Code,
-		&s.Customer.Name, &s.Customer.Phone)
-	if err != nil {
-		return err
+	var reads batch
+	if c := tx.customer; c != nil && c.ID == o.CustomerID {
+		s.Customer = *c
+	} else {
+		reads.query(func(r rowScanner) error {
+			return r.Scan(&s.Customer.ID, &s.Customer.Code, &s.Customer.Name, &s.Customer.Phone)
+		},
+			"SELECT id, code, name, phone FROM customers WHERE id = ?", o.CustomerID)
 	}
 	ids := make([]string, len(o.Lines))
 	for i, l := range o.Lines {
 		ids[i] = l.ProductID
 	}
-	prods, err := tx.products(ctx, ids, nil)
-	if err != nil {
-		return err
+	tx.queueProducts(&reads, productsRef{ids: ids})
+	if err := tx.run(ctx, &reads); err != nil {
+		return "", err
+	}
+	if s.Customer.ID == "" {
+		return "", notFound("customer", o.CustomerID)
 	}
 	for i, l := range o.Lines {
-		p := prods["id:"+l.ProductID]
+		p := tx.prods["id:"+l.ProductID]
 		s.Lines[i] = torg.SnapshotLine{LineNo: l.LineNo, ProductID: l.ProductID, ProductCode: p.code, Name: p.name, Unit: p.unit,
 			Quantity: l.Quantity, Price: l.Price, Discount: l.Discount, Amount: l.Amount, VATRate: l.VATRate}
 	}
 	body, err := json.Marshal(s)
-	if err != nil {
-		return err
-	}
-	_, err = tx.exec(ctx, "INSERT INTO order_snapshots (order_id, version, body) VALUES (?, ?, ?) ON CONFLICT (order_id, version) DO NOTHING",
-		o.ID, o.Version, string(body))
-	return err
-}
-
-// reserve makes the order's reservation equal its lines.
-func (tx *Tx) reserve(ctx context.Context, o *torg.Order) error {
-	if err := tx.unreserve(ctx, o.ID); err != nil {
-		return err
-	}
-	args := make([]any, 0, len(o.Lines)*5)
-	for _, l := range o.Lines {
-		args = append(args, o.ID, l.LineNo, o.WarehouseID, l.ProductID, int64(l.Quantity))
-	}
-	_, err := tx.exec(ctx, "INSERT INTO reservations (order_id, line_no, warehouse_id, product_id, quantity) VALUES "+rowsOf(len(o.Lines), 5), args...)
-	return err
-}
-
-// unreserve ends the order's reservation.
-func (tx *Tx) unreserve(ctx context.Context, orderID string) error {
-	_, err := tx.exec(ctx, "DELETE FROM reservations WHERE order_id = ?", orderID)
-	return err
-}
-
-// setClaim stores the order's claim, or its end.
-func (tx *Tx) setClaim(ctx context.Context, o *torg.Order) error {
-	var reg, exp any
-	if c := o.Claim; c != nil {
-		reg, exp = c.RegisterID, micros(c.ExpiresAt)
-	}
-	_, err := tx.exec(ctx, "UPDATE orders SET claim_register_id = ?, claim_expires_at = ? WHERE id = ?", reg, exp, o.ID)
-	return err
+	return string(body), err
 }
 
 // Reserved is the quantity of the product that orders hold in the warehouse.

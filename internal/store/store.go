@@ -39,13 +39,15 @@ func (s *Store) OnPackages(fn func(registerIDs []string)) { s.wake = fn }
 
 // Tx is one database transaction; every read and write of the domain is a method of Tx.
 type Tx struct {
-	tx     *sql.Tx
-	d      dialect
-	woken  []string               // registers given packages in this transaction
-	queued int                    // packages queued for the sequencer in this transaction
-	ctx    context.Context        // when set, every statement runs with it (a request in a group commit)
-	stmts  *stmtCache             // the writer\'s prepared statements (SQLite group commit)
-	prods  map[string]productInfo // products read in this transaction, by "id:" and "code:"
+	tx       *sql.Tx
+	conn     *sql.Conn // PostgreSQL: the transaction's connection, for batches (batch.go)
+	d        dialect
+	woken    []string               // registers given packages in this transaction
+	queued   int                    // packages queued for the sequencer in this transaction
+	ctx      context.Context        // when set, every statement runs with it (a request in a group commit)
+	stmts    *stmtCache             // the writer's prepared statements (SQLite group commit)
+	prods    map[string]productInfo // products read in this transaction, by "id:" and "code:"
+	customer *torg.CustomerRef      // the customer read in this transaction, for a snapshot
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" or "postgres://…". It does not migrate.
@@ -198,32 +200,32 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) (err error) {
-	sqlTx, err := db.BeginTx(ctx, pgOnly(s.d, opts))
+	tx := &Tx{d: s.d}
+	if s.d.pg {
+		if tx.conn, err = db.Conn(ctx); err != nil {
+			return translate(err)
+		}
+		defer tx.conn.Close()
+		tx.tx, err = tx.conn.BeginTx(ctx, opts)
+	} else {
+		tx.tx, err = db.BeginTx(ctx, nil) // the connection's DSN sets the locking mode
+	}
 	if err != nil {
 		return translate(err)
 	}
 	defer func() {
 		if err != nil {
-			sqlTx.Rollback()
+			tx.tx.Rollback()
 		}
 	}()
-	tx := &Tx{tx: sqlTx, d: s.d}
 	if err := fn(tx); err != nil {
 		return translate(err)
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := tx.tx.Commit(); err != nil {
 		return translate(err)
 	}
 	if len(tx.woken) > 0 && s.wake != nil {
 		s.wake(tx.woken)
-	}
-	return nil
-}
-
-// pgOnly drops transaction options on SQLite, where the connection's DSN sets the locking mode.
-func pgOnly(d dialect, opts *sql.TxOptions) *sql.TxOptions {
-	if d.pg {
-		return opts
 	}
 	return nil
 }

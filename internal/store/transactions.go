@@ -244,7 +244,7 @@ func (tx *Tx) sell(ctx context.Context, registerID string, in torg.TransactionIn
 	if err != nil {
 		return sale{}, err
 	}
-	return s, tx.write(ctx, &o, p, false)
+	return s, tx.write(ctx, &o, p)
 }
 
 // sale is what uploading a receipt made of its order.
