@@ -26,10 +26,18 @@ func (s *TransferSource) Sells() bool { return s.OrderID != nil && !s.Detached }
 
 // TransferFacts is what planning needs besides the transaction: read by the store, for a whole batch.
 type TransferFacts struct {
-	Retail    string             // the retail customer's id
-	Customers map[string]string  // an order's id → its customer's id
-	VAT       map[string]VATRate // a product's id → its VAT rate
-	NewID     func() string      // makes a document's id
+	Retail    string              // the retail customer's id
+	Customers map[string]string   // an order's id → its customer's id
+	VAT       map[string]VATRate  // a product's id → its VAT rate
+	Sales     map[string]SaleDocs // a sale's transaction id → its documents, for the returns of it
+	NewID     func() string       // makes a document's id
+}
+
+// SaleDocs is what a return needs of the sale it refunds: its sales invoice, customer and order.
+type SaleDocs struct {
+	InvoiceID  string
+	CustomerID string
+	OrderID    *string
 }
 
 // StockMove is a change of a product's stock in a warehouse by one document line.
@@ -53,14 +61,15 @@ type MoneyMove struct {
 
 // PlannedLine is a line of a planned goods document.
 type PlannedLine struct {
-	LineNo    int
-	ProductID string
-	Quantity  Quantity
-	Price     Money
-	Discount  Money
-	Amount    Money
-	VATRate   VATRate
-	VATAmount Money
+	LineNo     int
+	SaleLineNo int // a customer return's line: the line of the sale it returns
+	ProductID  string
+	Quantity   Quantity
+	Price      Money
+	Discount   Money
+	Amount     Money
+	VATRate    VATRate
+	VATAmount  Money
 }
 
 // PlannedInvoice is a planned sales invoice («Расходная накладная»), posted.
@@ -71,8 +80,18 @@ type PlannedInvoice struct {
 	VATTotal Money
 }
 
-// PlannedCashDoc is a planned cash document: a cash receipt order for a sale's cash part. Posted is
-// false when the register has no cash desk; NotPostedReason then says so.
+// PlannedReturn is a planned customer return («Возврат товаров от покупателя»), posted.
+type PlannedReturn struct {
+	ID       string
+	Number   int64
+	Sale     SaleDocs
+	Lines    []PlannedLine
+	VATTotal Money
+}
+
+// PlannedCashDoc is a planned cash document on the register's cash desk: a cash receipt order for a
+// sale's cash part or a cash in, a cash expense order for a return's cash part or a cash out. Posted
+// is false when the register has no cash desk; NotPostedReason then says so.
 type PlannedCashDoc struct {
 	ID              string
 	Number          int64
@@ -81,7 +100,8 @@ type PlannedCashDoc struct {
 	NotPostedReason string
 }
 
-// PlannedCardDoc is a planned card document: a card payment for a sale's card part, posted.
+// PlannedCardDoc is a planned card document, posted: a card payment for a sale's card part, a card
+// refund for a return's.
 type PlannedCardDoc struct {
 	ID     string
 	Number int64
@@ -96,6 +116,9 @@ type TransferPlan struct {
 	Invoice     *PlannedInvoice
 	CashReceipt *PlannedCashDoc
 	CardPayment *PlannedCardDoc
+	Return      *PlannedReturn
+	CashExpense *PlannedCashDoc
+	CardRefund  *PlannedCardDoc
 	Stock       []StockMove
 	Cash        []MoneyMove
 	Debt        []MoneyMove
@@ -116,6 +139,18 @@ func (p *TransferPlan) Count(res *TransferResult) {
 	if p.CardPayment != nil {
 		res.CardPayments++
 	}
+	if p.Return != nil {
+		res.CustomerReturns++
+	}
+	if p.CashExpense != nil {
+		res.CashExpenses++
+		if p.CashExpense.Posted {
+			res.CashExpensesPosted++
+		}
+	}
+	if p.CardRefund != nil {
+		res.CardRefunds++
+	}
 }
 
 // PlanTransfer works out one transaction's documents and movements, without their numbers. A sale
@@ -123,8 +158,17 @@ func (p *TransferPlan) Count(res *TransferResult) {
 // (or the retail customer), taking stock out (it may go negative: the goods have left) and raising
 // the customer's debt; a cash receipt order for the cash part, posted into the register's cash desk
 // when it has one (cash in, debt down); a posted card payment for the card part (debt down).
+//
+// A return makes a posted customer return into the register's warehouse for the sale's customer,
+// against the sale's invoice (stock in, debt down); a cash expense order for the cash paid back, out of
+// the register's cash desk when it has one (cash out, debt up); a posted card refund for the card
+// part (debt up). A return waits for its sale's invoice: until the sale is processed it fails, and is
+// tried again on every run.
 func PlanTransfer(src TransferSource, facts TransferFacts) (*TransferPlan, error) {
 	p := &TransferPlan{Source: src, CustomerID: facts.Retail}
+	if src.In.Kind == KindReturn {
+		return p, p.planReturn(facts)
+	}
 	if src.Sells() {
 		c, ok := facts.Customers[*src.OrderID]
 		if !ok {
@@ -175,4 +219,40 @@ func (p *TransferPlan) cashDoc(id string, amount Money) *PlannedCashDoc {
 			p.Source.RegisterCode)
 	}
 	return d
+}
+
+func (p *TransferPlan) planReturn(facts TransferFacts) error {
+	src, date := &p.Source, p.Source.In.ClosedAt
+	sale, ok := facts.Sales[*src.In.OriginalTransactionID]
+	if !ok {
+		return fmt.Errorf("the sale it returns, transaction %s, has no sales invoice yet; it is tried again on every run", *src.In.OriginalTransactionID)
+	}
+	p.CustomerID = sale.CustomerID
+	ret := &PlannedReturn{ID: facts.NewID(), Sale: sale}
+	for i, l := range src.In.Lines {
+		rate, ok := facts.VAT[l.ProductID]
+		if !ok {
+			return fmt.Errorf("product %s of line %d does not exist", l.ProductID, i+1)
+		}
+		v := rate.VATAmount(l.Amount)
+		ret.VATTotal += v
+		ret.Lines = append(ret.Lines, PlannedLine{LineNo: i + 1, SaleLineNo: l.LineNo, ProductID: l.ProductID, Quantity: l.Quantity,
+			Price: l.Price, Discount: l.Discount, Amount: l.Amount, VATRate: rate, VATAmount: v})
+		p.Stock = append(p.Stock, StockMove{DocID: ret.ID, LineNo: i + 1, Date: date, WarehouseID: src.WarehouseID,
+			ProductID: l.ProductID, Quantity: l.Quantity})
+	}
+	p.Return = ret
+	p.Debt = append(p.Debt, MoneyMove{DocID: ret.ID, Date: date, Owner: p.CustomerID, Amount: -src.In.Total})
+	if cash := src.In.Paid(PaymentCash); cash > 0 {
+		p.CashExpense = p.cashDoc(facts.NewID(), cash)
+		if p.CashExpense.Posted {
+			p.Cash = append(p.Cash, MoneyMove{DocID: p.CashExpense.ID, Date: date, Owner: *src.CashDeskID, Amount: -cash})
+			p.Debt = append(p.Debt, MoneyMove{DocID: p.CashExpense.ID, Date: date, Owner: p.CustomerID, Amount: cash})
+		}
+	}
+	if card := src.In.Paid(PaymentCard); card > 0 {
+		p.CardRefund = &PlannedCardDoc{ID: facts.NewID(), Amount: card}
+		p.Debt = append(p.Debt, MoneyMove{DocID: p.CardRefund.ID, Date: date, Owner: p.CustomerID, Amount: card})
+	}
+	return nil
 }

@@ -69,7 +69,7 @@ func TestPlanTransfer(t *testing.T) {
 			if p.CustomerID != tc.customer {
 				t.Errorf("customer %s, want %s", p.CustomerID, tc.customer)
 			}
-			wantLines := []PlannedLine{{1, "P1", 2000, 10000, 0, 20000, "22", 3607}, {2, "P2", 1000, 10000, 0, 10000, "none", 0}}
+			wantLines := []PlannedLine{{1, 0, "P1", 2000, 10000, 0, 20000, "22", 3607}, {2, 0, "P2", 1000, 10000, 0, 10000, "none", 0}}
 			if p.Invoice == nil || p.Invoice.ID != "d1" || !reflect.DeepEqual(p.Invoice.Lines, wantLines) || p.Invoice.VATTotal != 3607 {
 				t.Errorf("invoice %+v", p.Invoice)
 			}

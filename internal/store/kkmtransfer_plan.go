@@ -28,6 +28,9 @@ func (tx *Tx) planBatch(ctx context.Context, batch []torg.TransferSource, retail
 			failed[w.ID] = err
 			continue
 		}
+		if p.Invoice != nil { // a return of it later in the batch finds it
+			facts.Sales[w.ID] = torg.SaleDocs{InvoiceID: p.Invoice.ID, CustomerID: p.CustomerID, OrderID: saleOrder(w)}
+		}
 		plans = append(plans, p)
 	}
 	plans, err = tx.keepInRange(ctx, plans, failed)
@@ -58,7 +61,47 @@ func (tx *Tx) transferFacts(ctx context.Context, batch []torg.TransferSource, re
 	for _, p := range prods {
 		facts.VAT[p.id] = p.vat
 	}
-	return facts, nil
+	facts.Sales, err = tx.saleDocs(ctx, batch)
+	return facts, err
+}
+
+// saleOrder is the order a sale closes, or nil.
+func saleOrder(w torg.TransferSource) *string {
+	if w.Sells() {
+		return w.OrderID
+	}
+	return nil
+}
+
+// saleDocs reads the sales invoices of the sales the batch's returns refund.
+func (tx *Tx) saleDocs(ctx context.Context, batch []torg.TransferSource) (map[string]torg.SaleDocs, error) {
+	out := map[string]torg.SaleDocs{}
+	var ids []string
+	for _, w := range batch {
+		if w.In.OriginalTransactionID != nil {
+			ids = append(ids, *w.In.OriginalTransactionID)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ids = dedupe(ids)
+	rows, err := tx.query(ctx, "SELECT transaction_id, id, customer_id, order_id FROM sales_invoices WHERE transaction_id IN ("+marks(len(ids))+")", anys(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tid string
+		var d torg.SaleDocs
+		var order sql.NullString
+		if err := rows.Scan(&tid, &d.InvoiceID, &d.CustomerID, &order); err != nil {
+			return nil, err
+		}
+		d.OrderID = nullString(order)
+		out[tid] = d
+	}
+	return out, rows.Err()
 }
 
 // keepInRange drops, in the batch's order, every plan that would take a running total (stock, cash,
@@ -177,12 +220,22 @@ func planNumbers(p *plan) []numberedDoc {
 	if p.CardPayment != nil {
 		out = append(out, numberedDoc{"card_payment_number", &p.CardPayment.Number})
 	}
+	if p.Return != nil {
+		out = append(out, numberedDoc{"customer_return_number", &p.Return.Number})
+	}
+	if p.CashExpense != nil {
+		out = append(out, numberedDoc{"cash_expense_number", &p.CashExpense.Number})
+	}
+	if p.CardRefund != nil {
+		out = append(out, numberedDoc{"card_refund_number", &p.CardRefund.Number})
+	}
 	return out
 }
 
 // docRows are the rows a batch of plans inserts, by table.
 type docRows struct {
-	invoices, lines, receipts, cards [][]any
+	invoices, lines, receipts, cards        [][]any
+	returns, returnLines, expenses, refunds [][]any
 }
 
 // add appends one plan's rows.
@@ -206,6 +259,28 @@ func (r *docRows) add(p *plan, now int64) {
 	}
 	if c := p.CardPayment; c != nil {
 		r.cards = append(r.cards, []any{c.ID, c.Number, date, true, p.CustomerID, p.Invoice.ID, w.ID, int64(c.Amount), now})
+	}
+	r.addReturn(p, now)
+}
+
+// addReturn appends the rows of a return's documents.
+func (r *docRows) addReturn(p *plan, now int64) {
+	ret, w, date := p.Return, &p.Source, micros(p.Source.In.ClosedAt)
+	if ret == nil {
+		return
+	}
+	r.returns = append(r.returns, []any{ret.ID, ret.Number, date, true, ret.Sale.OrderID, ret.Sale.InvoiceID, w.ID, *w.In.OriginalTransactionID,
+		w.RegisterID, p.CustomerID, w.WarehouseID, int64(w.In.Total), int64(ret.VATTotal), now})
+	for _, l := range ret.Lines {
+		r.returnLines = append(r.returnLines, []any{ret.ID, l.LineNo, l.SaleLineNo, l.ProductID, int64(l.Quantity), int64(l.Price),
+			int64(l.Discount), int64(l.Amount), string(l.VATRate), int64(l.VATAmount)})
+	}
+	if c := p.CashExpense; c != nil {
+		r.expenses = append(r.expenses, []any{c.ID, c.Number, date, c.Posted, nullIfEmpty(c.NotPostedReason), torg.PurposeRefund, w.CashDeskID,
+			p.CustomerID, ret.ID, ret.Sale.OrderID, w.ID, int64(c.Amount), "", "", now})
+	}
+	if c := p.CardRefund; c != nil {
+		r.refunds = append(r.refunds, []any{c.ID, c.Number, date, true, p.CustomerID, ret.ID, w.ID, int64(c.Amount), now})
 	}
 }
 
@@ -243,6 +318,22 @@ func (tx *Tx) writePlans(ctx context.Context, plans []*plan) error {
 		func() error {
 			return tx.insertRows(ctx, "card_payments", []string{"id", "number", "date", "posted", "customer_id", "sales_invoice_id",
 				"transaction_id", "amount", "created_at"}, r.cards)
+		},
+		func() error {
+			return tx.insertRows(ctx, "customer_returns", []string{"id", "number", "date", "posted", "order_id", "sales_invoice_id", "transaction_id",
+				"original_transaction_id", "register_id", "customer_id", "warehouse_id", "total", "vat_total", "created_at"}, r.returns)
+		},
+		func() error {
+			return tx.insertRows(ctx, "customer_return_lines", []string{"return_id", "line_no", "sale_line_no", "product_id", "quantity", "price",
+				"discount", "amount", "vat_rate", "vat_amount"}, r.returnLines)
+		},
+		func() error {
+			return tx.insertRows(ctx, "cash_expenses", []string{"id", "number", "date", "posted", "not_posted_reason", "purpose", "cash_desk_id",
+				"customer_id", "customer_return_id", "order_id", "transaction_id", "amount", "counterpart", "comment", "created_at"}, r.expenses)
+		},
+		func() error {
+			return tx.insertRows(ctx, "card_refunds", []string{"id", "number", "date", "posted", "customer_id", "customer_return_id",
+				"transaction_id", "amount", "created_at"}, r.refunds)
 		},
 		func() error { return tx.moveStock(ctx, stock) },
 		func() error { return tx.moveCash(ctx, cash...) },
@@ -286,16 +377,20 @@ func (tx *Tx) closeOrders(ctx context.Context, plans []*plan, now int64) error {
 func (tx *Tx) markProcessed(ctx context.Context, plans []*plan) error {
 	for len(plans) > 0 {
 		n := min(len(plans), 1000)
-		args := make([]any, 0, n*4)
+		args := make([]any, 0, n*7)
 		for _, p := range plans[:n] {
-			var invoice any
+			var invoice, ret any = sql.NullString{}, sql.NullString{}
 			if p.Invoice != nil {
 				invoice = p.Invoice.ID
 			}
-			args = append(args, p.Source.ID, invoice, docID(p.CashReceipt), cardID(p.CardPayment))
+			if p.Return != nil {
+				ret = p.Return.ID
+			}
+			args = append(args, p.Source.ID, invoice, docID(p.CashReceipt), cardID(p.CardPayment), ret, docID(p.CashExpense), cardID(p.CardRefund))
 		}
-		_, err := tx.exec(ctx, "WITH v (id, invoice, receipt, card) AS (VALUES "+rowsOf(n, 4)+") UPDATE transactions SET state = 'processed',"+
-			" error = NULL, sales_invoice_id = v.invoice, cash_receipt_id = v.receipt, card_payment_id = v.card FROM v WHERE transactions.id = v.id", args...)
+		_, err := tx.exec(ctx, "WITH v (id, invoice, receipt, card, ret, expense, refund) AS (VALUES "+rowsOf(n, 7)+") UPDATE transactions SET state = 'processed',"+
+			" error = NULL, sales_invoice_id = v.invoice, cash_receipt_id = v.receipt, card_payment_id = v.card, customer_return_id = v.ret,"+
+			" cash_expense_id = v.expense, card_refund_id = v.refund FROM v WHERE transactions.id = v.id", args...)
 		if err != nil {
 			return err
 		}
