@@ -258,7 +258,7 @@ var russianWords = map[string]string{
 	"cash receipt order": "приходный кассовый ордер", "card payment": "оплата картой",
 	"customer return": "возврат товаров от покупателя", "cash expense order": "расходный кассовый ордер", "card refund": "возврат на карту",
 	"sale": "продажа",
-	"new": "новый", "agreed": "согласован", "sold": "продан", "closed": "закрыт", "cancelled": "отменён", "open": "открыт",
+	"new":  "новый", "agreed": "согласован", "sold": "продан", "closed": "закрыт", "cancelled": "отменён", "open": "открыт",
 	"processed": "обработана", "conflict": "конфликт", "failed": "ошибка", "ignored": "пропущена",
 	"on hand in": "в наличии", "reserved in": "в резерве", "available in": "доступно",
 	"admin": "администратор", "manager": "менеджер", "integration": "интеграция", "viewer": "просмотр",

@@ -134,7 +134,10 @@ func TestReturnsAtTheRegisterChannel(t *testing.T) {
 		if tr := sh.upload(t, sh.k1.ID, in, torg.PaymentCash); *tr.ConflictReason != torg.ConflictUnknownSale {
 			t.Errorf("a return of an unknown sale: %v", tr.ConflictReason)
 		}
-		err = s.View(ctx, func(tx *store.Tx) (err error) { found, err = tx.SaleForReturn(ctx, sh.k1.ID, sh.sale.ID, "", 0); return err })
+		err = s.View(ctx, func(tx *store.Tx) (err error) {
+			found, err = tx.SaleForReturn(ctx, sh.k1.ID, sh.sale.ID, "", 0)
+			return err
+		})
 		if err != nil || found.Returnable[0].Quantity != 2000 || found.Returnable[0].Discount != 67 || found.Returnable[0].Amount != 1933 {
 			t.Errorf("what is left after one kettle came back: %+v, %v", found.Returnable, err)
 		}
