@@ -51,17 +51,20 @@ const (
 // made of it.
 type Transaction struct {
 	TransactionInput
-	Kind           string       `json:"kind"`       // "sale", "return", "cash_in" or "cash_out"
-	Partial        bool         `json:"partial"`    // sold less than its order (docs/API.md, «A sale compared with its order»)
-	Mismatches     []FieldError `json:"mismatches"` // where a sale differs from its order
-	RegisterID     string       `json:"register_id"`
-	State          TxState      `json:"state"`
-	ConflictReason *string      `json:"conflict_reason"`
-	Error          *string      `json:"error"`
-	ReceivedAt     time.Time    `json:"received_at"`
-	SalesInvoiceID *string      `json:"sales_invoice_id"`
-	CashReceiptID  *string      `json:"cash_receipt_id"`
-	CardPaymentID  *string      `json:"card_payment_id"`
+	Kind string `json:"kind"` // "sale", "return", "cash_in" or "cash_out"
+	// OriginalTransactionID and Comment repeat the input's, sent always (null, "") rather than left out.
+	OriginalTransactionID *string      `json:"original_transaction_id"`
+	Comment               string       `json:"comment"`
+	Partial               bool         `json:"partial"`    // sold less than its order (docs/API.md, «A sale compared with its order»)
+	Mismatches            []FieldError `json:"mismatches"` // where a sale differs from its order
+	RegisterID            string       `json:"register_id"`
+	State                 TxState      `json:"state"`
+	ConflictReason        *string      `json:"conflict_reason"`
+	Error                 *string      `json:"error"`
+	ReceivedAt            time.Time    `json:"received_at"`
+	SalesInvoiceID        *string      `json:"sales_invoice_id"`
+	CashReceiptID         *string      `json:"cash_receipt_id"`
+	CardPaymentID         *string      `json:"card_payment_id"`
 	// CustomerReturnID, CashExpenseID and CardRefundID are a return's documents (a cash out has a
 	// cash expense order only; a cash in a cash receipt order).
 	CustomerReturnID *string     `json:"customer_return_id"`
