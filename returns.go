@@ -68,8 +68,9 @@ func ReturnPart(sale *TransactionInput, returned ReturnedSoFar, n int, q Quantit
 // that refunds what is not left to refund: a line that is not the sale's, another product or price, a
 // quantity above what is left, an amount above the line's share of what the sale took (rounded up),
 // or one that with the returns before refunds more than the sale took for the line. An empty answer
-// means the return may be processed. The rule leaves a kopeck of rounding to the till, so that a
-// till that computed a discount's share before another register's return still agrees.
+// means the return may be processed. The share leaves a kopeck of rounding to the till (a till that
+// computed a discount's share before another register's return still agrees); the sum over the
+// line's returns has none: together they never refund more than the sale took.
 func CheckReturn(sale, ret *TransactionInput, returned ReturnedSoFar) []FieldError {
 	var f Fields
 	for i, l := range ret.Lines {
@@ -86,8 +87,8 @@ func CheckReturn(sale, ret *TransactionInput, returned ReturnedSoFar) []FieldErr
 			f.Add(p+".price", "must be the sale's price, %s", s.Price)
 		case l.Quantity > s.Quantity-before.Quantity:
 			f.Add(p+".quantity", "is more than is left to return of the sale's line, %s", s.Quantity-before.Quantity)
-		case l.Amount > shareUp(s.Amount, l.Quantity, s.Quantity) || l.Amount > s.Amount-before.Amount:
-			f.Add(p+".amount", "refunds more than the sale took for this quantity; at most %s", min(shareUp(s.Amount, l.Quantity, s.Quantity), s.Amount-before.Amount))
+		case l.Amount > shareUp(s.Amount, l.Quantity, s.Quantity)+1 || l.Amount > s.Amount-before.Amount:
+			f.Add(p+".amount", "refunds more than the sale took for this quantity; at most %s", min(shareUp(s.Amount, l.Quantity, s.Quantity)+1, s.Amount-before.Amount))
 		}
 	}
 	return f
