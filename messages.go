@@ -156,7 +156,7 @@ var messages = []Message{
 
 	// Register transactions.
 	msg("tx_id_format", "must be a UUID the register made before the first attempt", "должен быть UUID, созданным ККМ до первой попытки отправки"),
-	msg("tx_kind", `must be "sale", "return", "cash_in" or "cash_out"`, "должен быть sale, return, cash_in или cash_out"),
+	msg("tx_kind", `must be "sale" or "return"`, "должен быть sale или return"),
 	msg("order_id_or_null", "must be an order's id, or null for a sale without an order; only a sale has one",
 		"должно быть id заказа или null для продажи без заказа; заказ бывает только у продажи"),
 	msg("purpose_enum", `must be "refund" or "cash_out"`, "должно быть refund или cash_out"),
@@ -180,8 +180,6 @@ var messages = []Message{
 		"комментарий бывает только у внесения и выемки, не больше %[1]d печатных символов"),
 	msg("line_no_return_only", "only a return's line names the line of its sale", "строку продажи называет только строка возврата"),
 	msg("line_no_of_sale", "must be a line of the sale, each at most once", "должна быть строкой продажи, каждая не больше одного раза"),
-	msg("cash_move_no_lines", "a cash in or cash out has no lines", "у внесения и выемки нет строк"),
-	msg("cash_move_cash", `a cash in or cash out is paid in "cash"`, "внесение и выемка — только наличными"),
 	msg("return_not_sale_line", "is not a line of the sale", "такой строки в продаже нет"),
 	msg("return_other_product", "is not the product of the sale's line %d", "не тот товар, что в строке %[1]d продажи"),
 	msg("return_price", "must be the sale's price, %s", "должна быть ценой продажи, %[1]s", KindMoney),

@@ -32,14 +32,12 @@ const (
 
 // Kinds of transaction.
 const (
-	KindSale    = "sale"     // goods sold
-	KindReturn  = "return"   // goods a customer brought back («Возврат прихода»), money paid back
-	KindCashIn  = "cash_in"  // cash put into the drawer («Внесение»)
-	KindCashOut = "cash_out" // cash taken out of the drawer («Выемка»)
+	KindSale   = "sale"   // goods sold
+	KindReturn = "return" // goods a customer brought back («Возврат прихода»), money paid back
 )
 
 // TxKinds lists the kinds of transaction.
-var TxKinds = []string{KindSale, KindReturn, KindCashIn, KindCashOut}
+var TxKinds = []string{KindSale, KindReturn}
 
 // Payment types.
 const (
@@ -51,10 +49,9 @@ const (
 // made of it.
 type Transaction struct {
 	TransactionInput
-	Kind string `json:"kind"` // "sale", "return", "cash_in" or "cash_out"
-	// OriginalTransactionID and Comment repeat the input's, sent always (null, "") rather than left out.
+	Kind string `json:"kind"` // "sale" or "return"
+	// OriginalTransactionID repeats the input's, sent always (null for a sale) rather than left out.
 	OriginalTransactionID *string      `json:"original_transaction_id"`
-	Comment               string       `json:"comment"`
 	Partial               bool         `json:"partial"`    // sold less than its order (docs/API.md, «A sale compared with its order»)
 	Mismatches            []FieldError `json:"mismatches"` // where a sale differs from its order
 	RegisterID            string       `json:"register_id"`
@@ -65,8 +62,7 @@ type Transaction struct {
 	SalesInvoiceID        *string      `json:"sales_invoice_id"`
 	CashReceiptID         *string      `json:"cash_receipt_id"`
 	CardPaymentID         *string      `json:"card_payment_id"`
-	// CustomerReturnID, CashExpenseID and CardRefundID are a return's documents (a cash out has a
-	// cash expense order only; a cash in a cash receipt order).
+	// CustomerReturnID, CashExpenseID and CardRefundID are a return's documents.
 	CustomerReturnID *string     `json:"customer_return_id"`
 	CashExpenseID    *string     `json:"cash_expense_id"`
 	CardRefundID     *string     `json:"card_refund_id"`
@@ -90,8 +86,6 @@ type TransactionInput struct {
 	Payments              []Payment `json:"payments"`
 	Total                 Money     `json:"total"`
 	Fiscal                *Fiscal   `json:"fiscal"`
-	// Comment is what the cashier wrote on a cash in or cash out.
-	Comment string `json:"comment,omitempty"`
 }
 
 // TxLine is a line of a receipt.
@@ -130,9 +124,9 @@ func (in *TransactionInput) Validate() error {
 	switch in.Kind {
 	case "", KindSale:
 		in.Kind = "" // the default, so that a retry that leaves it out is the same content
-	case KindReturn, KindCashIn, KindCashOut:
+	case KindReturn:
 	default:
-		f.Add("kind", `must be "sale", "return", "cash_in" or "cash_out"`)
+		f.Add("kind", `must be "sale" or "return"`)
 	}
 	if in.OrderID != nil && (*in.OrderID == "" || in.Kind != "") {
 		f.Add("order_id", "must be an order's id, or null for a sale without an order; only a sale has one")
@@ -151,11 +145,7 @@ func (in *TransactionInput) Validate() error {
 	if !printable(&in.Cashier) || len(in.Cashier) > maxNameLen {
 		f.Add("cashier", "must be at most %d printable characters", maxNameLen)
 	}
-	if in.Kind == KindCashIn || in.Kind == KindCashOut {
-		in.checkCashMove(&f)
-	} else {
-		in.checkLines(&f)
-	}
+	in.checkLines(&f)
 	in.checkPayments(&f)
 	if in.Fiscal != nil && (!printable(&in.Fiscal.FP) || in.Fiscal.FN == "" || len(in.Fiscal.FN) > 32 || !allDigits(in.Fiscal.FN) || in.Fiscal.FD < 1 || len(in.Fiscal.FP) > 32) {
 		f.Add("fiscal", "needs fn (digits), fd (a positive integer) and fp")
@@ -163,7 +153,7 @@ func (in *TransactionInput) Validate() error {
 	return f.Err()
 }
 
-// checkKind checks what a return, a cash in and a cash out carry besides a sale's fields.
+// checkKind checks what a return carries besides a sale's fields.
 func (in *TransactionInput) checkKind(f *Fields) {
 	if in.Kind == KindReturn {
 		if in.OriginalTransactionID == nil || *in.OriginalTransactionID == "" {
@@ -171,9 +161,6 @@ func (in *TransactionInput) checkKind(f *Fields) {
 		}
 	} else if in.OriginalTransactionID != nil {
 		f.Add("original_transaction_id", "only a return names the sale it refunds")
-	}
-	if in.Comment != "" && in.Kind != KindCashIn && in.Kind != KindCashOut || !printable(&in.Comment) || len(in.Comment) > maxCommentLen {
-		f.Add("comment", "only a cash in or cash out has a comment, of at most %d printable characters", maxCommentLen)
 	}
 	seen := map[int]bool{}
 	for i, l := range in.Lines {
@@ -184,21 +171,6 @@ func (in *TransactionInput) checkKind(f *Fields) {
 			f.Add(fieldIndex("lines", i)+".line_no", "must be a line of the sale, each at most once")
 		}
 		seen[l.LineNo] = true
-	}
-}
-
-// checkCashMove checks a cash in or cash out: no lines, a total above zero, paid in cash.
-func (in *TransactionInput) checkCashMove(f *Fields) {
-	if len(in.Lines) > 0 {
-		f.Add("lines", "a cash in or cash out has no lines")
-	}
-	if in.Total <= 0 {
-		f.Add("total", "must be greater than 0")
-	}
-	for i, p := range in.Payments {
-		if p.Type != PaymentCash {
-			f.Add(fieldIndex("payments", i)+".type", `a cash in or cash out is paid in "cash"`)
-		}
 	}
 }
 

@@ -45,7 +45,7 @@ func scanTransaction(s scanner, t *torg.Transaction) error {
 		return err
 	}
 	t.CustomerReturnID, t.CashExpenseID, t.CardRefundID = nullString(ret), nullString(expense), nullString(refund)
-	t.OriginalTransactionID, t.Comment = t.TransactionInput.OriginalTransactionID, t.TransactionInput.Comment
+	t.OriginalTransactionID = t.TransactionInput.OriginalTransactionID
 	t.ConflictReason, t.Error, t.ReceivedAt = nullString(conflict), nullString(errText), fromMicros(received)
 	t.SalesInvoiceID, t.CashReceiptID, t.CardPaymentID = nullString(invoice), nullString(receipt), nullString(card)
 	return nil
