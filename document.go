@@ -119,6 +119,68 @@ type CardPayment struct {
 	Amount         Money     `json:"amount"`
 }
 
+// ReturnLine is a line of a customer return: the sale's line it returns, with the quantity returned.
+type ReturnLine struct {
+	OrderLine
+	SaleLineNo int `json:"sale_line_no"`
+}
+
+// CustomerReturn is a customer return («Возврат товаров от покупателя»): goods come back into the
+// register's warehouse and the customer's debt falls. KKMTransfer makes one, posted, for each return.
+type CustomerReturn struct {
+	ID                    string       `json:"id"`
+	Number                string       `json:"number"`
+	Date                  time.Time    `json:"date"`
+	Posted                bool         `json:"posted"`
+	OrderID               *string      `json:"order_id"`
+	SalesInvoiceID        string       `json:"sales_invoice_id"`
+	TransactionID         string       `json:"transaction_id"`
+	OriginalTransactionID string       `json:"original_transaction_id"`
+	RegisterID            string       `json:"register_id"`
+	CustomerID            string       `json:"customer_id"`
+	WarehouseID           string       `json:"warehouse_id"`
+	Lines                 []ReturnLine `json:"lines"`
+	Total                 Money        `json:"total"`
+	VATTotal              Money        `json:"vat_total"`
+}
+
+// Purposes of a cash expense order.
+const (
+	PurposeRefund  = "refund"   // cash paid back to a customer for a return
+	PurposeCashOut = "cash_out" // cash taken out of a till («Выемка»)
+)
+
+// CashExpense is a cash expense order («Расходный кассовый ордер»): cash leaves a cash desk. It is
+// posted only out of a cash desk; without one it waits with a reason.
+type CashExpense struct {
+	ID               string    `json:"id"`
+	Number           string    `json:"number"`
+	Date             time.Time `json:"date"`
+	Posted           bool      `json:"posted"`
+	NotPostedReason  *string   `json:"not_posted_reason"`
+	Purpose          string    `json:"purpose"` // "refund" or "cash_out"
+	CashDeskID       *string   `json:"cash_desk_id"`
+	CustomerID       *string   `json:"customer_id"`
+	CustomerReturnID *string   `json:"customer_return_id"`
+	OrderID          *string   `json:"order_id"`
+	TransactionID    string    `json:"transaction_id"`
+	Amount           Money     `json:"amount"`
+	Counterpart      string    `json:"counterpart"` // where a cash out's money went, as staff wrote it
+	Comment          string    `json:"comment"`     // the cashier's comment on a cash out
+}
+
+// CardRefund is the card part of a return: money paid back to the customer's card.
+type CardRefund struct {
+	ID               string    `json:"id"`
+	Number           string    `json:"number"`
+	Date             time.Time `json:"date"`
+	Posted           bool      `json:"posted"`
+	CustomerID       string    `json:"customer_id"`
+	CustomerReturnID string    `json:"customer_return_id"`
+	TransactionID    string    `json:"transaction_id"`
+	Amount           Money     `json:"amount"`
+}
+
 // TransferResult counts what one KKMTransfer run did.
 type TransferResult struct {
 	Processed          int `json:"processed"`
@@ -126,6 +188,10 @@ type TransferResult struct {
 	CashReceipts       int `json:"cash_receipts"`
 	CashReceiptsPosted int `json:"cash_receipts_posted"`
 	CardPayments       int `json:"card_payments"`
+	CustomerReturns    int `json:"customer_returns"`
+	CashExpenses       int `json:"cash_expenses"`
+	CashExpensesPosted int `json:"cash_expenses_posted"`
+	CardRefunds        int `json:"card_refunds"`
 	Failed             int `json:"failed"`
 	ConflictsWaiting   int `json:"conflicts_waiting"`
 }
@@ -137,6 +203,10 @@ func (r *TransferResult) Add(o TransferResult) {
 	r.CashReceipts += o.CashReceipts
 	r.CashReceiptsPosted += o.CashReceiptsPosted
 	r.CardPayments += o.CardPayments
+	r.CustomerReturns += o.CustomerReturns
+	r.CashExpenses += o.CashExpenses
+	r.CashExpensesPosted += o.CashExpensesPosted
+	r.CardRefunds += o.CardRefunds
 	r.Failed += o.Failed
 	r.ConflictsWaiting = o.ConflictsWaiting
 }

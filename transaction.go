@@ -25,11 +25,19 @@ const (
 	ConflictAlreadySold  = "already_sold"
 	ConflictCancelled    = "cancelled"
 	ConflictNotOffered   = "not_offered"
-	ConflictMismatch     = "mismatch" // the receipt differs from its order: see CompareSale
+	ConflictMismatch     = "mismatch"     // the receipt differs from its order: see CompareSale
+	ConflictOverReturn   = "over_return"  // a return of more than its sale has left: see CheckReturn
+	ConflictUnknownSale  = "unknown_sale" // a return of a sale this register's warehouse does not know
 )
 
-// KindSale is the kind of a transaction that sells goods.
-const KindSale = "sale"
+// Kinds of transaction.
+const (
+	KindSale   = "sale"   // goods sold
+	KindReturn = "return" // goods a customer brought back («Возврат прихода»), money paid back
+)
+
+// TxKinds lists the kinds of transaction.
+var TxKinds = []string{KindSale, KindReturn}
 
 // Payment types.
 const (
@@ -41,39 +49,48 @@ const (
 // made of it.
 type Transaction struct {
 	TransactionInput
-	Kind           string       `json:"kind"`       // "sale"
-	Partial        bool         `json:"partial"`    // sold less than its order (docs/API.md, «A sale compared with its order»)
-	Mismatches     []FieldError `json:"mismatches"` // where a sale differs from its order
-	RegisterID     string       `json:"register_id"`
-	State          TxState      `json:"state"`
-	ConflictReason *string      `json:"conflict_reason"`
-	Error          *string      `json:"error"`
-	ReceivedAt     time.Time    `json:"received_at"`
-	SalesInvoiceID *string      `json:"sales_invoice_id"`
-	CashReceiptID  *string      `json:"cash_receipt_id"`
-	CardPaymentID  *string      `json:"card_payment_id"`
-	Resolution     *Resolution  `json:"resolution"` // what a person decided about a conflict
+	Kind string `json:"kind"` // "sale" or "return"
+	// OriginalTransactionID repeats the input's, sent always (null for a sale) rather than left out.
+	OriginalTransactionID *string      `json:"original_transaction_id"`
+	Partial               bool         `json:"partial"`    // sold less than its order (docs/API.md, «A sale compared with its order»)
+	Mismatches            []FieldError `json:"mismatches"` // where a sale differs from its order
+	RegisterID            string       `json:"register_id"`
+	State                 TxState      `json:"state"`
+	ConflictReason        *string      `json:"conflict_reason"`
+	Error                 *string      `json:"error"`
+	ReceivedAt            time.Time    `json:"received_at"`
+	SalesInvoiceID        *string      `json:"sales_invoice_id"`
+	CashReceiptID         *string      `json:"cash_receipt_id"`
+	CardPaymentID         *string      `json:"card_payment_id"`
+	// CustomerReturnID, CashExpenseID and CardRefundID are a return's documents.
+	CustomerReturnID *string     `json:"customer_return_id"`
+	CashExpenseID    *string     `json:"cash_expense_id"`
+	CardRefundID     *string     `json:"card_refund_id"`
+	Resolution       *Resolution `json:"resolution"` // what a person decided about a conflict
 }
 
 // TransactionInput is a closed receipt as a register uploads it. Its id is made by the register
 // before the first attempt, so that every retry is recognised.
 type TransactionInput struct {
-	ID            string    `json:"id"`
-	Kind          string    `json:"kind,omitempty"` // "sale", the default, stored as ""
-	OrderID       *string   `json:"order_id"`
-	OrderVersion  *int64    `json:"order_version"`
-	ShiftNumber   int64     `json:"shift_number"`
-	ReceiptNumber int64     `json:"receipt_number"`
-	ClosedAt      time.Time `json:"closed_at"`
-	Cashier       string    `json:"cashier"`
-	Lines         []TxLine  `json:"lines"`
-	Payments      []Payment `json:"payments"`
-	Total         Money     `json:"total"`
-	Fiscal        *Fiscal   `json:"fiscal"`
+	ID   string `json:"id"`
+	Kind string `json:"kind,omitempty"` // "sale", the default, stored as ""
+	// OriginalTransactionID is the sale a return refunds.
+	OriginalTransactionID *string   `json:"original_transaction_id,omitempty"`
+	OrderID               *string   `json:"order_id"`
+	OrderVersion          *int64    `json:"order_version"`
+	ShiftNumber           int64     `json:"shift_number"`
+	ReceiptNumber         int64     `json:"receipt_number"`
+	ClosedAt              time.Time `json:"closed_at"`
+	Cashier               string    `json:"cashier"`
+	Lines                 []TxLine  `json:"lines"`
+	Payments              []Payment `json:"payments"`
+	Total                 Money     `json:"total"`
+	Fiscal                *Fiscal   `json:"fiscal"`
 }
 
 // TxLine is a line of a receipt.
 type TxLine struct {
+	LineNo    int      `json:"line_no,omitempty"` // a return's line: the line of the sale it returns
 	ProductID string   `json:"product_id"`
 	Quantity  Quantity `json:"quantity"`
 	Price     Money    `json:"price"`
@@ -107,12 +124,14 @@ func (in *TransactionInput) Validate() error {
 	switch in.Kind {
 	case "", KindSale:
 		in.Kind = "" // the default, so that a retry that leaves it out is the same content
+	case KindReturn:
 	default:
-		f.Add("kind", `must be "sale"`)
+		f.Add("kind", `must be "sale" or "return"`)
 	}
-	if in.OrderID != nil && *in.OrderID == "" {
-		f.Add("order_id", "must be an order's id, or null for a sale without an order")
+	if in.OrderID != nil && (*in.OrderID == "" || in.Kind != "") {
+		f.Add("order_id", "must be an order's id, or null for a sale without an order; only a sale has one")
 	}
+	in.checkKind(&f)
 	if in.ShiftNumber < 1 {
 		f.Add("shift_number", "must be a positive integer")
 	}
@@ -132,6 +151,27 @@ func (in *TransactionInput) Validate() error {
 		f.Add("fiscal", "needs fn (digits), fd (a positive integer) and fp")
 	}
 	return f.Err()
+}
+
+// checkKind checks what a return carries besides a sale's fields.
+func (in *TransactionInput) checkKind(f *Fields) {
+	if in.Kind == KindReturn {
+		if in.OriginalTransactionID == nil || *in.OriginalTransactionID == "" {
+			f.Add("original_transaction_id", "is required: the sale the return refunds")
+		}
+	} else if in.OriginalTransactionID != nil {
+		f.Add("original_transaction_id", "only a return names the sale it refunds")
+	}
+	seen := map[int]bool{}
+	for i, l := range in.Lines {
+		switch {
+		case in.Kind != KindReturn && l.LineNo != 0:
+			f.Add(fieldIndex("lines", i)+".line_no", "only a return's line names the line of its sale")
+		case in.Kind == KindReturn && (l.LineNo < 1 || seen[l.LineNo]):
+			f.Add(fieldIndex("lines", i)+".line_no", "must be a line of the sale, each at most once")
+		}
+		seen[l.LineNo] = true
+	}
 }
 
 func (in *TransactionInput) checkLines(f *Fields) {

@@ -41,13 +41,33 @@ func (e APITokenRole) Valid() bool {
 	}
 }
 
+// Defines values for CashExpensePurpose.
+const (
+	CashOut CashExpensePurpose = "cash_out"
+	Refund  CashExpensePurpose = "refund"
+)
+
+// Valid indicates whether the value is a known member of the CashExpensePurpose enum.
+func (e CashExpensePurpose) Valid() bool {
+	switch e {
+	case CashOut:
+		return true
+	case Refund:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ConflictReason.
 const (
 	ConflictReasonAlreadySold  ConflictReason = "already_sold"
 	ConflictReasonCancelled    ConflictReason = "cancelled"
 	ConflictReasonMismatch     ConflictReason = "mismatch"
 	ConflictReasonNotOffered   ConflictReason = "not_offered"
+	ConflictReasonOverReturn   ConflictReason = "over_return"
 	ConflictReasonUnknownOrder ConflictReason = "unknown_order"
+	ConflictReasonUnknownSale  ConflictReason = "unknown_sale"
 )
 
 // Valid indicates whether the value is a known member of the ConflictReason enum.
@@ -61,7 +81,11 @@ func (e ConflictReason) Valid() bool {
 		return true
 	case ConflictReasonNotOffered:
 		return true
+	case ConflictReasonOverReturn:
+		return true
 	case ConflictReasonUnknownOrder:
+		return true
+	case ConflictReasonUnknownSale:
 		return true
 	default:
 		return false
@@ -403,12 +427,15 @@ func (e Role) Valid() bool {
 
 // Defines values for TxKind.
 const (
-	Sale TxKind = "sale"
+	Return TxKind = "return"
+	Sale   TxKind = "sale"
 )
 
 // Valid indicates whether the value is a known member of the TxKind enum.
 func (e TxKind) Valid() bool {
 	switch e {
+	case Return:
+		return true
 	case Sale:
 		return true
 	default:
@@ -566,6 +593,42 @@ type CardPaymentList struct {
 	Next *string `json:"next"`
 }
 
+// CardRefund A card refund: the card part of a return, paid back to the customer's card. KKMTransfer makes one, posted; it raises the customer's debt back by what was refunded.
+type CardRefund struct {
+	// Amount An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Amount Money `json:"amount"`
+
+	// CustomerId The customer «Контрагент / покупатель» refunded: the customer return's.
+	CustomerId string `json:"customer_id"`
+
+	// CustomerReturnId The customer return «Возврат товаров от покупателя» of the same transaction.
+	CustomerReturnId string `json:"customer_return_id"`
+
+	// Date The receipt's `closed_at` (RFC 3339, UTC).
+	Date time.Time `json:"date"`
+
+	// Id Opaque id made by the server.
+	Id string `json:"id"`
+
+	// Number The back office's own sequential number of the card refund, six digits or more, such as `000042`; each kind of document has its own counter.
+	Number string `json:"number"`
+
+	// Posted Always true: KKMTransfer posts the card refund when it makes it.
+	Posted bool `json:"posted"`
+
+	// TransactionId The register transaction «Транзакция ККМ» it was made of.
+	TransactionId string `json:"transaction_id"`
+}
+
+// CardRefundList One page of card refunds.
+type CardRefundList struct {
+	// Items The card refunds of this page, newest first (by `number`).
+	Items []CardRefund `json:"items"`
+
+	// Next Cursor of the next page, to pass as `after`; null on the last page.
+	Next *string `json:"next"`
+}
+
 // CashDesk A cash desk «Касса»: where a register's cash is recorded by cash receipt orders «ПКО».
 type CashDesk struct {
 	// Code Unique business key that integrators use; another item with the same code gets 409 `duplicate`.
@@ -595,6 +658,69 @@ type CashDeskList struct {
 	// Next Cursor of the next page, to pass as `after`; null on the last page.
 	Next *string `json:"next"`
 }
+
+// CashExpense A cash expense order «Расходный кассовый ордер» (РКО): cash leaves a cash desk «Касса». KKMTransfer makes one for the cash paid back on a return (`purpose` `refund`; `cash_out` is kept for a till's cash out «Выемка»), posted out of the register's «Наличная касса для отражения операций» (`cash_desk_id`); a register without one leaves it unposted, with `not_posted_reason`, until someone posts it by hand (`POST /api/v1/cash-expenses/{id}/post`). Posted, it lowers the cash desk's balance, and for a refund raises the customer's debt back by what was paid out.
+type CashExpense struct {
+	// Amount An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Amount Money `json:"amount"`
+
+	// CashDeskId The cash desk «Касса» the cash left: the register's «Наличная касса для отражения операций», or the one it was posted into by hand; null while it is not posted.
+	CashDeskId *string `json:"cash_desk_id"`
+
+	// Comment The cashier's comment on a cash out; empty otherwise.
+	Comment string `json:"comment"`
+
+	// Counterpart Where a cash out's money went (the store's main cash desk, the bank), as staff wrote it; empty until then.
+	Counterpart string `json:"counterpart"`
+
+	// CustomerId The customer «Контрагент / покупатель» paid back: the customer return's; null for a cash out.
+	CustomerId *string `json:"customer_id"`
+
+	// CustomerReturnId The customer return of the same transaction; null for a cash out.
+	CustomerReturnId *string `json:"customer_return_id"`
+
+	// Date The receipt's `closed_at` (RFC 3339, UTC).
+	Date time.Time `json:"date"`
+
+	// Id Opaque id made by the server.
+	Id string `json:"id"`
+
+	// NotPostedReason Why it is not posted, such as its register having no cash desk «Наличная касса для отражения операций»; null once posted.
+	NotPostedReason *string `json:"not_posted_reason"`
+
+	// Number The back office's own sequential number of the cash expense order, six digits or more, such as `000042`; each kind of document has its own counter.
+	Number string `json:"number"`
+
+	// OrderId The order «Заказ покупателя» of the sale refunded; null otherwise.
+	OrderId *string `json:"order_id"`
+
+	// Posted Whether the cash has left a cash desk.
+	Posted bool `json:"posted"`
+
+	// Purpose `refund`: the cash part of a return; `cash_out`: cash taken out of a till («Выемка»).
+	Purpose CashExpensePurpose `json:"purpose"`
+
+	// TransactionId The register transaction «Транзакция ККМ» it was made of.
+	TransactionId string `json:"transaction_id"`
+}
+
+// CashExpenseList One page of cash expense orders.
+type CashExpenseList struct {
+	// Items The cash expense orders of this page, newest first (by `number`).
+	Items []CashExpense `json:"items"`
+
+	// Next Cursor of the next page, to pass as `after`; null on the last page.
+	Next *string `json:"next"`
+}
+
+// CashExpensePostInput Posts a cash expense order out of a cash desk. Unknown fields get 422.
+type CashExpensePostInput struct {
+	// CashDeskId The cash desk «Касса» the cash leaves; missing, or no cash desk has this id: 422 naming `cash_desk_id`.
+	CashDeskId string `json:"cash_desk_id"`
+}
+
+// CashExpensePurpose `refund`: the cash part of a return; `cash_out`: cash taken out of a till («Выемка»).
+type CashExpensePurpose string
 
 // CashItem A cash desk's balance.
 type CashItem struct {
@@ -683,7 +809,7 @@ type ClaimInput struct {
 	Version *int64 `json:"version,omitempty"`
 }
 
-// ConflictReason Why a closed receipt could not sell its order, so that it was stored as a `conflict`: `unknown_order` (no order has its `order_id`); `already_sold` (the order is `sold` or `closed` already); `cancelled` (the order is cancelled); `not_offered` (the order is not offered to this register now: not on its «ККМ» tab, withdrawn, unposted or not agreed); `mismatch` (the receipt differs from the order version it names — another product, a higher quantity or price, a bigger discount, a smaller discount on a line sold in full, or a `closed_at` more than a day before the order was created or over 10 minutes in the future — and `mismatches` names every field that differs: the order is still `sold` and leaves every other register, but KKMTransfer waits for a person).
+// ConflictReason Why a closed receipt could not sell its order, so that it was stored as a `conflict`: `unknown_order` (no order has its `order_id`); `already_sold` (the order is `sold` or `closed` already); `cancelled` (the order is cancelled); `not_offered` (the order is not offered to this register now: not on its «ККМ» tab, withdrawn, unposted or not agreed); `mismatch` (the receipt differs from the order version it names — another product, a higher quantity or price, a bigger discount, a smaller discount on a line sold in full, or a `closed_at` more than a day before the order was created or over 10 minutes in the future — and `mismatches` names every field that differs: the order is still `sold` and leaves every other register, but KKMTransfer waits for a person). `over_return`: a return refunds more than is left of its sale (another product or price, a quantity above what is left, or more money than the sale took for it; `mismatches` names the lines). `unknown_sale`: a return names a sale this register's warehouse does not know, a return, or an ignored sale.
 type ConflictReason string
 
 // Customer A customer «Контрагент / покупатель». The customer «Розничный покупатель» (code `retail`) always exists: sales without an order go to it.
@@ -747,6 +873,60 @@ type CustomerRef struct {
 
 	// Phone The customer's phone, so that the cashier can find the order by it; empty when unknown.
 	Phone string `json:"phone"`
+}
+
+// CustomerReturn A customer return «Возврат товаров от покупателя»: goods a customer brought back come into the register's warehouse, and the customer's debt falls by `total`. KKMTransfer makes one, posted, for each return transaction, against the sales invoice of the sale it refunds.
+type CustomerReturn struct {
+	// CustomerId The order's customer «Контрагент / покупатель», or «Розничный покупатель» (code `retail`) for a sale without an order.
+	CustomerId string `json:"customer_id"`
+
+	// Date The receipt's `closed_at` (RFC 3339, UTC).
+	Date time.Time `json:"date"`
+
+	// Id Opaque id made by the server.
+	Id string `json:"id"`
+
+	// Lines The returned lines; empty in lists.
+	Lines []ReturnLine `json:"lines"`
+
+	// Number The back office's own sequential number of the customer return, six digits or more, such as `000042`; each kind of document has its own counter.
+	Number string `json:"number"`
+
+	// OrderId The order «Заказ покупателя» of the sale it returns; the order stays `closed`. Null for a sale without an order.
+	OrderId *string `json:"order_id"`
+
+	// OriginalTransactionId The sale transaction it returns.
+	OriginalTransactionId string `json:"original_transaction_id"`
+
+	// Posted Always true: KKMTransfer posts the invoice when it makes it.
+	Posted bool `json:"posted"`
+
+	// RegisterId The register «ККМ» that sold the goods.
+	RegisterId string `json:"register_id"`
+
+	// SalesInvoiceId The sales invoice «Расходная накладная» of the sale it returns.
+	SalesInvoiceId string `json:"sales_invoice_id"`
+
+	// Total An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Total Money `json:"total"`
+
+	// TransactionId The register transaction «Транзакция ККМ» it was made of; one document of each kind per transaction.
+	TransactionId string `json:"transaction_id"`
+
+	// VatTotal An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	VatTotal Money `json:"vat_total"`
+
+	// WarehouseId The register's warehouse «Склад», which the goods left.
+	WarehouseId string `json:"warehouse_id"`
+}
+
+// CustomerReturnList One page of customer returns.
+type CustomerReturnList struct {
+	// Items The customer returns of this page, newest first (by `number`).
+	Items []CustomerReturn `json:"items"`
+
+	// Next Cursor of the next page, to pass as `after`; null on the last page.
+	Next *string `json:"next"`
 }
 
 // DebtItem What a customer owes.
@@ -1390,8 +1570,68 @@ type ResolutionInput struct {
 	Comment *string `json:"comment,omitempty"`
 }
 
+// ReturnLine A line of a customer return: the quantity returned of one line of the sale, at the sale's price with its share of the discount.
+type ReturnLine struct {
+	// Amount An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Amount Money `json:"amount"`
+
+	// Discount An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Discount Money `json:"discount"`
+
+	// LineNo Number of the line: 1, 2, … in the order the lines were given.
+	LineNo int64 `json:"line_no"`
+
+	// Price An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Price Money `json:"price"`
+
+	// ProductId The product «Номенклатура».
+	ProductId string `json:"product_id"`
+
+	// Quantity An amount of goods: a JSON number with at most 3 decimals (`1.25` kg), up to 10⁹ (`1000000000`), which the server parses exactly, never through a binary float; more decimals get 422. Quantities in request lines are greater than 0. Its format is `double` because every such number survives one: any decimal of at most 15 significant digits reads into a float64 and is written back unchanged, and a quantity up to 10⁹ with 3 decimals has at most 13; so a client that keeps it in a float64 (as generated clients do) and writes it in the shortest form that reads back (as Go's encoding/json, JavaScript and PHP 7.1+ do) sends and reads back the very decimal it was given. Do sums of quantities in integer thousandths, not in floats.
+	Quantity Quantity `json:"quantity"`
+
+	// SaleLineNo The sale's line it returns.
+	SaleLineNo int64 `json:"sale_line_no"`
+
+	// VatAmount An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	VatAmount Money `json:"vat_amount"`
+
+	// VatRate A VAT rate. A line's `vat_amount` = round(`amount` × rate / (100 + rate)); `none` and `0` give 0.
+	VatRate VATRate `json:"vat_rate"`
+}
+
+// ReturnableLine What is left to return of one line of a sale.
+type ReturnableLine struct {
+	// Amount An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Amount Money `json:"amount"`
+
+	// Discount An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Discount Money `json:"discount"`
+
+	// LineNo The sale's line, from 1.
+	LineNo int64 `json:"line_no"`
+
+	// Price An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Price Money `json:"price"`
+
+	// ProductId The product «Номенклатура».
+	ProductId string `json:"product_id"`
+
+	// Quantity An amount of goods: a JSON number with at most 3 decimals (`1.25` kg), up to 10⁹ (`1000000000`), which the server parses exactly, never through a binary float; more decimals get 422. Quantities in request lines are greater than 0. Its format is `double` because every such number survives one: any decimal of at most 15 significant digits reads into a float64 and is written back unchanged, and a quantity up to 10⁹ with 3 decimals has at most 13; so a client that keeps it in a float64 (as generated clients do) and writes it in the shortest form that reads back (as Go's encoding/json, JavaScript and PHP 7.1+ do) sends and reads back the very decimal it was given. Do sums of quantities in integer thousandths, not in floats.
+	Quantity Quantity `json:"quantity"`
+}
+
 // Role What a token may do: `admin` everything; `integration` a web shop's catalogs (registers and cash desks it only reads: where cash is booked is an admin's), orders, documents and reports; `viewer` reads everything under `/api/v1` except tokens; `register` one register's channel.
 type Role string
+
+// SaleForReturn A sale as a till sees it before a return.
+type SaleForReturn struct {
+	// Returnable The sale's lines with something left to return, in the sale's order.
+	Returnable []ReturnableLine `json:"returnable"`
+
+	// Transaction A register transaction «Транзакция ККМ»: a closed receipt as its register uploaded it (the fields of TransactionInput), with what the back office made of it. A receipt is a fact — the money was taken — so it is stored even when its order cannot be sold to it: then `state` is `conflict` with a `conflict_reason`.
+	Transaction Transaction `json:"transaction"`
+}
 
 // SalesInvoice A sales invoice «Расходная накладная»: goods leave a warehouse for a customer. KKMTransfer makes one, posted, for each register transaction it processes: the stock on hand of each product in the register's warehouse falls (it may go negative: the goods have left), the customer's debt rises by `total`, and the order's reservation ends.
 type SalesInvoice struct {
@@ -1518,6 +1758,12 @@ type Transaction struct {
 	// CardPaymentId The card payment KKMTransfer made for its card part; null until then, or when no card was used.
 	CardPaymentId *string `json:"card_payment_id"`
 
+	// CardRefundId The card refund KKMTransfer made for a return's card part; null until then, or when no card was refunded.
+	CardRefundId *string `json:"card_refund_id"`
+
+	// CashExpenseId The cash expense order «Расходный кассовый ордер» KKMTransfer made for a return's cash part; null until then, or when no cash was paid back.
+	CashExpenseId *string `json:"cash_expense_id"`
+
 	// CashReceiptId The cash receipt order «Приходный кассовый ордер» KKMTransfer made for its cash; null until then, or when no cash was paid.
 	CashReceiptId *string `json:"cash_receipt_id"`
 
@@ -1530,6 +1776,9 @@ type Transaction struct {
 	// ConflictReason Why the receipt could not sell its order, when `state` is `conflict`; null otherwise.
 	ConflictReason *ConflictReason `json:"conflict_reason"`
 
+	// CustomerReturnId The customer return «Возврат товаров от покупателя» KKMTransfer made of a return; null until then, and for other kinds.
+	CustomerReturnId *string `json:"customer_return_id"`
+
 	// Error Why KKMTransfer could not process it, when `state` is `failed`; null otherwise.
 	Error *string `json:"error"`
 
@@ -1539,7 +1788,7 @@ type Transaction struct {
 	// Id A UUID the register made before the first attempt, so that every retry is recognised; stored in lower case.
 	Id openapi_types.UUID `json:"id"`
 
-	// Kind What a register transaction records: `sale`.
+	// Kind What a register transaction records: `sale`, or `return` (a return receipt «Возврат прихода»).
 	Kind TxKind `json:"kind"`
 
 	// Lines The receipt's lines: 1 to 1000.
@@ -1553,6 +1802,9 @@ type Transaction struct {
 
 	// OrderVersion The version of the order the register sold. One that differs from the order's current version is recorded, not refused.
 	OrderVersion *int64 `json:"order_version"`
+
+	// OriginalTransactionId A return's sale: the sale transaction it refunds; null for other kinds.
+	OriginalTransactionId *string `json:"original_transaction_id"`
 
 	// Partial The sale sold less than its order (a line left out or a quantity lowered, the discount no more than the order's scaled to what was sold) and nothing else differs: it is `new`, needs no person, and KKMTransfer invoices what was sold, ends the order's whole reservation and closes the order.
 	Partial bool `json:"partial"`
@@ -1585,7 +1837,7 @@ type Transaction struct {
 	Total Money `json:"total"`
 }
 
-// TransactionInput A closed receipt as a register uploads it («Транзакция ККМ»). Refused with 422 (naming every bad field) unless every line's `amount` follows the rule, `total` is the sum of the amounts, the payments add up to `total`, and every `product_id` exists. Unknown fields get 422.
+// TransactionInput A closed receipt as a register uploads it («Транзакция ККМ»). Refused with 422 (naming every bad field) unless every line's `amount` follows the rule, `total` is the sum of the amounts, the payments add up to `total`, and every `product_id` exists. Unknown fields get 422. A return is uploaded the same way, exactly once by `id`.
 type TransactionInput struct {
 	// Cashier The cashier's name; may be empty.
 	Cashier *string `json:"cashier,omitempty"`
@@ -1599,7 +1851,7 @@ type TransactionInput struct {
 	// Id A UUID the register made before the first attempt, so that every retry is recognised; stored in lower case.
 	Id openapi_types.UUID `json:"id"`
 
-	// Kind What a register transaction records: `sale`.
+	// Kind What a register transaction records: `sale`, or `return` (a return receipt «Возврат прихода»).
 	Kind *TxKind `json:"kind,omitempty"`
 
 	// Lines The receipt's lines: 1 to 1000.
@@ -1610,6 +1862,9 @@ type TransactionInput struct {
 
 	// OrderVersion The version of the order the register sold. One that differs from the order's current version is recorded, not refused.
 	OrderVersion *int64 `json:"order_version,omitempty"`
+
+	// OriginalTransactionId A return's sale: the id of the sale transaction it refunds, from any register of the same warehouse. Required for a return, left out otherwise.
+	OriginalTransactionId *string `json:"original_transaction_id,omitempty"`
 
 	// Payments How the total was paid: 1 to 20 parts that add up to `total`.
 	Payments []Payment `json:"payments"`
@@ -1638,6 +1893,15 @@ type TransferResult struct {
 	// CardPayments Card payments made and posted: one per processed transaction with a card payment.
 	CardPayments int64 `json:"card_payments"`
 
+	// CardRefunds Card refunds made and posted: one per processed return with a card part.
+	CardRefunds int64 `json:"card_refunds"`
+
+	// CashExpenses Cash expense orders made: one per processed return with a cash part.
+	CashExpenses int64 `json:"cash_expenses"`
+
+	// CashExpensesPosted Of those, the ones posted out of the register's cash desk.
+	CashExpensesPosted int64 `json:"cash_expenses_posted"`
+
 	// CashReceipts Cash receipt orders «Приходный кассовый ордер» made: one per processed transaction with a cash payment.
 	CashReceipts int64 `json:"cash_receipts"`
 
@@ -1646,6 +1910,9 @@ type TransferResult struct {
 
 	// ConflictsWaiting Transactions in `conflict` when the run ended, waiting for a person (`POST /api/v1/transactions/{id}/resolve`): a state, not a count of this run's work.
 	ConflictsWaiting int64 `json:"conflicts_waiting"`
+
+	// CustomerReturns Customer returns made and posted: one per processed return.
+	CustomerReturns int64 `json:"customer_returns"`
 
 	// Failed Transactions that could not be processed: each is now `failed` with its `error`, and is retried on the next run. One failure does not stop the others.
 	Failed int64 `json:"failed"`
@@ -1657,7 +1924,7 @@ type TransferResult struct {
 	SalesInvoices int64 `json:"sales_invoices"`
 }
 
-// TxKind What a register transaction records: `sale`.
+// TxKind What a register transaction records: `sale`, or `return` (a return receipt «Возврат прихода»).
 type TxKind string
 
 // TxLine A line of a closed receipt.
@@ -1667,6 +1934,9 @@ type TxLine struct {
 
 	// Discount An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
 	Discount Money `json:"discount"`
+
+	// LineNo A return's line: the number (from 1) of the sale's line it returns; each at most once. Left out on a sale.
+	LineNo *int64 `json:"line_no,omitempty"`
 
 	// Price An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
 	Price Money `json:"price"`
@@ -1795,6 +2065,18 @@ type ListCardPaymentsParams struct {
 	TransactionId *string `form:"transaction_id,omitempty" json:"transaction_id,omitempty"`
 }
 
+// ListCardRefundsParams defines parameters for ListCardRefunds.
+type ListCardRefundsParams struct {
+	// Limit Largest number of items in the page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After Cursor of the page to get: the `next` of the previous page. Absent for the first page.
+	After *After `form:"after,omitempty" json:"after,omitempty"`
+
+	// TransactionId Only the card refund made of this register transaction «Транзакция ККМ».
+	TransactionId *string `form:"transaction_id,omitempty" json:"transaction_id,omitempty"`
+}
+
 // ListCashDesksParams defines parameters for ListCashDesks.
 type ListCashDesksParams struct {
 	// Limit Largest number of items in the page.
@@ -1822,6 +2104,30 @@ type CreateCashDeskParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListCashExpensesParams defines parameters for ListCashExpenses.
+type ListCashExpensesParams struct {
+	// Limit Largest number of items in the page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After Cursor of the page to get: the `next` of the previous page. Absent for the first page.
+	After *After `form:"after,omitempty" json:"after,omitempty"`
+
+	// Posted Only posted (`true`) or only unposted (`false`) cash expense orders.
+	Posted *PostedFilter `form:"posted,omitempty" json:"posted,omitempty"`
+
+	// Purpose Only refunds (`refund`) or only cash outs (`cash_out`).
+	Purpose *CashExpensePurpose `form:"purpose,omitempty" json:"purpose,omitempty"`
+
+	// TransactionId Only the cash expense order made of this register transaction «Транзакция ККМ».
+	TransactionId *string `form:"transaction_id,omitempty" json:"transaction_id,omitempty"`
+}
+
+// PostCashExpenseParams defines parameters for PostCashExpense.
+type PostCashExpenseParams struct {
+	// IdempotencyKey Makes the POST safe to retry: the same key with the same body replays the first response byte for byte (with `Idempotent-Replayed: true`); with another body it gets 422 `idempotency-conflict`; while the first request runs, 409 `idempotency-in-progress`. 1 to 255 printable ASCII characters, bare or quoted; kept per token for at least 24 hours. Requests that fail store nothing.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListCashReceiptsParams defines parameters for ListCashReceipts.
 type ListCashReceiptsParams struct {
 	// Limit Largest number of items in the page.
@@ -1841,6 +2147,24 @@ type ListCashReceiptsParams struct {
 type PostCashReceiptParams struct {
 	// IdempotencyKey Makes the POST safe to retry: the same key with the same body replays the first response byte for byte (with `Idempotent-Replayed: true`); with another body it gets 422 `idempotency-conflict`; while the first request runs, 409 `idempotency-in-progress`. 1 to 255 printable ASCII characters, bare or quoted; kept per token for at least 24 hours. Requests that fail store nothing.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListCustomerReturnsParams defines parameters for ListCustomerReturns.
+type ListCustomerReturnsParams struct {
+	// Limit Largest number of items in the page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After Cursor of the page to get: the `next` of the previous page. Absent for the first page.
+	After *After `form:"after,omitempty" json:"after,omitempty"`
+
+	// OrderId Only the customer return of this order «Заказ покупателя».
+	OrderId *string `form:"order_id,omitempty" json:"order_id,omitempty"`
+
+	// SalesInvoiceId Only the customer returns against this sales invoice «Расходная накладная».
+	SalesInvoiceId *string `form:"sales_invoice_id,omitempty" json:"sales_invoice_id,omitempty"`
+
+	// TransactionId Only the customer return made of this register transaction «Транзакция ККМ».
+	TransactionId *string `form:"transaction_id,omitempty" json:"transaction_id,omitempty"`
 }
 
 // ListCustomersParams defines parameters for ListCustomers.
@@ -2023,6 +2347,18 @@ type RegisterPackagesParams struct {
 	Wait *int64 `form:"wait,omitempty" json:"wait,omitempty"`
 }
 
+// RegisterSaleParams defines parameters for RegisterSale.
+type RegisterSaleParams struct {
+	// TransactionId The sale's transaction id.
+	TransactionId *string `form:"transaction_id,omitempty" json:"transaction_id,omitempty"`
+
+	// Fn The fiscal drive number ФН of the sale's receipt (with `fd`).
+	Fn *string `form:"fn,omitempty" json:"fn,omitempty"`
+
+	// Fd The fiscal document number ФД of the sale's receipt (with `fn`).
+	Fd *int64 `form:"fd,omitempty" json:"fd,omitempty"`
+}
+
 // ListRegistersParams defines parameters for ListRegisters.
 type ListRegistersParams struct {
 	// Limit Largest number of items in the page.
@@ -2117,6 +2453,9 @@ type ListTransactionsParams struct {
 
 	// OrderId Only transactions that name this order.
 	OrderId *string `form:"order_id,omitempty" json:"order_id,omitempty"`
+
+	// Kind Only transactions of this kind: `sale` or `return`.
+	Kind *TxKind `form:"kind,omitempty" json:"kind,omitempty"`
 }
 
 // ResolveTransactionParams defines parameters for ResolveTransaction.
@@ -2160,6 +2499,9 @@ type CreateCashDeskJSONRequestBody CreateCashDeskJSONBody
 
 // PatchCashDeskJSONRequestBody defines body for PatchCashDesk for application/json ContentType.
 type PatchCashDeskJSONRequestBody = CashDeskInput
+
+// PostCashExpenseJSONRequestBody defines body for PostCashExpense for application/json ContentType.
+type PostCashExpenseJSONRequestBody = CashExpensePostInput
 
 // PostCashReceiptJSONRequestBody defines body for PostCashReceipt for application/json ContentType.
 type PostCashReceiptJSONRequestBody = CashReceiptPostInput
@@ -2350,6 +2692,20 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/card-payments/{id} (the `GetCardPayment` operationId).
 	GetCardPayment(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListCardRefunds List card refunds
+	//
+	// Lists card refunds, which KKMTransfer makes for the card part of returns, newest first (by `number`), one page at a time.
+	//
+	// Corresponds with GET /api/v1/card-refunds (the `ListCardRefunds` operationId).
+	ListCardRefunds(ctx context.Context, params *ListCardRefundsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCardRefund Get a card refund
+	//
+	// Returns one card refund.
+	//
+	// Corresponds with GET /api/v1/card-refunds/{id} (the `GetCardRefund` operationId).
+	GetCardRefund(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListCashDesks List cash desks
 	//
 	// Lists cash desks «Касса» in the order they were created, one page at a time. With `code`, the list has only the cash desk with that code (or is empty).
@@ -2400,6 +2756,38 @@ type ClientInterface interface {
 	// Corresponds with PATCH /api/v1/cash-desks/{id} (the `PatchCashDesk` operationId).
 	PatchCashDesk(ctx context.Context, id string, body PatchCashDeskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListCashExpenses List cash expense orders
+	//
+	// Lists cash expense orders «Расходный кассовый ордер», which KKMTransfer makes for the cash paid back on returns and for cash outs, newest first (by `number`), one page at a time. `posted=false` lists those that wait to be posted out of a cash desk by hand. The filters narrow the list; they combine.
+	//
+	// Corresponds with GET /api/v1/cash-expenses (the `ListCashExpenses` operationId).
+	ListCashExpenses(ctx context.Context, params *ListCashExpensesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCashExpense Get a cash expense order
+	//
+	// Returns one cash expense order «Расходный кассовый ордер».
+	//
+	// Corresponds with GET /api/v1/cash-expenses/{id} (the `GetCashExpense` operationId).
+	GetCashExpense(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostCashExpenseWithBody Post a cash expense order out of a cash desk
+	//
+	// Posts an unposted cash expense order «Расходный кассовый ордер» — one whose register had no «Наличная касса для отражения операций» — into the cash desk «Касса» given: the cash leaves it (its balance falls by `amount`), and for a refund the customer's debt rises by `amount`, `cash_desk_id` is set and `not_posted_reason` cleared. The document keeps its date.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/cash-expenses/{id}/post (the `PostCashExpense` operationId).
+	PostCashExpenseWithBody(ctx context.Context, id string, params *PostCashExpenseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostCashExpense Post a cash expense order out of a cash desk
+	//
+	// Posts an unposted cash expense order «Расходный кассовый ордер» — one whose register had no «Наличная касса для отражения операций» — into the cash desk «Касса» given: the cash leaves it (its balance falls by `amount`), and for a refund the customer's debt rises by `amount`, `cash_desk_id` is set and `not_posted_reason` cleared. The document keeps its date.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/cash-expenses/{id}/post (the `PostCashExpense` operationId).
+	PostCashExpense(ctx context.Context, id string, params *PostCashExpenseParams, body PostCashExpenseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListCashReceipts List cash receipt orders
 	//
 	// Lists cash receipt orders «Приходный кассовый ордер», which KKMTransfer makes for the cash part of register transactions, newest first (by `number`), one page at a time. `posted=false` lists those that wait to be posted into a cash desk by hand. The filters narrow the list; they combine.
@@ -2431,6 +2819,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/cash-receipts/{id}/post (the `PostCashReceipt` operationId).
 	PostCashReceipt(ctx context.Context, id string, params *PostCashReceiptParams, body PostCashReceiptJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListCustomerReturns List customer returns
+	//
+	// Lists customer returns «Возврат товаров от покупателя», which KKMTransfer makes of register transactions, newest first (by `number`), one page at a time, without their lines (`lines` is empty: get an invoice by its id for them). The filters narrow the list; they combine.
+	//
+	// Corresponds with GET /api/v1/customer-returns (the `ListCustomerReturns` operationId).
+	ListCustomerReturns(ctx context.Context, params *ListCustomerReturnsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCustomerReturn Get a customer return
+	//
+	// Returns one customer return «Возврат товаров от покупателя» with its lines.
+	//
+	// Corresponds with GET /api/v1/customer-returns/{id} (the `GetCustomerReturn` operationId).
+	GetCustomerReturn(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListCustomers List customers
 	//
@@ -2797,6 +3199,13 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/register/packages (the `RegisterPackages` operationId).
 	RegisterPackages(ctx context.Context, params *RegisterPackagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// RegisterSale Find a sale to return
+	//
+	// Finds a sale of this register's warehouse, by `transaction_id` or by its fiscal document `fn` and `fd` (what a receipt's QR code carries), and answers it with what is still returnable of each line: the quantity sold less what returns already took (returns in conflict or ignored do not count), the sale's price, and the discount and amount of the whole quantity left. A return of part of a line takes the part of the discount that brings the discount of everything returned so far to the sale's discount scaled to that quantity (round half away from zero).
+	//
+	// Corresponds with GET /api/v1/register/sales (the `RegisterSale` operationId).
+	RegisterSale(ctx context.Context, params *RegisterSaleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// UploadTransactionWithBody Upload a transaction
 	//
 	// Uploads a closed receipt as a register transaction «Транзакция ККМ», exactly once by its `id`: retries are safe. A closed receipt is a fact — the money was taken — so a well-formed one is never refused for a business reason: if its order is unknown, already sold, cancelled or not offered to this register now, it is stored with `state` `conflict` and a `conflict_reason`. Otherwise it is compared with the order version it names in `order_version` (the current version when that one is unknown): per product, the receipt's price must equal the order line's, its quantity must not exceed the order's, and its discount must not exceed the order line's discount scaled to the quantity sold (round half away from zero); `closed_at` must lie after a day before the order was created and at most 10 minutes ahead of the server's clock. An exact sale is stored as `new`; a partial sale (a line left out or a quantity lowered, and nothing else) as `new` with `partial` true; any other difference as `conflict` with `conflict_reason` `mismatch` and `mismatches` naming every field that differs. Either way, the order becomes `sold` (even if another register held a claim: the first receipt wins), the claim ends, and every other register that holds the order gets `order.delete` with reason `sold`. KKMTransfer later makes its documents. Register transactions are idempotent by `id`; an `Idempotency-Key` is not used here.
@@ -3154,6 +3563,40 @@ func (c *RawClient) GetCardPayment(ctx context.Context, id string, reqEditors ..
 	return c.Client.Do(req)
 }
 
+// ListCardRefunds List card refunds
+//
+// Lists card refunds, which KKMTransfer makes for the card part of returns, newest first (by `number`), one page at a time.
+//
+// Corresponds with GET /api/v1/card-refunds (the `ListCardRefunds` operationId).
+func (c *RawClient) ListCardRefunds(ctx context.Context, params *ListCardRefundsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCardRefundsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCardRefund Get a card refund
+//
+// Returns one card refund.
+//
+// Corresponds with GET /api/v1/card-refunds/{id} (the `GetCardRefund` operationId).
+func (c *RawClient) GetCardRefund(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCardRefundRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListCashDesks List cash desks
 //
 // Lists cash desks «Касса» in the order they were created, one page at a time. With `code`, the list has only the cash desk with that code (or is empty).
@@ -3264,6 +3707,78 @@ func (c *RawClient) PatchCashDesk(ctx context.Context, id string, body PatchCash
 	return c.Client.Do(req)
 }
 
+// ListCashExpenses List cash expense orders
+//
+// Lists cash expense orders «Расходный кассовый ордер», which KKMTransfer makes for the cash paid back on returns and for cash outs, newest first (by `number`), one page at a time. `posted=false` lists those that wait to be posted out of a cash desk by hand. The filters narrow the list; they combine.
+//
+// Corresponds with GET /api/v1/cash-expenses (the `ListCashExpenses` operationId).
+func (c *RawClient) ListCashExpenses(ctx context.Context, params *ListCashExpensesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCashExpensesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCashExpense Get a cash expense order
+//
+// Returns one cash expense order «Расходный кассовый ордер».
+//
+// Corresponds with GET /api/v1/cash-expenses/{id} (the `GetCashExpense` operationId).
+func (c *RawClient) GetCashExpense(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCashExpenseRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostCashExpenseWithBody Post a cash expense order out of a cash desk
+//
+// Posts an unposted cash expense order «Расходный кассовый ордер» — one whose register had no «Наличная касса для отражения операций» — into the cash desk «Касса» given: the cash leaves it (its balance falls by `amount`), and for a refund the customer's debt rises by `amount`, `cash_desk_id` is set and `not_posted_reason` cleared. The document keeps its date.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/cash-expenses/{id}/post (the `PostCashExpense` operationId).
+func (c *RawClient) PostCashExpenseWithBody(ctx context.Context, id string, params *PostCashExpenseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostCashExpenseRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostCashExpense Post a cash expense order out of a cash desk
+//
+// Posts an unposted cash expense order «Расходный кассовый ордер» — one whose register had no «Наличная касса для отражения операций» — into the cash desk «Касса» given: the cash leaves it (its balance falls by `amount`), and for a refund the customer's debt rises by `amount`, `cash_desk_id` is set and `not_posted_reason` cleared. The document keeps its date.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/cash-expenses/{id}/post (the `PostCashExpense` operationId).
+func (c *RawClient) PostCashExpense(ctx context.Context, id string, params *PostCashExpenseParams, body PostCashExpenseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostCashExpenseRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListCashReceipts List cash receipt orders
 //
 // Lists cash receipt orders «Приходный кассовый ордер», which KKMTransfer makes for the cash part of register transactions, newest first (by `number`), one page at a time. `posted=false` lists those that wait to be posted into a cash desk by hand. The filters narrow the list; they combine.
@@ -3326,6 +3841,40 @@ func (c *RawClient) PostCashReceiptWithBody(ctx context.Context, id string, para
 // Corresponds with POST /api/v1/cash-receipts/{id}/post (the `PostCashReceipt` operationId).
 func (c *RawClient) PostCashReceipt(ctx context.Context, id string, params *PostCashReceiptParams, body PostCashReceiptJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPostCashReceiptRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListCustomerReturns List customer returns
+//
+// Lists customer returns «Возврат товаров от покупателя», which KKMTransfer makes of register transactions, newest first (by `number`), one page at a time, without their lines (`lines` is empty: get an invoice by its id for them). The filters narrow the list; they combine.
+//
+// Corresponds with GET /api/v1/customer-returns (the `ListCustomerReturns` operationId).
+func (c *RawClient) ListCustomerReturns(ctx context.Context, params *ListCustomerReturnsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCustomerReturnsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCustomerReturn Get a customer return
+//
+// Returns one customer return «Возврат товаров от покупателя» with its lines.
+//
+// Corresponds with GET /api/v1/customer-returns/{id} (the `GetCustomerReturn` operationId).
+func (c *RawClient) GetCustomerReturn(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCustomerReturnRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -4121,6 +4670,23 @@ func (c *RawClient) ClaimOrder(ctx context.Context, id string, body ClaimOrderJS
 // Corresponds with GET /api/v1/register/packages (the `RegisterPackages` operationId).
 func (c *RawClient) RegisterPackages(ctx context.Context, params *RegisterPackagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRegisterPackagesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RegisterSale Find a sale to return
+//
+// Finds a sale of this register's warehouse, by `transaction_id` or by its fiscal document `fn` and `fd` (what a receipt's QR code carries), and answers it with what is still returnable of each line: the quantity sold less what returns already took (returns in conflict or ignored do not count), the sale's price, and the discount and amount of the whole quantity left. A return of part of a line takes the part of the discount that brings the discount of everything returned so far to the sale's discount scaled to that quantity (round half away from zero).
+//
+// Corresponds with GET /api/v1/register/sales (the `RegisterSale` operationId).
+func (c *RawClient) RegisterSale(ctx context.Context, params *RegisterSaleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRegisterSaleRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4933,6 +5499,118 @@ func NewGetCardPaymentRequest(server string, id string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListCardRefundsRequest constructs an http.Request for the ListCardRefunds method
+func NewListCardRefundsRequest(server string, params *ListCardRefundsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/card-refunds")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TransactionId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "transaction_id", *params.TransactionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetCardRefundRequest constructs an http.Request for the GetCardRefund method
+func NewGetCardRefundRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/card-refunds/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListCashDesksRequest constructs an http.Request for the ListCashDesks method
 func NewListCashDesksRequest(server string, params *ListCashDesksParams) (*http.Request, error) {
 	var err error
@@ -5147,6 +5825,204 @@ func NewPatchCashDeskRequestWithBody(server string, id string, contentType strin
 	return req, nil
 }
 
+// NewListCashExpensesRequest constructs an http.Request for the ListCashExpenses method
+func NewListCashExpensesRequest(server string, params *ListCashExpensesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/cash-expenses")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Posted != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "posted", *params.Posted, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Purpose != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "purpose", *params.Purpose, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TransactionId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "transaction_id", *params.TransactionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetCashExpenseRequest constructs an http.Request for the GetCashExpense method
+func NewGetCashExpenseRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/cash-expenses/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostCashExpenseRequest calls the generic PostCashExpense builder with application/json body
+func NewPostCashExpenseRequest(server string, id string, params *PostCashExpenseParams, body PostCashExpenseJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPostCashExpenseRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewPostCashExpenseRequestWithBody constructs an http.Request for the PostCashExpense method, with any body, and a specified content type
+func NewPostCashExpenseRequestWithBody(server string, id string, params *PostCashExpenseParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/cash-expenses/%s/post", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListCashReceiptsRequest constructs an http.Request for the ListCashReceipts method
 func NewListCashReceiptsRequest(server string, params *ListCashReceiptsParams) (*http.Request, error) {
 	var err error
@@ -5328,6 +6204,142 @@ func NewPostCashReceiptRequestWithBody(server string, id string, params *PostCas
 			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewListCustomerReturnsRequest constructs an http.Request for the ListCustomerReturns method
+func NewListCustomerReturnsRequest(server string, params *ListCustomerReturnsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/customer-returns")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_id", *params.OrderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SalesInvoiceId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sales_invoice_id", *params.SalesInvoiceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TransactionId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "transaction_id", *params.TransactionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetCustomerReturnRequest constructs an http.Request for the GetCustomerReturn method
+func NewGetCustomerReturnRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/customer-returns/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -6825,6 +7837,84 @@ func NewRegisterPackagesRequest(server string, params *RegisterPackagesParams) (
 	return req, nil
 }
 
+// NewRegisterSaleRequest constructs an http.Request for the RegisterSale method
+func NewRegisterSaleRequest(server string, params *RegisterSaleParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/register/sales")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.TransactionId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "transaction_id", *params.TransactionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Fn != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fn", *params.Fn, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Fd != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fd", *params.Fd, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewUploadTransactionRequest calls the generic UploadTransaction builder with application/json body
 func NewUploadTransactionRequest(server string, body UploadTransactionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -7512,6 +8602,18 @@ func NewListTransactionsRequest(server string, params *ListTransactionsParams) (
 
 		}
 
+		if params.Kind != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "kind", *params.Kind, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -8076,6 +9178,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/card-payments/{id} (the `GetCardPayment` operationId).
 	GetCardPaymentWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetCardPaymentResponse, error)
 
+	// ListCardRefundsWithResponse List card refunds
+	//
+	// Lists card refunds, which KKMTransfer makes for the card part of returns, newest first (by `number`), one page at a time.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/card-refunds (the `ListCardRefunds` operationId).
+	ListCardRefundsWithResponse(ctx context.Context, params *ListCardRefundsParams, reqEditors ...RequestEditorFn) (*ListCardRefundsResponse, error)
+
+	// GetCardRefundWithResponse Get a card refund
+	//
+	// Returns one card refund.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/card-refunds/{id} (the `GetCardRefund` operationId).
+	GetCardRefundWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetCardRefundResponse, error)
+
 	// ListCashDesksWithResponse List cash desks
 	//
 	// Lists cash desks «Касса» in the order they were created, one page at a time. With `code`, the list has only the cash desk with that code (or is empty).
@@ -8130,6 +9250,42 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /api/v1/cash-desks/{id} (the `PatchCashDesk` operationId).
 	PatchCashDeskWithResponse(ctx context.Context, id string, body PatchCashDeskJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchCashDeskResponse, error)
 
+	// ListCashExpensesWithResponse List cash expense orders
+	//
+	// Lists cash expense orders «Расходный кассовый ордер», which KKMTransfer makes for the cash paid back on returns and for cash outs, newest first (by `number`), one page at a time. `posted=false` lists those that wait to be posted out of a cash desk by hand. The filters narrow the list; they combine.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/cash-expenses (the `ListCashExpenses` operationId).
+	ListCashExpensesWithResponse(ctx context.Context, params *ListCashExpensesParams, reqEditors ...RequestEditorFn) (*ListCashExpensesResponse, error)
+
+	// GetCashExpenseWithResponse Get a cash expense order
+	//
+	// Returns one cash expense order «Расходный кассовый ордер».
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/cash-expenses/{id} (the `GetCashExpense` operationId).
+	GetCashExpenseWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetCashExpenseResponse, error)
+
+	// PostCashExpenseWithBodyWithResponse Post a cash expense order out of a cash desk
+	//
+	// Posts an unposted cash expense order «Расходный кассовый ордер» — one whose register had no «Наличная касса для отражения операций» — into the cash desk «Касса» given: the cash leaves it (its balance falls by `amount`), and for a refund the customer's debt rises by `amount`, `cash_desk_id` is set and `not_posted_reason` cleared. The document keeps its date.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/cash-expenses/{id}/post (the `PostCashExpense` operationId).
+	PostCashExpenseWithBodyWithResponse(ctx context.Context, id string, params *PostCashExpenseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostCashExpenseResponse, error)
+
+	// PostCashExpenseWithResponse Post a cash expense order out of a cash desk
+	//
+	// Posts an unposted cash expense order «Расходный кассовый ордер» — one whose register had no «Наличная касса для отражения операций» — into the cash desk «Касса» given: the cash leaves it (its balance falls by `amount`), and for a refund the customer's debt rises by `amount`, `cash_desk_id` is set and `not_posted_reason` cleared. The document keeps its date.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/cash-expenses/{id}/post (the `PostCashExpense` operationId).
+	PostCashExpenseWithResponse(ctx context.Context, id string, params *PostCashExpenseParams, body PostCashExpenseJSONRequestBody, reqEditors ...RequestEditorFn) (*PostCashExpenseResponse, error)
+
 	// ListCashReceiptsWithResponse List cash receipt orders
 	//
 	// Lists cash receipt orders «Приходный кассовый ордер», which KKMTransfer makes for the cash part of register transactions, newest first (by `number`), one page at a time. `posted=false` lists those that wait to be posted into a cash desk by hand. The filters narrow the list; they combine.
@@ -8165,6 +9321,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v1/cash-receipts/{id}/post (the `PostCashReceipt` operationId).
 	PostCashReceiptWithResponse(ctx context.Context, id string, params *PostCashReceiptParams, body PostCashReceiptJSONRequestBody, reqEditors ...RequestEditorFn) (*PostCashReceiptResponse, error)
+
+	// ListCustomerReturnsWithResponse List customer returns
+	//
+	// Lists customer returns «Возврат товаров от покупателя», which KKMTransfer makes of register transactions, newest first (by `number`), one page at a time, without their lines (`lines` is empty: get an invoice by its id for them). The filters narrow the list; they combine.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/customer-returns (the `ListCustomerReturns` operationId).
+	ListCustomerReturnsWithResponse(ctx context.Context, params *ListCustomerReturnsParams, reqEditors ...RequestEditorFn) (*ListCustomerReturnsResponse, error)
+
+	// GetCustomerReturnWithResponse Get a customer return
+	//
+	// Returns one customer return «Возврат товаров от покупателя» with its lines.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/customer-returns/{id} (the `GetCustomerReturn` operationId).
+	GetCustomerReturnWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetCustomerReturnResponse, error)
 
 	// ListCustomersWithResponse List customers
 	//
@@ -8556,6 +9730,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v1/register/packages (the `RegisterPackages` operationId).
 	RegisterPackagesWithResponse(ctx context.Context, params *RegisterPackagesParams, reqEditors ...RequestEditorFn) (*RegisterPackagesResponse, error)
+
+	// RegisterSaleWithResponse Find a sale to return
+	//
+	// Finds a sale of this register's warehouse, by `transaction_id` or by its fiscal document `fn` and `fd` (what a receipt's QR code carries), and answers it with what is still returnable of each line: the quantity sold less what returns already took (returns in conflict or ignored do not count), the sale's price, and the discount and amount of the whole quantity left. A return of part of a line takes the part of the discount that brings the discount of everything returned so far to the sale's discount scaled to that quantity (round half away from zero).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/register/sales (the `RegisterSale` operationId).
+	RegisterSaleWithResponse(ctx context.Context, params *RegisterSaleParams, reqEditors ...RequestEditorFn) (*RegisterSaleResponse, error)
 
 	// UploadTransactionWithBodyWithResponse Upload a transaction
 	//
@@ -9248,6 +10431,165 @@ func (r GetCardPaymentResponse) ContentType() string {
 	return ""
 }
 
+// ListCardRefundsResponse401Headers the declared response headers of an HTTP 401 response for ListCardRefunds
+type ListCardRefundsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListCardRefundsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CardRefundList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *ListInvalid
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListCardRefundsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCardRefundsResponse) GetJSON200() *CardRefundList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListCardRefundsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListCardRefundsResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ListCardRefundsResponse) GetApplicationproblemJSON422() *ListInvalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListCardRefundsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCardRefundsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCardRefundsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCardRefundsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCardRefundsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCardRefundResponse401Headers the declared response headers of an HTTP 401 response for GetCardRefund
+type GetCardRefundResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetCardRefundResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CardRefund
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *QueryInvalid
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCardRefundResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCardRefundResponse) GetJSON200() *CardRefund {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetCardRefundResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetCardRefundResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCardRefundResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetCardRefundResponse) GetApplicationproblemJSON422() *QueryInvalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCardRefundResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCardRefundResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCardRefundResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCardRefundResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCardRefundResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListCashDesksResponse401Headers the declared response headers of an HTTP 401 response for ListCashDesks
 type ListCashDesksResponse401Headers struct {
 	WWWAuthenticate *string
@@ -9629,6 +10971,283 @@ func (r PatchCashDeskResponse) ContentType() string {
 	return ""
 }
 
+// ListCashExpensesResponse401Headers the declared response headers of an HTTP 401 response for ListCashExpenses
+type ListCashExpensesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListCashExpensesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CashExpenseList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListCashExpensesResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCashExpensesResponse) GetJSON200() *CashExpenseList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListCashExpensesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListCashExpensesResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ListCashExpensesResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListCashExpensesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCashExpensesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCashExpensesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCashExpensesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCashExpensesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCashExpenseResponse401Headers the declared response headers of an HTTP 401 response for GetCashExpense
+type GetCashExpenseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetCashExpenseResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CashExpense
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *QueryInvalid
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCashExpenseResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCashExpenseResponse) GetJSON200() *CashExpense {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetCashExpenseResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetCashExpenseResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCashExpenseResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetCashExpenseResponse) GetApplicationproblemJSON422() *QueryInvalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCashExpenseResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCashExpenseResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCashExpenseResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCashExpenseResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCashExpenseResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostCashExpenseResponse200Headers the declared response headers of an HTTP 200 response for PostCashExpense
+type PostCashExpenseResponse200Headers struct {
+	IdempotentReplayed *IdempotentReplayed
+}
+
+// PostCashExpenseResponse401Headers the declared response headers of an HTTP 401 response for PostCashExpense
+type PostCashExpenseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PostCashExpenseResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CashExpense
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Malformed
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenAdmin
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PostCashExpenseResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostCashExpenseResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PostCashExpenseResponse) GetJSON200() *CashExpense {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostCashExpenseResponse) GetApplicationproblemJSON400() *Malformed {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostCashExpenseResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostCashExpenseResponse) GetApplicationproblemJSON403() *ForbiddenAdmin {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostCashExpenseResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostCashExpenseResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PostCashExpenseResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PostCashExpenseResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostCashExpenseResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostCashExpenseResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostCashExpenseResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostCashExpenseResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostCashExpenseResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostCashExpenseResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListCashReceiptsResponse401Headers the declared response headers of an HTTP 401 response for ListCashReceipts
 type ListCashReceiptsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -9900,6 +11519,165 @@ func (r PostCashReceiptResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PostCashReceiptResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListCustomerReturnsResponse401Headers the declared response headers of an HTTP 401 response for ListCustomerReturns
+type ListCustomerReturnsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListCustomerReturnsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomerReturnList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *ListInvalid
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListCustomerReturnsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCustomerReturnsResponse) GetJSON200() *CustomerReturnList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListCustomerReturnsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListCustomerReturnsResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ListCustomerReturnsResponse) GetApplicationproblemJSON422() *ListInvalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListCustomerReturnsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCustomerReturnsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCustomerReturnsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCustomerReturnsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCustomerReturnsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCustomerReturnResponse401Headers the declared response headers of an HTTP 401 response for GetCustomerReturn
+type GetCustomerReturnResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetCustomerReturnResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomerReturn
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *QueryInvalid
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCustomerReturnResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCustomerReturnResponse) GetJSON200() *CustomerReturn {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetCustomerReturnResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetCustomerReturnResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCustomerReturnResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetCustomerReturnResponse) GetApplicationproblemJSON422() *QueryInvalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCustomerReturnResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCustomerReturnResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCustomerReturnResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCustomerReturnResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCustomerReturnResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -12636,6 +14414,89 @@ func (r RegisterPackagesResponse) ContentType() string {
 	return ""
 }
 
+// RegisterSaleResponse401Headers the declared response headers of an HTTP 401 response for RegisterSale
+type RegisterSaleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type RegisterSaleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SaleForReturn
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRegister
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RegisterSaleResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RegisterSaleResponse) GetJSON200() *SaleForReturn {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RegisterSaleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RegisterSaleResponse) GetApplicationproblemJSON403() *ForbiddenRegister {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RegisterSaleResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RegisterSaleResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RegisterSaleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r RegisterSaleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RegisterSaleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RegisterSaleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RegisterSaleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // UploadTransactionResponse401Headers the declared response headers of an HTTP 401 response for UploadTransaction
 type UploadTransactionResponse401Headers struct {
 	WWWAuthenticate *string
@@ -14628,6 +16489,36 @@ func (c *ClientWithResponses) GetCardPaymentWithResponse(ctx context.Context, id
 	return ParseGetCardPaymentResponse(rsp)
 }
 
+// ListCardRefundsWithResponse List card refunds
+//
+// Lists card refunds, which KKMTransfer makes for the card part of returns, newest first (by `number`), one page at a time.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/card-refunds (the `ListCardRefunds` operationId).
+func (c *ClientWithResponses) ListCardRefundsWithResponse(ctx context.Context, params *ListCardRefundsParams, reqEditors ...RequestEditorFn) (*ListCardRefundsResponse, error) {
+	rsp, err := c.ListCardRefunds(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCardRefundsResponse(rsp)
+}
+
+// GetCardRefundWithResponse Get a card refund
+//
+// Returns one card refund.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/card-refunds/{id} (the `GetCardRefund` operationId).
+func (c *ClientWithResponses) GetCardRefundWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetCardRefundResponse, error) {
+	rsp, err := c.GetCardRefund(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCardRefundResponse(rsp)
+}
+
 // ListCashDesksWithResponse List cash desks
 //
 // Lists cash desks «Касса» in the order they were created, one page at a time. With `code`, the list has only the cash desk with that code (or is empty).
@@ -14718,6 +16609,66 @@ func (c *ClientWithResponses) PatchCashDeskWithResponse(ctx context.Context, id 
 	return ParsePatchCashDeskResponse(rsp)
 }
 
+// ListCashExpensesWithResponse List cash expense orders
+//
+// Lists cash expense orders «Расходный кассовый ордер», which KKMTransfer makes for the cash paid back on returns and for cash outs, newest first (by `number`), one page at a time. `posted=false` lists those that wait to be posted out of a cash desk by hand. The filters narrow the list; they combine.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/cash-expenses (the `ListCashExpenses` operationId).
+func (c *ClientWithResponses) ListCashExpensesWithResponse(ctx context.Context, params *ListCashExpensesParams, reqEditors ...RequestEditorFn) (*ListCashExpensesResponse, error) {
+	rsp, err := c.ListCashExpenses(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCashExpensesResponse(rsp)
+}
+
+// GetCashExpenseWithResponse Get a cash expense order
+//
+// Returns one cash expense order «Расходный кассовый ордер».
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/cash-expenses/{id} (the `GetCashExpense` operationId).
+func (c *ClientWithResponses) GetCashExpenseWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetCashExpenseResponse, error) {
+	rsp, err := c.GetCashExpense(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCashExpenseResponse(rsp)
+}
+
+// PostCashExpenseWithBodyWithResponse Post a cash expense order out of a cash desk
+//
+// Posts an unposted cash expense order «Расходный кассовый ордер» — one whose register had no «Наличная касса для отражения операций» — into the cash desk «Касса» given: the cash leaves it (its balance falls by `amount`), and for a refund the customer's debt rises by `amount`, `cash_desk_id` is set and `not_posted_reason` cleared. The document keeps its date.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/cash-expenses/{id}/post (the `PostCashExpense` operationId).
+func (c *ClientWithResponses) PostCashExpenseWithBodyWithResponse(ctx context.Context, id string, params *PostCashExpenseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostCashExpenseResponse, error) {
+	rsp, err := c.PostCashExpenseWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostCashExpenseResponse(rsp)
+}
+
+// PostCashExpenseWithResponse Post a cash expense order out of a cash desk
+//
+// Posts an unposted cash expense order «Расходный кассовый ордер» — one whose register had no «Наличная касса для отражения операций» — into the cash desk «Касса» given: the cash leaves it (its balance falls by `amount`), and for a refund the customer's debt rises by `amount`, `cash_desk_id` is set and `not_posted_reason` cleared. The document keeps its date.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/cash-expenses/{id}/post (the `PostCashExpense` operationId).
+func (c *ClientWithResponses) PostCashExpenseWithResponse(ctx context.Context, id string, params *PostCashExpenseParams, body PostCashExpenseJSONRequestBody, reqEditors ...RequestEditorFn) (*PostCashExpenseResponse, error) {
+	rsp, err := c.PostCashExpense(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostCashExpenseResponse(rsp)
+}
+
 // ListCashReceiptsWithResponse List cash receipt orders
 //
 // Lists cash receipt orders «Приходный кассовый ордер», which KKMTransfer makes for the cash part of register transactions, newest first (by `number`), one page at a time. `posted=false` lists those that wait to be posted into a cash desk by hand. The filters narrow the list; they combine.
@@ -14776,6 +16727,36 @@ func (c *ClientWithResponses) PostCashReceiptWithResponse(ctx context.Context, i
 		return nil, err
 	}
 	return ParsePostCashReceiptResponse(rsp)
+}
+
+// ListCustomerReturnsWithResponse List customer returns
+//
+// Lists customer returns «Возврат товаров от покупателя», which KKMTransfer makes of register transactions, newest first (by `number`), one page at a time, without their lines (`lines` is empty: get an invoice by its id for them). The filters narrow the list; they combine.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/customer-returns (the `ListCustomerReturns` operationId).
+func (c *ClientWithResponses) ListCustomerReturnsWithResponse(ctx context.Context, params *ListCustomerReturnsParams, reqEditors ...RequestEditorFn) (*ListCustomerReturnsResponse, error) {
+	rsp, err := c.ListCustomerReturns(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCustomerReturnsResponse(rsp)
+}
+
+// GetCustomerReturnWithResponse Get a customer return
+//
+// Returns one customer return «Возврат товаров от покупателя» with its lines.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/customer-returns/{id} (the `GetCustomerReturn` operationId).
+func (c *ClientWithResponses) GetCustomerReturnWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetCustomerReturnResponse, error) {
+	rsp, err := c.GetCustomerReturn(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCustomerReturnResponse(rsp)
 }
 
 // ListCustomersWithResponse List customers
@@ -15425,6 +17406,21 @@ func (c *ClientWithResponses) RegisterPackagesWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseRegisterPackagesResponse(rsp)
+}
+
+// RegisterSaleWithResponse Find a sale to return
+//
+// Finds a sale of this register's warehouse, by `transaction_id` or by its fiscal document `fn` and `fd` (what a receipt's QR code carries), and answers it with what is still returnable of each line: the quantity sold less what returns already took (returns in conflict or ignored do not count), the sale's price, and the discount and amount of the whole quantity left. A return of part of a line takes the part of the discount that brings the discount of everything returned so far to the sale's discount scaled to that quantity (round half away from zero).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/register/sales (the `RegisterSale` operationId).
+func (c *ClientWithResponses) RegisterSaleWithResponse(ctx context.Context, params *RegisterSaleParams, reqEditors ...RequestEditorFn) (*RegisterSaleResponse, error) {
+	rsp, err := c.RegisterSale(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRegisterSaleResponse(rsp)
 }
 
 // UploadTransactionWithBodyWithResponse Upload a transaction
@@ -16255,6 +18251,147 @@ func ParseGetCardPaymentResponse(rsp *http.Response) (*GetCardPaymentResponse, e
 	return response, nil
 }
 
+// ParseListCardRefundsResponse parses an HTTP response from a ListCardRefundsWithResponse call
+func ParseListCardRefundsResponse(rsp *http.Response) (*ListCardRefundsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCardRefundsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CardRefundList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ListInvalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListCardRefundsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCardRefundResponse parses an HTTP response from a GetCardRefundWithResponse call
+func ParseGetCardRefundResponse(rsp *http.Response) (*GetCardRefundResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCardRefundResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CardRefund
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest QueryInvalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetCardRefundResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListCashDesksResponse parses an HTTP response from a ListCashDesksWithResponse call
 func ParseListCashDesksResponse(rsp *http.Response) (*ListCashDesksResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -16603,6 +18740,259 @@ func ParsePatchCashDeskResponse(rsp *http.Response) (*PatchCashDeskResponse, err
 	return response, nil
 }
 
+// ParseListCashExpensesResponse parses an HTTP response from a ListCashExpensesWithResponse call
+func ParseListCashExpensesResponse(rsp *http.Response) (*ListCashExpensesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCashExpensesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CashExpenseList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListCashExpensesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCashExpenseResponse parses an HTTP response from a GetCashExpenseWithResponse call
+func ParseGetCashExpenseResponse(rsp *http.Response) (*GetCashExpenseResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCashExpenseResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CashExpense
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest QueryInvalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetCashExpenseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostCashExpenseResponse parses an HTTP response from a PostCashExpenseWithResponse call
+func ParsePostCashExpenseResponse(rsp *http.Response) (*PostCashExpenseResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostCashExpenseResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CashExpense
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Malformed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenAdmin
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PostCashExpenseResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value IdempotentReplayed
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostCashExpenseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListCashReceiptsResponse parses an HTTP response from a ListCashReceiptsWithResponse call
 func ParseListCashReceiptsResponse(rsp *http.Response) (*ListCashReceiptsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -16843,6 +19233,147 @@ func ParsePostCashReceiptResponse(rsp *http.Response) (*PostCashReceiptResponse,
 		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostCashReceiptResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListCustomerReturnsResponse parses an HTTP response from a ListCustomerReturnsWithResponse call
+func ParseListCustomerReturnsResponse(rsp *http.Response) (*ListCustomerReturnsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCustomerReturnsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomerReturnList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ListInvalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListCustomerReturnsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCustomerReturnResponse parses an HTTP response from a GetCustomerReturnWithResponse call
+func ParseGetCustomerReturnResponse(rsp *http.Response) (*GetCustomerReturnResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCustomerReturnResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomerReturn
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest QueryInvalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetCustomerReturnResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19354,6 +21885,80 @@ func ParseRegisterPackagesResponse(rsp *http.Response) (*RegisterPackagesRespons
 	switch {
 	case rsp.StatusCode == 401:
 		var headers RegisterPackagesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRegisterSaleResponse parses an HTTP response from a RegisterSaleWithResponse call
+func ParseRegisterSaleResponse(rsp *http.Response) (*RegisterSaleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RegisterSaleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SaleForReturn
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRegister
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RegisterSaleResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -88,6 +88,62 @@ func (s *Server) listCardPayments(w http.ResponseWriter, r *request) error {
 	})
 }
 
+func (s *Server) listCustomerReturns(w http.ResponseWriter, r *request) error {
+	p, err := listParams(r, "order_id", "sales_invoice_id", "transaction_id")
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return tx.CustomerReturns(ctx, q.Get("order_id"), q.Get("sales_invoice_id"), q.Get("transaction_id"), p)
+	})
+}
+
+func (s *Server) listCashExpenses(w http.ResponseWriter, r *request) error {
+	p, err := listParams(r, "posted", "purpose", "transaction_id")
+	q := r.URL.Query()
+	if v := q.Get("posted"); v != "" && v != "true" && v != "false" {
+		err = mergeFields(err, torg.Invalid("posted", "must be true or false"))
+	}
+	if v := q.Get("purpose"); v != "" && v != torg.PurposeRefund && v != torg.PurposeCashOut {
+		err = mergeFields(err, torg.Invalid("purpose", `must be "refund" or "cash_out"`))
+	}
+	if err != nil {
+		return err
+	}
+	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return tx.CashExpenses(ctx, q.Get("posted"), q.Get("purpose"), q.Get("transaction_id"), p)
+	})
+}
+
+func (s *Server) postCashExpense(w http.ResponseWriter, r *request) error {
+	var in struct {
+		CashDeskID string `json:"cash_desk_id"`
+	}
+	err := decodeInput(r.body, &in, func() error {
+		if in.CashDeskID == "" {
+			return torg.Invalid("cash_desk_id", "is required: the cash desk the cash leaves")
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.write(w, r, http.StatusOK, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return tx.PostCashExpense(ctx, r.PathValue("id"), in.CashDeskID)
+	})
+}
+
+func (s *Server) listCardRefunds(w http.ResponseWriter, r *request) error {
+	p, err := listParams(r, "transaction_id")
+	if err != nil {
+		return err
+	}
+	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return tx.CardRefunds(ctx, r.URL.Query().Get("transaction_id"), p)
+	})
+}
+
 func (s *Server) resolveTransaction(w http.ResponseWriter, r *request) error {
 	var in torg.Resolution
 	if err := decodeInput(r.body, &in, func() error { return in.Validate() }); err != nil {

@@ -124,9 +124,12 @@ func (s *Server) removeOrderRegister(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) listTransactions(w http.ResponseWriter, r *request) error {
-	p, err := listParams(r, "state", "register_id", "order_id")
+	p, err := listParams(r, "state", "register_id", "order_id", "kind")
 	q := r.URL.Query()
-	f := store.TransactionFilter{State: torg.TxState(q.Get("state")), RegisterID: q.Get("register_id"), OrderID: q.Get("order_id")}
+	f := store.TransactionFilter{State: torg.TxState(q.Get("state")), RegisterID: q.Get("register_id"), OrderID: q.Get("order_id"), Kind: q.Get("kind")}
+	if f.Kind != "" && !contains(torg.TxKinds, f.Kind) {
+		err = mergeFields(err, torg.Invalid("kind", `must be "sale" or "return"`))
+	}
 	switch f.State {
 	case "", torg.TxNew, torg.TxProcessed, torg.TxConflict, torg.TxFailed, torg.TxIgnored:
 	default:

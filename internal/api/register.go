@@ -183,3 +183,36 @@ func (s *Server) uploadTransaction(w http.ResponseWriter, r *request) error {
 	}
 	return writeJSON(w, status, t)
 }
+
+// registerSale finds a sale of the register's warehouse for a return, by transaction_id or by the
+// fiscal document fn and fd (what a receipt's QR code carries), with what is still returnable.
+func (s *Server) registerSale(w http.ResponseWriter, r *request) error {
+	var f torg.Fields
+	q := r.URL.Query()
+	for k := range q {
+		if k != "transaction_id" && k != "fn" && k != "fd" {
+			f.Add(k, "is not a query parameter here (known: transaction_id, fn, fd)")
+		}
+	}
+	id, fn := q.Get("transaction_id"), q.Get("fn")
+	var fd int64
+	switch {
+	case id != "" && (fn != "" || q.Has("fd")):
+		f.Add("transaction_id", "give transaction_id, or fn and fd, not both")
+	case id == "":
+		n, err := strconv.ParseInt(q.Get("fd"), 10, 64)
+		if fn == "" {
+			f.Add("fn", "is required: the fiscal drive number, or give transaction_id")
+		}
+		if err != nil || n < 1 {
+			f.Add("fd", "must be the fiscal document number, a positive integer")
+		}
+		fd = n
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return tx.SaleForReturn(ctx, r.principal.RegisterID, id, fn, fd)
+	})
+}

@@ -59,6 +59,13 @@ func (s *Server) routes() []Route {
 		{"POST", "/api/v1/cash-receipts/{id}/post", admin, s.postCashReceipt},
 		{"GET", "/api/v1/card-payments", read, s.listCardPayments},
 		{"GET", "/api/v1/card-payments/{id}", read, s.getByID(anyOf((*store.Tx).CardPayment))},
+		{"GET", "/api/v1/customer-returns", read, s.listCustomerReturns},
+		{"GET", "/api/v1/customer-returns/{id}", read, s.getByID(anyOf((*store.Tx).CustomerReturn))},
+		{"GET", "/api/v1/cash-expenses", read, s.listCashExpenses},
+		{"GET", "/api/v1/cash-expenses/{id}", read, s.getByID(anyOf((*store.Tx).CashExpense))},
+		{"POST", "/api/v1/cash-expenses/{id}/post", admin, s.postCashExpense},
+		{"GET", "/api/v1/card-refunds", read, s.listCardRefunds},
+		{"GET", "/api/v1/card-refunds/{id}", read, s.getByID(anyOf((*store.Tx).CardRefund))},
 
 		{"POST", "/api/v1/jobs/kkm-transfer/run", admin, s.runKKMTransfer},
 		{"GET", "/api/v1/jobs/kkm-transfer", read, s.kkmTransferStatus},
@@ -82,6 +89,7 @@ func (s *Server) routes() []Route {
 		{"POST", "/api/v1/register/orders/{id}/claim", register, s.claim},
 		{"DELETE", "/api/v1/register/orders/{id}/claim", register, s.releaseClaim},
 		{"POST", "/api/v1/register/transactions", register, s.uploadTransaction},
+		{"GET", "/api/v1/register/sales", register, s.registerSale},
 	}
 	// Registers and cash desks decide where a sale's cash is booked: an admin's, not a web shop's.
 	rs = append(rs, catalogRoutes(s, "warehouses", store.Warehouses, read, write)...)

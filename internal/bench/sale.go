@@ -92,8 +92,12 @@ func (t *till) sell(ctx context.Context, c *client, o saleOrder) error {
 	}
 	t.receipt++
 	id, version := o.ID, o.Version
+	lines := append([]torg.TxLine(nil), o.Lines...)
+	for i := range lines {
+		lines[i].LineNo = 0 // the order's line numbers: a sale's lines do not name them
+	}
 	tx := torg.TransactionInput{ID: uuid.NewString(), OrderID: &id, OrderVersion: &version, ShiftNumber: 1,
-		ReceiptNumber: t.receipt, ClosedAt: time.Now().UTC(), Cashier: "Бенчмарк", Lines: o.Lines,
+		ReceiptNumber: t.receipt, ClosedAt: time.Now().UTC(), Cashier: "Бенчмарк", Lines: lines,
 		Payments: []torg.Payment{{Type: torg.PaymentCash, Amount: o.Total}}, Total: o.Total,
 		Fiscal: &torg.Fiscal{FN: t.fn, FD: t.receipt, FP: "1"}}
 	return c.do(ctx, "POST", "/api/v1/register/transactions", t.token, tx, 201, nil)

@@ -33,6 +33,8 @@ func (a *Agent) routes() http.Handler {
 	mux.HandleFunc("POST /api/shift/close", a.handle(a.apiCloseShift))
 	mux.HandleFunc("GET /api/shift/x-report", a.handle(a.apiXReport))
 	mux.HandleFunc("POST /api/outbox/{id}/retry", a.handle(a.apiRetry))
+	mux.HandleFunc("GET /api/sales", a.handle(a.apiFindSale))
+	mux.HandleFunc("POST /api/returns", a.handle(a.apiReturn))
 	return mux
 }
 
@@ -230,4 +232,26 @@ func (a *Agent) apiXReport(r *http.Request) (int, any, error) {
 func (a *Agent) apiRetry(r *http.Request) (int, any, error) {
 	id := r.PathValue("id")
 	return http.StatusOK, map[string]any{"transaction_id": id, "state": "pending"}, a.retryRejected(r.Context(), id)
+}
+
+// apiFindSale finds a sale to return by transaction_id, fn and fd, or a receipt's QR string (qr).
+func (a *Agent) apiFindSale(r *http.Request) (int, any, error) {
+	q, err := parseSaleQuery(r.URL.Query())
+	if err != nil {
+		return 0, nil, err
+	}
+	s, err := a.findSale(r.Context(), q)
+	return http.StatusOK, s, err
+}
+
+// apiReturn fiscalises a return and writes it to the outbox: 201 with its numbers.
+func (a *Agent) apiReturn(r *http.Request) (int, any, error) {
+	var in ReturnRequest
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return 0, nil, torg.Errorf(torg.CodeMalformed, "send {\"original_transaction_id\", \"lines\": [{\"line_no\", \"quantity\"}], \"payments\": [{\"type\", \"amount\"}]}: %v", err)
+	}
+	closed, err := a.makeReturn(r.Context(), in)
+	return http.StatusCreated, closed, err
 }

@@ -133,3 +133,11 @@ func (c *client) upload(ctx context.Context, body json.RawMessage) error {
 	_, err := c.call(ctx, http.MethodPost, "/api/v1/register/transactions", body, nil, 20*time.Second)
 	return err
 }
+
+// sale asks the back office for a sale of this register's warehouse, by the query (transaction_id, or
+// fn and fd), with what is left to return of it.
+func (c *client) sale(ctx context.Context, query string) (torg.SaleForReturn, error) {
+	var out torg.SaleForReturn
+	_, err := c.call(ctx, http.MethodGet, "/api/v1/register/sales?"+query, nil, &out, 10*time.Second)
+	return out, err
+}

@@ -20,6 +20,7 @@ import (
 type FiscalReceipt struct {
 	Total, Cash, Card torg.Money
 	ClosedAt          time.Time
+	Refund            bool // a return receipt «Возврат прихода» (settlement sign 2), not a sale (1)
 }
 
 // FiscalDoc is the fiscal device's answer: the receipt's numbers in the shift and the fiscal data
@@ -121,6 +122,9 @@ func (e Emulator) Shift(ctx context.Context, tx *sql.Tx) (Shift, error) {
 func sign(key, fn string, fd int64, r FiscalReceipt) string {
 	m := hmac.New(sha256.New, []byte(key))
 	fmt.Fprintf(m, "%s|%d|%d|%d|%d|%d", fn, fd, r.Total, r.Cash, r.Card, r.ClosedAt.UnixMicro())
+	if r.Refund {
+		fmt.Fprint(m, "|2")
+	}
 	return fmt.Sprintf("%010d", binary.BigEndian.Uint64(m.Sum(nil))%10_000_000_000)
 }
 

@@ -278,8 +278,9 @@ func (a *Agent) closeReceipt(ctx context.Context, id string, pays []torg.Payment
 		}
 		t.ShiftNumber, t.ReceiptNumber, t.Fiscal = doc.ShiftNumber, doc.ReceiptNumber, &doc.Fiscal
 		body, _ := json.Marshal(t)
-		if _, err := tx.ExecContext(ctx, "INSERT INTO outbox (id, body, shift_number, receipt_number, total, cash, card, created_at)"+
-			" VALUES (?, ?, ?, ?, ?, ?, ?, ?)", t.ID, string(body), doc.ShiftNumber, doc.ReceiptNumber, int64(r.Total), int64(cash), int64(card), now.UnixMicro()); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO outbox (id, body, shift_number, receipt_number, total, cash, card, created_at, fd)"+
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", t.ID, string(body), doc.ShiftNumber, doc.ReceiptNumber, int64(r.Total), int64(cash), int64(card), now.UnixMicro(),
+			doc.Fiscal.FD); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE receipts SET state = 'closed', closed_at = ?, transaction_id = ? WHERE id = ?", now.UnixMicro(), t.ID, id); err != nil {
@@ -408,14 +409,25 @@ func (a *Agent) cancelReceipt(ctx context.Context, id string) error {
 	return nil
 }
 
-// ZReport is a closed shift's summary.
+// ZReport is a shift's summary: its sales (receipts, cash, card, total) and, apart, its returns, and
+// the cash expected in the drawer: the sales' cash less the cash paid back.
 type ZReport struct {
 	Shift
-	ClosedAt time.Time  `json:"closed_at"`
-	Receipts int        `json:"receipts"`
-	Cash     torg.Money `json:"cash"`
-	Card     torg.Money `json:"card"`
-	Total    torg.Money `json:"total"`
+	ClosedAt     time.Time  `json:"closed_at"`
+	Receipts     int        `json:"receipts"`
+	Cash         torg.Money `json:"cash"`
+	Card         torg.Money `json:"card"`
+	Total        torg.Money `json:"total"`
+	Returns      KindSums   `json:"returns"`
+	ExpectedCash torg.Money `json:"expected_cash"`
+}
+
+// KindSums sums one kind of the shift's transactions.
+type KindSums struct {
+	Count int        `json:"count"`
+	Cash  torg.Money `json:"cash"`
+	Card  torg.Money `json:"card"`
+	Total torg.Money `json:"total"`
 }
 
 // closeShift closes the fiscal shift and sums its receipts: the Z-report.
@@ -445,8 +457,34 @@ func (a *Agent) shiftReport(ctx context.Context, closing bool) (ZReport, error) 
 		}
 		z = ZReport{Shift: sh, ClosedAt: torg.Now()}
 		z.Open = !closing
-		return tx.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(SUM(cash), 0), COALESCE(SUM(card), 0), COALESCE(SUM(total), 0) FROM outbox WHERE shift_number = ?",
-			sh.Number).Scan(&z.Receipts, &z.Cash, &z.Card, &z.Total)
+		sums, err := shiftSums(ctx, tx, sh.Number)
+		if err != nil {
+			return err
+		}
+		sale := sums[torg.KindSale]
+		z.Receipts, z.Cash, z.Card, z.Total, z.Returns = sale.Count, sale.Cash, sale.Card, sale.Total, sums[torg.KindReturn]
+		z.ExpectedCash = z.Cash - z.Returns.Cash
+		return nil
 	})
 	return z, err
+}
+
+// shiftSums sums the shift's transactions by kind.
+func shiftSums(ctx context.Context, tx *sql.Tx, shift int64) (map[string]KindSums, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT kind, COUNT(*), COALESCE(SUM(cash), 0), COALESCE(SUM(card), 0), COALESCE(SUM(total), 0)"+
+		" FROM outbox WHERE shift_number = ? GROUP BY kind", shift)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]KindSums{}
+	for rows.Next() {
+		var kind string
+		var k KindSums
+		if err := rows.Scan(&kind, &k.Count, &k.Cash, &k.Card, &k.Total); err != nil {
+			return nil, err
+		}
+		out[kind] = k
+	}
+	return out, rows.Err()
 }

@@ -147,7 +147,7 @@ type ledger struct {
 func (l *ledger) apply(stock []stockMove, cash, debt []moneyMove) []balanceOverflow {
 	sc := make([]change[stockKey, torg.Quantity], len(stock))
 	for i, m := range stock {
-		sc[i] = change[stockKey, torg.Quantity]{stockKey{m.warehouseID, m.productID}, m.quantity}
+		sc[i] = change[stockKey, torg.Quantity]{stockKey{m.WarehouseID, m.ProductID}, m.Quantity}
 	}
 	nextStock, badStock := l.stock.add(sc)
 	nextCash, badCash := l.cash.add(moneyChanges(cash))
@@ -173,7 +173,7 @@ func (l *ledger) apply(stock []stockMove, cash, debt []moneyMove) []balanceOverf
 func moneyChanges(moves []moneyMove) []change[string, torg.Money] {
 	out := make([]change[string, torg.Money], len(moves))
 	for i, m := range moves {
-		out[i] = change[string, torg.Money]{m.owner, m.amount}
+		out[i] = change[string, torg.Money]{m.Owner, m.Amount}
 	}
 	return out
 }
@@ -183,7 +183,7 @@ func (tx *Tx) readLedger(ctx context.Context, stock []stockMove, cash, debt []mo
 	l := &ledger{stock: newTotals[stockKey, torg.Quantity](), cash: newTotals[string, torg.Money](), debt: newTotals[string, torg.Money]()}
 	var whs, prods []string
 	for _, m := range stock {
-		whs, prods = append(whs, m.warehouseID), append(prods, m.productID)
+		whs, prods = append(whs, m.WarehouseID), append(prods, m.ProductID)
 	}
 	if whs = unique(whs); len(whs) > 0 {
 		err := tx.readTotals(ctx, "SELECT warehouse_id, product_id, on_hand FROM stock_balances WHERE warehouse_id IN ("+marks(len(whs))+")",
@@ -201,7 +201,7 @@ func (tx *Tx) readLedger(ctx context.Context, stock []stockMove, cash, debt []mo
 	}{{"cash_balances", "cash_desk_id", "balance", cash, l.cash}, {"debt_balances", "customer_id", "debt", debt, l.debt}} {
 		owners := make([]string, len(t.moves))
 		for i, m := range t.moves {
-			owners[i] = m.owner
+			owners[i] = m.Owner
 		}
 		err := tx.readTotals(ctx, "SELECT "+t.col+", '', "+t.total+" FROM "+t.table+" WHERE 1 = 1", nil, t.col, unique(owners),
 			func(owner, _ string, v int64, ok bool) { t.into.v[owner], t.into.beyond[owner] = torg.Money(v), !ok })

@@ -18,7 +18,7 @@ func TestLedgerApplyChecksEveryRunningTotal(t *testing.T) {
 	}
 	cash := func(owner string, amounts ...torg.Money) (out []moneyMove) {
 		for _, a := range amounts {
-			out = append(out, moneyMove{owner: owner, amount: a})
+			out = append(out, moneyMove{Owner: owner, Amount: a})
 		}
 		return out
 	}
@@ -30,11 +30,11 @@ func TestLedgerApplyChecksEveryRunningTotal(t *testing.T) {
 		bad   []balanceOverflow
 	}{
 		{name: "changes within the range are taken", cash: cash("MAIN", 10), debt: cash("retail", 10, -10),
-			stock: []stockMove{{warehouseID: "W", productID: "P", quantity: -10}}},
+			stock: []stockMove{{WarehouseID: "W", ProductID: "P", Quantity: -10}}},
 		{name: "a debt that rises and falls by one sale is judged by what it comes to", debt: cash("retail", 1000, -1000)},
 		{name: "a cash desk one kopeck beyond is refused", cash: cash("MAIN", 11), debt: cash("retail", 5),
 			bad: []balanceOverflow{{kind: kindCash, owner: "MAIN"}}},
-		{name: "stock below the range is refused", stock: []stockMove{{warehouseID: "W", productID: "P", quantity: -11}},
+		{name: "stock below the range is refused", stock: []stockMove{{WarehouseID: "W", ProductID: "P", Quantity: -11}},
 			bad: []balanceOverflow{{kind: kindStock, owner: "W", product: "P"}}},
 		{name: "moves whose own sum is beyond int64 are refused", cash: cash("NEW", max, max, -max),
 			bad: []balanceOverflow{{kind: kindCash, owner: "NEW"}}},
@@ -57,7 +57,7 @@ func TestLedgerApplyChecksEveryRunningTotal(t *testing.T) {
 			if c.bad == nil {
 				var want torg.Money = max - 10
 				for _, m := range c.cash {
-					want += m.amount
+					want += m.Amount
 				}
 				if l.cash.v["MAIN"] != want {
 					t.Fatalf("MAIN holds %d, want %d", l.cash.v["MAIN"], want)

@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"time"
 
 	"torg"
 )
@@ -15,14 +14,7 @@ import (
 // that concurrent transactions lock them in one order.
 
 // stockMove is a change of a product's stock in a warehouse by one document line.
-type stockMove struct {
-	docID       string
-	lineNo      int
-	date        time.Time
-	warehouseID string
-	productID   string
-	quantity    torg.Quantity // positive in, negative out
-}
+type stockMove = torg.StockMove
 
 // moveStock records stock movements and adds them to the stock on hand.
 func (tx *Tx) moveStock(ctx context.Context, moves []stockMove) error {
@@ -32,9 +24,9 @@ func (tx *Tx) moveStock(ctx context.Context, moves []stockMove) error {
 	rows := make([][]any, len(moves))
 	sums := map[stockKey]torg.Quantity{}
 	for i, m := range moves {
-		rows[i] = []any{m.docID, m.lineNo, micros(m.date), m.warehouseID, m.productID, int64(m.quantity)}
-		k := stockKey{m.warehouseID, m.productID}
-		sum, ok := sums[k].Plus(m.quantity)
+		rows[i] = []any{m.DocID, m.LineNo, micros(m.Date), m.WarehouseID, m.ProductID, int64(m.Quantity)}
+		k := stockKey{m.WarehouseID, m.ProductID}
+		sum, ok := sums[k].Plus(m.Quantity)
 		if !ok {
 			return &balanceOverflow{kind: kindStock, owner: k.wh, product: k.p}
 		}
@@ -74,12 +66,7 @@ func compare(a, b string) int {
 
 // moneyMove is a document's change of a money balance: cash in a cash desk, or a customer's debt
 // (positive: the customer owes more).
-type moneyMove struct {
-	docID  string
-	date   time.Time
-	owner  string // the cash desk or the customer
-	amount torg.Money
-}
+type moneyMove = torg.MoneyMove
 
 // moveCash records cash entering (or leaving) cash desks.
 func (tx *Tx) moveCash(ctx context.Context, moves ...moneyMove) error {
@@ -99,12 +86,12 @@ func (tx *Tx) moveMoney(ctx context.Context, kind, movesTable, ownerCol, totalsT
 	rows := make([][]any, len(moves))
 	sums := map[string]torg.Money{}
 	for i, m := range moves {
-		rows[i] = []any{m.docID, micros(m.date), m.owner, int64(m.amount)}
-		sum, ok := sums[m.owner].Plus(m.amount)
+		rows[i] = []any{m.DocID, micros(m.Date), m.Owner, int64(m.Amount)}
+		sum, ok := sums[m.Owner].Plus(m.Amount)
 		if !ok {
-			return &balanceOverflow{kind: kind, owner: m.owner}
+			return &balanceOverflow{kind: kind, owner: m.Owner}
 		}
-		sums[m.owner] = sum
+		sums[m.Owner] = sum
 	}
 	if err := tx.insertRows(ctx, movesTable, []string{"doc_id", "date", ownerCol, "amount"}, rows); err != nil {
 		return err

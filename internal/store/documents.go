@@ -122,7 +122,7 @@ func (tx *Tx) CreateGoodsReceipt(ctx context.Context, in torg.GoodsReceiptInput)
 		if g.TotalCost, sumOK = g.TotalCost.Plus(amount); !sumOK {
 			f.Add("lines["+strconv.Itoa(i)+"].quantity", "the receipt's total is too large")
 		}
-		moves[i] = stockMove{docID: g.ID, lineNo: i + 1, warehouseID: g.WarehouseID, productID: p.id, quantity: l.Quantity}
+		moves[i] = stockMove{DocID: g.ID, LineNo: i + 1, WarehouseID: g.WarehouseID, ProductID: p.id, Quantity: l.Quantity}
 	}
 	if err := f.Err(); err != nil {
 		return g, err
@@ -152,7 +152,7 @@ func (tx *Tx) CreateGoodsReceipt(ctx context.Context, in torg.GoodsReceiptInput)
 		return g, err
 	}
 	for i := range moves {
-		moves[i].date = g.Date
+		moves[i].Date = g.Date
 	}
 	return g, tx.moveStock(ctx, moves)
 }
@@ -168,7 +168,7 @@ func (tx *Tx) stockInRange(ctx context.Context, moves []stockMove) error {
 	for _, o := range l.apply(moves, nil, nil) {
 		msg := tx.describe(ctx, &o).Error()
 		for i, m := range moves {
-			if m.warehouseID == o.owner && m.productID == o.product {
+			if m.WarehouseID == o.owner && m.ProductID == o.product {
 				f.Add("lines["+strconv.Itoa(i)+"].quantity", "%s", msg)
 			}
 		}
@@ -287,8 +287,8 @@ func (tx *Tx) PostCashReceipt(ctx context.Context, id, cashDeskID string) (torg.
 	if ok, err := tx.exists(ctx, "cash_desks", cashDeskID); err != nil || !ok {
 		return c, cmpErr(err, torg.Invalid("cash_desk_id", "no cash desk has this id"))
 	}
-	cash := []moneyMove{{docID: c.ID, date: c.Date, owner: cashDeskID, amount: c.Amount}}
-	debt := []moneyMove{{docID: c.ID, date: c.Date, owner: c.CustomerID, amount: -c.Amount}}
+	cash := []moneyMove{{DocID: c.ID, Date: c.Date, Owner: cashDeskID, Amount: c.Amount}}
+	debt := []moneyMove{{DocID: c.ID, Date: c.Date, Owner: c.CustomerID, Amount: -c.Amount}}
 	l, err := tx.readLedger(ctx, nil, cash, debt)
 	if err != nil {
 		return c, err

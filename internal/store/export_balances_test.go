@@ -23,5 +23,5 @@ func (tx *Tx) QueryText(ctx context.Context, q string, args ...any) (string, err
 // MoveCash adds the amount to the cash desk's balance as a document would, without checking it
 // first: tests use it to reach the database's own guard.
 func (tx *Tx) MoveCash(ctx context.Context, deskID string, amount int64) error {
-	return tx.moveCash(ctx, moneyMove{docID: newID(), owner: deskID, amount: torg.Money(amount)})
+	return tx.moveCash(ctx, moneyMove{DocID: newID(), Owner: deskID, Amount: torg.Money(amount)})
 }

@@ -23,14 +23,6 @@ type TransferCursor struct {
 	ID       string
 }
 
-// waitingTx is a transaction waiting for KKMTransfer, with its register.
-type waitingTx struct {
-	id, registerID, registerCode, warehouseID string
-	orderID, cashDeskID                       *string
-	detached                                  bool
-	in                                        torg.TransactionInput
-}
-
 // WaitingTransactions counts the transactions KKMTransfer would take now (new and failed).
 func (tx *Tx) WaitingTransactions(ctx context.Context) (int, error) {
 	var n int
@@ -56,7 +48,7 @@ func (s *Store) TransferBatch(ctx context.Context, after TransferCursor, limit i
 		}
 		taken = len(batch)
 		last := batch[len(batch)-1]
-		next = TransferCursor{ClosedAt: micros(last.in.ClosedAt), ID: last.id}
+		next = TransferCursor{ClosedAt: micros(last.In.ClosedAt), ID: last.ID}
 		retail, err := tx.retailCustomer(ctx)
 		if err != nil {
 			return err
@@ -67,7 +59,7 @@ func (s *Store) TransferBatch(ctx context.Context, after TransferCursor, limit i
 }
 
 // transferAll writes the batch at once, or one by one when that fails.
-func (tx *Tx) transferAll(ctx context.Context, batch []waitingTx, retail string, res *torg.TransferResult) error {
+func (tx *Tx) transferAll(ctx context.Context, batch []torg.TransferSource, retail string, res *torg.TransferResult) error {
 	err := tx.savepoint(ctx, "kkm_batch", func() error {
 		var r torg.TransferResult
 		if err := tx.transferSome(ctx, batch, retail, &r); err != nil {
@@ -81,14 +73,14 @@ func (tx *Tx) transferAll(ctx context.Context, batch []waitingTx, retail string,
 	}
 	for _, w := range batch {
 		var one torg.TransferResult
-		err := tx.savepoint(ctx, "kkm_one", func() error { return tx.transferSome(ctx, []waitingTx{w}, retail, &one) })
+		err := tx.savepoint(ctx, "kkm_one", func() error { return tx.transferSome(ctx, []torg.TransferSource{w}, retail, &one) })
 		switch {
 		case err == nil:
 			res.Add(one)
 		case ctx.Err() != nil:
 			return ctx.Err()
 		default:
-			if err := tx.markFailed(ctx, w.id, err, res); err != nil {
+			if err := tx.markFailed(ctx, w.ID, err, res); err != nil {
 				return err
 			}
 		}
@@ -98,7 +90,7 @@ func (tx *Tx) transferAll(ctx context.Context, batch []waitingTx, retail string,
 
 // transferSome plans the transactions and writes their documents; a transaction whose data cannot
 // make documents (a product or order gone) is marked failed.
-func (tx *Tx) transferSome(ctx context.Context, batch []waitingTx, retail string, res *torg.TransferResult) error {
+func (tx *Tx) transferSome(ctx context.Context, batch []torg.TransferSource, retail string, res *torg.TransferResult) error {
 	plans, failed, err := tx.planBatch(ctx, batch, retail)
 	if err != nil {
 		return err
@@ -107,11 +99,11 @@ func (tx *Tx) transferSome(ctx context.Context, batch []waitingTx, retail string
 		return err
 	}
 	for _, p := range plans {
-		p.count(res)
+		p.Count(res)
 	}
 	for _, w := range batch {
-		if cause, ok := failed[w.id]; ok {
-			if err := tx.markFailed(ctx, w.id, cause, res); err != nil {
+		if cause, ok := failed[w.ID]; ok {
+			if err := tx.markFailed(ctx, w.ID, cause, res); err != nil {
 				return err
 			}
 		}
@@ -141,7 +133,7 @@ func (tx *Tx) markFailed(ctx context.Context, id string, cause error, res *torg.
 }
 
 // claimWaiting reads the next waiting transactions with their registers, oldest first.
-func (tx *Tx) claimWaiting(ctx context.Context, after TransferCursor, limit int) ([]waitingTx, error) {
+func (tx *Tx) claimWaiting(ctx context.Context, after TransferCursor, limit int) ([]torg.TransferSource, error) {
 	q := "SELECT t.id, t.register_id, r.code, r.warehouse_id, t.order_id, r.cash_desk_id, t.detached, t.body" +
 		" FROM transactions t JOIN registers r ON r.id = t.register_id" +
 		" WHERE t.state IN ('new', 'failed') AND (t.closed_at > ? OR (t.closed_at = ? AND t.id > ?))" +
@@ -154,18 +146,18 @@ func (tx *Tx) claimWaiting(ctx context.Context, after TransferCursor, limit int)
 		return nil, err
 	}
 	defer rows.Close()
-	var out []waitingTx
+	var out []torg.TransferSource
 	for rows.Next() {
-		var w waitingTx
+		var w torg.TransferSource
 		var order, desk sql.NullString
 		var body string
-		if err := rows.Scan(&w.id, &w.registerID, &w.registerCode, &w.warehouseID, &order, &desk, &w.detached, &body); err != nil {
+		if err := rows.Scan(&w.ID, &w.RegisterID, &w.RegisterCode, &w.WarehouseID, &order, &desk, &w.Detached, &body); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(body), &w.in); err != nil {
-			return nil, fmt.Errorf("transaction %s: %w", w.id, err)
+		if err := json.Unmarshal([]byte(body), &w.In); err != nil {
+			return nil, fmt.Errorf("transaction %s: %w", w.ID, err)
 		}
-		w.orderID, w.cashDeskID = nullString(order), nullString(desk)
+		w.OrderID, w.CashDeskID = nullString(order), nullString(desk)
 		out = append(out, w)
 	}
 	return out, rows.Err()
@@ -205,14 +197,19 @@ func (tx *Tx) ResolveTransaction(ctx context.Context, id string, r torg.Resoluti
 		return torg.Transaction{}, torg.Errorf(torg.CodeStateConflict, "transaction %s is %s, not a conflict", id, state)
 	}
 	mismatch := reason.String == torg.ConflictMismatch
+	isReturn := reason.String == torg.ConflictOverReturn || reason.String == torg.ConflictUnknownSale
 	next, detached := torg.TxNew, true
 	switch r.Action {
 	case torg.ResolveAccept:
-		if !mismatch {
+		if !mismatch && reason.String != torg.ConflictOverReturn {
 			return torg.Transaction{}, torg.Errorf(torg.CodeStateConflict,
-				"transaction %s is a %s conflict: only a sale that differs from its order can be accepted", id, reason.String)
+				"transaction %s is a %s conflict: only a sale that differs from its order, or a return of more than is left, can be accepted", id, reason.String)
 		}
 		detached = false
+	case torg.ResolveWithoutOrder:
+		if isReturn {
+			return torg.Transaction{}, torg.Errorf(torg.CodeStateConflict, "transaction %s is a return: it has no order to process it without", id)
+		}
 	case torg.ResolveIgnore:
 		next, detached = torg.TxIgnored, false
 	}

@@ -3,75 +3,33 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
+	"slices"
 
 	"torg"
 )
 
-// plan is what KKMTransfer makes of one transaction (docs/API.md, «KKMTransfer»): a posted sales invoice dated
-// closed_at for the register's warehouse and the order's customer (or the retail customer); a cash
-// receipt order for the cash part, posted into the register's cash desk when it has one; a posted
-// card payment for the card part; and, when it sold an order, the order closed.
-type plan struct {
-	w        waitingTx
-	customer string
-	sells    bool // it closes its order
-
-	invoiceID  string
-	invoiceNo  int64
-	vat        torg.Money
-	lines      [][]any // sales_invoice_lines rows
-	cash, card torg.Money
-	cashID     string
-	cashNo     int64
-	cashPosted bool
-	cardID     string
-	cardNo     int64
-	stock      []stockMove
-	cashMoves  []moneyMove
-	debtMoves  []moneyMove
-}
-
-// count adds the plan's documents to a run's result.
-func (p *plan) count(res *torg.TransferResult) {
-	res.Processed++
-	res.SalesInvoices++
-	if p.cash > 0 {
-		res.CashReceipts++
-		if p.cashPosted {
-			res.CashReceiptsPosted++
-		}
-	}
-	if p.card > 0 {
-		res.CardPayments++
-	}
-}
+// plan is what KKMTransfer makes of one transaction: torg.PlanTransfer decides it, this file numbers
+// and writes it.
+type plan = torg.TransferPlan
 
 // planBatch reads what the batch needs in a few queries (its orders, locked; its products; the running
 // totals it changes) and plans each transaction. Transactions whose data cannot make documents, or
 // whose documents would take a running total beyond int64, are returned in failed.
-func (tx *Tx) planBatch(ctx context.Context, batch []waitingTx, retail string) ([]*plan, map[string]error, error) {
-	customers, err := tx.orderCustomers(ctx, batch)
-	if err != nil {
-		return nil, nil, err
-	}
-	var ids []string
-	for _, w := range batch {
-		for _, l := range w.in.Lines {
-			ids = append(ids, l.ProductID)
-		}
-	}
-	prods, err := tx.products(ctx, dedupe(ids), nil)
+func (tx *Tx) planBatch(ctx context.Context, batch []torg.TransferSource, retail string) ([]*plan, map[string]error, error) {
+	facts, err := tx.transferFacts(ctx, batch, retail)
 	if err != nil {
 		return nil, nil, err
 	}
 	failed := map[string]error{}
 	var plans []*plan
 	for _, w := range batch {
-		p, err := makePlan(w, retail, customers, prods)
+		p, err := torg.PlanTransfer(w, facts)
 		if err != nil {
-			failed[w.id] = err
+			failed[w.ID] = err
 			continue
+		}
+		if p.Invoice != nil { // a return of it later in the batch finds it
+			facts.Sales[w.ID] = torg.SaleDocs{InvoiceID: p.Invoice.ID, CustomerID: p.CustomerID, OrderID: saleOrder(w)}
 		}
 		plans = append(plans, p)
 	}
@@ -82,13 +40,77 @@ func (tx *Tx) planBatch(ctx context.Context, batch []waitingTx, retail string) (
 	return plans, failed, tx.numberPlans(ctx, plans)
 }
 
+// transferFacts reads what planning the batch needs: its orders' customers (the orders locked) and
+// its products' VAT rates.
+func (tx *Tx) transferFacts(ctx context.Context, batch []torg.TransferSource, retail string) (torg.TransferFacts, error) {
+	facts := torg.TransferFacts{Retail: retail, VAT: map[string]torg.VATRate{}, NewID: newID}
+	var err error
+	if facts.Customers, err = tx.orderCustomers(ctx, batch); err != nil {
+		return facts, err
+	}
+	var ids []string
+	for _, w := range batch {
+		for _, l := range w.In.Lines {
+			ids = append(ids, l.ProductID)
+		}
+	}
+	prods, err := tx.products(ctx, dedupe(ids), nil)
+	if err != nil {
+		return facts, err
+	}
+	for _, p := range prods {
+		facts.VAT[p.id] = p.vat
+	}
+	facts.Sales, err = tx.saleDocs(ctx, batch)
+	return facts, err
+}
+
+// saleOrder is the order a sale closes, or nil.
+func saleOrder(w torg.TransferSource) *string {
+	if w.Sells() {
+		return w.OrderID
+	}
+	return nil
+}
+
+// saleDocs reads the sales invoices of the sales the batch's returns refund.
+func (tx *Tx) saleDocs(ctx context.Context, batch []torg.TransferSource) (map[string]torg.SaleDocs, error) {
+	out := map[string]torg.SaleDocs{}
+	var ids []string
+	for _, w := range batch {
+		if w.In.OriginalTransactionID != nil {
+			ids = append(ids, *w.In.OriginalTransactionID)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ids = dedupe(ids)
+	rows, err := tx.query(ctx, "SELECT transaction_id, id, customer_id, order_id FROM sales_invoices WHERE transaction_id IN ("+marks(len(ids))+")", anys(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tid string
+		var d torg.SaleDocs
+		var order sql.NullString
+		if err := rows.Scan(&tid, &d.InvoiceID, &d.CustomerID, &order); err != nil {
+			return nil, err
+		}
+		d.OrderID = nullString(order)
+		out[tid] = d
+	}
+	return out, rows.Err()
+}
+
 // keepInRange drops, in the batch's order, every plan that would take a running total (stock, cash,
 // debt) beyond int64 after the plans before it, and records it in failed.
 func (tx *Tx) keepInRange(ctx context.Context, plans []*plan, failed map[string]error) ([]*plan, error) {
 	var stock []stockMove
 	var cash, debt []moneyMove
 	for _, p := range plans {
-		stock, cash, debt = append(stock, p.stock...), append(cash, p.cashMoves...), append(debt, p.debtMoves...)
+		stock, cash, debt = append(stock, p.Stock...), append(cash, p.Cash...), append(debt, p.Debt...)
 	}
 	l, err := tx.readLedger(ctx, stock, cash, debt)
 	if err != nil {
@@ -96,8 +118,8 @@ func (tx *Tx) keepInRange(ctx context.Context, plans []*plan, failed map[string]
 	}
 	kept := plans[:0]
 	for _, p := range plans {
-		if bad := l.apply(p.stock, p.cashMoves, p.debtMoves); len(bad) > 0 {
-			failed[p.w.id] = tx.describe(ctx, &bad[0])
+		if bad := l.apply(p.Stock, p.Cash, p.Debt); len(bad) > 0 {
+			failed[p.Source.ID] = tx.describe(ctx, &bad[0])
 			continue
 		}
 		kept = append(kept, p)
@@ -106,11 +128,11 @@ func (tx *Tx) keepInRange(ctx context.Context, plans []*plan, failed map[string]
 }
 
 // orderCustomers locks the orders the batch closes and returns their customers.
-func (tx *Tx) orderCustomers(ctx context.Context, batch []waitingTx) (map[string]string, error) {
+func (tx *Tx) orderCustomers(ctx context.Context, batch []torg.TransferSource) (map[string]string, error) {
 	var ids []string
 	for _, w := range batch {
-		if w.orderID != nil && !w.detached {
-			ids = append(ids, *w.orderID)
+		if w.Sells() {
+			ids = append(ids, *w.OrderID)
 		}
 	}
 	out := map[string]string{}
@@ -133,94 +155,133 @@ func (tx *Tx) orderCustomers(ctx context.Context, batch []waitingTx) (map[string
 	return out, rows.Err()
 }
 
-// makePlan works out one transaction's documents, without their numbers.
-func makePlan(w waitingTx, retail string, customers map[string]string, prods map[string]productInfo) (*plan, error) {
-	p := &plan{w: w, customer: retail, sells: w.orderID != nil && !w.detached, invoiceID: newID(),
-		cash: w.in.Paid(torg.PaymentCash), card: w.in.Paid(torg.PaymentCard)}
-	date := w.in.ClosedAt
-	if p.sells {
-		c, ok := customers[*w.orderID]
-		if !ok {
-			return nil, fmt.Errorf("the transaction's order %s does not exist", *w.orderID)
-		}
-		p.customer = c
-	}
-	for i, l := range w.in.Lines {
-		prod, ok := prods["id:"+l.ProductID]
-		if !ok {
-			return nil, fmt.Errorf("product %s of line %d does not exist", l.ProductID, i+1)
-		}
-		v := prod.vat.VATAmount(l.Amount)
-		p.vat += v
-		p.lines = append(p.lines, []any{p.invoiceID, i + 1, l.ProductID, int64(l.Quantity), int64(l.Price), int64(l.Discount),
-			int64(l.Amount), string(prod.vat), int64(v)})
-		// Stock may go negative: the goods have left.
-		p.stock = append(p.stock, stockMove{docID: p.invoiceID, lineNo: i + 1, date: date, warehouseID: w.warehouseID,
-			productID: l.ProductID, quantity: -l.Quantity})
-	}
-	p.debtMoves = append(p.debtMoves, moneyMove{docID: p.invoiceID, date: date, owner: p.customer, amount: w.in.Total})
-	if p.cash > 0 {
-		p.cashID, p.cashPosted = newID(), w.cashDeskID != nil
-		if p.cashPosted {
-			p.cashMoves = append(p.cashMoves, moneyMove{docID: p.cashID, date: date, owner: *w.cashDeskID, amount: p.cash})
-			p.debtMoves = append(p.debtMoves, moneyMove{docID: p.cashID, date: date, owner: p.customer, amount: -p.cash})
-		}
-	}
-	if p.card > 0 {
-		p.cardID = newID()
-		p.debtMoves = append(p.debtMoves, moneyMove{docID: p.cardID, date: date, owner: p.customer, amount: -p.card})
-	}
-	return p, nil
-}
-
 // numberPlans gives the plans' documents their sequential numbers, taking each counter's range in
 // one statement.
 func (tx *Tx) numberPlans(ctx context.Context, plans []*plan) error {
-	if len(plans) == 0 {
+	need := map[string]int64{}
+	for _, p := range plans {
+		for _, d := range planNumbers(p) {
+			need[d.counter]++
+		}
+	}
+	if len(need) == 0 {
 		return nil
 	}
-	var cash, card int64
-	for _, p := range plans {
-		if p.cash > 0 {
-			cash++
-		}
-		if p.card > 0 {
-			card++
-		}
+	names := make([]string, 0, len(need))
+	for name := range need {
+		names = append(names, name)
 	}
-	rows, err := tx.query(ctx, "UPDATE counters SET value = value + CASE name WHEN 'sales_invoice_number' THEN CAST(? AS BIGINT) WHEN 'cash_receipt_number' THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END"+
-		" WHERE name IN ('sales_invoice_number', 'cash_receipt_number', 'card_payment_number') RETURNING name, value",
-		int64(len(plans)), cash, card)
+	slices.Sort(names)
+	q, args := "UPDATE counters SET value = value + CASE name", []any{}
+	for _, name := range names {
+		q, args = q+" WHEN ? THEN CAST(? AS BIGINT)", append(args, name, need[name])
+	}
+	rows, err := tx.query(ctx, q+" END WHERE name IN ("+marks(len(names))+") RETURNING name, value", append(args, anys(names)...)...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	last := map[string]int64{}
+	next := map[string]int64{}
 	for rows.Next() {
 		var name string
 		var v int64
 		if err := rows.Scan(&name, &v); err != nil {
 			return err
 		}
-		last[name] = v
+		next[name] = v - need[name]
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	inv, cr, cp := last["sales_invoice_number"]-int64(len(plans)), last["cash_receipt_number"]-cash, last["card_payment_number"]-card
 	for _, p := range plans {
-		inv++
-		p.invoiceNo = inv
-		if p.cash > 0 {
-			cr++
-			p.cashNo = cr
-		}
-		if p.card > 0 {
-			cp++
-			p.cardNo = cp
+		for _, d := range planNumbers(p) {
+			next[d.counter]++
+			*d.number = next[d.counter]
 		}
 	}
 	return nil
+}
+
+// numberedDoc is a planned document's number and the counter it is taken from.
+type numberedDoc struct {
+	counter string
+	number  *int64
+}
+
+// planNumbers lists the plan's documents that take a number, in a fixed order.
+func planNumbers(p *plan) []numberedDoc {
+	var out []numberedDoc
+	if p.Invoice != nil {
+		out = append(out, numberedDoc{"sales_invoice_number", &p.Invoice.Number})
+	}
+	if p.CashReceipt != nil {
+		out = append(out, numberedDoc{"cash_receipt_number", &p.CashReceipt.Number})
+	}
+	if p.CardPayment != nil {
+		out = append(out, numberedDoc{"card_payment_number", &p.CardPayment.Number})
+	}
+	if p.Return != nil {
+		out = append(out, numberedDoc{"customer_return_number", &p.Return.Number})
+	}
+	if p.CashExpense != nil {
+		out = append(out, numberedDoc{"cash_expense_number", &p.CashExpense.Number})
+	}
+	if p.CardRefund != nil {
+		out = append(out, numberedDoc{"card_refund_number", &p.CardRefund.Number})
+	}
+	return out
+}
+
+// docRows are the rows a batch of plans inserts, by table.
+type docRows struct {
+	invoices, lines, receipts, cards        [][]any
+	returns, returnLines, expenses, refunds [][]any
+}
+
+// add appends one plan's rows.
+func (r *docRows) add(p *plan, now int64) {
+	w, date := &p.Source, micros(p.Source.In.ClosedAt)
+	var order any
+	if w.Sells() {
+		order = *w.OrderID
+	}
+	if inv := p.Invoice; inv != nil {
+		r.invoices = append(r.invoices, []any{inv.ID, inv.Number, date, true, order, w.ID, w.RegisterID, p.CustomerID,
+			w.WarehouseID, int64(w.In.Total), int64(inv.VATTotal), now})
+		for _, l := range inv.Lines {
+			r.lines = append(r.lines, []any{inv.ID, l.LineNo, l.ProductID, int64(l.Quantity), int64(l.Price), int64(l.Discount),
+				int64(l.Amount), string(l.VATRate), int64(l.VATAmount)})
+		}
+	}
+	if c := p.CashReceipt; c != nil {
+		r.receipts = append(r.receipts, []any{c.ID, c.Number, date, c.Posted, nullIfEmpty(c.NotPostedReason), w.CashDeskID, p.CustomerID,
+			p.Invoice.ID, order, w.ID, int64(c.Amount), now})
+	}
+	if c := p.CardPayment; c != nil {
+		r.cards = append(r.cards, []any{c.ID, c.Number, date, true, p.CustomerID, p.Invoice.ID, w.ID, int64(c.Amount), now})
+	}
+	r.addReturn(p, now)
+}
+
+// addReturn appends the rows of a return's documents.
+func (r *docRows) addReturn(p *plan, now int64) {
+	ret, w, date := p.Return, &p.Source, micros(p.Source.In.ClosedAt)
+	if ret == nil {
+		return
+	}
+	r.returns = append(r.returns, []any{ret.ID, ret.Number, date, true, ret.Sale.OrderID, ret.Sale.InvoiceID, w.ID, *w.In.OriginalTransactionID,
+		w.RegisterID, p.CustomerID, w.WarehouseID, int64(w.In.Total), int64(ret.VATTotal), now})
+	for _, l := range ret.Lines {
+		r.returnLines = append(r.returnLines, []any{ret.ID, l.LineNo, l.SaleLineNo, l.ProductID, int64(l.Quantity), int64(l.Price),
+			int64(l.Discount), int64(l.Amount), string(l.VATRate), int64(l.VATAmount)})
+	}
+	if c := p.CashExpense; c != nil {
+		r.expenses = append(r.expenses, []any{c.ID, c.Number, date, c.Posted, nullIfEmpty(c.NotPostedReason), torg.PurposeRefund, w.CashDeskID,
+			p.CustomerID, ret.ID, ret.Sale.OrderID, w.ID, int64(c.Amount), "", "", now})
+	}
+	if c := p.CardRefund; c != nil {
+		r.refunds = append(r.refunds, []any{c.ID, c.Number, date, true, p.CustomerID, ret.ID, w.ID, int64(c.Amount), now})
+	}
 }
 
 // writePlans writes the plans' documents, movements and running totals, closes their orders and
@@ -230,49 +291,49 @@ func (tx *Tx) writePlans(ctx context.Context, plans []*plan) error {
 		return nil
 	}
 	now := micros(torg.Now())
-	var invoices, lines, receipts, cards [][]any
+	var r docRows
 	var stock []stockMove
 	var cash, debts []moneyMove
 	var closes []*plan
 	for _, p := range plans {
-		w := p.w
-		var order any
-		if p.sells {
-			order = *w.orderID
+		r.add(p, now)
+		if p.Source.Sells() {
 			closes = append(closes, p)
 		}
-		invoices = append(invoices, []any{p.invoiceID, p.invoiceNo, micros(w.in.ClosedAt), true, order, w.id, w.registerID, p.customer,
-			w.warehouseID, int64(w.in.Total), int64(p.vat), now})
-		lines = append(lines, p.lines...)
-		if p.cash > 0 {
-			var reason any
-			if !p.cashPosted {
-				reason = fmt.Sprintf("register %s has no cash desk for recording operations («Наличная касса для отражения операций»); post it into a cash desk by hand", w.registerCode)
-			}
-			receipts = append(receipts, []any{p.cashID, p.cashNo, micros(w.in.ClosedAt), p.cashPosted, reason, w.cashDeskID, p.customer,
-				p.invoiceID, order, w.id, int64(p.cash), now})
-		}
-		if p.card > 0 {
-			cards = append(cards, []any{p.cardID, p.cardNo, micros(w.in.ClosedAt), true, p.customer, p.invoiceID, w.id, int64(p.card), now})
-		}
-		stock, cash, debts = append(stock, p.stock...), append(cash, p.cashMoves...), append(debts, p.debtMoves...)
+		stock, cash, debts = append(stock, p.Stock...), append(cash, p.Cash...), append(debts, p.Debt...)
 	}
 	steps := []func() error{
 		func() error {
 			return tx.insertRows(ctx, "sales_invoices", []string{"id", "number", "date", "posted", "order_id", "transaction_id", "register_id",
-				"customer_id", "warehouse_id", "total", "vat_total", "created_at"}, invoices)
+				"customer_id", "warehouse_id", "total", "vat_total", "created_at"}, r.invoices)
 		},
 		func() error {
 			return tx.insertRows(ctx, "sales_invoice_lines", []string{"invoice_id", "line_no", "product_id", "quantity", "price", "discount",
-				"amount", "vat_rate", "vat_amount"}, lines)
+				"amount", "vat_rate", "vat_amount"}, r.lines)
 		},
 		func() error {
 			return tx.insertRows(ctx, "cash_receipts", []string{"id", "number", "date", "posted", "not_posted_reason", "cash_desk_id",
-				"customer_id", "sales_invoice_id", "order_id", "transaction_id", "amount", "created_at"}, receipts)
+				"customer_id", "sales_invoice_id", "order_id", "transaction_id", "amount", "created_at"}, r.receipts)
 		},
 		func() error {
 			return tx.insertRows(ctx, "card_payments", []string{"id", "number", "date", "posted", "customer_id", "sales_invoice_id",
-				"transaction_id", "amount", "created_at"}, cards)
+				"transaction_id", "amount", "created_at"}, r.cards)
+		},
+		func() error {
+			return tx.insertRows(ctx, "customer_returns", []string{"id", "number", "date", "posted", "order_id", "sales_invoice_id", "transaction_id",
+				"original_transaction_id", "register_id", "customer_id", "warehouse_id", "total", "vat_total", "created_at"}, r.returns)
+		},
+		func() error {
+			return tx.insertRows(ctx, "customer_return_lines", []string{"return_id", "line_no", "sale_line_no", "product_id", "quantity", "price",
+				"discount", "amount", "vat_rate", "vat_amount"}, r.returnLines)
+		},
+		func() error {
+			return tx.insertRows(ctx, "cash_expenses", []string{"id", "number", "date", "posted", "not_posted_reason", "purpose", "cash_desk_id",
+				"customer_id", "customer_return_id", "order_id", "transaction_id", "amount", "counterpart", "comment", "created_at"}, r.expenses)
+		},
+		func() error {
+			return tx.insertRows(ctx, "card_refunds", []string{"id", "number", "date", "posted", "customer_id", "customer_return_id",
+				"transaction_id", "amount", "created_at"}, r.refunds)
 		},
 		func() error { return tx.moveStock(ctx, stock) },
 		func() error { return tx.moveCash(ctx, cash...) },
@@ -295,8 +356,8 @@ func (tx *Tx) closeOrders(ctx context.Context, plans []*plan, now int64) error {
 		ids := make([]any, n)
 		args := make([]any, 0, n*3+2)
 		for i, p := range plans[:n] {
-			ids[i] = *p.w.orderID
-			args = append(args, *p.w.orderID, p.invoiceID, nullIfEmpty(p.cashID))
+			ids[i] = *p.Source.OrderID
+			args = append(args, *p.Source.OrderID, p.Invoice.ID, docID(p.CashReceipt))
 		}
 		_, err := tx.exec(ctx, "WITH v (id, invoice, receipt) AS (VALUES "+rowsOf(n, 3)+") UPDATE orders SET status = ?, version = version + 1,"+
 			" sales_invoice_id = v.invoice, cash_receipt_id = v.receipt, updated_at = ? FROM v WHERE orders.id = v.id",
@@ -316,18 +377,42 @@ func (tx *Tx) closeOrders(ctx context.Context, plans []*plan, now int64) error {
 func (tx *Tx) markProcessed(ctx context.Context, plans []*plan) error {
 	for len(plans) > 0 {
 		n := min(len(plans), 1000)
-		args := make([]any, 0, n*4)
+		args := make([]any, 0, n*7)
 		for _, p := range plans[:n] {
-			args = append(args, p.w.id, p.invoiceID, nullIfEmpty(p.cashID), nullIfEmpty(p.cardID))
+			var invoice, ret any = sql.NullString{}, sql.NullString{}
+			if p.Invoice != nil {
+				invoice = p.Invoice.ID
+			}
+			if p.Return != nil {
+				ret = p.Return.ID
+			}
+			args = append(args, p.Source.ID, invoice, docID(p.CashReceipt), cardID(p.CardPayment), ret, docID(p.CashExpense), cardID(p.CardRefund))
 		}
-		_, err := tx.exec(ctx, "WITH v (id, invoice, receipt, card) AS (VALUES "+rowsOf(n, 4)+") UPDATE transactions SET state = 'processed',"+
-			" error = NULL, sales_invoice_id = v.invoice, cash_receipt_id = v.receipt, card_payment_id = v.card FROM v WHERE transactions.id = v.id", args...)
+		_, err := tx.exec(ctx, "WITH v (id, invoice, receipt, card, ret, expense, refund) AS (VALUES "+rowsOf(n, 7)+") UPDATE transactions SET state = 'processed',"+
+			" error = NULL, sales_invoice_id = v.invoice, cash_receipt_id = v.receipt, card_payment_id = v.card, customer_return_id = v.ret,"+
+			" cash_expense_id = v.expense, card_refund_id = v.refund FROM v WHERE transactions.id = v.id", args...)
 		if err != nil {
 			return err
 		}
 		plans = plans[n:]
 	}
 	return nil
+}
+
+// docID is a planned cash document's id, or NULL.
+func docID(d *torg.PlannedCashDoc) any {
+	if d == nil {
+		return sql.NullString{}
+	}
+	return d.ID
+}
+
+// cardID is a planned card document's id, or NULL.
+func cardID(d *torg.PlannedCardDoc) any {
+	if d == nil {
+		return sql.NullString{}
+	}
+	return d.ID
 }
 
 func nullIfEmpty(s string) any {

@@ -13,21 +13,22 @@ import (
 )
 
 const transactionCols = "id, register_id, body, state, conflict_reason, error, received_at, sales_invoice_id, cash_receipt_id, card_payment_id," +
-	" resolution_action, resolution_comment, partial, mismatches"
+	" resolution_action, resolution_comment, partial, mismatches, kind, customer_return_id, cash_expense_id, card_refund_id"
 
 // TransactionFilter selects transactions in a list; empty fields select everything.
 type TransactionFilter struct {
 	State      torg.TxState
 	RegisterID string
 	OrderID    string
+	Kind       string
 }
 
 func scanTransaction(s scanner, t *torg.Transaction) error {
 	var body string
-	var conflict, errText, invoice, receipt, card, action, comment, mismatches sql.NullString
+	var conflict, errText, invoice, receipt, card, action, comment, mismatches, ret, expense, refund sql.NullString
 	var received int64
 	err := s.Scan(&t.ID, &t.RegisterID, &body, &t.State, &conflict, &errText, &received, &invoice, &receipt, &card, &action, &comment,
-		&t.Partial, &mismatches)
+		&t.Partial, &mismatches, &t.Kind, &ret, &expense, &refund)
 	if err != nil {
 		return err
 	}
@@ -43,7 +44,8 @@ func scanTransaction(s scanner, t *torg.Transaction) error {
 	if err := json.Unmarshal([]byte(body), &t.TransactionInput); err != nil {
 		return err
 	}
-	t.Kind = torg.KindSale
+	t.CustomerReturnID, t.CashExpenseID, t.CardRefundID = nullString(ret), nullString(expense), nullString(refund)
+	t.OriginalTransactionID = t.TransactionInput.OriginalTransactionID
 	t.ConflictReason, t.Error, t.ReceivedAt = nullString(conflict), nullString(errText), fromMicros(received)
 	t.SalesInvoiceID, t.CashReceiptID, t.CardPaymentID = nullString(invoice), nullString(receipt), nullString(card)
 	return nil
@@ -62,7 +64,7 @@ func (tx *Tx) Transaction(ctx context.Context, id string) (torg.Transaction, err
 // Transactions lists register transactions, the latest received first.
 func (tx *Tx) Transactions(ctx context.Context, f TransactionFilter, page torg.Page) (torg.List[torg.Transaction], error) {
 	q, args := "SELECT "+transactionCols+" FROM transactions WHERE 1 = 1", []any{}
-	for _, c := range []struct{ col, v string }{{"state", string(f.State)}, {"register_id", f.RegisterID}, {"order_id", f.OrderID}} {
+	for _, c := range []struct{ col, v string }{{"state", string(f.State)}, {"register_id", f.RegisterID}, {"order_id", f.OrderID}, {"kind", f.Kind}} {
 		if c.v != "" {
 			q, args = q+" AND "+c.col+" = ?", append(args, c.v)
 		}
@@ -129,7 +131,13 @@ func (tx *Tx) UploadTransaction(ctx context.Context, registerID string, in torg.
 	if err := tx.checkFiscal(ctx, in.Fiscal); err != nil {
 		return torg.Transaction{}, false, err
 	}
-	sold, err := tx.sell(ctx, registerID, in)
+	var sold sale
+	switch in.Kind {
+	case "":
+		sold, err = tx.sell(ctx, registerID, in)
+	case torg.KindReturn:
+		sold, err = tx.checkReturn(ctx, registerID, &in)
+	}
 	if err != nil {
 		return torg.Transaction{}, false, err
 	}
@@ -149,12 +157,16 @@ func (tx *Tx) UploadTransaction(ctx context.Context, registerID string, in torg.
 	if in.Fiscal != nil {
 		fn, fd = in.Fiscal.FN, in.Fiscal.FD
 	}
+	kind := in.Kind
+	if kind == "" {
+		kind = torg.KindSale
+	}
 	_, err = tx.exec(ctx, "INSERT INTO transactions (id, register_id, order_id, order_version, shift_number, receipt_number, closed_at,"+
 		" cashier, total, cash_amount, card_amount, fiscal_fn, fiscal_fd, body, content_hash, state, conflict_reason, received_at,"+
-		" partial, mismatches) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" partial, mismatches, kind, original_transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		in.ID, registerID, in.OrderID, in.OrderVersion, in.ShiftNumber, in.ReceiptNumber, micros(in.ClosedAt), in.Cashier,
 		int64(in.Total), int64(in.Paid(torg.PaymentCash)), int64(in.Paid(torg.PaymentCard)), fn, fd, string(body), hash[:],
-		string(state), reason, micros(torg.Now()), sold.Partial, mismatches)
+		string(state), reason, micros(torg.Now()), sold.Partial, mismatches, kind, sold.original)
 	if err != nil {
 		return torg.Transaction{}, false, uploadConflict(translate(err))
 	}
@@ -251,6 +263,7 @@ func (tx *Tx) sell(ctx context.Context, registerID string, in torg.TransactionIn
 type sale struct {
 	torg.SaleComparison
 	conflict string // why it could not simply sell its order, or ""
+	original any    // the sale a return refunds, when the back office knows it
 }
 
 // orderedLines are the lines of the order version the sale names, or the order's current lines when
