@@ -231,7 +231,7 @@ var keyed = regexp.MustCompile(`^/api/v1/(` +
 	`(warehouses|cash-desks|products|customers|registers|orders|goods-receipts)` +
 	`|orders/[^/]+/(registers|registers/fill|post|unpost|cancel)` +
 	`|transactions/[^/]+/resolve` +
-	`|cash-receipts/[^/]+/post` +
+	`|(cash-receipts|cash-expenses)/[^/]+/post` +
 	`)$`)
 
 // honoursKey reports whether a POST to the path honours Idempotency-Key.
