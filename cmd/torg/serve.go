@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"torg/internal/api"
+	"torg/internal/backup"
 	"torg/internal/exchange"
 	"torg/internal/kkmtransfer"
 	"torg/internal/store"
@@ -62,6 +64,13 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 		return err
 	}
 	defer st.Close()
+	if path, ok := strings.CutPrefix(cfg.db, "sqlite:"); ok { // a restore must not replace it under us
+		release, err := backup.Hold(path)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
 	if st.Dialect() == "sqlite" { // the only process on its database: a running key is a dead one's
 		if err := st.ReleaseRunningIdempotent(ctx); err != nil {
 			return err
