@@ -33,6 +33,7 @@ func (a *Agent) routes() http.Handler {
 	mux.HandleFunc("POST /api/shift/close", a.handle(a.apiCloseShift))
 	mux.HandleFunc("GET /api/shift/x-report", a.handle(a.apiXReport))
 	mux.HandleFunc("POST /api/outbox/{id}/retry", a.handle(a.apiRetry))
+	mux.Handle("GET /metrics", a.metricsHandler())
 	return mux
 }
 

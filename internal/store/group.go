@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // groupWriter gives SQLite's single writer to many requests at once: the write transactions that
@@ -20,6 +21,9 @@ type groupWriter struct {
 	quit  chan struct{}
 	done  chan struct{}
 	close sync.Once
+	// For metrics (stats.go): writes submitted and not yet answered, and who is told each group's size.
+	waiting atomic.Int64
+	observe atomic.Pointer[func(size int)]
 }
 
 // maxGroup bounds how many requests share one commit.
@@ -40,6 +44,8 @@ func newGroupWriter(db *sql.DB, wake func() func([]string)) *groupWriter {
 // update runs fn in the next group and returns its outcome once the group has committed.
 func (g *groupWriter) update(ctx context.Context, fn func(*Tx) error) error {
 	r := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	g.waiting.Add(1)
+	defer g.waiting.Add(-1)
 	select {
 	case g.reqs <- r:
 	case <-ctx.Done():
@@ -75,6 +81,7 @@ func (g *groupWriter) loop() {
 				break gather
 			}
 		}
+		g.observed(len(group))
 		g.run(group)
 		g.stmts.prepare(g.db) // the connection is free between groups
 	}
