@@ -17,6 +17,7 @@ const (
 	RoleViewer      Role = "viewer"      // reads everything under /api/v1 except tokens
 	RoleRegister    Role = "register"    // one cash register's channel, as that register
 	RoleManager     Role = "manager"     // a web UI user who cannot manage users or tokens
+	RoleMetrics     Role = "metrics"     // reads GET /metrics and nothing else: a Prometheus server's token
 )
 
 // Permission is what a route requires.
@@ -29,6 +30,7 @@ const (
 	PermWrite    Permission = "write"    // catalogs and orders
 	PermAdmin    Permission = "admin"    // tokens, users, register tokens, operations
 	PermRegister Permission = "register" // the register channel
+	PermMetrics  Permission = "metrics"  // GET /metrics
 )
 
 // Allows reports whether the role grants the permission.
@@ -44,6 +46,8 @@ func (r Role) Allows(p Permission) bool {
 		return r == RoleAdmin || r == RoleIntegration || r == RoleManager
 	case PermAdmin:
 		return r == RoleAdmin
+	case PermMetrics:
+		return r == RoleAdmin || r == RoleMetrics
 	}
 	return false
 }
@@ -80,9 +84,9 @@ func (in *APITokenInput) Validate() error {
 		f.Add("name", "is required, at most %d printable characters", maxNameLen)
 	}
 	switch in.Role.Value {
-	case RoleAdmin, RoleIntegration, RoleViewer:
+	case RoleAdmin, RoleIntegration, RoleViewer, RoleMetrics:
 	default:
-		f.Add("role", `must be "admin", "integration" or "viewer"`)
+		f.Add("role", `must be "admin", "integration", "viewer" or "metrics"`)
 	}
 	return f.Err()
 }

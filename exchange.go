@@ -38,6 +38,8 @@ type Package struct {
 	RegisterID   string     `json:"register_id,omitempty"`
 	RegisterName string     `json:"register_name,omitempty"`
 	ExpiresAt    *time.Time `json:"expires_at,omitempty"`
+	// Written is when the change that made the package queued it: where its delivery's latency starts.
+	Written time.Time `json:"-"`
 }
 
 // Packages is a register's answer to a fetch: packages after its cursor, oldest first, and the seq

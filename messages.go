@@ -91,7 +91,7 @@ var messages = []Message{
 	msg("cash_desk_id_or_null", "must be a cash desk's id, or null for none", "должно быть id кассы или null"),
 	msg("auto_load_requires_accepts", "requires accepts_orders: a register that loads orders automatically must work with customer orders",
 		"требует «Работа с заказами покупателей»: ККМ с автоматической загрузкой заказов должна работать с заказами покупателей"),
-	msg("token_role", `must be "admin", "integration" or "viewer"`, "должна быть admin, integration или viewer"),
+	msg("token_role", `must be "admin", "integration", "viewer" or "metrics"`, "должна быть admin, integration, viewer или metrics"),
 	msg("user_role", `must be "admin" or "manager"`, "должна быть «администратор» или «менеджер»"),
 	msg("user_name_format", "is required: 1 to 64 characters without spaces", "обязательно: от 1 до 64 символов без пробелов"),
 	msg("password_length", "must be 8 to 72 bytes long", "должен быть от 8 до 72 байт"),

@@ -24,6 +24,7 @@ import (
 const (
 	APITokenRoleAdmin       APITokenRole = "admin"
 	APITokenRoleIntegration APITokenRole = "integration"
+	APITokenRoleMetrics     APITokenRole = "metrics"
 	APITokenRoleViewer      APITokenRole = "viewer"
 )
 
@@ -33,6 +34,8 @@ func (e APITokenRole) Valid() bool {
 	case APITokenRoleAdmin:
 		return true
 	case APITokenRoleIntegration:
+		return true
+	case APITokenRoleMetrics:
 		return true
 	case APITokenRoleViewer:
 		return true
@@ -405,6 +408,7 @@ func (e ResolutionAction) Valid() bool {
 const (
 	RoleAdmin       Role = "admin"
 	RoleIntegration Role = "integration"
+	RoleMetrics     Role = "metrics"
 	RoleRegister    Role = "register"
 	RoleViewer      Role = "viewer"
 )
@@ -415,6 +419,8 @@ func (e Role) Valid() bool {
 	case RoleAdmin:
 		return true
 	case RoleIntegration:
+		return true
+	case RoleMetrics:
 		return true
 	case RoleRegister:
 		return true
@@ -517,7 +523,7 @@ type APIToken struct {
 	// RegisterId The register a `register` token belongs to; absent on other tokens.
 	RegisterId *string `json:"register_id,omitempty"`
 
-	// Role What a token may do: `admin` everything; `integration` a web shop's catalogs (registers and cash desks it only reads: where cash is booked is an admin's), orders, documents and reports; `viewer` reads everything under `/api/v1` except tokens; `register` one register's channel.
+	// Role What a token may do: `admin` everything; `integration` a web shop's catalogs (registers and cash desks it only reads: where cash is booked is an admin's), orders, documents and reports; `viewer` reads everything under `/api/v1` except tokens; `register` one register's channel; `metrics` only `GET /metrics`.
 	Role Role `json:"role"`
 
 	// Token The secret, to send as `Authorization: Bearer TOKEN`. Present only in the answer that made the token: it is shown once.
@@ -529,7 +535,7 @@ type APITokenInput struct {
 	// Name Name that tells people what the token is for, such as `shop`.
 	Name *string `json:"name,omitempty"`
 
-	// Role The role of a token made by `POST /api/v1/api-tokens`: `admin`, `integration` (a web shop) or `viewer`; register tokens are made per register.
+	// Role The role of a token made by `POST /api/v1/api-tokens`: `admin`, `integration` (a web shop), `viewer` or `metrics` (reads only `GET /metrics`); register tokens are made per register.
 	Role *APITokenRole `json:"role,omitempty"`
 }
 
@@ -542,7 +548,7 @@ type APITokenList struct {
 	Next *string `json:"next"`
 }
 
-// APITokenRole The role of a token made by `POST /api/v1/api-tokens`: `admin`, `integration` (a web shop) or `viewer`; register tokens are made per register.
+// APITokenRole The role of a token made by `POST /api/v1/api-tokens`: `admin`, `integration` (a web shop), `viewer` or `metrics` (reads only `GET /metrics`); register tokens are made per register.
 type APITokenRole string
 
 // AckInput Acknowledges packages.
@@ -1621,7 +1627,7 @@ type ReturnableLine struct {
 	Quantity Quantity `json:"quantity"`
 }
 
-// Role What a token may do: `admin` everything; `integration` a web shop's catalogs (registers and cash desks it only reads: where cash is booked is an admin's), orders, documents and reports; `viewer` reads everything under `/api/v1` except tokens; `register` one register's channel.
+// Role What a token may do: `admin` everything; `integration` a web shop's catalogs (registers and cash desks it only reads: where cash is booked is an admin's), orders, documents and reports; `viewer` reads everything under `/api/v1` except tokens; `register` one register's channel; `metrics` only `GET /metrics`.
 type Role string
 
 // SaleForReturn A sale as a till sees it before a return.
@@ -2049,7 +2055,7 @@ type CreateAPITokenJSONBody struct {
 	// Name Name that tells people what the token is for, such as `shop`.
 	Name string `json:"name"`
 
-	// Role The role of a token made by `POST /api/v1/api-tokens`: `admin`, `integration` (a web shop) or `viewer`; register tokens are made per register.
+	// Role The role of a token made by `POST /api/v1/api-tokens`: `admin`, `integration` (a web shop), `viewer` or `metrics` (reads only `GET /metrics`); register tokens are made per register.
 	Role APITokenRole `json:"role"`
 }
 
@@ -3441,6 +3447,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /healthz (the `Healthz` operationId).
 	Healthz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// Metrics Metrics for Prometheus
+	//
+	// The server's metrics in Prometheus's text format: HTTP requests by route and status with latency histograms, orders created and posted, packages written and delivered, long polls waiting, delivery latency, transactions by state, KKMTransfer's runs, duration and backlog, the database's pools and SQLite's writer queue, and the Go runtime. Every name is listed in docs/OPERATIONS.md. For an admin token or a token of role `metrics`, which may read nothing else; `torg serve --metrics-listen ADDR` serves it on a separate address without a token.
+	//
+	// Corresponds with GET /metrics (the `Metrics` operationId).
+	Metrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OpenAPI This OpenAPI document
 	//
@@ -5203,6 +5216,23 @@ func (c *RawClient) ProblemDoc(ctx context.Context, slug ProblemSlug, reqEditors
 // Corresponds with GET /healthz (the `Healthz` operationId).
 func (c *RawClient) Healthz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewHealthzRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// Metrics Metrics for Prometheus
+//
+// The server's metrics in Prometheus's text format: HTTP requests by route and status with latency histograms, orders created and posted, packages written and delivered, long polls waiting, delivery latency, transactions by state, KKMTransfer's runs, duration and backlog, the database's pools and SQLite's writer queue, and the Go runtime. Every name is listed in docs/OPERATIONS.md. For an admin token or a token of role `metrics`, which may read nothing else; `torg serve --metrics-listen ADDR` serves it on a separate address without a token.
+//
+// Corresponds with GET /metrics (the `Metrics` operationId).
+func (c *RawClient) Metrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMetricsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -9026,6 +9056,33 @@ func NewHealthzRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewMetricsRequest constructs an http.Request for the Metrics method
+func NewMetricsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/metrics")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewOpenAPIRequest constructs an http.Request for the OpenAPI method
 func NewOpenAPIRequest(server string) (*http.Request, error) {
 	var err error
@@ -10003,6 +10060,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /healthz (the `Healthz` operationId).
 	HealthzWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*HealthzResponse, error)
+
+	// MetricsWithResponse Metrics for Prometheus
+	//
+	// The server's metrics in Prometheus's text format: HTTP requests by route and status with latency histograms, orders created and posted, packages written and delivered, long polls waiting, delivery latency, transactions by state, KKMTransfer's runs, duration and backlog, the database's pools and SQLite's writer queue, and the Go runtime. Every name is listed in docs/OPERATIONS.md. For an admin token or a token of role `metrics`, which may read nothing else; `torg serve --metrics-listen ADDR` serves it on a separate address without a token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /metrics (the `Metrics` operationId).
+	MetricsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*MetricsResponse, error)
 
 	// OpenAPIWithResponse This OpenAPI document
 	//
@@ -16296,6 +16362,68 @@ func (r HealthzResponse) ContentType() string {
 	return ""
 }
 
+// MetricsResponse401Headers the declared response headers of an HTTP 401 response for Metrics
+type MetricsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type MetricsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *QueryInvalid
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *MetricsResponse401Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r MetricsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r MetricsResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r MetricsResponse) GetApplicationproblemJSON422() *QueryInvalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r MetricsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MetricsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MetricsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MetricsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type OpenAPIResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -17853,6 +17981,21 @@ func (c *ClientWithResponses) HealthzWithResponse(ctx context.Context, reqEditor
 		return nil, err
 	}
 	return ParseHealthzResponse(rsp)
+}
+
+// MetricsWithResponse Metrics for Prometheus
+//
+// The server's metrics in Prometheus's text format: HTTP requests by route and status with latency histograms, orders created and posted, packages written and delivered, long polls waiting, delivery latency, transactions by state, KKMTransfer's runs, duration and backlog, the database's pools and SQLite's writer queue, and the Go runtime. Every name is listed in docs/OPERATIONS.md. For an admin token or a token of role `metrics`, which may read nothing else; `torg serve --metrics-listen ADDR` serves it on a separate address without a token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /metrics (the `Metrics` operationId).
+func (c *ClientWithResponses) MetricsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*MetricsResponse, error) {
+	rsp, err := c.Metrics(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMetricsResponse(rsp)
 }
 
 // OpenAPIWithResponse This OpenAPI document
@@ -23568,6 +23711,59 @@ func ParseHealthzResponse(rsp *http.Response) (*HealthzResponse, error) {
 		}
 		response.ApplicationproblemJSON422 = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseMetricsResponse parses an HTTP response from a MetricsWithResponse call
+func ParseMetricsResponse(rsp *http.Response) (*MetricsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MetricsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest QueryInvalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers MetricsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	}
 
 	return response, nil

@@ -32,6 +32,12 @@ Usage:
   torg migrate   [--db DSN]        apply database migrations and exit
   TORG_TOKEN=TOKEN torg register --server URL [--listen ADDR] [--data DIR] [--allow-remote]
                                    one till's agent: its cashier screen and local API
+  torg register backup [--data DIR] --to FILE
+                                   a consistent copy of a running agent's store
+  torg backup    [--db sqlite:PATH] --to FILE
+                                   a consistent copy of the live database, checked
+  torg restore   --from FILE [--db sqlite:PATH]
+                                   put a backup in place of a database nothing has open
   torg kkm-transfer [--db DSN]     process waiting register transactions once, with progress
   torg user add NAME --role admin|manager [--password-stdin] [--db DSN]
                                    add a web UI user
@@ -63,7 +69,14 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	case "demo":
 		return demo(ctx, args[1:], stdout, stderr)
 	case "register":
+		if len(args) > 1 && args[1] == "backup" {
+			return registerBackup(ctx, args[2:], stdout, stderr)
+		}
 		return registerAgent(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args[1:], stdout, stderr)
 	case "kkm-transfer":
 		return kkmTransfer(ctx, args[1:], stdout, stderr)
 	case "user":

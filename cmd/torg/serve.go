@@ -8,12 +8,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"torg/internal/api"
+	"torg/internal/backup"
 	"torg/internal/exchange"
 	"torg/internal/kkmtransfer"
+	"torg/internal/metrics"
 	"torg/internal/store"
 	"torg/internal/web"
 )
@@ -28,6 +31,7 @@ type serveConfig struct {
 	logFormat         string
 	secureCookies     bool
 	trustForwardedFor bool
+	metricsListen     string
 	ready             func(url string) // told where the server listens, once it does; may be nil
 }
 
@@ -42,6 +46,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.logFormat, "log-format", "text", "log format: text or json")
 	fs.BoolVar(&cfg.secureCookies, "secure-cookies", false, "web UI cookies are Secure and __Host- prefixed (serve behind an HTTPS proxy)")
 	fs.BoolVar(&cfg.trustForwardedFor, "trust-forwarded-for", false, "count failed web logins under the last X-Forwarded-For address (only behind a proxy that sets it)")
+	fs.StringVar(&cfg.metricsListen, "metrics-listen", "", "also serve GET /metrics, without a token, on this address (for a Prometheus on a private network)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -62,6 +67,13 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 		return err
 	}
 	defer st.Close()
+	if path, ok := strings.CutPrefix(cfg.db, "sqlite:"); ok { // a restore must not replace it under us
+		release, err := backup.Hold(path)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
 	if st.Dialect() == "sqlite" { // the only process on its database: a running key is a dead one's
 		if err := st.ReleaseRunningIdempotent(ctx); err != nil {
 			return err
@@ -73,12 +85,24 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 		}
 	}
 	hub := exchange.NewHub()
-	st.OnPackages(hub.Wake)
+	st.OnPackages(func(registerIDs []string) {
+		metrics.RegistersWoken(len(registerIDs))
+		hub.Wake(registerIDs)
+	})
 	kkm := kkmtransfer.New(st, log, cfg.kkmTransferEvery)
-	srv := api.New(api.Config{Store: st, Log: log, AdminToken: cfg.adminToken, ClaimTTL: cfg.claimTTL, Hub: hub, KKM: kkm})
+	dbMetrics := metrics.Database(st, log)
+	srv := api.New(api.Config{Store: st, Log: log, AdminToken: cfg.adminToken, ClaimTTL: cfg.claimTTL, Hub: hub, KKM: kkm, Metrics: dbMetrics})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return err
+	}
+	if cfg.metricsListen != "" {
+		stopMetrics, err := serveMetrics(cfg.metricsListen, metrics.Handler(dbMetrics), log, stdout)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopMetrics()
 	}
 	ui := web.New(web.Config{Store: st, Log: log, KKM: kkm, SecureCookies: cfg.secureCookies,
 		TrustForwardedFor: cfg.trustForwardedFor})
@@ -128,6 +152,20 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// serveMetrics serves GET /metrics alone, without a token, on its own address until stop is called.
+func serveMetrics(addr string, h http.Handler, log *slog.Logger, stdout io.Writer) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--metrics-listen: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := newHTTPServer(mux, log)
+	go srv.Serve(ln)
+	fmt.Fprintf(stdout, "torg: metrics on http://%s/metrics\n", ln.Addr())
+	return func() { srv.Close() }, nil
 }
 
 // openStore opens the database and brings its schema up to date; the caller closes it.

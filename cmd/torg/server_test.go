@@ -21,6 +21,7 @@ type testServer struct {
 	t     testing.TB
 	url   string
 	admin string
+	out   *syncBuffer // what serve printed
 }
 
 const testAdminToken = "test-admin-token-0123456789"
@@ -59,7 +60,7 @@ func startServerAt(t testing.TB, dsn, listen string, extra ...string) (*testServ
 	addr := regexp.MustCompile(`listening on (http://\S+)`)
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if m := addr.FindStringSubmatch(out.String()); m != nil {
-			return &testServer{t: t, url: m[1], admin: testAdminToken}, stop
+			return &testServer{t: t, url: m[1], admin: testAdminToken, out: out}, stop
 		}
 		select {
 		case err := <-done:

@@ -588,7 +588,7 @@ func plural(n int) string {
 }
 
 // tokenRoles are the roles that can hold a bearer token or log in, in the order the reference names them.
-var tokenRoles = []torg.Role{torg.RoleAdmin, torg.RoleIntegration, torg.RoleViewer, torg.RoleManager, torg.RoleRegister}
+var tokenRoles = []torg.Role{torg.RoleAdmin, torg.RoleIntegration, torg.RoleViewer, torg.RoleManager, torg.RoleRegister, torg.RoleMetrics}
 
 // accessText says who may call an operation.
 func accessText(perm torg.Permission) string {

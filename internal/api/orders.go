@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"torg"
+	"torg/internal/metrics"
 	"torg/internal/store"
 )
 
@@ -38,9 +39,30 @@ func (s *Server) createOrder(w http.ResponseWriter, r *request) error {
 	if err := decodeInput(r.body, &in, func() error { return in.Validate() }); err != nil {
 		return err
 	}
-	return s.write(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
+	err := s.write(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
 		return tx.CreateOrder(ctx, in)
 	})
+	if err == nil && !replayed(w) {
+		metrics.OrderCreated()
+		if in.Post {
+			metrics.OrderPosted()
+		}
+	}
+	return err
+}
+
+// replayed tells whether the answer written was a stored one, replayed for an Idempotency-Key.
+func replayed(w http.ResponseWriter) bool { return w.Header().Get("Idempotent-Replayed") == "true" }
+
+// counted is a handler that calls count when h succeeds with a new answer, not a replayed one.
+func counted(h handler, count func()) handler {
+	return func(w http.ResponseWriter, r *request) error {
+		err := h(w, r)
+		if err == nil && !replayed(w) {
+			count()
+		}
+		return err
+	}
 }
 
 func (s *Server) getOrder(w http.ResponseWriter, r *request) error {

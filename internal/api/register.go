@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"torg"
+	"torg/internal/metrics"
 	"torg/internal/store"
 )
 
@@ -40,6 +41,9 @@ func (s *Server) packages(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	if after > 0 {
+		metrics.Acked()
+	}
 	if wait > 0 {
 		defer s.waiting(reg, &wait)()
 	}
@@ -53,6 +57,7 @@ func (s *Server) packages(w http.ResponseWriter, r *request) error {
 			if err != nil {
 				return err
 			}
+			s.delivered(ctx, reg, out.Packages)
 			return writeJSON(w, http.StatusOK, out)
 		}
 		select {
@@ -76,8 +81,23 @@ func (s *Server) waiting(registerID string, wait *time.Duration) func() {
 	n := v.(*atomic.Int32)
 	if n.Add(1) > MaxWaitingPolls {
 		*wait = 0
+		return func() { n.Add(-1) }
 	}
-	return func() { n.Add(-1) }
+	done := metrics.LongPoll()
+	return func() { n.Add(-1); done() }
+}
+
+// delivered counts the packages a fetch answers, and the time each took from its commit to this
+// answer.
+func (s *Server) delivered(ctx context.Context, registerID string, ps []torg.Package) {
+	if len(ps) == 0 {
+		return
+	}
+	times := make([]time.Time, len(ps))
+	for i, p := range ps {
+		times[i] = p.Written
+	}
+	metrics.Delivered(times)
 }
 
 // pollParams reads after (a seq, default 0) and wait (seconds, 0 to 60).
@@ -126,6 +146,7 @@ func (s *Server) ack(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	metrics.Acked()
 	return writeJSON(w, http.StatusOK, map[string]int64{"acked_seq": acked})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"torg"
+	"torg/internal/metrics"
 	"torg/internal/store"
 )
 
@@ -28,6 +29,7 @@ func (s *Server) routes() []Route {
 		{"GET", "/openapi.json", public, s.openAPI},
 		{"GET", "/docs", public, s.docs},
 		{"GET", "/docs/problems/{slug}", public, s.problemDoc},
+		{"GET", "/metrics", torg.PermMetrics, s.metrics},
 
 		{"POST", "/api/v1/api-tokens", admin, s.createAPIToken},
 		{"GET", "/api/v1/api-tokens", admin, s.listAPITokens},
@@ -41,7 +43,7 @@ func (s *Server) routes() []Route {
 		{"POST", "/api/v1/orders/{id}/registers", write, s.addOrderRegister},
 		{"POST", "/api/v1/orders/{id}/registers/fill", write, s.orderAction((*store.Tx).FillOrderRegisters)},
 		{"DELETE", "/api/v1/orders/{id}/registers/{register_id}", write, s.removeOrderRegister},
-		{"POST", "/api/v1/orders/{id}/post", write, s.orderAction((*store.Tx).PostOrder)},
+		{"POST", "/api/v1/orders/{id}/post", write, counted(s.orderAction((*store.Tx).PostOrder), metrics.OrderPosted)},
 		{"POST", "/api/v1/orders/{id}/unpost", write, s.orderAction((*store.Tx).UnpostOrder)},
 		{"POST", "/api/v1/orders/{id}/cancel", write, s.orderAction((*store.Tx).CancelOrder)},
 

@@ -3,6 +3,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"errors"
@@ -17,9 +18,12 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"torg"
 	"torg/internal/exchange"
 	"torg/internal/kkmtransfer"
+	"torg/internal/metrics"
 	"torg/internal/store"
 )
 
@@ -34,6 +38,7 @@ type Config struct {
 	ClaimTTL   time.Duration // how long a register's claim lives without renewal
 	Hub        *exchange.Hub // wakes long polls; New makes one when nil
 	KKM        *kkmtransfer.Job
+	Metrics    prometheus.Gatherer // the database's metrics, served beside the process's at GET /metrics; may be nil
 }
 
 // Server serves the HTTP API.
@@ -44,6 +49,7 @@ type Server struct {
 	claimTTL   time.Duration
 	hub        *exchange.Hub
 	kkm        *kkmtransfer.Job
+	metricsH   http.Handler
 	ready      atomic.Bool
 	draining   chan struct{} // closed when the server shuts down: long polls answer at once
 	polls      sync.Map      // register id → *atomic.Int32, its waiting long polls
@@ -64,6 +70,11 @@ func New(cfg Config) *Server {
 	if s.kkm == nil {
 		s.kkm = kkmtransfer.New(cfg.Store, cfg.Log, 0)
 	}
+	var extra []prometheus.Gatherer
+	if cfg.Metrics != nil {
+		extra = append(extra, cfg.Metrics)
+	}
+	s.metricsH = metrics.Handler(extra...)
 	if s.claimTTL <= 0 {
 		s.claimTTL = 10 * time.Minute
 	}
@@ -97,7 +108,7 @@ func (s *Server) Handler(ui http.Handler) http.Handler {
 	if ui == nil {
 		ui = notFound
 	}
-	mux.Handle("/", ui)
+	mux.Handle("/", countUI(ui))
 	return withRequestID(mux)
 }
 
@@ -117,8 +128,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 					writeProblem(rec, toProblem(errors.New("panic"), log))
 				}
 			}
+			took := time.Since(start)
+			metrics.Request(rt.Path, hr.Method, rec.status, took)
 			log.Info("request", append([]any{"method", hr.Method, "route", rt.Path, "status", rec.status,
-				"duration", time.Since(start).Round(time.Microsecond)}, r.subjects(rt)...)...)
+				"duration", took.Round(time.Microsecond)}, r.subjects(rt)...)...)
 		}()
 		err := s.prepare(rec, r, rt)
 		if err == nil {
@@ -254,6 +267,21 @@ func (s *Server) authenticate(r *http.Request) (torg.Principal, error) {
 		return adminPrincipal, nil
 	}
 	return s.store.Authenticate(r.Context(), secret)
+}
+
+// countUI counts the web UI's requests under one route, "web": its pages are not in the API's table.
+func countUI(ui http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start, rec := time.Now(), &statusRecorder{ResponseWriter: w}
+		ui.ServeHTTP(rec, r)
+		metrics.Request("web", r.Method, cmp.Or(rec.status, http.StatusOK), time.Since(start))
+	})
+}
+
+// metrics serves GET /metrics in Prometheus's text format (docs/OPERATIONS.md, «Metrics»).
+func (s *Server) metrics(w http.ResponseWriter, r *request) error {
+	s.metricsH.ServeHTTP(w, r.Request)
+	return nil
 }
 
 // statusRecorder remembers the status a handler wrote, for the log line.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"torg"
+	"torg/internal/metrics"
 	"torg/internal/store"
 )
 
@@ -53,6 +54,8 @@ func (j *Job) Run(ctx context.Context, progress Progress) (torg.TransferResult, 
 		return err
 	})
 	if err != nil {
+		metrics.KKMTransferRun(time.Since(started), torg.TransferResult{}, err)
+		j.logRun(torg.TransferResult{}, 0, time.Since(started), err)
 		return torg.TransferResult{}, err
 	}
 	res, runErr := j.batches(ctx, total, progress)
@@ -67,12 +70,26 @@ func (j *Job) Run(ctx context.Context, progress Progress) (torg.TransferResult, 
 		}
 		return tx.JobRunFinish(finish, runID, torg.Now(), &res, runErr)
 	})
+	took := time.Since(started)
+	metrics.KKMTransferRun(took, res, errors.Join(runErr, err))
+	j.logRun(res, total, took, errors.Join(runErr, err))
 	if runErr != nil {
 		return res, runErr
 	}
-	j.log.Info("kkm-transfer", "processed", res.Processed, "failed", res.Failed, "conflicts_waiting", res.ConflictsWaiting,
-		"took", time.Since(started).Round(time.Millisecond))
 	return res, err
+}
+
+// logRun writes the run's one log line with its counts: at info level, or at error level with the
+// error when the run failed.
+func (j *Job) logRun(res torg.TransferResult, waiting int, took time.Duration, err error) {
+	attrs := []any{"waiting", waiting, "processed", res.Processed, "sales_invoices", res.SalesInvoices,
+		"cash_receipts", res.CashReceipts, "cash_receipts_posted", res.CashReceiptsPosted, "card_payments", res.CardPayments,
+		"failed", res.Failed, "conflicts_waiting", res.ConflictsWaiting, "took", took.Round(time.Millisecond)}
+	if err != nil {
+		j.log.Error("kkm-transfer", append(attrs, "err", err)...)
+		return
+	}
+	j.log.Info("kkm-transfer", attrs...)
 }
 
 func (j *Job) batches(ctx context.Context, total int, progress Progress) (torg.TransferResult, error) {
@@ -111,9 +128,7 @@ func (j *Job) Schedule(ctx context.Context) {
 		case <-t.C:
 		}
 		j.setNext(time.Now().Add(j.every))
-		if _, err := j.Run(ctx, nil); err != nil && !errors.Is(err, context.Canceled) {
-			j.log.Warn("kkm-transfer failed", "err", err)
-		}
+		j.Run(ctx, nil) // it logs its own line, failed or not
 	}
 }
 

@@ -43,13 +43,14 @@ type Agent struct {
 	hosts  hosts // the Host names the local API answers
 	http   *http.Server
 
-	online  atomic.Bool
-	lastSeq atomic.Int64
-	upload  chan struct{} // wakes the uploader
-	resync  chan struct{} // wakes the package loop
-	wg      sync.WaitGroup
-	stopped chan struct{}
-	runErr  error
+	online      atomic.Bool
+	lastContact atomic.Int64 // when the back office last answered, Unix nanoseconds
+	lastSeq     atomic.Int64
+	upload      chan struct{} // wakes the uploader
+	resync      chan struct{} // wakes the package loop
+	wg          sync.WaitGroup
+	stopped     chan struct{}
+	runErr      error
 }
 
 // Start opens the local store, listens, and starts following the back office. The agent runs until
@@ -184,6 +185,9 @@ func (a *Agent) followPackages(ctx context.Context) {
 // setOnline records whether the back office answered the last request (the client calls it after
 // every one).
 func (a *Agent) setOnline(online bool, err error) {
+	if online {
+		a.lastContact.Store(time.Now().UnixNano())
+	}
 	if a.online.Swap(online) != online {
 		if online {
 			a.log.Info("back office reachable")

@@ -35,6 +35,7 @@ func (a *Agent) routes() http.Handler {
 	mux.HandleFunc("POST /api/outbox/{id}/retry", a.handle(a.apiRetry))
 	mux.HandleFunc("GET /api/sales", a.handle(a.apiFindSale))
 	mux.HandleFunc("POST /api/returns", a.handle(a.apiReturn))
+	mux.Handle("GET /metrics", a.metricsHandler())
 	return mux
 }
 

@@ -22,7 +22,7 @@ const seenEvery = 10 * time.Second
 func (s *Store) Packages(ctx context.Context, registerID string, after int64) (torg.Packages, error) {
 	out := torg.Packages{Packages: []torg.Package{}}
 	rows, err := s.db.QueryContext(ctx, s.d.rebind("SELECT p.seq, p.kind, p.order_id, p.reason, o.body, p.claim_register_id, r.name,"+
-		" p.claim_expires_at FROM packages p"+
+		" p.claim_expires_at, p.created_at FROM packages p"+
 		" LEFT JOIN order_snapshots o ON p.kind = 'order.upsert' AND o.order_id = p.order_id AND o.version = p.version"+
 		" LEFT JOIN registers r ON r.id = p.claim_register_id"+
 		" WHERE p.register_id = ? AND p.seq > ? ORDER BY p.seq LIMIT ?"), registerID, after, MaxPackages)
@@ -34,9 +34,11 @@ func (s *Store) Packages(ctx context.Context, registerID string, after int64) (t
 		var p torg.Package
 		var reason, body, claimant, claimantName sql.NullString
 		var expires sql.NullInt64
-		if err := rows.Scan(&p.Seq, &p.Kind, &p.OrderID, &reason, &body, &claimant, &claimantName, &expires); err != nil {
+		var written int64
+		if err := rows.Scan(&p.Seq, &p.Kind, &p.OrderID, &reason, &body, &claimant, &claimantName, &expires, &written); err != nil {
 			return out, err
 		}
+		p.Written = fromMicros(written)
 		switch p.Kind {
 		case torg.PackageUpsert:
 			p.Order, p.OrderID = json.RawMessage(body.String), ""

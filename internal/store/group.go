@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // groupWriter gives SQLite's single writer to many requests at once: the write transactions that
@@ -20,6 +21,10 @@ type groupWriter struct {
 	quit  chan struct{}
 	done  chan struct{}
 	close sync.Once
+	// For metrics (stats.go): writes submitted and not yet answered, and who is told each group's size.
+	waiting  atomic.Int64
+	observe  atomic.Pointer[func(size int)]
+	numbered *atomic.Int64 // the store's count of packages numbered
 }
 
 // maxGroup bounds how many requests share one commit.
@@ -31,8 +36,8 @@ type writeReq struct {
 	done chan error
 }
 
-func newGroupWriter(db *sql.DB, wake func() func([]string)) *groupWriter {
-	g := &groupWriter{db: db, wake: wake, reqs: make(chan *writeReq), quit: make(chan struct{}), done: make(chan struct{})}
+func newGroupWriter(db *sql.DB, wake func() func([]string), numbered *atomic.Int64) *groupWriter {
+	g := &groupWriter{db: db, wake: wake, numbered: numbered, reqs: make(chan *writeReq), quit: make(chan struct{}), done: make(chan struct{})}
 	go g.loop()
 	return g
 }
@@ -40,6 +45,8 @@ func newGroupWriter(db *sql.DB, wake func() func([]string)) *groupWriter {
 // update runs fn in the next group and returns its outcome once the group has committed.
 func (g *groupWriter) update(ctx context.Context, fn func(*Tx) error) error {
 	r := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	g.waiting.Add(1)
+	defer g.waiting.Add(-1)
 	select {
 	case g.reqs <- r:
 	case <-ctx.Done():
@@ -75,6 +82,7 @@ func (g *groupWriter) loop() {
 				break gather
 			}
 		}
+		g.observed(len(group))
 		g.run(group)
 		g.stmts.prepare(g.db) // the connection is free between groups
 	}
@@ -87,7 +95,7 @@ func (g *groupWriter) run(group []*writeReq) {
 	var woken []string
 	sqlTx, err := g.db.BeginTx(context.Background(), nil)
 	if err == nil {
-		queued := 0
+		queued, numbered := 0, 0
 		for i, r := range group {
 			var n int
 			if n, errs[i] = g.one(sqlTx, r); errs[i] == nil {
@@ -95,10 +103,12 @@ func (g *groupWriter) run(group []*writeReq) {
 			}
 		}
 		if queued > 0 {
-			woken, err = g.sequence(sqlTx)
+			woken, numbered, err = g.sequence(sqlTx)
 		}
 		if err == nil {
-			err = sqlTx.Commit()
+			if err = sqlTx.Commit(); err == nil {
+				g.numbered.Add(int64(numbered))
+			}
 		} else {
 			sqlTx.Rollback()
 		}
@@ -121,12 +131,12 @@ func (g *groupWriter) run(group []*writeReq) {
 
 // sequence numbers every package queued in the group's transaction and returns the registers to
 // wake.
-func (g *groupWriter) sequence(sqlTx *sql.Tx) ([]string, error) {
+func (g *groupWriter) sequence(sqlTx *sql.Tx) ([]string, int, error) {
 	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.Background(), stmts: &g.stmts}
 	for {
 		n, err := tx.sequence(context.Background(), seqBatch)
 		if err != nil || n < seqBatch {
-			return tx.woken, err
+			return tx.woken, tx.numbered, err
 		}
 	}
 }

@@ -44,6 +44,35 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 	return nil
 }
 
+// MigrateTo brings the schema to exactly version, applying migrations or rolling the newest back: the
+// upgrade test uses it to make the previous release's schema, with data in it.
+func (s *Store) MigrateTo(ctx context.Context, version int64) error {
+	if !s.d.pg {
+		unlock, err := lockFile(s.path + ".migrate-lock")
+		if err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		defer unlock()
+	}
+	p, err := s.migrator()
+	if err != nil {
+		return err
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if version < current {
+		_, err = p.DownTo(ctx, version)
+	} else {
+		_, err = p.UpTo(ctx, version)
+	}
+	if err != nil {
+		return fmt.Errorf("store: migrate to %d: %w", version, err)
+	}
+	return nil
+}
+
 // Migrated reports whether every migration is applied: the readiness check.
 func (s *Store) Migrated(ctx context.Context) (bool, error) {
 	p, err := s.migrator()

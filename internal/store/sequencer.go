@@ -86,6 +86,7 @@ func (tx *Tx) sequence(ctx context.Context, limit int) (int, error) {
 	if err := tx.dequeue(ctx, queue); err != nil {
 		return 0, err
 	}
+	tx.numbered += len(queue)
 	return len(queue), tx.wake(ctx, registers)
 }
 

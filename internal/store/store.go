@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -23,14 +24,15 @@ import (
 
 // Store is the database of one back office.
 type Store struct {
-	d       dialect
-	db      *sql.DB // reads (and, on PostgreSQL, writes)
-	writeDB *sql.DB // writes: on SQLite a single connection that begins IMMEDIATE transactions
-	path    string  // the SQLite file
-	wake    func(registerIDs []string)
-	group   *groupWriter // SQLite: group commit of concurrent writes
-	seq     *sequencer   // PostgreSQL: numbers queued packages after the changes that queue them commit
-	seqOnce sync.Once    // starts seq once the schema is known to be there
+	d        dialect
+	db       *sql.DB // reads (and, on PostgreSQL, writes)
+	writeDB  *sql.DB // writes: on SQLite a single connection that begins IMMEDIATE transactions
+	path     string  // the SQLite file
+	wake     func(registerIDs []string)
+	group    *groupWriter // SQLite: group commit of concurrent writes
+	seq      *sequencer   // PostgreSQL: numbers queued packages after the changes that queue them commit
+	seqOnce  sync.Once    // starts seq once the schema is known to be there
+	numbered atomic.Int64 // packages this process numbered
 }
 
 // OnPackages sets the function told, after each commit, which registers got new packages in it.
@@ -44,6 +46,7 @@ type Tx struct {
 	d        dialect
 	woken    []string               // registers given packages in this transaction
 	queued   int                    // packages queued for the sequencer in this transaction
+	numbered int                    // packages the sequencer numbered in this transaction
 	ctx      context.Context        // when set, every statement runs with it (a request in a group commit)
 	stmts    *stmtCache             // the writer's prepared statements (SQLite group commit)
 	prods    map[string]productInfo // products read in this transaction, by "id:" and "code:"
@@ -100,7 +103,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	readDB.SetMaxOpenConns(8)
 	readDB.SetMaxIdleConns(8)
 	s := &Store{d: sqliteDialect, db: readDB, writeDB: writeDB, path: path}
-	s.group = newGroupWriter(writeDB, func() func([]string) { return s.wake })
+	s.group = newGroupWriter(writeDB, func() func([]string) { return s.wake }, &s.numbered)
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -224,6 +227,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 	if err := tx.tx.Commit(); err != nil {
 		return translate(err)
 	}
+	s.numbered.Add(int64(tx.numbered))
 	if len(tx.woken) > 0 && s.wake != nil {
 		s.wake(tx.woken)
 	}

@@ -174,7 +174,7 @@ func (u *UI) listTokens(p *page) error {
 }
 
 func (u *UI) renderTokens(p *page, status int, d tokensData, errs formErrors) error {
-	d.Roles = []torg.Role{torg.RoleIntegration, torg.RoleViewer, torg.RoleAdmin}
+	d.Roles = []torg.Role{torg.RoleIntegration, torg.RoleViewer, torg.RoleMetrics, torg.RoleAdmin}
 	err := u.store.View(p.ctx, func(tx *store.Tx) error {
 		list, err := tx.APITokens(p.ctx, torg.Page{Limit: torg.MaxPageLimit})
 		if err != nil {

@@ -20,7 +20,7 @@ var messages = map[string][2]string{
 	"errors.title": {"Исправьте ошибки:", "Please fix the errors:"}, "errors.line": {"Строка %d", "Line %d"},
 	"f.lines": {"Товары", "Goods"}, "f.password": {"Пароль", "Password"},
 	"role.admin": {"администратор", "admin"}, "role.manager": {"менеджер", "manager"}, "role.integration": {"интеграция", "integration"},
-	"role.viewer": {"просмотр", "viewer"}, "role.register": {"ККМ", "register"},
+	"role.viewer": {"просмотр", "viewer"}, "role.register": {"ККМ", "register"}, "role.metrics": {"метрики", "metrics"},
 
 	"login.title": {"Вход", "Log in"}, "login.lead": {"Бэк-офис магазина: заказы покупателей и ККМ.", "The store's back office: customer orders and registers."},
 	"login.name": {"Пользователь", "User name"}, "login.password": {"Пароль", "Password"}, "login.submit": {"Войти", "Log in"},

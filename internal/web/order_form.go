@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"torg"
+	"torg/internal/metrics"
 	"torg/internal/store"
 )
 
@@ -303,6 +304,12 @@ func (u *UI) submitOrder(p *page) error {
 	})
 	if err != nil {
 		return u.orderFailed(p, id, form, action, err)
+	}
+	if id == "" {
+		metrics.OrderCreated()
+	}
+	if action == "post" {
+		metrics.OrderPosted()
 	}
 	to := "/orders/" + saved.ID + "?" + flashQuery(action, added)
 	if action == "fill" || action == "add" || strings.HasPrefix(action, "remove:") {
