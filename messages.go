@@ -88,6 +88,7 @@ var messages = []Message{
 	msg("phone_format", "must be at most 32 characters of digits, spaces, +, -, ( and )", "не больше 32 символов: цифры, пробелы, +, -, ( и )"),
 	msg("email_format", "must be an e-mail address such as name@example.ru", "должен быть адресом вида name@example.ru"),
 	msg("inn_format", "must be 10 or 12 digits", "должен состоять из 10 или 12 цифр"),
+	msg("kpp_format", "must be 9 digits", "должен состоять из 9 цифр"),
 	msg("cash_desk_id_or_null", "must be a cash desk's id, or null for none", "должно быть id кассы или null"),
 	msg("auto_load_requires_accepts", "requires accepts_orders: a register that loads orders automatically must work with customer orders",
 		"требует «Работа с заказами покупателей»: ККМ с автоматической загрузкой заказов должна работать с заказами покупателей"),
