@@ -60,6 +60,13 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/card-payments", read, s.listCardPayments},
 		{"GET", "/api/v1/card-payments/{id}", read, s.getByID(anyOf((*store.Tx).CardPayment))},
 
+		{"GET", "/api/v1/orders/{id}/print", read, s.printForm("orders")},
+		{"GET", "/api/v1/sales-invoices/{id}/print", read, s.printForm("sales-invoices")},
+		{"GET", "/api/v1/cash-receipts/{id}/print", read, s.printForm("cash-receipts")},
+		{"GET", "/api/v1/transactions/{id}/print", read, s.printForm("transactions")},
+		{"GET", "/api/v1/settings/organisation", read, s.organisation},
+		{"PUT", "/api/v1/settings/organisation", admin, s.saveOrganisation},
+
 		{"POST", "/api/v1/jobs/kkm-transfer/run", admin, s.runKKMTransfer},
 		{"GET", "/api/v1/jobs/kkm-transfer", read, s.kkmTransferStatus},
 
