@@ -95,7 +95,7 @@ var pages = template.Must(template.New("forms").Funcs(template.FuncMap{
 	"vat":     vatLabel,
 	"barcode": Code128SVG,
 	"qr":      QRSVG,
-	"roubles": func(m torg.Money) string { return money(m - m%100) },
+	"roubles": func(m torg.Money) string { return strings.TrimSuffix(money(m-m%100), ",00") },
 	"kopecks": func(m torg.Money) string { k := int64(m) % 100; return fmt.Sprintf("%02d", max(k, -k)) },
 	"innKpp": func(p Party) string {
 		if p.KPP == "" {
@@ -195,3 +195,15 @@ func contains(list []string, s string) bool {
 func join(list []string) string { return strings.Join(list, ", ") }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Complete fills in what a document's lines imply: each line's VAT (from its rate when not given),
+// its amount and price without VAT, its unit's ОКЕИ code, and the document's totals.
+func Complete(d Document) Document {
+	for i := range d.Lines {
+		d.Lines[i] = line(d.Lines[i])
+	}
+	if len(d.Lines) > 0 {
+		totals(&d)
+	}
+	return d
+}
