@@ -12,7 +12,12 @@ var messages = map[string][2]string{
 	"nav.products": {"Номенклатура", "Products"}, "nav.customers": {"Контрагенты", "Customers"}, "nav.warehouses": {"Склады", "Warehouses"},
 	"nav.cash-desks": {"Кассы", "Cash desks"}, "nav.registers": {"ККМ", "Registers"},
 	"nav.kkm-transfer": {"Обработка транзакций ККМ", "KKMTransfer"}, "nav.tokens": {"API-токены", "API tokens"},
-	"nav.users": {"Пользователи", "Users"},
+	"nav.users": {"Пользователи", "Users"}, "nav.settings": {"Организация", "Organisation"},
+	"print": {"Печать", "Print"}, "print.upd": {"Печать: УПД", "Print: УПД"}, "print.torg12": {"Печать: ТОРГ-12", "Print: ТОРГ-12"},
+	"print.hint": {"Откроется печатная форма: напечатайте её или сохраните как PDF.", "Opens the print form: print it or save it as PDF."},
+	"org.lead":   {"Реквизиты организации в печатных формах: УПД, ТОРГ-12, кассовые ордера, копии чеков. Пустое поле форма оставит пустым для подписи от руки.", "The organisation's details on the print forms: УПД, ТОРГ-12, cash orders, receipt copies. A field left empty stays blank on the form, for a pen."},
+	"org.name":   {"Наименование", "Name"}, "org.kpp": {"КПП", "KPP"}, "org.address": {"Адрес", "Address"},
+	"org.head": {"Руководитель", "Head"}, "org.accountant": {"Главный бухгалтер", "Chief accountant"},
 
 	"logout": {"Выйти", "Log out"}, "filter": {"Отобрать", "Filter"}, "reset": {"Сбросить", "Reset"},
 	"pager.first": {"В начало", "First page"}, "pager.next": {"Дальше", "Next"}, "never": {"никогда", "never"},

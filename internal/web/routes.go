@@ -59,6 +59,13 @@ func (u *UI) routes() []route {
 		{"GET", "/reports/cash", permRead, u.cashReport},
 		{"GET", "/reports/settlements", permRead, u.settlementsReport},
 
+		{"GET", "/orders/{id}/print", permRead, u.printForm("orders")},
+		{"GET", "/sales-invoices/{id}/print", permRead, u.printForm("sales-invoices")},
+		{"GET", "/cash-receipts/{id}/print", permRead, u.printForm("cash-receipts")},
+		{"GET", "/transactions/{id}/print", permRead, u.printForm("transactions")},
+		{"GET", "/settings", permAdmin, u.showSettings},
+		{"POST", "/settings", permAdmin, u.saveSettings},
+
 		{"GET", "/kkm-transfer", permRead, u.showJob},
 		{"POST", "/kkm-transfer/run", permAdmin, u.runJob},
 
