@@ -83,6 +83,21 @@ func (s *Server) routes() []Route {
 				return tx.SettlementsReport(ctx, q["customer_id"])
 			})},
 
+		{"GET", "/api/v1/reports/stock-turnover", read, periodReport(s, []string{"warehouse_id", "product_id"},
+			func(ctx context.Context, tx *store.Tx, p torg.Period, q map[string]string) ([]torg.StockTurnover, error) {
+				return tx.StockTurnover(ctx, p, q["warehouse_id"], q["product_id"])
+			})},
+		{"GET", "/api/v1/reports/cash-turnover", read, periodReport(s, []string{"cash_desk_id"},
+			func(ctx context.Context, tx *store.Tx, p torg.Period, q map[string]string) ([]torg.CashTurnover, error) {
+				return tx.CashTurnover(ctx, p, q["cash_desk_id"])
+			})},
+		{"GET", "/api/v1/reports/cash-turnover/documents", read, s.cashMoves},
+		{"GET", "/api/v1/reports/settlement-turnover", read, periodReport(s, []string{"customer_id"},
+			func(ctx context.Context, tx *store.Tx, p torg.Period, q map[string]string) ([]torg.SettlementTurnover, error) {
+				return tx.SettlementTurnover(ctx, p, q["customer_id"])
+			})},
+		{"GET", "/api/v1/reports/sales", read, s.salesReport},
+
 		{"GET", "/api/v1/register/me", register, s.registerMe},
 		{"GET", "/api/v1/register/packages", register, s.packages},
 		{"POST", "/api/v1/register/ack", register, s.ack},
