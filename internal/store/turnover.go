@@ -47,14 +47,15 @@ func cells(what string, cs ...*int64Cell) error {
 // available are given when the period reaches the present (p.Current).
 func (tx *Tx) StockTurnover(ctx context.Context, p torg.Period, warehouseID, productID string) ([]torg.StockTurnover, error) {
 	from := micros(p.From)
-	q := "SELECT m.warehouse_id, m.product_id, pr.code," +
-		" SUM(CASE WHEN m.date < ? THEN m.quantity ELSE 0 END)," +
-		" SUM(CASE WHEN m.date >= ? AND m.quantity > 0 AND EXISTS (SELECT 1 FROM goods_receipts g WHERE g.id = m.doc_id) THEN m.quantity ELSE 0 END)," +
-		" SUM(CASE WHEN m.date >= ? AND m.quantity < 0 THEN -m.quantity ELSE 0 END)," +
-		" SUM(CASE WHEN m.date >= ? THEN m.quantity ELSE 0 END)" +
-		" FROM stock_moves m JOIN products pr ON pr.id = m.product_id WHERE m.date < ?"
+	q := "SELECT t.warehouse_id, t.product_id, pr.code, t.opening, t.receipts, t.shipments, t.net FROM (SELECT m.warehouse_id, m.product_id," +
+		" SUM(CASE WHEN m.date < ? THEN m.quantity ELSE 0 END) AS opening," +
+		" SUM(CASE WHEN m.date >= ? AND m.quantity > 0 AND EXISTS (SELECT 1 FROM goods_receipts g WHERE g.id = m.doc_id) THEN m.quantity ELSE 0 END) AS receipts," +
+		" SUM(CASE WHEN m.date >= ? AND m.quantity < 0 THEN -m.quantity ELSE 0 END) AS shipments," +
+		" SUM(CASE WHEN m.date >= ? THEN m.quantity ELSE 0 END) AS net" +
+		" FROM stock_moves m WHERE m.date < ?"
 	q, args := turnoverFilter(q, []any{from, from, from, from, micros(p.To)}, [2]string{"m.warehouse_id", warehouseID}, [2]string{"m.product_id", productID})
-	rows, err := tx.query(ctx, q+" GROUP BY m.warehouse_id, m.product_id, pr.code ORDER BY m.warehouse_id, pr.code", args...)
+	rows, err := tx.query(ctx, q+" GROUP BY m.warehouse_id, m.product_id) t JOIN products pr ON pr.id = t.product_id"+
+		" ORDER BY t.warehouse_id, pr.code", args...)
 	if err != nil {
 		return nil, outOfRange(err, kindStock)
 	}
@@ -195,15 +196,15 @@ func (tx *Tx) CashMoves(ctx context.Context, p torg.Period, cashDeskID string, p
 // over the period, of every customer with documents or of one.
 func (tx *Tx) SettlementTurnover(ctx context.Context, p torg.Period, customerID string) ([]torg.SettlementTurnover, error) {
 	from := micros(p.From)
-	q := "SELECT m.customer_id, c.code," +
-		" SUM(CASE WHEN m.date < ? THEN m.amount ELSE 0 END)," +
-		" SUM(CASE WHEN m.date >= ? AND m.amount > 0 THEN m.amount ELSE 0 END)," +
+	q := "SELECT t.customer_id, c.code, t.opening, t.invoiced, t.paid, t.net FROM (SELECT m.customer_id," +
+		" SUM(CASE WHEN m.date < ? THEN m.amount ELSE 0 END) AS opening," +
+		" SUM(CASE WHEN m.date >= ? AND m.amount > 0 THEN m.amount ELSE 0 END) AS invoiced," +
 		" SUM(CASE WHEN m.date >= ? AND m.amount < 0 AND (EXISTS (SELECT 1 FROM cash_receipts r WHERE r.id = m.doc_id)" +
-		" OR EXISTS (SELECT 1 FROM card_payments k WHERE k.id = m.doc_id)) THEN -m.amount ELSE 0 END)," +
-		" SUM(CASE WHEN m.date >= ? THEN m.amount ELSE 0 END)" +
-		" FROM debt_moves m JOIN customers c ON c.id = m.customer_id WHERE m.date < ?"
+		" OR EXISTS (SELECT 1 FROM card_payments k WHERE k.id = m.doc_id)) THEN -m.amount ELSE 0 END) AS paid," +
+		" SUM(CASE WHEN m.date >= ? THEN m.amount ELSE 0 END) AS net" +
+		" FROM debt_moves m WHERE m.date < ?"
 	q, args := turnoverFilter(q, []any{from, from, from, from, micros(p.To)}, [2]string{"m.customer_id", customerID})
-	rows, err := tx.query(ctx, q+" GROUP BY m.customer_id, c.code ORDER BY c.code", args...)
+	rows, err := tx.query(ctx, q+" GROUP BY m.customer_id) t JOIN customers c ON c.id = t.customer_id ORDER BY c.code", args...)
 	if err != nil {
 		return nil, outOfRange(err, kindDebt)
 	}
