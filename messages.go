@@ -94,6 +94,7 @@ var messages = []Message{
 	msg("period_order", "must not be after to", "не должно быть позже to"),
 	msg("period_length", "the period must be at most %d years", "период должен быть не длиннее %[1]d лет"),
 	msg("report_param", "is not a parameter of this report (known: %s)", "не параметр этого отчёта (известны: %[1]s)"),
+	msg("report_sum_beyond", "a sum of %s in this report is beyond the range the system can hold", "Сумма в этом отчёте (%[1]s) вне диапазона, который может хранить система"),
 	msg("cash_desk_required", "is required: the cash desk whose documents to list", "обязательно: касса, документы которой показать"),
 	msg("group_choice", "must be day, register, cashier or product", "должно быть day, register, cashier или product"),
 	msg("export_format", "must be csv or xlsx", "должно быть csv или xlsx"),
