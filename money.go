@@ -233,3 +233,22 @@ func (q Quantity) Plus(n Quantity) (sum Quantity, ok bool) {
 	}
 	return s, true
 }
+
+// DivRound is m ÷ n rounded half away from zero (0 when n is 0): an average of amounts.
+func DivRound(m Money, n int64) Money {
+	if n == 0 {
+		return 0
+	}
+	q, r := int64(m)/n, int64(m)%n
+	if r < 0 {
+		r = -r
+	}
+	if n2 := max(n, -n); uint64(r)*2 >= uint64(n2) {
+		if (m < 0) != (n < 0) {
+			q--
+		} else {
+			q++
+		}
+	}
+	return Money(q)
+}

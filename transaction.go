@@ -1,6 +1,7 @@
 package torg
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -244,4 +245,17 @@ func (in *TransactionInput) Paid(kind string) Money {
 		}
 	}
 	return sum
+}
+
+// ReceiptQR is the text of a receipt's QR code as 54-ФЗ prints it: the time of the receipt to the
+// minute in the till's zone (t), the total in roubles (s), the fiscal drive (fn), the fiscal document
+// (i), the fiscal sign (fp) and the settlement sign (n: 1 a sale, 2 a refund). It is what the
+// cashier screen's «Возврат» finds a sale by.
+func ReceiptQR(closedAt time.Time, total Money, f Fiscal, refund bool) string {
+	n := "1"
+	if refund {
+		n = "2"
+	}
+	return "t=" + closedAt.Local().Format("20060102T1504") + "&s=" + total.String() + "&fn=" + f.FN +
+		"&i=" + strconv.FormatInt(f.FD, 10) + "&fp=" + f.FP + "&n=" + n
 }

@@ -58,3 +58,14 @@ func TestTransactionSumsThatOverflowAreRefusedNotWrapped(t *testing.T) {
 		}
 	})
 }
+
+func TestReceiptQR(t *testing.T) {
+	at := time.Date(2026, 3, 15, 14, 30, 59, 0, time.Local)
+	f := Fiscal{FN: "9999078900012345", FD: 1234, FP: "2751032817"}
+	if got, want := ReceiptQR(at, 351940, f, false), "t=20260315T1430&s=3519.40&fn=9999078900012345&i=1234&fp=2751032817&n=1"; got != want {
+		t.Errorf("sale: %q, want %q", got, want)
+	}
+	if got, want := ReceiptQR(at.UTC(), 5, f, true), "t=20260315T1430&s=0.05&fn=9999078900012345&i=1234&fp=2751032817&n=2"; got != want {
+		t.Errorf("refund, written in the till's zone: %q, want %q", got, want)
+	}
+}

@@ -62,6 +62,21 @@ func (e CashExpensePurpose) Valid() bool {
 	}
 }
 
+// Defines values for CashReceiptForm.
+const (
+	Ko1 CashReceiptForm = "ko1"
+)
+
+// Valid indicates whether the value is a known member of the CashReceiptForm enum.
+func (e CashReceiptForm) Valid() bool {
+	switch e {
+	case Ko1:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ConflictReason.
 const (
 	ConflictReasonAlreadySold  ConflictReason = "already_sold"
@@ -191,6 +206,21 @@ func (e NewOrderStatus) Valid() bool {
 	case NewOrderStatusAgreed:
 		return true
 	case NewOrderStatusNew:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrderForm.
+const (
+	OrderFormOrder OrderForm = "order"
+)
+
+// Valid indicates whether the value is a known member of the OrderForm enum.
+func (e OrderForm) Valid() bool {
+	switch e {
+	case OrderFormOrder:
 		return true
 	default:
 		return false
@@ -425,6 +455,63 @@ func (e Role) Valid() bool {
 	case RoleRegister:
 		return true
 	case RoleViewer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SalesGrouping.
+const (
+	SalesGroupingCashier  SalesGrouping = "cashier"
+	SalesGroupingDay      SalesGrouping = "day"
+	SalesGroupingProduct  SalesGrouping = "product"
+	SalesGroupingRegister SalesGrouping = "register"
+)
+
+// Valid indicates whether the value is a known member of the SalesGrouping enum.
+func (e SalesGrouping) Valid() bool {
+	switch e {
+	case SalesGroupingCashier:
+		return true
+	case SalesGroupingDay:
+		return true
+	case SalesGroupingProduct:
+		return true
+	case SalesGroupingRegister:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SalesInvoiceForm.
+const (
+	Torg12 SalesInvoiceForm = "torg12"
+	Upd    SalesInvoiceForm = "upd"
+)
+
+// Valid indicates whether the value is a known member of the SalesInvoiceForm enum.
+func (e SalesInvoiceForm) Valid() bool {
+	switch e {
+	case Torg12:
+		return true
+	case Upd:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TransactionForm.
+const (
+	Receipt TransactionForm = "receipt"
+)
+
+// Valid indicates whether the value is a known member of the TransactionForm enum.
+func (e TransactionForm) Valid() bool {
+	switch e {
+	case Receipt:
 		return true
 	default:
 		return false
@@ -737,6 +824,29 @@ type CashItem struct {
 	CashDeskId string `json:"cash_desk_id"`
 }
 
+// CashMove A document behind a cash desk's turnover.
+type CashMove struct {
+	// Amount An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Amount     Money     `json:"amount"`
+	CashDeskId string    `json:"cash_desk_id"`
+	Date       time.Time `json:"date"`
+
+	// Document The kind of document, as its API path names it: `cash-receipts`, or `other` for a kind this list does not know yet.
+	Document   string `json:"document"`
+	DocumentId string `json:"document_id"`
+
+	// Number The document's number; empty for `other`.
+	Number string `json:"number"`
+}
+
+// CashMoveList A page of documents.
+type CashMoveList struct {
+	Items []CashMove `json:"items"`
+
+	// Next The cursor of the next page; null on the last.
+	Next *string `json:"next"`
+}
+
 // CashReceipt A cash receipt order «Приходный кассовый ордер» (ПКО): cash enters a cash desk «Касса». KKMTransfer makes one for the cash part of a receipt and posts it into the register's «Наличная касса для отражения операций» (`cash_desk_id`); a register without one leaves it unposted, with `not_posted_reason`, until someone posts it into a cash desk by hand (`POST /api/v1/cash-receipts/{id}/post`). Posted, it raises the cash desk's balance and lowers the customer's debt.
 type CashReceipt struct {
 	// Amount An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
@@ -773,6 +883,9 @@ type CashReceipt struct {
 	TransactionId string `json:"transaction_id"`
 }
 
+// CashReceiptForm The print form of a cash receipt order: `ko1` (КО-1 with its tear-off receipt).
+type CashReceiptForm string
+
 // CashReceiptList One page of cash receipt orders.
 type CashReceiptList struct {
 	// Items The cash receipt orders of this page, newest first (by `number`).
@@ -792,6 +905,32 @@ type CashReceiptPostInput struct {
 type CashReport struct {
 	// Items One row per cash desk, every one (0 when nothing was posted into it), by cash desk `code`.
 	Items []CashItem `json:"items"`
+}
+
+// CashTurnover A cash desk's cash over the period.
+type CashTurnover struct {
+	CashDeskId string `json:"cash_desk_id"`
+
+	// Closing An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Closing Money `json:"closing"`
+
+	// In An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	In Money `json:"in"`
+
+	// Opening An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Opening Money `json:"opening"`
+
+	// Out An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Out Money `json:"out"`
+}
+
+// CashTurnoverReport The report over a period: its bounds as read, and every row.
+type CashTurnoverReport struct {
+	From  time.Time      `json:"from"`
+	Items []CashTurnover `json:"items"`
+
+	// To Excluded.
+	To time.Time `json:"to"`
 }
 
 // Claim A register's hold on an order while its cashier sells it: the register picked the receipt «Подобрать чек». It lives until `expires_at` (the server's `--claim-ttl`, 10 minutes by default) unless the register renews it by picking again; an expired claim is gone. In an order's `claim` only `register_id` and `expires_at` are present.
@@ -1173,6 +1312,9 @@ type Order struct {
 	WarehouseId string `json:"warehouse_id"`
 }
 
+// OrderForm The print form of a customer order: `order` (the picking list).
+type OrderForm string
+
 // OrderInput Makes a customer order. Exactly one of `customer_id`/`customer_code` and one of `warehouse_id`/`warehouse_code`; `lines` is not empty. Unknown fields get 422; every bad field is named, such as `lines[0].quantity`.
 type OrderInput struct {
 	// Comment Free text.
@@ -1337,6 +1479,27 @@ type OrderStatus string
 
 // OrderStatusChange The status a PATCH may move an order to: `new`, `agreed` («Согласован») or `cancelled`.
 type OrderStatusChange string
+
+// Organisation The organisation's details on the print forms: the seller, its head and chief accountant. Each may be empty; a form then leaves a blank.
+type Organisation struct {
+	// Accountant The chief accountant's name as signed.
+	Accountant string `json:"accountant"`
+
+	// Address The legal address.
+	Address string `json:"address"`
+
+	// Head The head's name as signed: «Иванов И. И.».
+	Head string `json:"head"`
+
+	// Inn ИНН: 10 digits (an organisation) or 12 (a sole trader), or empty.
+	Inn string `json:"inn"`
+
+	// Kpp КПП: 9 digits, or empty.
+	Kpp string `json:"kpp"`
+
+	// Name The organisation's name, as on its forms: «ООО «Ромашка»».
+	Name string `json:"name"`
+}
 
 // Package An exchange package «Пакет обмена» for one register. `seq` counts the register's packages from 1 without gaps, so a register can tell it missed nothing. An `order.upsert` has `order`; an `order.delete` has `order_id` and `reason`; an `order.claimed` has `order_id`, `register_id`, `register_name` and `expires_at`; an `order.released` has `order_id`. A register ignores a kind it does not know.
 type Package struct {
@@ -1639,6 +1802,9 @@ type SaleForReturn struct {
 	Transaction Transaction `json:"transaction"`
 }
 
+// SalesGrouping How the sales analysis groups: `day`, `register`, `cashier` or `product`.
+type SalesGrouping string
+
 // SalesInvoice A sales invoice «Расходная накладная»: goods leave a warehouse for a customer. KKMTransfer makes one, posted, for each register transaction it processes: the stock on hand of each product in the register's warehouse falls (it may go negative: the goods have left), the customer's debt rises by `total`, and the order's reservation ends.
 type SalesInvoice struct {
 	// CustomerId The order's customer «Контрагент / покупатель», or «Розничный покупатель» (code `retail`) for a sale without an order.
@@ -1678,6 +1844,9 @@ type SalesInvoice struct {
 	WarehouseId string `json:"warehouse_id"`
 }
 
+// SalesInvoiceForm The print form of a sales invoice: `upd` (УПД, status 2) or `torg12` (ТОРГ-12).
+type SalesInvoiceForm string
+
 // SalesInvoiceList One page of sales invoices.
 type SalesInvoiceList struct {
 	// Items The sales invoices of this page, newest first (by `number`), without their lines.
@@ -1685,6 +1854,67 @@ type SalesInvoiceList struct {
 
 	// Next Cursor of the next page, to pass as `after`; null on the last page.
 	Next *string `json:"next"`
+}
+
+// SalesRow One group of the sales analysis.
+type SalesRow struct {
+	// AverageReceipt An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	AverageReceipt Money `json:"average_receipt"`
+
+	// Key The day (`2026-03-15`, in the server's zone), the register's id, the cashier's name or the product's id.
+	Key string `json:"key"`
+
+	// Quantity An amount of goods: a JSON number with at most 3 decimals (`1.25` kg), up to 10⁹ (`1000000000`), which the server parses exactly, never through a binary float; more decimals get 422. Quantities in request lines are greater than 0. Its format is `double` because every such number survives one: any decimal of at most 15 significant digits reads into a float64 and is written back unchanged, and a quantity up to 10⁹ with 3 decimals has at most 13; so a client that keeps it in a float64 (as generated clients do) and writes it in the shortest form that reads back (as Go's encoding/json, JavaScript and PHP 7.1+ do) sends and reads back the very decimal it was given. Do sums of quantities in integer thousandths, not in floats.
+	Quantity Quantity `json:"quantity"`
+
+	// Receipts Sales (receipts) in the group; by product, the receipts that hold the product.
+	Receipts int64 `json:"receipts"`
+
+	// Returns An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Returns Money `json:"returns"`
+
+	// Revenue An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Revenue Money `json:"revenue"`
+
+	// Vat An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Vat Money `json:"vat"`
+}
+
+// SalesRowReport The report over a period: its bounds as read, and every row.
+type SalesRowReport struct {
+	From  time.Time  `json:"from"`
+	Items []SalesRow `json:"items"`
+
+	// To Excluded.
+	To time.Time `json:"to"`
+}
+
+// SettlementTurnover A customer's debt over the period.
+type SettlementTurnover struct {
+	// Closing An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Closing    Money  `json:"closing"`
+	CustomerId string `json:"customer_id"`
+
+	// Invoiced An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Invoiced Money `json:"invoiced"`
+
+	// Opening An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Opening Money `json:"opening"`
+
+	// Paid An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Paid Money `json:"paid"`
+
+	// Returned An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
+	Returned Money `json:"returned"`
+}
+
+// SettlementTurnoverReport The report over a period: its bounds as read, and every row.
+type SettlementTurnoverReport struct {
+	From  time.Time            `json:"from"`
+	Items []SettlementTurnover `json:"items"`
+
+	// To Excluded.
+	To time.Time `json:"to"`
 }
 
 // SettlementsReport The settlements report: its rows, all of them (reports are not paged).
@@ -1757,6 +1987,42 @@ type StockItem struct {
 type StockReport struct {
 	// Items One row per warehouse and product that has had stock or has a reservation, by warehouse, then product `code`.
 	Items []StockItem `json:"items"`
+}
+
+// StockTurnover A product's movement in a warehouse over the period.
+type StockTurnover struct {
+	// Available closing − reserved; null when reserved is.
+	Available *Quantity `json:"available"`
+
+	// Closing An amount of goods: a JSON number with at most 3 decimals (`1.25` kg), up to 10⁹ (`1000000000`), which the server parses exactly, never through a binary float; more decimals get 422. Quantities in request lines are greater than 0. Its format is `double` because every such number survives one: any decimal of at most 15 significant digits reads into a float64 and is written back unchanged, and a quantity up to 10⁹ with 3 decimals has at most 13; so a client that keeps it in a float64 (as generated clients do) and writes it in the shortest form that reads back (as Go's encoding/json, JavaScript and PHP 7.1+ do) sends and reads back the very decimal it was given. Do sums of quantities in integer thousandths, not in floats.
+	Closing Quantity `json:"closing"`
+
+	// Opening An amount of goods: a JSON number with at most 3 decimals (`1.25` kg), up to 10⁹ (`1000000000`), which the server parses exactly, never through a binary float; more decimals get 422. Quantities in request lines are greater than 0. Its format is `double` because every such number survives one: any decimal of at most 15 significant digits reads into a float64 and is written back unchanged, and a quantity up to 10⁹ with 3 decimals has at most 13; so a client that keeps it in a float64 (as generated clients do) and writes it in the shortest form that reads back (as Go's encoding/json, JavaScript and PHP 7.1+ do) sends and reads back the very decimal it was given. Do sums of quantities in integer thousandths, not in floats.
+	Opening     Quantity `json:"opening"`
+	ProductCode string   `json:"product_code"`
+	ProductId   string   `json:"product_id"`
+
+	// Receipts An amount of goods: a JSON number with at most 3 decimals (`1.25` kg), up to 10⁹ (`1000000000`), which the server parses exactly, never through a binary float; more decimals get 422. Quantities in request lines are greater than 0. Its format is `double` because every such number survives one: any decimal of at most 15 significant digits reads into a float64 and is written back unchanged, and a quantity up to 10⁹ with 3 decimals has at most 13; so a client that keeps it in a float64 (as generated clients do) and writes it in the shortest form that reads back (as Go's encoding/json, JavaScript and PHP 7.1+ do) sends and reads back the very decimal it was given. Do sums of quantities in integer thousandths, not in floats.
+	Receipts Quantity `json:"receipts"`
+
+	// Reserved Reserved by orders now; null unless the period reaches the present (reservations keep no history).
+	Reserved *Quantity `json:"reserved"`
+
+	// Returns An amount of goods: a JSON number with at most 3 decimals (`1.25` kg), up to 10⁹ (`1000000000`), which the server parses exactly, never through a binary float; more decimals get 422. Quantities in request lines are greater than 0. Its format is `double` because every such number survives one: any decimal of at most 15 significant digits reads into a float64 and is written back unchanged, and a quantity up to 10⁹ with 3 decimals has at most 13; so a client that keeps it in a float64 (as generated clients do) and writes it in the shortest form that reads back (as Go's encoding/json, JavaScript and PHP 7.1+ do) sends and reads back the very decimal it was given. Do sums of quantities in integer thousandths, not in floats.
+	Returns Quantity `json:"returns"`
+
+	// Shipments An amount of goods: a JSON number with at most 3 decimals (`1.25` kg), up to 10⁹ (`1000000000`), which the server parses exactly, never through a binary float; more decimals get 422. Quantities in request lines are greater than 0. Its format is `double` because every such number survives one: any decimal of at most 15 significant digits reads into a float64 and is written back unchanged, and a quantity up to 10⁹ with 3 decimals has at most 13; so a client that keeps it in a float64 (as generated clients do) and writes it in the shortest form that reads back (as Go's encoding/json, JavaScript and PHP 7.1+ do) sends and reads back the very decimal it was given. Do sums of quantities in integer thousandths, not in floats.
+	Shipments   Quantity `json:"shipments"`
+	WarehouseId string   `json:"warehouse_id"`
+}
+
+// StockTurnoverReport The report over a period: its bounds as read, and every row.
+type StockTurnoverReport struct {
+	From  time.Time       `json:"from"`
+	Items []StockTurnover `json:"items"`
+
+	// To Excluded.
+	To time.Time `json:"to"`
 }
 
 // Transaction A register transaction «Транзакция ККМ»: a closed receipt as its register uploaded it (the fields of TransactionInput), with what the back office made of it. A receipt is a fact — the money was taken — so it is stored even when its order cannot be sold to it: then `state` is `conflict` with a `conflict_reason`.
@@ -1842,6 +2108,9 @@ type Transaction struct {
 	// Total An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
 	Total Money `json:"total"`
 }
+
+// TransactionForm The print form of a register transaction: `receipt` (a copy of the receipt).
+type TransactionForm string
 
 // TransactionInput A closed receipt as a register uploads it («Транзакция ККМ»). Refused with 422 (naming every bad field) unless every line's `amount` follows the rule, `total` is the sum of the amounts, the payments add up to `total`, and every `product_id` exists. Unknown fields get 422. A return is uploaded the same way, exactly once by `id`.
 type TransactionInput struct {
@@ -2155,6 +2424,12 @@ type PostCashReceiptParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// PrintCashReceiptParams defines parameters for PrintCashReceipt.
+type PrintCashReceiptParams struct {
+	// Form The form: `ko1` (the default is `ko1`).
+	Form *CashReceiptForm `form:"form,omitempty" json:"form,omitempty"`
+}
+
 // ListCustomerReturnsParams defines parameters for ListCustomerReturns.
 type ListCustomerReturnsParams struct {
 	// Limit Largest number of items in the page.
@@ -2279,6 +2554,12 @@ type PostOrderJSONBody = map[string]interface{}
 type PostOrderParams struct {
 	// IdempotencyKey Makes the POST safe to retry: the same key with the same body replays the first response byte for byte (with `Idempotent-Replayed: true`); with another body it gets 422 `idempotency-conflict`; while the first request runs, 409 `idempotency-in-progress`. 1 to 255 printable ASCII characters, bare or quoted; kept per token for at least 24 hours. Requests that fail store nothing.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// PrintOrderParams defines parameters for PrintOrder.
+type PrintOrderParams struct {
+	// Form The form: `order` (the default is `order`).
+	Form *OrderForm `form:"form,omitempty" json:"form,omitempty"`
 }
 
 // AddOrderRegisterParams defines parameters for AddOrderRegister.
@@ -2413,6 +2694,69 @@ type CashReportParams struct {
 	CashDeskId *string `form:"cash_desk_id,omitempty" json:"cash_desk_id,omitempty"`
 }
 
+// CashTurnoverReportParams defines parameters for CashTurnoverReport.
+type CashTurnoverReportParams struct {
+	// From The period's start: a date (`2026-03-01`, from the start of that day in the server's zone) or a time in RFC 3339. Without it, the first day of `to`'s month.
+	From *string `form:"from,omitempty" json:"from,omitempty"`
+
+	// To The period's end: a date (`2026-03-31`, that whole day included) or a time in RFC 3339 (excluded). Without it, now.
+	To *string `form:"to,omitempty" json:"to,omitempty"`
+
+	// CashDeskId Only this cash desk.
+	CashDeskId *string `form:"cash_desk_id,omitempty" json:"cash_desk_id,omitempty"`
+}
+
+// CashTurnoverDocumentsParams defines parameters for CashTurnoverDocuments.
+type CashTurnoverDocumentsParams struct {
+	// From The period's start: a date (`2026-03-01`, from the start of that day in the server's zone) or a time in RFC 3339. Without it, the first day of `to`'s month.
+	From *string `form:"from,omitempty" json:"from,omitempty"`
+
+	// To The period's end: a date (`2026-03-31`, that whole day included) or a time in RFC 3339 (excluded). Without it, now.
+	To *string `form:"to,omitempty" json:"to,omitempty"`
+
+	// CashDeskId The cash desk.
+	CashDeskId string `form:"cash_desk_id" json:"cash_desk_id"`
+
+	// Limit Page size, 1 to 500 (default 100).
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After The `next` cursor of the page before.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// SalesReportParams defines parameters for SalesReport.
+type SalesReportParams struct {
+	// From The period's start: a date (`2026-03-01`, from the start of that day in the server's zone) or a time in RFC 3339. Without it, the first day of `to`'s month.
+	From *string `form:"from,omitempty" json:"from,omitempty"`
+
+	// To The period's end: a date (`2026-03-31`, that whole day included) or a time in RFC 3339 (excluded). Without it, now.
+	To *string `form:"to,omitempty" json:"to,omitempty"`
+
+	// By The grouping: `day` (the default), `register`, `cashier` or `product`.
+	By *SalesGrouping `form:"by,omitempty" json:"by,omitempty"`
+
+	// WarehouseId Only sales from this warehouse.
+	WarehouseId *string `form:"warehouse_id,omitempty" json:"warehouse_id,omitempty"`
+
+	// RegisterId Only sales at this register.
+	RegisterId *string `form:"register_id,omitempty" json:"register_id,omitempty"`
+
+	// ProductId Only receipts holding this product (by product: only this product).
+	ProductId *string `form:"product_id,omitempty" json:"product_id,omitempty"`
+}
+
+// SettlementTurnoverReportParams defines parameters for SettlementTurnoverReport.
+type SettlementTurnoverReportParams struct {
+	// From The period's start: a date (`2026-03-01`, from the start of that day in the server's zone) or a time in RFC 3339. Without it, the first day of `to`'s month.
+	From *string `form:"from,omitempty" json:"from,omitempty"`
+
+	// To The period's end: a date (`2026-03-31`, that whole day included) or a time in RFC 3339 (excluded). Without it, now.
+	To *string `form:"to,omitempty" json:"to,omitempty"`
+
+	// CustomerId Only this customer.
+	CustomerId *string `form:"customer_id,omitempty" json:"customer_id,omitempty"`
+}
+
 // SettlementsReportParams defines parameters for SettlementsReport.
 type SettlementsReportParams struct {
 	// CustomerId Only this customer «Контрагент / покупатель».
@@ -2425,6 +2769,21 @@ type StockReportParams struct {
 	WarehouseId *string `form:"warehouse_id,omitempty" json:"warehouse_id,omitempty"`
 
 	// ProductId Only this product «Номенклатура».
+	ProductId *string `form:"product_id,omitempty" json:"product_id,omitempty"`
+}
+
+// StockTurnoverReportParams defines parameters for StockTurnoverReport.
+type StockTurnoverReportParams struct {
+	// From The period's start: a date (`2026-03-01`, from the start of that day in the server's zone) or a time in RFC 3339. Without it, the first day of `to`'s month.
+	From *string `form:"from,omitempty" json:"from,omitempty"`
+
+	// To The period's end: a date (`2026-03-31`, that whole day included) or a time in RFC 3339 (excluded). Without it, now.
+	To *string `form:"to,omitempty" json:"to,omitempty"`
+
+	// WarehouseId Only this warehouse.
+	WarehouseId *string `form:"warehouse_id,omitempty" json:"warehouse_id,omitempty"`
+
+	// ProductId Only this product.
 	ProductId *string `form:"product_id,omitempty" json:"product_id,omitempty"`
 }
 
@@ -2441,6 +2800,12 @@ type ListSalesInvoicesParams struct {
 
 	// TransactionId Only the sales invoice made of this register transaction «Транзакция ККМ».
 	TransactionId *string `form:"transaction_id,omitempty" json:"transaction_id,omitempty"`
+}
+
+// PrintSalesInvoiceParams defines parameters for PrintSalesInvoice.
+type PrintSalesInvoiceParams struct {
+	// Form The form: `upd`, `torg12` (the default is `upd`).
+	Form *SalesInvoiceForm `form:"form,omitempty" json:"form,omitempty"`
 }
 
 // ListTransactionsParams defines parameters for ListTransactions.
@@ -2462,6 +2827,12 @@ type ListTransactionsParams struct {
 
 	// Kind Only transactions of this kind: `sale` or `return`.
 	Kind *TxKind `form:"kind,omitempty" json:"kind,omitempty"`
+}
+
+// PrintTransactionParams defines parameters for PrintTransaction.
+type PrintTransactionParams struct {
+	// Form The form: `receipt` (the default is `receipt`).
+	Form *TransactionForm `form:"form,omitempty" json:"form,omitempty"`
 }
 
 // ResolveTransactionParams defines parameters for ResolveTransaction.
@@ -2568,6 +2939,9 @@ type PatchRegisterJSONRequestBody = RegisterInput
 
 // IssueRegisterTokenJSONRequestBody defines body for IssueRegisterToken for application/json ContentType.
 type IssueRegisterTokenJSONRequestBody = IssueRegisterTokenJSONBody
+
+// PutOrganisationJSONRequestBody defines body for PutOrganisation for application/json ContentType.
+type PutOrganisationJSONRequestBody = Organisation
 
 // ResolveTransactionJSONRequestBody defines body for ResolveTransaction for application/json ContentType.
 type ResolveTransactionJSONRequestBody = ResolutionInput
@@ -2826,6 +3200,13 @@ type ClientInterface interface {
 	// Corresponds with POST /api/v1/cash-receipts/{id}/post (the `PostCashReceipt` operationId).
 	PostCashReceipt(ctx context.Context, id string, params *PostCashReceiptParams, body PostCashReceiptJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PrintCashReceipt Print a cash receipt order
+	//
+	// The print form of a cash receipt order «Приходный кассовый ордер» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: form КО-1 with its tear-off receipt «Квитанция», the amount in words and the VAT in it. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+	//
+	// Corresponds with GET /api/v1/cash-receipts/{id}/print (the `PrintCashReceipt` operationId).
+	PrintCashReceipt(ctx context.Context, id string, params *PrintCashReceiptParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListCustomerReturns List customer returns
 	//
 	// Lists customer returns «Возврат товаров от покупателя», which KKMTransfer makes of register transactions, newest first (by `number`), one page at a time, without their lines (`lines` is empty: get an invoice by its id for them). The filters narrow the list; they combine.
@@ -3036,6 +3417,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/orders/{id}/post (the `PostOrder` operationId).
 	PostOrder(ctx context.Context, id string, params *PostOrderParams, body PostOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrintOrder Print a order
+	//
+	// The print form of a customer order «Заказ покупателя» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: the picking list: the order's lines with a box to tick, its number as a Code 128 barcode the cashier screen scans, the total in words. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+	//
+	// Corresponds with GET /api/v1/orders/{id}/print (the `PrintOrder` operationId).
+	PrintOrder(ctx context.Context, id string, params *PrintOrderParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddOrderRegisterWithBody Add a register
 	//
@@ -3305,6 +3693,34 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/reports/cash (the `CashReport` operationId).
 	CashReport(ctx context.Context, params *CashReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CashTurnoverReport Cash turnover over a period
+	//
+	// Each cash desk's opening cash, cash in, cash out and closing cash over the period, ordered by `code`; `/api/v1/reports/cash-turnover/documents` lists the documents behind the figures.
+	//
+	// Corresponds with GET /api/v1/reports/cash-turnover (the `CashTurnoverReport` operationId).
+	CashTurnoverReport(ctx context.Context, params *CashTurnoverReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CashTurnoverDocuments Documents behind a cash desk's turnover
+	//
+	// The documents that moved cash through the cash desk in the period, oldest first, a page at a time: the drill-down of the cash turnover.
+	//
+	// Corresponds with GET /api/v1/reports/cash-turnover/documents (the `CashTurnoverDocuments` operationId).
+	CashTurnoverDocuments(ctx context.Context, params *CashTurnoverDocumentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SalesReport Sales analysis
+	//
+	// Posted sales over the period grouped by day (in the server's zone, oldest first), register, cashier or product: receipts, quantity, revenue, VAT, returns and the average receipt.
+	//
+	// Corresponds with GET /api/v1/reports/sales (the `SalesReport` operationId).
+	SalesReport(ctx context.Context, params *SalesReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SettlementTurnoverReport Settlements over a period
+	//
+	// Each customer's opening debt, invoiced, paid, returned and closing debt over the period, ordered by `code`: a row for every customer with documents before the period's end.
+	//
+	// Corresponds with GET /api/v1/reports/settlement-turnover (the `SettlementTurnoverReport` operationId).
+	SettlementTurnoverReport(ctx context.Context, params *SettlementTurnoverReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// SettlementsReport Settlements report
 	//
 	// What each customer «Контрагент / покупатель» owes: posted sales invoices «Расходная накладная» minus posted cash receipt orders «Приходный кассовый ордер» and card payments. A row for every customer with posted documents (also one who owes 0), ordered by `code`. An unknown `customer_id` gives no rows.
@@ -3318,6 +3734,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/v1/reports/stock (the `StockReport` operationId).
 	StockReport(ctx context.Context, params *StockReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StockTurnoverReport Stock turnover over a period
+	//
+	// Each product's opening stock, receipts, shipments, returns and closing stock in each warehouse «Склад» over the period («оборотная ведомость»): a row for every product that moved before the period's end, ordered by warehouse and product `code`.
+	//
+	// Corresponds with GET /api/v1/reports/stock-turnover (the `StockTurnoverReport` operationId).
+	StockTurnoverReport(ctx context.Context, params *StockTurnoverReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSalesInvoices List sales invoices
 	//
@@ -3333,6 +3756,38 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/sales-invoices/{id} (the `GetSalesInvoice` operationId).
 	GetSalesInvoice(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PrintSalesInvoice Print a sales invoice
+	//
+	// The print form of a sales invoice «Расходная накладная» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: the universal transfer document «УПД» with status 2 («передаточный документ») by default, or the consignment note ТОРГ-12 with `form=torg12`; the total in words. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+	//
+	// Corresponds with GET /api/v1/sales-invoices/{id}/print (the `PrintSalesInvoice` operationId).
+	PrintSalesInvoice(ctx context.Context, id string, params *PrintSalesInvoiceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOrganisation The organisation's details
+	//
+	// The organisation's details that the print forms show; each is empty until an administrator sets it.
+	//
+	// Corresponds with GET /api/v1/settings/organisation (the `GetOrganisation` operationId).
+	GetOrganisation(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutOrganisationWithBody Set the organisation's details
+	//
+	// Replaces every detail at once: a field left out becomes empty. Values are trimmed.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /api/v1/settings/organisation (the `PutOrganisation` operationId).
+	PutOrganisationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutOrganisation Set the organisation's details
+	//
+	// Replaces every detail at once: a field left out becomes empty. Values are trimmed.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /api/v1/settings/organisation (the `PutOrganisation` operationId).
+	PutOrganisation(ctx context.Context, body PutOrganisationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListTransactions List register transactions
 	//
 	// Lists register transactions «Транзакции ККМ» — closed receipts the registers uploaded, with their state and the documents made of them — latest received first, one page at a time. The filters narrow the list; they combine.
@@ -3346,6 +3801,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/v1/transactions/{id} (the `GetTransaction` operationId).
 	GetTransaction(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrintTransaction Print a transaction
+	//
+	// The print form of a register transaction «Транзакция ККМ» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: a copy of the receipt: its lines, payments, VAT, fiscal data (ФН, ФД, ФП) and the receipt's QR code with its text. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+	//
+	// Corresponds with GET /api/v1/transactions/{id}/print (the `PrintTransaction` operationId).
+	PrintTransaction(ctx context.Context, id string, params *PrintTransactionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ResolveTransactionWithBody Resolve a conflicting transaction
 	//
@@ -3864,6 +4326,23 @@ func (c *RawClient) PostCashReceipt(ctx context.Context, id string, params *Post
 	return c.Client.Do(req)
 }
 
+// PrintCashReceipt Print a cash receipt order
+//
+// The print form of a cash receipt order «Приходный кассовый ордер» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: form КО-1 with its tear-off receipt «Квитанция», the amount in words and the VAT in it. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+//
+// Corresponds with GET /api/v1/cash-receipts/{id}/print (the `PrintCashReceipt` operationId).
+func (c *RawClient) PrintCashReceipt(ctx context.Context, id string, params *PrintCashReceiptParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrintCashReceiptRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListCustomerReturns List customer returns
 //
 // Lists customer returns «Возврат товаров от покупателя», which KKMTransfer makes of register transactions, newest first (by `number`), one page at a time, without their lines (`lines` is empty: get an invoice by its id for them). The filters narrow the list; they combine.
@@ -4315,6 +4794,23 @@ func (c *RawClient) PostOrderWithBody(ctx context.Context, id string, params *Po
 // Corresponds with POST /api/v1/orders/{id}/post (the `PostOrder` operationId).
 func (c *RawClient) PostOrder(ctx context.Context, id string, params *PostOrderParams, body PostOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPostOrderRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrintOrder Print a order
+//
+// The print form of a customer order «Заказ покупателя» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: the picking list: the order's lines with a box to tick, its number as a Code 128 barcode the cashier screen scans, the total in words. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+//
+// Corresponds with GET /api/v1/orders/{id}/print (the `PrintOrder` operationId).
+func (c *RawClient) PrintOrder(ctx context.Context, id string, params *PrintOrderParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrintOrderRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4913,6 +5409,74 @@ func (c *RawClient) CashReport(ctx context.Context, params *CashReportParams, re
 	return c.Client.Do(req)
 }
 
+// CashTurnoverReport Cash turnover over a period
+//
+// Each cash desk's opening cash, cash in, cash out and closing cash over the period, ordered by `code`; `/api/v1/reports/cash-turnover/documents` lists the documents behind the figures.
+//
+// Corresponds with GET /api/v1/reports/cash-turnover (the `CashTurnoverReport` operationId).
+func (c *RawClient) CashTurnoverReport(ctx context.Context, params *CashTurnoverReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCashTurnoverReportRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CashTurnoverDocuments Documents behind a cash desk's turnover
+//
+// The documents that moved cash through the cash desk in the period, oldest first, a page at a time: the drill-down of the cash turnover.
+//
+// Corresponds with GET /api/v1/reports/cash-turnover/documents (the `CashTurnoverDocuments` operationId).
+func (c *RawClient) CashTurnoverDocuments(ctx context.Context, params *CashTurnoverDocumentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCashTurnoverDocumentsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SalesReport Sales analysis
+//
+// Posted sales over the period grouped by day (in the server's zone, oldest first), register, cashier or product: receipts, quantity, revenue, VAT, returns and the average receipt.
+//
+// Corresponds with GET /api/v1/reports/sales (the `SalesReport` operationId).
+func (c *RawClient) SalesReport(ctx context.Context, params *SalesReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSalesReportRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SettlementTurnoverReport Settlements over a period
+//
+// Each customer's opening debt, invoiced, paid, returned and closing debt over the period, ordered by `code`: a row for every customer with documents before the period's end.
+//
+// Corresponds with GET /api/v1/reports/settlement-turnover (the `SettlementTurnoverReport` operationId).
+func (c *RawClient) SettlementTurnoverReport(ctx context.Context, params *SettlementTurnoverReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSettlementTurnoverReportRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // SettlementsReport Settlements report
 //
 // What each customer «Контрагент / покупатель» owes: posted sales invoices «Расходная накладная» minus posted cash receipt orders «Приходный кассовый ордер» and card payments. A row for every customer with posted documents (also one who owes 0), ordered by `code`. An unknown `customer_id` gives no rows.
@@ -4937,6 +5501,23 @@ func (c *RawClient) SettlementsReport(ctx context.Context, params *SettlementsRe
 // Corresponds with GET /api/v1/reports/stock (the `StockReport` operationId).
 func (c *RawClient) StockReport(ctx context.Context, params *StockReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewStockReportRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StockTurnoverReport Stock turnover over a period
+//
+// Each product's opening stock, receipts, shipments, returns and closing stock in each warehouse «Склад» over the period («оборотная ведомость»): a row for every product that moved before the period's end, ordered by warehouse and product `code`.
+//
+// Corresponds with GET /api/v1/reports/stock-turnover (the `StockTurnoverReport` operationId).
+func (c *RawClient) StockTurnoverReport(ctx context.Context, params *StockTurnoverReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStockTurnoverReportRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4981,6 +5562,78 @@ func (c *RawClient) GetSalesInvoice(ctx context.Context, id string, reqEditors .
 	return c.Client.Do(req)
 }
 
+// PrintSalesInvoice Print a sales invoice
+//
+// The print form of a sales invoice «Расходная накладная» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: the universal transfer document «УПД» with status 2 («передаточный документ») by default, or the consignment note ТОРГ-12 with `form=torg12`; the total in words. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+//
+// Corresponds with GET /api/v1/sales-invoices/{id}/print (the `PrintSalesInvoice` operationId).
+func (c *RawClient) PrintSalesInvoice(ctx context.Context, id string, params *PrintSalesInvoiceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrintSalesInvoiceRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOrganisation The organisation's details
+//
+// The organisation's details that the print forms show; each is empty until an administrator sets it.
+//
+// Corresponds with GET /api/v1/settings/organisation (the `GetOrganisation` operationId).
+func (c *RawClient) GetOrganisation(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOrganisationRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutOrganisationWithBody Set the organisation's details
+//
+// Replaces every detail at once: a field left out becomes empty. Values are trimmed.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /api/v1/settings/organisation (the `PutOrganisation` operationId).
+func (c *RawClient) PutOrganisationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutOrganisationRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutOrganisation Set the organisation's details
+//
+// Replaces every detail at once: a field left out becomes empty. Values are trimmed.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /api/v1/settings/organisation (the `PutOrganisation` operationId).
+func (c *RawClient) PutOrganisation(ctx context.Context, body PutOrganisationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutOrganisationRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListTransactions List register transactions
 //
 // Lists register transactions «Транзакции ККМ» — closed receipts the registers uploaded, with their state and the documents made of them — latest received first, one page at a time. The filters narrow the list; they combine.
@@ -5005,6 +5658,23 @@ func (c *RawClient) ListTransactions(ctx context.Context, params *ListTransactio
 // Corresponds with GET /api/v1/transactions/{id} (the `GetTransaction` operationId).
 func (c *RawClient) GetTransaction(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetTransactionRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrintTransaction Print a transaction
+//
+// The print form of a register transaction «Транзакция ККМ» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: a copy of the receipt: its lines, payments, VAT, fiscal data (ФН, ФД, ФП) and the receipt's QR code with its text. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+//
+// Corresponds with GET /api/v1/transactions/{id}/print (the `PrintTransaction` operationId).
+func (c *RawClient) PrintTransaction(ctx context.Context, id string, params *PrintTransactionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrintTransactionRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6239,6 +6909,67 @@ func NewPostCashReceiptRequestWithBody(server string, id string, params *PostCas
 	return req, nil
 }
 
+// NewPrintCashReceiptRequest constructs an http.Request for the PrintCashReceipt method
+func NewPrintCashReceiptRequest(server string, id string, params *PrintCashReceiptParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/cash-receipts/%s/print", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Form != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "form", *params.Form, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListCustomerReturnsRequest constructs an http.Request for the ListCustomerReturns method
 func NewListCustomerReturnsRequest(server string, params *ListCustomerReturnsParams) (*http.Request, error) {
 	var err error
@@ -7207,6 +7938,67 @@ func NewPostOrderRequestWithBody(server string, id string, params *PostOrderPara
 			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewPrintOrderRequest constructs an http.Request for the PrintOrder method
+func NewPrintOrderRequest(server string, id string, params *PrintOrderParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/orders/%s/print", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Form != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "form", *params.Form, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -8300,6 +9092,374 @@ func NewCashReportRequest(server string, params *CashReportParams) (*http.Reques
 	return req, nil
 }
 
+// NewCashTurnoverReportRequest constructs an http.Request for the CashTurnoverReport method
+func NewCashTurnoverReportRequest(server string, params *CashTurnoverReportParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/reports/cash-turnover")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CashDeskId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cash_desk_id", *params.CashDeskId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCashTurnoverDocumentsRequest constructs an http.Request for the CashTurnoverDocuments method
+func NewCashTurnoverDocumentsRequest(server string, params *CashTurnoverDocumentsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/reports/cash-turnover/documents")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cash_desk_id", params.CashDeskId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSalesReportRequest constructs an http.Request for the SalesReport method
+func NewSalesReportRequest(server string, params *SalesReportParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/reports/sales")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.By != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "by", *params.By, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.WarehouseId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "warehouse_id", *params.WarehouseId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RegisterId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "register_id", *params.RegisterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ProductId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "product_id", *params.ProductId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSettlementTurnoverReportRequest constructs an http.Request for the SettlementTurnoverReport method
+func NewSettlementTurnoverReportRequest(server string, params *SettlementTurnoverReportParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/reports/settlement-turnover")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CustomerId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "customer_id", *params.CustomerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewSettlementsReportRequest constructs an http.Request for the SettlementsReport method
 func NewSettlementsReportRequest(server string, params *SettlementsReportParams) (*http.Request, error) {
 	var err error
@@ -8381,6 +9541,96 @@ func NewStockReportRequest(server string, params *StockReportParams) (*http.Requ
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
+
+		if params.WarehouseId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "warehouse_id", *params.WarehouseId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ProductId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "product_id", *params.ProductId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStockTurnoverReportRequest constructs an http.Request for the StockTurnoverReport method
+func NewStockTurnoverReportRequest(server string, params *StockTurnoverReportParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/reports/stock-turnover")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
 
 		if params.WarehouseId != nil {
 
@@ -8544,6 +9794,134 @@ func NewGetSalesInvoiceRequest(server string, id string) (*http.Request, error) 
 	return req, nil
 }
 
+// NewPrintSalesInvoiceRequest constructs an http.Request for the PrintSalesInvoice method
+func NewPrintSalesInvoiceRequest(server string, id string, params *PrintSalesInvoiceParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/sales-invoices/%s/print", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Form != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "form", *params.Form, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetOrganisationRequest constructs an http.Request for the GetOrganisation method
+func NewGetOrganisationRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/settings/organisation")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutOrganisationRequest calls the generic PutOrganisation builder with application/json body
+func NewPutOrganisationRequest(server string, body PutOrganisationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutOrganisationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPutOrganisationRequestWithBody constructs an http.Request for the PutOrganisation method, with any body, and a specified content type
+func NewPutOrganisationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/settings/organisation")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListTransactionsRequest constructs an http.Request for the ListTransactions method
 func NewListTransactionsRequest(server string, params *ListTransactionsParams) (*http.Request, error) {
 	var err error
@@ -8682,6 +10060,67 @@ func NewGetTransactionRequest(server string, id string) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPrintTransactionRequest constructs an http.Request for the PrintTransaction method
+func NewPrintTransactionRequest(server string, id string, params *PrintTransactionParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/transactions/%s/print", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Form != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "form", *params.Form, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -9379,6 +10818,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/v1/cash-receipts/{id}/post (the `PostCashReceipt` operationId).
 	PostCashReceiptWithResponse(ctx context.Context, id string, params *PostCashReceiptParams, body PostCashReceiptJSONRequestBody, reqEditors ...RequestEditorFn) (*PostCashReceiptResponse, error)
 
+	// PrintCashReceiptWithResponse Print a cash receipt order
+	//
+	// The print form of a cash receipt order «Приходный кассовый ордер» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: form КО-1 with its tear-off receipt «Квитанция», the amount in words and the VAT in it. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/cash-receipts/{id}/print (the `PrintCashReceipt` operationId).
+	PrintCashReceiptWithResponse(ctx context.Context, id string, params *PrintCashReceiptParams, reqEditors ...RequestEditorFn) (*PrintCashReceiptResponse, error)
+
 	// ListCustomerReturnsWithResponse List customer returns
 	//
 	// Lists customer returns «Возврат товаров от покупателя», which KKMTransfer makes of register transactions, newest first (by `number`), one page at a time, without their lines (`lines` is empty: get an invoice by its id for them). The filters narrow the list; they combine.
@@ -9607,6 +11055,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v1/orders/{id}/post (the `PostOrder` operationId).
 	PostOrderWithResponse(ctx context.Context, id string, params *PostOrderParams, body PostOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*PostOrderResponse, error)
+
+	// PrintOrderWithResponse Print a order
+	//
+	// The print form of a customer order «Заказ покупателя» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: the picking list: the order's lines with a box to tick, its number as a Code 128 barcode the cashier screen scans, the total in words. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/orders/{id}/print (the `PrintOrder` operationId).
+	PrintOrderWithResponse(ctx context.Context, id string, params *PrintOrderParams, reqEditors ...RequestEditorFn) (*PrintOrderResponse, error)
 
 	// AddOrderRegisterWithBodyWithResponse Add a register
 	//
@@ -9896,6 +11353,42 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/reports/cash (the `CashReport` operationId).
 	CashReportWithResponse(ctx context.Context, params *CashReportParams, reqEditors ...RequestEditorFn) (*CashReportResponse, error)
 
+	// CashTurnoverReportWithResponse Cash turnover over a period
+	//
+	// Each cash desk's opening cash, cash in, cash out and closing cash over the period, ordered by `code`; `/api/v1/reports/cash-turnover/documents` lists the documents behind the figures.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/reports/cash-turnover (the `CashTurnoverReport` operationId).
+	CashTurnoverReportWithResponse(ctx context.Context, params *CashTurnoverReportParams, reqEditors ...RequestEditorFn) (*CashTurnoverReportResponse, error)
+
+	// CashTurnoverDocumentsWithResponse Documents behind a cash desk's turnover
+	//
+	// The documents that moved cash through the cash desk in the period, oldest first, a page at a time: the drill-down of the cash turnover.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/reports/cash-turnover/documents (the `CashTurnoverDocuments` operationId).
+	CashTurnoverDocumentsWithResponse(ctx context.Context, params *CashTurnoverDocumentsParams, reqEditors ...RequestEditorFn) (*CashTurnoverDocumentsResponse, error)
+
+	// SalesReportWithResponse Sales analysis
+	//
+	// Posted sales over the period grouped by day (in the server's zone, oldest first), register, cashier or product: receipts, quantity, revenue, VAT, returns and the average receipt.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/reports/sales (the `SalesReport` operationId).
+	SalesReportWithResponse(ctx context.Context, params *SalesReportParams, reqEditors ...RequestEditorFn) (*SalesReportResponse, error)
+
+	// SettlementTurnoverReportWithResponse Settlements over a period
+	//
+	// Each customer's opening debt, invoiced, paid, returned and closing debt over the period, ordered by `code`: a row for every customer with documents before the period's end.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/reports/settlement-turnover (the `SettlementTurnoverReport` operationId).
+	SettlementTurnoverReportWithResponse(ctx context.Context, params *SettlementTurnoverReportParams, reqEditors ...RequestEditorFn) (*SettlementTurnoverReportResponse, error)
+
 	// SettlementsReportWithResponse Settlements report
 	//
 	// What each customer «Контрагент / покупатель» owes: posted sales invoices «Расходная накладная» minus posted cash receipt orders «Приходный кассовый ордер» and card payments. A row for every customer with posted documents (also one who owes 0), ordered by `code`. An unknown `customer_id` gives no rows.
@@ -9913,6 +11406,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v1/reports/stock (the `StockReport` operationId).
 	StockReportWithResponse(ctx context.Context, params *StockReportParams, reqEditors ...RequestEditorFn) (*StockReportResponse, error)
+
+	// StockTurnoverReportWithResponse Stock turnover over a period
+	//
+	// Each product's opening stock, receipts, shipments, returns and closing stock in each warehouse «Склад» over the period («оборотная ведомость»): a row for every product that moved before the period's end, ordered by warehouse and product `code`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/reports/stock-turnover (the `StockTurnoverReport` operationId).
+	StockTurnoverReportWithResponse(ctx context.Context, params *StockTurnoverReportParams, reqEditors ...RequestEditorFn) (*StockTurnoverReportResponse, error)
 
 	// ListSalesInvoicesWithResponse List sales invoices
 	//
@@ -9932,6 +11434,42 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/sales-invoices/{id} (the `GetSalesInvoice` operationId).
 	GetSalesInvoiceWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetSalesInvoiceResponse, error)
 
+	// PrintSalesInvoiceWithResponse Print a sales invoice
+	//
+	// The print form of a sales invoice «Расходная накладная» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: the universal transfer document «УПД» with status 2 («передаточный документ») by default, or the consignment note ТОРГ-12 with `form=torg12`; the total in words. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/sales-invoices/{id}/print (the `PrintSalesInvoice` operationId).
+	PrintSalesInvoiceWithResponse(ctx context.Context, id string, params *PrintSalesInvoiceParams, reqEditors ...RequestEditorFn) (*PrintSalesInvoiceResponse, error)
+
+	// GetOrganisationWithResponse The organisation's details
+	//
+	// The organisation's details that the print forms show; each is empty until an administrator sets it.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/settings/organisation (the `GetOrganisation` operationId).
+	GetOrganisationWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOrganisationResponse, error)
+
+	// PutOrganisationWithBodyWithResponse Set the organisation's details
+	//
+	// Replaces every detail at once: a field left out becomes empty. Values are trimmed.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/settings/organisation (the `PutOrganisation` operationId).
+	PutOrganisationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutOrganisationResponse, error)
+
+	// PutOrganisationWithResponse Set the organisation's details
+	//
+	// Replaces every detail at once: a field left out becomes empty. Values are trimmed.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/settings/organisation (the `PutOrganisation` operationId).
+	PutOrganisationWithResponse(ctx context.Context, body PutOrganisationJSONRequestBody, reqEditors ...RequestEditorFn) (*PutOrganisationResponse, error)
+
 	// ListTransactionsWithResponse List register transactions
 	//
 	// Lists register transactions «Транзакции ККМ» — closed receipts the registers uploaded, with their state and the documents made of them — latest received first, one page at a time. The filters narrow the list; they combine.
@@ -9949,6 +11487,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v1/transactions/{id} (the `GetTransaction` operationId).
 	GetTransactionWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTransactionResponse, error)
+
+	// PrintTransactionWithResponse Print a transaction
+	//
+	// The print form of a register transaction «Транзакция ККМ» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: a copy of the receipt: its lines, payments, VAT, fiscal data (ФН, ФД, ФП) and the receipt's QR code with its text. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/transactions/{id}/print (the `PrintTransaction` operationId).
+	PrintTransactionWithResponse(ctx context.Context, id string, params *PrintTransactionParams, reqEditors ...RequestEditorFn) (*PrintTransactionResponse, error)
 
 	// ResolveTransactionWithBodyWithResponse Resolve a conflicting transaction
 	//
@@ -11591,6 +13138,82 @@ func (r PostCashReceiptResponse) ContentType() string {
 	return ""
 }
 
+// PrintCashReceiptResponse401Headers the declared response headers of an HTTP 401 response for PrintCashReceipt
+type PrintCashReceiptResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PrintCashReceiptResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PrintCashReceiptResponse401Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PrintCashReceiptResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PrintCashReceiptResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PrintCashReceiptResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PrintCashReceiptResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PrintCashReceiptResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PrintCashReceiptResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrintCashReceiptResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrintCashReceiptResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrintCashReceiptResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListCustomerReturnsResponse401Headers the declared response headers of an HTTP 401 response for ListCustomerReturns
 type ListCustomerReturnsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -13199,6 +14822,82 @@ func (r PostOrderResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PostOrderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PrintOrderResponse401Headers the declared response headers of an HTTP 401 response for PrintOrder
+type PrintOrderResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PrintOrderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PrintOrderResponse401Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PrintOrderResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PrintOrderResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PrintOrderResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PrintOrderResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PrintOrderResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PrintOrderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrintOrderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrintOrderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrintOrderResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15242,6 +16941,331 @@ func (r CashReportResponse) ContentType() string {
 	return ""
 }
 
+// CashTurnoverReportResponse401Headers the declared response headers of an HTTP 401 response for CashTurnoverReport
+type CashTurnoverReportResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CashTurnoverReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CashTurnoverReport
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CashTurnoverReportResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CashTurnoverReportResponse) GetJSON200() *CashTurnoverReport {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CashTurnoverReportResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CashTurnoverReportResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CashTurnoverReportResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CashTurnoverReportResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CashTurnoverReportResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CashTurnoverReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CashTurnoverReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CashTurnoverReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CashTurnoverReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CashTurnoverDocumentsResponse401Headers the declared response headers of an HTTP 401 response for CashTurnoverDocuments
+type CashTurnoverDocumentsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CashTurnoverDocumentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CashMoveList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CashTurnoverDocumentsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CashTurnoverDocumentsResponse) GetJSON200() *CashMoveList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CashTurnoverDocumentsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CashTurnoverDocumentsResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CashTurnoverDocumentsResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CashTurnoverDocumentsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CashTurnoverDocumentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CashTurnoverDocumentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CashTurnoverDocumentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CashTurnoverDocumentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SalesReportResponse401Headers the declared response headers of an HTTP 401 response for SalesReport
+type SalesReportResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type SalesReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SalesRowReport
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SalesReportResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SalesReportResponse) GetJSON200() *SalesRowReport {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SalesReportResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r SalesReportResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r SalesReportResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r SalesReportResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r SalesReportResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SalesReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SalesReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SalesReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SalesReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SettlementTurnoverReportResponse401Headers the declared response headers of an HTTP 401 response for SettlementTurnoverReport
+type SettlementTurnoverReportResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type SettlementTurnoverReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SettlementTurnoverReport
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SettlementTurnoverReportResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SettlementTurnoverReportResponse) GetJSON200() *SettlementTurnoverReport {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SettlementTurnoverReportResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r SettlementTurnoverReportResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r SettlementTurnoverReportResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r SettlementTurnoverReportResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r SettlementTurnoverReportResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SettlementTurnoverReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SettlementTurnoverReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SettlementTurnoverReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SettlementTurnoverReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // SettlementsReportResponse401Headers the declared response headers of an HTTP 401 response for SettlementsReport
 type SettlementsReportResponse401Headers struct {
 	WWWAuthenticate *string
@@ -15408,6 +17432,89 @@ func (r StockReportResponse) ContentType() string {
 	return ""
 }
 
+// StockTurnoverReportResponse401Headers the declared response headers of an HTTP 401 response for StockTurnoverReport
+type StockTurnoverReportResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type StockTurnoverReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StockTurnoverReport
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *StockTurnoverReportResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StockTurnoverReportResponse) GetJSON200() *StockTurnoverReport {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r StockTurnoverReportResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r StockTurnoverReportResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r StockTurnoverReportResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r StockTurnoverReportResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r StockTurnoverReportResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r StockTurnoverReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StockTurnoverReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StockTurnoverReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StockTurnoverReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListSalesInvoicesResponse401Headers the declared response headers of an HTTP 401 response for ListSalesInvoices
 type ListSalesInvoicesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -15567,6 +17674,255 @@ func (r GetSalesInvoiceResponse) ContentType() string {
 	return ""
 }
 
+// PrintSalesInvoiceResponse401Headers the declared response headers of an HTTP 401 response for PrintSalesInvoice
+type PrintSalesInvoiceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PrintSalesInvoiceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PrintSalesInvoiceResponse401Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PrintSalesInvoiceResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PrintSalesInvoiceResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PrintSalesInvoiceResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PrintSalesInvoiceResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PrintSalesInvoiceResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PrintSalesInvoiceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrintSalesInvoiceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrintSalesInvoiceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrintSalesInvoiceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetOrganisationResponse401Headers the declared response headers of an HTTP 401 response for GetOrganisation
+type GetOrganisationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetOrganisationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Organisation
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *QueryInvalid
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetOrganisationResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOrganisationResponse) GetJSON200() *Organisation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetOrganisationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetOrganisationResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetOrganisationResponse) GetApplicationproblemJSON422() *QueryInvalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetOrganisationResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOrganisationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOrganisationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOrganisationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOrganisationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutOrganisationResponse401Headers the declared response headers of an HTTP 401 response for PutOrganisation
+type PutOrganisationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PutOrganisationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Organisation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Malformed
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenAdmin
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutOrganisationResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutOrganisationResponse) GetJSON200() *Organisation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutOrganisationResponse) GetApplicationproblemJSON400() *Malformed {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutOrganisationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutOrganisationResponse) GetApplicationproblemJSON403() *ForbiddenAdmin {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PutOrganisationResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PutOrganisationResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PutOrganisationResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutOrganisationResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PutOrganisationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutOrganisationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutOrganisationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutOrganisationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListTransactionsResponse401Headers the declared response headers of an HTTP 401 response for ListTransactions
 type ListTransactionsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -15720,6 +18076,82 @@ func (r GetTransactionResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetTransactionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PrintTransactionResponse401Headers the declared response headers of an HTTP 401 response for PrintTransaction
+type PrintTransactionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PrintTransactionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PrintTransactionResponse401Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PrintTransactionResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PrintTransactionResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PrintTransactionResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PrintTransactionResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PrintTransactionResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PrintTransactionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrintTransactionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrintTransactionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrintTransactionResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -16857,6 +19289,21 @@ func (c *ClientWithResponses) PostCashReceiptWithResponse(ctx context.Context, i
 	return ParsePostCashReceiptResponse(rsp)
 }
 
+// PrintCashReceiptWithResponse Print a cash receipt order
+//
+// The print form of a cash receipt order «Приходный кассовый ордер» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: form КО-1 with its tear-off receipt «Квитанция», the amount in words and the VAT in it. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/cash-receipts/{id}/print (the `PrintCashReceipt` operationId).
+func (c *ClientWithResponses) PrintCashReceiptWithResponse(ctx context.Context, id string, params *PrintCashReceiptParams, reqEditors ...RequestEditorFn) (*PrintCashReceiptResponse, error) {
+	rsp, err := c.PrintCashReceipt(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrintCashReceiptResponse(rsp)
+}
+
 // ListCustomerReturnsWithResponse List customer returns
 //
 // Lists customer returns «Возврат товаров от покупателя», which KKMTransfer makes of register transactions, newest first (by `number`), one page at a time, without their lines (`lines` is empty: get an invoice by its id for them). The filters narrow the list; they combine.
@@ -17234,6 +19681,21 @@ func (c *ClientWithResponses) PostOrderWithResponse(ctx context.Context, id stri
 		return nil, err
 	}
 	return ParsePostOrderResponse(rsp)
+}
+
+// PrintOrderWithResponse Print a order
+//
+// The print form of a customer order «Заказ покупателя» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: the picking list: the order's lines with a box to tick, its number as a Code 128 barcode the cashier screen scans, the total in words. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/orders/{id}/print (the `PrintOrder` operationId).
+func (c *ClientWithResponses) PrintOrderWithResponse(ctx context.Context, id string, params *PrintOrderParams, reqEditors ...RequestEditorFn) (*PrintOrderResponse, error) {
+	rsp, err := c.PrintOrder(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrintOrderResponse(rsp)
 }
 
 // AddOrderRegisterWithBodyWithResponse Add a register
@@ -17716,6 +20178,66 @@ func (c *ClientWithResponses) CashReportWithResponse(ctx context.Context, params
 	return ParseCashReportResponse(rsp)
 }
 
+// CashTurnoverReportWithResponse Cash turnover over a period
+//
+// Each cash desk's opening cash, cash in, cash out and closing cash over the period, ordered by `code`; `/api/v1/reports/cash-turnover/documents` lists the documents behind the figures.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/reports/cash-turnover (the `CashTurnoverReport` operationId).
+func (c *ClientWithResponses) CashTurnoverReportWithResponse(ctx context.Context, params *CashTurnoverReportParams, reqEditors ...RequestEditorFn) (*CashTurnoverReportResponse, error) {
+	rsp, err := c.CashTurnoverReport(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCashTurnoverReportResponse(rsp)
+}
+
+// CashTurnoverDocumentsWithResponse Documents behind a cash desk's turnover
+//
+// The documents that moved cash through the cash desk in the period, oldest first, a page at a time: the drill-down of the cash turnover.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/reports/cash-turnover/documents (the `CashTurnoverDocuments` operationId).
+func (c *ClientWithResponses) CashTurnoverDocumentsWithResponse(ctx context.Context, params *CashTurnoverDocumentsParams, reqEditors ...RequestEditorFn) (*CashTurnoverDocumentsResponse, error) {
+	rsp, err := c.CashTurnoverDocuments(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCashTurnoverDocumentsResponse(rsp)
+}
+
+// SalesReportWithResponse Sales analysis
+//
+// Posted sales over the period grouped by day (in the server's zone, oldest first), register, cashier or product: receipts, quantity, revenue, VAT, returns and the average receipt.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/reports/sales (the `SalesReport` operationId).
+func (c *ClientWithResponses) SalesReportWithResponse(ctx context.Context, params *SalesReportParams, reqEditors ...RequestEditorFn) (*SalesReportResponse, error) {
+	rsp, err := c.SalesReport(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSalesReportResponse(rsp)
+}
+
+// SettlementTurnoverReportWithResponse Settlements over a period
+//
+// Each customer's opening debt, invoiced, paid, returned and closing debt over the period, ordered by `code`: a row for every customer with documents before the period's end.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/reports/settlement-turnover (the `SettlementTurnoverReport` operationId).
+func (c *ClientWithResponses) SettlementTurnoverReportWithResponse(ctx context.Context, params *SettlementTurnoverReportParams, reqEditors ...RequestEditorFn) (*SettlementTurnoverReportResponse, error) {
+	rsp, err := c.SettlementTurnoverReport(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSettlementTurnoverReportResponse(rsp)
+}
+
 // SettlementsReportWithResponse Settlements report
 //
 // What each customer «Контрагент / покупатель» owes: posted sales invoices «Расходная накладная» minus posted cash receipt orders «Приходный кассовый ордер» and card payments. A row for every customer with posted documents (also one who owes 0), ordered by `code`. An unknown `customer_id` gives no rows.
@@ -17744,6 +20266,21 @@ func (c *ClientWithResponses) StockReportWithResponse(ctx context.Context, param
 		return nil, err
 	}
 	return ParseStockReportResponse(rsp)
+}
+
+// StockTurnoverReportWithResponse Stock turnover over a period
+//
+// Each product's opening stock, receipts, shipments, returns and closing stock in each warehouse «Склад» over the period («оборотная ведомость»): a row for every product that moved before the period's end, ordered by warehouse and product `code`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/reports/stock-turnover (the `StockTurnoverReport` operationId).
+func (c *ClientWithResponses) StockTurnoverReportWithResponse(ctx context.Context, params *StockTurnoverReportParams, reqEditors ...RequestEditorFn) (*StockTurnoverReportResponse, error) {
+	rsp, err := c.StockTurnoverReport(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStockTurnoverReportResponse(rsp)
 }
 
 // ListSalesInvoicesWithResponse List sales invoices
@@ -17776,6 +20313,66 @@ func (c *ClientWithResponses) GetSalesInvoiceWithResponse(ctx context.Context, i
 	return ParseGetSalesInvoiceResponse(rsp)
 }
 
+// PrintSalesInvoiceWithResponse Print a sales invoice
+//
+// The print form of a sales invoice «Расходная накладная» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: the universal transfer document «УПД» with status 2 («передаточный документ») by default, or the consignment note ТОРГ-12 with `form=torg12`; the total in words. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/sales-invoices/{id}/print (the `PrintSalesInvoice` operationId).
+func (c *ClientWithResponses) PrintSalesInvoiceWithResponse(ctx context.Context, id string, params *PrintSalesInvoiceParams, reqEditors ...RequestEditorFn) (*PrintSalesInvoiceResponse, error) {
+	rsp, err := c.PrintSalesInvoice(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrintSalesInvoiceResponse(rsp)
+}
+
+// GetOrganisationWithResponse The organisation's details
+//
+// The organisation's details that the print forms show; each is empty until an administrator sets it.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/settings/organisation (the `GetOrganisation` operationId).
+func (c *ClientWithResponses) GetOrganisationWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOrganisationResponse, error) {
+	rsp, err := c.GetOrganisation(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOrganisationResponse(rsp)
+}
+
+// PutOrganisationWithBodyWithResponse Set the organisation's details
+//
+// Replaces every detail at once: a field left out becomes empty. Values are trimmed.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/settings/organisation (the `PutOrganisation` operationId).
+func (c *ClientWithResponses) PutOrganisationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutOrganisationResponse, error) {
+	rsp, err := c.PutOrganisationWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutOrganisationResponse(rsp)
+}
+
+// PutOrganisationWithResponse Set the organisation's details
+//
+// Replaces every detail at once: a field left out becomes empty. Values are trimmed.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/settings/organisation (the `PutOrganisation` operationId).
+func (c *ClientWithResponses) PutOrganisationWithResponse(ctx context.Context, body PutOrganisationJSONRequestBody, reqEditors ...RequestEditorFn) (*PutOrganisationResponse, error) {
+	rsp, err := c.PutOrganisation(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutOrganisationResponse(rsp)
+}
+
 // ListTransactionsWithResponse List register transactions
 //
 // Lists register transactions «Транзакции ККМ» — closed receipts the registers uploaded, with their state and the documents made of them — latest received first, one page at a time. The filters narrow the list; they combine.
@@ -17804,6 +20401,21 @@ func (c *ClientWithResponses) GetTransactionWithResponse(ctx context.Context, id
 		return nil, err
 	}
 	return ParseGetTransactionResponse(rsp)
+}
+
+// PrintTransactionWithResponse Print a transaction
+//
+// The print form of a register transaction «Транзакция ККМ» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: a copy of the receipt: its lines, payments, VAT, fiscal data (ФН, ФД, ФП) and the receipt's QR code with its text. The forms are Russian statutory layouts and are always in Russian; the seller's details come from the organisation's settings (`/api/v1/settings/organisation`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/transactions/{id}/print (the `PrintTransaction` operationId).
+func (c *ClientWithResponses) PrintTransactionWithResponse(ctx context.Context, id string, params *PrintTransactionParams, reqEditors ...RequestEditorFn) (*PrintTransactionResponse, error) {
+	rsp, err := c.PrintTransaction(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrintTransactionResponse(rsp)
 }
 
 // ResolveTransactionWithBodyWithResponse Resolve a conflicting transaction
@@ -19389,6 +22001,73 @@ func ParsePostCashReceiptResponse(rsp *http.Response) (*PostCashReceiptResponse,
 	return response, nil
 }
 
+// ParsePrintCashReceiptResponse parses an HTTP response from a PrintCashReceiptWithResponse call
+func ParsePrintCashReceiptResponse(rsp *http.Response) (*PrintCashReceiptResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrintCashReceiptResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PrintCashReceiptResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListCustomerReturnsResponse parses an HTTP response from a ListCustomerReturnsWithResponse call
 func ParseListCustomerReturnsResponse(rsp *http.Response) (*ListCustomerReturnsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -20855,6 +23534,73 @@ func ParsePostOrderResponse(rsp *http.Response) (*PostOrderResponse, error) {
 		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostOrderResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePrintOrderResponse parses an HTTP response from a PrintOrderWithResponse call
+func ParsePrintOrderResponse(rsp *http.Response) (*PrintOrderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrintOrderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PrintOrderResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -22734,6 +25480,295 @@ func ParseCashReportResponse(rsp *http.Response) (*CashReportResponse, error) {
 	return response, nil
 }
 
+// ParseCashTurnoverReportResponse parses an HTTP response from a CashTurnoverReportWithResponse call
+func ParseCashTurnoverReportResponse(rsp *http.Response) (*CashTurnoverReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CashTurnoverReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CashTurnoverReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CashTurnoverReportResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCashTurnoverDocumentsResponse parses an HTTP response from a CashTurnoverDocumentsWithResponse call
+func ParseCashTurnoverDocumentsResponse(rsp *http.Response) (*CashTurnoverDocumentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CashTurnoverDocumentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CashMoveList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CashTurnoverDocumentsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSalesReportResponse parses an HTTP response from a SalesReportWithResponse call
+func ParseSalesReportResponse(rsp *http.Response) (*SalesReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SalesReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SalesRowReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SalesReportResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSettlementTurnoverReportResponse parses an HTTP response from a SettlementTurnoverReportWithResponse call
+func ParseSettlementTurnoverReportResponse(rsp *http.Response) (*SettlementTurnoverReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SettlementTurnoverReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SettlementTurnoverReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SettlementTurnoverReportResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseSettlementsReportResponse parses an HTTP response from a SettlementsReportWithResponse call
 func ParseSettlementsReportResponse(rsp *http.Response) (*SettlementsReportResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -22869,6 +25904,80 @@ func ParseStockReportResponse(rsp *http.Response) (*StockReportResponse, error) 
 	switch {
 	case rsp.StatusCode == 401:
 		var headers StockReportResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseStockTurnoverReportResponse parses an HTTP response from a StockTurnoverReportWithResponse call
+func ParseStockTurnoverReportResponse(rsp *http.Response) (*StockTurnoverReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StockTurnoverReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StockTurnoverReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers StockTurnoverReportResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -23023,6 +26132,228 @@ func ParseGetSalesInvoiceResponse(rsp *http.Response) (*GetSalesInvoiceResponse,
 	return response, nil
 }
 
+// ParsePrintSalesInvoiceResponse parses an HTTP response from a PrintSalesInvoiceWithResponse call
+func ParsePrintSalesInvoiceResponse(rsp *http.Response) (*PrintSalesInvoiceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrintSalesInvoiceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PrintSalesInvoiceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetOrganisationResponse parses an HTTP response from a GetOrganisationWithResponse call
+func ParseGetOrganisationResponse(rsp *http.Response) (*GetOrganisationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOrganisationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Organisation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest QueryInvalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetOrganisationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutOrganisationResponse parses an HTTP response from a PutOrganisationWithResponse call
+func ParsePutOrganisationResponse(rsp *http.Response) (*PutOrganisationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutOrganisationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Organisation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Malformed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenAdmin
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PutOrganisationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListTransactionsResponse parses an HTTP response from a ListTransactionsWithResponse call
 func ParseListTransactionsResponse(rsp *http.Response) (*ListTransactionsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -23151,6 +26482,73 @@ func ParseGetTransactionResponse(rsp *http.Response) (*GetTransactionResponse, e
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetTransactionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePrintTransactionResponse parses an HTTP response from a PrintTransactionWithResponse call
+func ParsePrintTransactionResponse(rsp *http.Response) (*PrintTransactionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrintTransactionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PrintTransactionResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -69,6 +69,13 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/card-refunds", read, s.listCardRefunds},
 		{"GET", "/api/v1/card-refunds/{id}", read, s.getByID(anyOf((*store.Tx).CardRefund))},
 
+		{"GET", "/api/v1/orders/{id}/print", read, s.printForm("orders")},
+		{"GET", "/api/v1/sales-invoices/{id}/print", read, s.printForm("sales-invoices")},
+		{"GET", "/api/v1/cash-receipts/{id}/print", read, s.printForm("cash-receipts")},
+		{"GET", "/api/v1/transactions/{id}/print", read, s.printForm("transactions")},
+		{"GET", "/api/v1/settings/organisation", read, s.organisation},
+		{"PUT", "/api/v1/settings/organisation", admin, s.saveOrganisation},
+
 		{"POST", "/api/v1/jobs/kkm-transfer/run", admin, s.runKKMTransfer},
 		{"GET", "/api/v1/jobs/kkm-transfer", read, s.kkmTransferStatus},
 
@@ -84,6 +91,21 @@ func (s *Server) routes() []Route {
 			func(tx *store.Tx, ctx context.Context, q map[string]string) ([]torg.DebtItem, error) {
 				return tx.SettlementsReport(ctx, q["customer_id"])
 			})},
+
+		{"GET", "/api/v1/reports/stock-turnover", read, periodReport(s, []string{"warehouse_id", "product_id"},
+			func(ctx context.Context, tx *store.Tx, p torg.Period, q map[string]string) ([]torg.StockTurnover, error) {
+				return tx.StockTurnover(ctx, p, q["warehouse_id"], q["product_id"])
+			})},
+		{"GET", "/api/v1/reports/cash-turnover", read, periodReport(s, []string{"cash_desk_id"},
+			func(ctx context.Context, tx *store.Tx, p torg.Period, q map[string]string) ([]torg.CashTurnover, error) {
+				return tx.CashTurnover(ctx, p, q["cash_desk_id"])
+			})},
+		{"GET", "/api/v1/reports/cash-turnover/documents", read, s.cashMoves},
+		{"GET", "/api/v1/reports/settlement-turnover", read, periodReport(s, []string{"customer_id"},
+			func(ctx context.Context, tx *store.Tx, p torg.Period, q map[string]string) ([]torg.SettlementTurnover, error) {
+				return tx.SettlementTurnover(ctx, p, q["customer_id"])
+			})},
+		{"GET", "/api/v1/reports/sales", read, s.salesReport},
 
 		{"GET", "/api/v1/register/me", register, s.registerMe},
 		{"GET", "/api/v1/register/packages", register, s.packages},

@@ -1,43 +1,8 @@
 package web
 
 import (
-	"fmt"
-	"html/template"
-	"image/color"
-	"strings"
-
-	"github.com/boombuler/barcode/code128"
+	"torg/internal/forms"
 )
 
-// barcodeSVG draws text as a Code 128 barcode in SVG — what a cashier's scanner reads from a printed
-// order — with a quiet zone of ten modules on each side; "" when text cannot be encoded.
-func barcodeSVG(text string) template.HTML {
-	b, err := code128.Encode(text)
-	if err != nil {
-		return ""
-	}
-	const quiet, height = 10, 40
-	width := b.Bounds().Dx()
-	var sb strings.Builder
-	fmt.Fprintf(&sb, `<svg xmlns="http://www.w3.org/2000/svg" class="barcode" viewBox="0 0 %d %d" width="%d" height="%d" preserveAspectRatio="none" role="img" aria-label="%s" shape-rendering="crispEdges">`,
-		width+2*quiet, height, 2*(width+2*quiet), height, template.HTMLEscapeString(text))
-	for x := 0; x < width; {
-		if !dark(b.At(x, 0)) {
-			x++
-			continue
-		}
-		run := 1
-		for x+run < width && dark(b.At(x+run, 0)) {
-			run++
-		}
-		fmt.Fprintf(&sb, `<rect x="%d" width="%d" height="%d"/>`, quiet+x, run, height)
-		x += run
-	}
-	sb.WriteString(`</svg>`)
-	return template.HTML(sb.String()) // numbers and an escaped label only
-}
-
-func dark(c color.Color) bool {
-	r, _, _, _ := c.RGBA()
-	return r < 0x8000
-}
+// barcodeSVG draws text as a Code 128 barcode in SVG, as the printed order does.
+var barcodeSVG = forms.Code128SVG

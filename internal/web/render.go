@@ -142,6 +142,14 @@ func funcs(lang string) template.FuncMap {
 		"every":     func(d string) string { return everyText(lang, d) },
 		"rub":       func() string { return "\u00a0₽" },
 		"barcode":   barcodeSVG,
+		"tableView": func(t table, id string) tableView { return tableView{Table: t, ID: id} },
+		"link": func(t table, i int) string {
+			if i < len(t.Links) {
+				return t.Links[i]
+			}
+			return ""
+		},
+		"cellText": func(c cell, kind string) string { return cellText(lang, c, kind) },
 	}
 }
 

@@ -58,6 +58,17 @@ func (u *UI) routes() []route {
 		{"GET", "/reports/stock", permRead, u.stockReport},
 		{"GET", "/reports/cash", permRead, u.cashReport},
 		{"GET", "/reports/settlements", permRead, u.settlementsReport},
+		{"GET", "/reports/stock-turnover", permRead, u.periodPage("stock-turnover", u.stockTurnover)},
+		{"GET", "/reports/cash-turnover", permRead, u.periodPage("cash-turnover", u.cashTurnover)},
+		{"GET", "/reports/settlement-turnover", permRead, u.periodPage("settlement-turnover", u.settlementTurnover)},
+		{"GET", "/reports/sales", permRead, u.periodPage("sales", u.salesAnalysis)},
+
+		{"GET", "/orders/{id}/print", permRead, u.printForm("orders")},
+		{"GET", "/sales-invoices/{id}/print", permRead, u.printForm("sales-invoices")},
+		{"GET", "/cash-receipts/{id}/print", permRead, u.printForm("cash-receipts")},
+		{"GET", "/transactions/{id}/print", permRead, u.printForm("transactions")},
+		{"GET", "/settings", permAdmin, u.showSettings},
+		{"POST", "/settings", permAdmin, u.saveSettings},
 
 		{"GET", "/kkm-transfer", permRead, u.showJob},
 		{"POST", "/kkm-transfer/run", permAdmin, u.runJob},

@@ -1,0 +1,330 @@
+package store
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"torg"
+)
+
+// Reports over a period read the movements (stock_moves, cash_moves, debt_moves) and the sales
+// invoices: an opening balance is the sum of what moved before the period, a turnover what moved
+// inside it. Each figure is classified by the document that moved it; what no kind of today's
+// documents explains falls to the returns column, which customer returns will fill once they
+// exist (until then it reads zero). Sums are scanned through int64Cell: a sum beyond int64 is a
+// state conflict naming what it is about, never a wrong number.
+
+// turnoverFilter adds "AND column = ?" for each non-empty filter.
+func turnoverFilter(q string, args []any, filters ...[2]string) (string, []any) {
+	for _, f := range filters {
+		if f[1] != "" {
+			q, args = q+" AND "+f[0]+" = ?", append(args, f[1])
+		}
+	}
+	return q, args
+}
+
+func beyondRange(what string) error {
+	return torg.Errorf(torg.CodeStateConflict, "a sum of %s in this report is beyond the range the system can hold", what)
+}
+
+// cells checks that every scanned sum fits int64.
+func cells(what string, cs ...*int64Cell) error {
+	for _, c := range cs {
+		if !c.ok {
+			return beyondRange(what)
+		}
+	}
+	return nil
+}
+
+// StockTurnover reports each product's opening stock, receipts, shipments, returns and closing
+// stock in each warehouse over the period, optionally of one warehouse or product. Reserved and
+// available are given when the period reaches the present (p.Current).
+func (tx *Tx) StockTurnover(ctx context.Context, p torg.Period, warehouseID, productID string) ([]torg.StockTurnover, error) {
+	from := micros(p.From)
+	q := "SELECT t.warehouse_id, t.product_id, pr.code, t.opening, t.receipts, t.shipments, t.net FROM (SELECT m.warehouse_id, m.product_id," +
+		" SUM(CASE WHEN m.date < ? THEN m.quantity ELSE 0 END) AS opening," +
+		" SUM(CASE WHEN m.date >= ? AND m.quantity > 0 AND EXISTS (SELECT 1 FROM goods_receipts g WHERE g.id = m.doc_id) THEN m.quantity ELSE 0 END) AS receipts," +
+		" SUM(CASE WHEN m.date >= ? AND m.quantity < 0 THEN -m.quantity ELSE 0 END) AS shipments," +
+		" SUM(CASE WHEN m.date >= ? THEN m.quantity ELSE 0 END) AS net" +
+		" FROM stock_moves m WHERE m.date < ?"
+	q, args := turnoverFilter(q, []any{from, from, from, from, micros(p.To)}, [2]string{"m.warehouse_id", warehouseID}, [2]string{"m.product_id", productID})
+	rows, err := tx.query(ctx, q+" GROUP BY m.warehouse_id, m.product_id) t JOIN products pr ON pr.id = t.product_id"+
+		" ORDER BY t.warehouse_id, pr.code", args...)
+	if err != nil {
+		return nil, outOfRange(err, kindStock)
+	}
+	out := []torg.StockTurnover{}
+	for rows.Next() {
+		var it torg.StockTurnover
+		var opening, receipts, shipments, net int64Cell
+		if err := rows.Scan(&it.WarehouseID, &it.ProductID, &it.ProductCode, &opening, &receipts, &shipments, &net); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := cells("stock of product "+it.ProductCode, &opening, &receipts, &shipments, &net); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		it.Opening, it.Receipts, it.Shipments = torg.Quantity(opening.v), torg.Quantity(receipts.v), torg.Quantity(shipments.v)
+		returns, ok1 := torg.Quantity(net.v).Plus(-it.Receipts)
+		returns, ok2 := returns.Plus(it.Shipments)
+		closing, ok3 := it.Opening.Plus(torg.Quantity(net.v))
+		if !ok1 || !ok2 || !ok3 {
+			rows.Close()
+			return nil, beyondRange("stock of product " + it.ProductCode)
+		}
+		it.Returns, it.Closing = returns, closing
+		out = append(out, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !p.Current {
+		return out, nil
+	}
+	return out, tx.addReservations(ctx, out, warehouseID, productID)
+}
+
+// addReservations sets reserved and available on each row from the order reservations now.
+func (tx *Tx) addReservations(ctx context.Context, items []torg.StockTurnover, warehouseID, productID string) error {
+	stock, err := tx.StockReport(ctx, warehouseID, productID)
+	if err != nil {
+		return err
+	}
+	reserved := map[[2]string]torg.Quantity{}
+	for _, s := range stock {
+		reserved[[2]string{s.WarehouseID, s.ProductID}] = s.Reserved
+	}
+	for i := range items {
+		r := reserved[[2]string{items[i].WarehouseID, items[i].ProductID}]
+		a, ok := items[i].Closing.Plus(-r)
+		if !ok || r == math.MinInt64 {
+			return beyondRange("stock of product " + items[i].ProductCode)
+		}
+		items[i].Reserved, items[i].Available = &r, &a
+	}
+	return nil
+}
+
+// CashTurnover reports each cash desk's opening cash, cash in, cash out and closing cash over the
+// period, of every cash desk or of one.
+func (tx *Tx) CashTurnover(ctx context.Context, p torg.Period, cashDeskID string) ([]torg.CashTurnover, error) {
+	from := micros(p.From)
+	q := "SELECT d.id, d.code, t.opening, t.cash_in, t.cash_out FROM cash_desks d LEFT JOIN (SELECT cash_desk_id," +
+		" SUM(CASE WHEN date < ? THEN amount ELSE 0 END) AS opening," +
+		" SUM(CASE WHEN date >= ? AND amount > 0 THEN amount ELSE 0 END) AS cash_in," +
+		" SUM(CASE WHEN date >= ? AND amount < 0 THEN -amount ELSE 0 END) AS cash_out" +
+		" FROM cash_moves WHERE date < ? GROUP BY cash_desk_id) t ON t.cash_desk_id = d.id WHERE 1 = 1"
+	q, args := turnoverFilter(q, []any{from, from, from, micros(p.To)}, [2]string{"d.id", cashDeskID})
+	rows, err := tx.query(ctx, q+" ORDER BY d.code", args...)
+	if err != nil {
+		return nil, outOfRange(err, kindCash)
+	}
+	defer rows.Close()
+	out := []torg.CashTurnover{}
+	for rows.Next() {
+		var it torg.CashTurnover
+		var code string
+		var opening, in, outs int64Cell
+		if err := rows.Scan(&it.CashDeskID, &code, &opening, &in, &outs); err != nil {
+			return nil, err
+		}
+		if err := cells("cash of cash desk "+code, &opening, &in, &outs); err != nil {
+			return nil, err
+		}
+		it.Opening, it.In, it.Out = torg.Money(opening.v), torg.Money(in.v), torg.Money(outs.v)
+		closing, ok1 := it.Opening.Plus(it.In)
+		closing, ok2 := closing.Plus(-it.Out)
+		if !ok1 || !ok2 || it.Out == math.MinInt64 {
+			return nil, beyondRange("cash of cash desk " + code)
+		}
+		it.Closing = closing
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// CashMoves lists the documents that moved cash through a cash desk in the period, oldest first: the
+// drill-down of the cash turnover. One page at a time, after the position page.After.
+func (tx *Tx) CashMoves(ctx context.Context, p torg.Period, cashDeskID string, page torg.Page) (torg.List[torg.CashMove], error) {
+	q := "SELECT m.doc_id, m.date, m.amount, c.number FROM cash_moves m LEFT JOIN cash_receipts c ON c.id = m.doc_id" +
+		" WHERE m.cash_desk_id = ? AND m.date >= ? AND m.date < ?"
+	args := []any{cashDeskID, micros(p.From), micros(p.To)}
+	if date, id, ok := strings.Cut(page.After, "/"); ok {
+		d, err := strconv.ParseInt(date, 10, 64)
+		if err != nil {
+			return torg.List[torg.CashMove]{}, torg.Invalid("after", "is not a cursor this server made")
+		}
+		q, args = q+" AND (m.date > ? OR (m.date = ? AND m.doc_id > ?))", append(args, d, d, id)
+	}
+	rows, err := tx.query(ctx, q+" ORDER BY m.date, m.doc_id LIMIT "+itoa(page.Limit+1), args...)
+	if err != nil {
+		return torg.List[torg.CashMove]{}, err
+	}
+	defer rows.Close()
+	list := torg.List[torg.CashMove]{Items: []torg.CashMove{}}
+	for rows.Next() {
+		var m torg.CashMove
+		var date int64
+		var number *int64
+		if err := rows.Scan(&m.DocumentID, &date, &m.Amount, &number); err != nil {
+			return list, err
+		}
+		m.CashDeskID, m.Date, m.Document = cashDeskID, fromMicros(date), "other"
+		if number != nil {
+			m.Document, m.Number = "cash-receipts", formatNumber(*number)
+		}
+		list.Items = append(list.Items, m)
+	}
+	if len(list.Items) > page.Limit {
+		list.Items = list.Items[:page.Limit]
+		last := list.Items[page.Limit-1]
+		next := torg.EncodeCursor(itoa64(micros(last.Date)) + "/" + last.DocumentID)
+		list.Next = &next
+	}
+	return list, rows.Err()
+}
+
+// SettlementTurnover reports each customer's opening debt, invoiced, paid, returned and closing debt
+// over the period, of every customer with documents or of one.
+func (tx *Tx) SettlementTurnover(ctx context.Context, p torg.Period, customerID string) ([]torg.SettlementTurnover, error) {
+	from := micros(p.From)
+	q := "SELECT t.customer_id, c.code, t.opening, t.invoiced, t.paid, t.net FROM (SELECT m.customer_id," +
+		" SUM(CASE WHEN m.date < ? THEN m.amount ELSE 0 END) AS opening," +
+		" SUM(CASE WHEN m.date >= ? AND m.amount > 0 THEN m.amount ELSE 0 END) AS invoiced," +
+		" SUM(CASE WHEN m.date >= ? AND m.amount < 0 AND (EXISTS (SELECT 1 FROM cash_receipts r WHERE r.id = m.doc_id)" +
+		" OR EXISTS (SELECT 1 FROM card_payments k WHERE k.id = m.doc_id)) THEN -m.amount ELSE 0 END) AS paid," +
+		" SUM(CASE WHEN m.date >= ? THEN m.amount ELSE 0 END) AS net" +
+		" FROM debt_moves m WHERE m.date < ?"
+	q, args := turnoverFilter(q, []any{from, from, from, from, micros(p.To)}, [2]string{"m.customer_id", customerID})
+	rows, err := tx.query(ctx, q+" GROUP BY m.customer_id) t JOIN customers c ON c.id = t.customer_id ORDER BY c.code", args...)
+	if err != nil {
+		return nil, outOfRange(err, kindDebt)
+	}
+	defer rows.Close()
+	out := []torg.SettlementTurnover{}
+	for rows.Next() {
+		var it torg.SettlementTurnover
+		var code string
+		var opening, invoiced, paid, net int64Cell
+		if err := rows.Scan(&it.CustomerID, &code, &opening, &invoiced, &paid, &net); err != nil {
+			return nil, err
+		}
+		if err := cells("the debt of customer "+code, &opening, &invoiced, &paid, &net); err != nil {
+			return nil, err
+		}
+		it.Opening, it.Invoiced, it.Paid = torg.Money(opening.v), torg.Money(invoiced.v), torg.Money(paid.v)
+		// net = invoiced − paid − returned
+		returned, ok1 := it.Invoiced.Plus(-it.Paid)
+		returned, ok2 := returned.Plus(-torg.Money(net.v))
+		closing, ok3 := it.Opening.Plus(torg.Money(net.v))
+		if !ok1 || !ok2 || !ok3 {
+			return nil, beyondRange("the debt of customer " + code)
+		}
+		it.Returned, it.Closing = returned, closing
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// dayBucket is the span the sales analysis sums by before it folds the sums into days of the
+// server's zone: a quarter of an hour, which every zone's offset is a multiple of.
+const dayBucket = 15 * 60 * 1_000_000
+
+// SalesAnalysis groups the posted sales invoices of the period by day (in the server's zone),
+// register, cashier or product: receipts, quantity, revenue, VAT, returns and the average receipt.
+func (tx *Tx) SalesAnalysis(ctx context.Context, p torg.Period, by string, filters SalesFilters) ([]torg.SalesRow, error) {
+	var key, order string
+	switch by {
+	case "day":
+		key, order = "v.date / "+itoa(dayBucket), "1"
+	case "register":
+		key, order = "v.register_id", "1"
+	case "cashier":
+		key, order = "t.cashier", "1"
+	case "product":
+		return tx.productSales(ctx, p, filters)
+	default:
+		return nil, torg.Invalid("by", "must be day, register, cashier or product")
+	}
+	q := "SELECT " + key + ", COUNT(*), SUM((SELECT SUM(l.quantity) FROM sales_invoice_lines l WHERE l.invoice_id = v.id))," +
+		" SUM(v.total), SUM(v.vat_total) FROM sales_invoices v JOIN transactions t ON t.id = v.transaction_id" +
+		" WHERE v.posted AND v.date >= ? AND v.date < ?"
+	q, args := filters.apply(q, []any{micros(p.From), micros(p.To)})
+	return tx.salesRows(ctx, q+" GROUP BY "+key+" ORDER BY "+order, args, by == "day")
+}
+
+// SalesFilters narrow the sales analysis.
+type SalesFilters struct {
+	WarehouseID, RegisterID, ProductID string
+}
+
+func (f SalesFilters) apply(q string, args []any) (string, []any) {
+	q, args = turnoverFilter(q, args, [2]string{"v.warehouse_id", f.WarehouseID}, [2]string{"v.register_id", f.RegisterID})
+	if f.ProductID != "" {
+		q, args = q+" AND EXISTS (SELECT 1 FROM sales_invoice_lines pl WHERE pl.invoice_id = v.id AND pl.product_id = ?)", append(args, f.ProductID)
+	}
+	return q, args
+}
+
+func (tx *Tx) productSales(ctx context.Context, p torg.Period, f SalesFilters) ([]torg.SalesRow, error) {
+	q := "SELECT l.product_id, COUNT(DISTINCT v.id), SUM(l.quantity), SUM(l.amount), SUM(l.vat_amount)" +
+		" FROM sales_invoice_lines l JOIN sales_invoices v ON v.id = l.invoice_id WHERE v.posted AND v.date >= ? AND v.date < ?"
+	q, args := turnoverFilter(q, []any{micros(p.From), micros(p.To)}, [2]string{"v.warehouse_id", f.WarehouseID},
+		[2]string{"v.register_id", f.RegisterID}, [2]string{"l.product_id", f.ProductID})
+	return tx.salesRows(ctx, q+" GROUP BY l.product_id ORDER BY 1", args, false)
+}
+
+// salesRows scans the groups; buckets of a quarter of an hour are folded into days.
+func (tx *Tx) salesRows(ctx context.Context, q string, args []any, days bool) ([]torg.SalesRow, error) {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []torg.SalesRow{}
+	index := map[string]int{}
+	for rows.Next() {
+		var key string
+		var bucket int64
+		var count, quantity, revenue, vat int64Cell
+		target := any(&key)
+		if days {
+			target = &bucket
+		}
+		if err := rows.Scan(target, &count, &quantity, &revenue, &vat); err != nil {
+			return nil, err
+		}
+		if err := cells("sales", &count, &quantity, &revenue, &vat); err != nil {
+			return nil, err
+		}
+		if days {
+			key = time.UnixMicro(bucket * dayBucket).In(time.Local).Format("2006-01-02")
+		}
+		i, seen := index[key]
+		if !seen {
+			i, index[key] = len(out), len(out)
+			out = append(out, torg.SalesRow{Key: key})
+		}
+		r := &out[i]
+		var ok [3]bool
+		r.Receipts += count.v
+		r.Quantity, ok[0] = r.Quantity.Plus(torg.Quantity(quantity.v))
+		r.Revenue, ok[1] = r.Revenue.Plus(torg.Money(revenue.v))
+		r.VAT, ok[2] = r.VAT.Plus(torg.Money(vat.v))
+		if slices.Contains(ok[:], false) {
+			return nil, beyondRange("sales")
+		}
+	}
+	for i := range out {
+		out[i].AverageReceipt = torg.DivRound(out[i].Revenue, out[i].Receipts)
+	}
+	return out, rows.Err()
+}

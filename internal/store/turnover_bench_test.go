@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"torg"
+)
+
+// BenchmarkPeriodReportsOverAMillionMovements fills an SQLite store with a year of 1,000,000 stock
+// movements (10 warehouses × 1,000 products; one in twenty a goods receipt line, the rest sales), as
+// many cash and debt movements, and times each report over that year and over its last month
+// (BENCHMARKS: docs/REPORTS.md). Run it with
+// go test ./internal/store/ -run '^$' -bench PeriodReports -benchtime 5x
+func BenchmarkPeriodReportsOverAMillionMovements(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, "sqlite:"+filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	const moves, warehouses, products = 1_000_000, 10, 1000
+	step := 365 * 24 * time.Hour / moves
+	err = s.Update(ctx, func(tx *Tx) error {
+		var whs, prods, desks, custs, grs [][]any
+		for i := range warehouses {
+			whs = append(whs, []any{fmt.Sprintf("w%02d", i), fmt.Sprintf("W%02d", i), "w", 0, 0})
+			desks = append(desks, []any{fmt.Sprintf("d%02d", i), fmt.Sprintf("D%02d", i), "d", 0, 0})
+		}
+		for i := range products {
+			prods = append(prods, []any{fmt.Sprintf("p%04d", i), fmt.Sprintf("P%04d", i), "p", "шт", "22", 100, 0, 0})
+			custs = append(custs, []any{fmt.Sprintf("c%04d", i), fmt.Sprintf("C%04d", i), "c", "", "", "", 0, 0})
+		}
+		for i := 0; i < moves; i += 20 {
+			grs = append(grs, []any{fmt.Sprintf("m%07d", i), i + 1, micros(start.Add(time.Duration(i) * step)), fmt.Sprintf("w%02d", i%warehouses), true, 0, 0})
+		}
+		for _, t := range []struct {
+			table string
+			cols  []string
+			rows  [][]any
+		}{
+			{"warehouses", []string{"id", "code", "name", "created_at", "updated_at"}, whs},
+			{"cash_desks", []string{"id", "code", "name", "created_at", "updated_at"}, desks},
+			{"products", []string{"id", "code", "name", "unit", "vat_rate", "price", "created_at", "updated_at"}, prods},
+			{"customers", []string{"id", "code", "name", "phone", "email", "inn", "created_at", "updated_at"}, custs},
+			{"goods_receipts", []string{"id", "number", "date", "warehouse_id", "posted", "total_cost", "created_at"}, grs},
+		} {
+			if err := tx.insertRows(ctx, t.table, t.cols, t.rows); err != nil {
+				return err
+			}
+		}
+		stock, cash, debt := make([]stockMove, 0, moves), make([]moneyMove, 0, moves), make([]moneyMove, 0, moves)
+		for i := range moves {
+			at := start.Add(time.Duration(i) * step)
+			q := torg.Quantity(-1000)
+			if i%20 == 0 {
+				q = 40_000
+			}
+			doc := fmt.Sprintf("m%07d", i)
+			stock = append(stock, stockMove{doc, 1, at, fmt.Sprintf("w%02d", i%warehouses), fmt.Sprintf("p%04d", i/warehouses%products), q})
+			cash = append(cash, moneyMove{doc, at, fmt.Sprintf("d%02d", i%warehouses), 15000})
+			debt = append(debt, moneyMove{doc, at, fmt.Sprintf("c%04d", i%products), 15000})
+		}
+		if err := tx.moveStock(ctx, stock); err != nil {
+			return err
+		}
+		if err := tx.moveCash(ctx, cash...); err != nil {
+			return err
+		}
+		return tx.moveDebt(ctx, debt...)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	year := torg.Period{From: start, To: start.AddDate(1, 0, 0)}
+	month := torg.Period{From: start.AddDate(0, 11, 0), To: start.AddDate(1, 0, 0)}
+	for _, r := range []struct {
+		name string
+		run  func(tx *Tx, p torg.Period) error
+	}{
+		{"stock", func(tx *Tx, p torg.Period) error { _, err := tx.StockTurnover(ctx, p, "", ""); return err }},
+		{"stock-one-warehouse", func(tx *Tx, p torg.Period) error { _, err := tx.StockTurnover(ctx, p, "w03", ""); return err }},
+		{"cash", func(tx *Tx, p torg.Period) error { _, err := tx.CashTurnover(ctx, p, ""); return err }},
+		{"settlements", func(tx *Tx, p torg.Period) error { _, err := tx.SettlementTurnover(ctx, p, ""); return err }},
+	} {
+		for _, p := range []struct {
+			name string
+			p    torg.Period
+		}{{"year", year}, {"last-month", month}} {
+			b.Run(r.name+"/"+p.name, func(b *testing.B) {
+				for b.Loop() {
+					if err := s.View(ctx, func(tx *Tx) error { return r.run(tx, p.p) }); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
