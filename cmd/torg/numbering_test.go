@@ -164,3 +164,44 @@ func sabotageBatches(t *testing.T, dsn string, stop *atomic.Bool) {
 		time.Sleep(70 * time.Millisecond)
 	}
 }
+
+// A principal and an acknowledgement are kept a moment in memory on the node that saw them; another
+// node must still refuse a revoked token within a second, and show the acknowledgement as received
+// once it is written (within a tenth of a second).
+func TestTokensAndAcknowledgementsAcrossNodes(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		if d != "postgres" {
+			continue
+		}
+		dsn := storetest.DSN(t, d)
+		a, b := startServerOn(t, dsn), startServerOn(t, dsn)
+		sh := newShop(t, a)
+		o := sh.order(t, `,"status":"agreed","fill_registers":true,"post":true`)
+		id := o["id"].(string)
+		sh.s = b
+		sh.ackAll(t, "R1") // on node B
+		sh.s = a
+		within := func(what string, limit time.Duration, ok func() bool) {
+			t.Helper()
+			for start := time.Now(); !ok(); time.Sleep(20 * time.Millisecond) {
+				if time.Since(start) > limit {
+					t.Fatalf("%s did not happen within %v", what, limit)
+				}
+			}
+		}
+		within("R1 received, seen from node A", 2*time.Second, func() bool { return sh.states(t, id)["R1"] == "received" })
+
+		tok := a.must(201, "POST", "/api/v1/api-tokens", `{"name":"short-lived","role":"viewer"}`)
+		secret := tok["token"].(string)
+		if r := b.do("GET", "/api/v1/orders", secret, ""); r.status != 200 { // node B remembers it
+			t.Fatalf("a new token on node B: %d", r.status)
+		}
+		a.must(204, "DELETE", "/api/v1/api-tokens/"+tok["id"].(string), "")
+		if r := a.do("GET", "/api/v1/orders", secret, ""); r.status != 401 {
+			t.Errorf("the revoked token on the node that revoked it: %d, want 401 at once", r.status)
+		}
+		within("the revoked token refused on node B", 1500*time.Millisecond, func() bool {
+			return b.do("GET", "/api/v1/orders", secret, "").status == 401
+		})
+	}
+}

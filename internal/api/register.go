@@ -34,24 +34,28 @@ func (s *Server) packages(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	ctx, reg := r.Context(), r.principal.RegisterID
-	err = s.store.Update(ctx, func(tx *store.Tx) error {
-		_, err := tx.Ack(ctx, reg, "after", after)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if after > 0 {
-		metrics.Acked()
-	}
-	if wait > 0 {
-		defer s.waiting(reg, &wait)()
-	}
+	first := true
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
 	for {
 		woken, stop := s.hub.Subscribe(reg)
 		out, err := s.store.Packages(ctx, reg, after)
+		if err == nil && first {
+			// after=SEQ acknowledges every package up to SEQ; the acknowledgement is written with
+			// others within a tenth of a second (internal/store/acks.go).
+			first = false
+			if after > out.LastSeq {
+				stop()
+				return torg.Invalid("after", "must be from 0 to %d, the newest package of this register", out.LastSeq)
+			}
+			s.store.NoteAck(reg, after)
+			if after > 0 {
+				metrics.Acked()
+			}
+			if wait > 0 {
+				defer s.waiting(reg, &wait)()
+			}
+		}
 		if err != nil || len(out.Packages) > 0 || wait == 0 {
 			stop()
 			if err != nil {

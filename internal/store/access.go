@@ -45,6 +45,7 @@ func (tx *Tx) IssueRegisterToken(ctx context.Context, registerID string) (torg.A
 	if err != nil {
 		return torg.APIToken{}, err
 	}
+	tx.revoked = true
 	_, err = tx.exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE register_id = ? AND revoked_at IS NULL",
 		micros(torg.Now()), registerID)
 	if err != nil {
@@ -86,6 +87,7 @@ func (tx *Tx) APITokens(ctx context.Context, page torg.Page) (torg.List[torg.API
 // RevokeAPIToken revokes the token with the id; it stops working at once.
 func (tx *Tx) RevokeAPIToken(ctx context.Context, id string) error {
 	res, err := tx.exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", micros(torg.Now()), id)
+	tx.revoked = true
 	if err != nil {
 		return err
 	}
@@ -93,20 +95,6 @@ func (tx *Tx) RevokeAPIToken(ctx context.Context, id string) error {
 		return notFound("token", id)
 	}
 	return nil
-}
-
-// Authenticate finds the live token with the secret. It is one read, outside any transaction: every
-// request makes it.
-func (s *Store) Authenticate(ctx context.Context, secret string) (torg.Principal, error) {
-	var p torg.Principal
-	var reg sql.NullString
-	err := s.db.QueryRowContext(ctx, s.d.rebind("SELECT id, name, role, register_id FROM api_tokens WHERE secret_hash = ? AND revoked_at IS NULL"),
-		HashSecret(secret)).Scan(&p.ID, &p.Name, &p.Role, &reg)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, torg.Errorf(torg.CodeUnauthorized, "the token is unknown or revoked")
-	}
-	p.RegisterID = reg.String
-	return p, translate(err)
 }
 
 // BootstrapAdminToken makes the first admin token, once in the life of the database: it returns the

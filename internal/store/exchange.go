@@ -21,11 +21,15 @@ const seenEvery = 10 * time.Second
 // are never changed once written, and last_seq, read after them, is at least the last one returned.
 func (s *Store) Packages(ctx context.Context, registerID string, after int64) (torg.Packages, error) {
 	out := torg.Packages{Packages: []torg.Package{}}
-	rows, err := s.db.QueryContext(ctx, s.d.rebind("SELECT p.seq, p.kind, p.order_id, p.reason, o.body, p.claim_register_id, r.name,"+
+	st, err := s.readStmt(ctx, "SELECT p.seq, p.kind, p.order_id, p.reason, o.body, p.claim_register_id, r.name,"+
 		" p.claim_expires_at, p.created_at FROM packages p"+
 		" LEFT JOIN order_snapshots o ON p.kind = 'order.upsert' AND o.order_id = p.order_id AND o.version = p.version"+
 		" LEFT JOIN registers r ON r.id = p.claim_register_id"+
-		" WHERE p.register_id = ? AND p.seq > ? ORDER BY p.seq LIMIT ?"), registerID, after, MaxPackages)
+		" WHERE p.register_id = ? AND p.seq > ? ORDER BY p.seq LIMIT ?")
+	if err != nil {
+		return out, err
+	}
+	rows, err := st.QueryContext(ctx, registerID, after, MaxPackages)
 	if err != nil {
 		return out, translate(err)
 	}
@@ -53,7 +57,10 @@ func (s *Store) Packages(ctx context.Context, registerID string, after int64) (t
 	if err := rows.Err(); err != nil {
 		return out, translate(err)
 	}
-	err = s.db.QueryRowContext(ctx, s.d.rebind("SELECT last_seq FROM registers WHERE id = ?"), registerID).Scan(&out.LastSeq)
+	if st, err = s.readStmt(ctx, "SELECT last_seq FROM registers WHERE id = ?"); err != nil {
+		return out, err
+	}
+	err = st.QueryRowContext(ctx, registerID).Scan(&out.LastSeq)
 	return out, translate(err)
 }
 

@@ -25,6 +25,8 @@ type groupWriter struct {
 	waiting  atomic.Int64
 	observe  atomic.Pointer[func(size int)]
 	numbered *atomic.Int64 // the store's count of packages numbered
+	revoked  func()        // told after a group that revoked tokens commits
+	acks     *ackBuffer    // the store's acknowledgements not yet written
 }
 
 // maxGroup bounds how many requests share one commit.
@@ -36,8 +38,8 @@ type writeReq struct {
 	done chan error
 }
 
-func newGroupWriter(db *sql.DB, wake func() func([]string), numbered *atomic.Int64) *groupWriter {
-	g := &groupWriter{db: db, wake: wake, numbered: numbered, reqs: make(chan *writeReq), quit: make(chan struct{}), done: make(chan struct{})}
+func newGroupWriter(db *sql.DB, wake func() func([]string), numbered *atomic.Int64, revoked func()) *groupWriter {
+	g := &groupWriter{db: db, wake: wake, numbered: numbered, revoked: revoked, reqs: make(chan *writeReq), quit: make(chan struct{}), done: make(chan struct{})}
 	go g.loop()
 	return g
 }
@@ -93,13 +95,16 @@ func (g *groupWriter) loop() {
 func (g *groupWriter) run(group []*writeReq) {
 	errs := make([]error, len(group))
 	var woken []string
+	revoked := false
 	sqlTx, err := g.db.BeginTx(context.Background(), nil)
 	if err == nil {
 		queued, numbered := 0, 0
 		for i, r := range group {
 			var n int
-			if n, errs[i] = g.one(sqlTx, r); errs[i] == nil {
+			var rev bool
+			if n, rev, errs[i] = g.one(sqlTx, r); errs[i] == nil {
 				queued += n
+				revoked = revoked || rev
 			}
 		}
 		if queued > 0 {
@@ -108,6 +113,9 @@ func (g *groupWriter) run(group []*writeReq) {
 		if err == nil {
 			if err = sqlTx.Commit(); err == nil {
 				g.numbered.Add(int64(numbered))
+				if revoked {
+					g.revoked()
+				}
 			}
 		} else {
 			sqlTx.Rollback()
@@ -143,15 +151,15 @@ func (g *groupWriter) sequence(sqlTx *sql.Tx) ([]string, int, error) {
 
 // one runs a request's work inside a savepoint. Its statements ignore the request's cancellation:
 // interrupting SQLite mid-statement could roll back the whole group's transaction.
-func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (queued int, err error) {
+func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (queued int, revoked bool, err error) {
 	if err := r.ctx.Err(); err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	bg := context.Background()
 	if _, err := sqlTx.ExecContext(bg, "SAVEPOINT request"); err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.WithoutCancel(r.ctx), stmts: &g.stmts}
+	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.WithoutCancel(r.ctx), stmts: &g.stmts, acks: g.acks}
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -166,7 +174,7 @@ func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (queued int, err error) {
 	if _, rerr := sqlTx.ExecContext(bg, "RELEASE SAVEPOINT request"); rerr != nil && err == nil {
 		err = rerr
 	}
-	return tx.queued, err
+	return tx.queued, tx.revoked, err
 }
 
 // stmtCache keeps the writer's statements prepared, so that SQLite parses each query once. A query

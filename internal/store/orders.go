@@ -159,7 +159,7 @@ func (tx *Tx) loadOrderDetails(ctx context.Context, orders []torg.Order) error {
 	// writes only the register's own row.
 	rows, err = tx.query(ctx, "SELECT x.order_id, x.register_id, CASE WHEN x.package_seq > 0 AND x.package_seq <= r.acked_seq"+
 		" THEN CASE x.state WHEN 'sent' THEN 'received' WHEN 'withdrawal_sent' THEN 'withdrawn' ELSE x.state END ELSE x.state END,"+
-		" x.sent_version, x.sends FROM order_registers x JOIN registers r ON r.id = x.register_id WHERE x.order_id IN ("+
+		" x.sent_version, x.sends, x.package_seq FROM order_registers x JOIN registers r ON r.id = x.register_id WHERE x.order_id IN ("+
 		marks(len(ids))+") ORDER BY x.order_id, x.position", ids...)
 	if err != nil {
 		return err
@@ -168,8 +168,17 @@ func (tx *Tx) loadOrderDetails(ctx context.Context, orders []torg.Order) error {
 	for rows.Next() {
 		var id string
 		var r torg.OrderRegister
-		if err := rows.Scan(&id, &r.RegisterID, &r.State, &r.SentVersion, &r.Sends); err != nil {
+		var seq int64
+		if err := rows.Scan(&id, &r.RegisterID, &r.State, &r.SentVersion, &r.Sends, &seq); err != nil {
 			return err
+		}
+		if tx.acks != nil && seq > 0 && seq <= tx.acks.acked(r.RegisterID) { // acknowledged, not yet written
+			switch r.State {
+			case torg.DeliverySent:
+				r.State = torg.DeliveryReceived
+			case torg.DeliveryWithdrawalSent:
+				r.State = torg.DeliveryWithdrawn
+			}
 		}
 		byID[id].Registers = append(byID[id].Registers, r)
 	}

@@ -24,15 +24,18 @@ import (
 
 // Store is the database of one back office.
 type Store struct {
-	d        dialect
-	db       *sql.DB // reads (and, on PostgreSQL, writes)
-	writeDB  *sql.DB // writes: on SQLite a single connection that begins IMMEDIATE transactions
-	path     string  // the SQLite file
-	wake     func(registerIDs []string)
-	group    *groupWriter // SQLite: group commit of concurrent writes
-	seq      *sequencer   // PostgreSQL: numbers queued packages after the changes that queue them commit
-	seqOnce  sync.Once    // starts seq once the schema is known to be there
-	numbered atomic.Int64 // packages this process numbered
+	d          dialect
+	db         *sql.DB // reads (and, on PostgreSQL, writes)
+	writeDB    *sql.DB // writes: on SQLite a single connection that begins IMMEDIATE transactions
+	path       string  // the SQLite file
+	wake       func(registerIDs []string)
+	group      *groupWriter // SQLite: group commit of concurrent writes
+	seq        *sequencer   // PostgreSQL: numbers queued packages after the changes that queue them commit
+	seqOnce    sync.Once    // starts seq once the schema is known to be there
+	numbered   atomic.Int64 // packages this process numbered
+	reads      sync.Map     // query → *sql.Stmt prepared on db (reads.go)
+	principals principals   // principals of recently used tokens (reads.go)
+	acks       ackBuffer    // acknowledgements gathered to be written together (acks.go)
 }
 
 // OnPackages sets the function told, after each commit, which registers got new packages in it.
@@ -47,6 +50,8 @@ type Tx struct {
 	woken    []string               // registers given packages in this transaction
 	queued   int                    // packages queued for the sequencer in this transaction
 	numbered int                    // packages the sequencer numbered in this transaction
+	revoked  bool                   // tokens were revoked: the remembered principals are forgotten after commit
+	acks     *ackBuffer             // acknowledgements not yet written, shown in delivery states
 	ctx      context.Context        // when set, every statement runs with it (a request in a group commit)
 	stmts    *stmtCache             // the writer's prepared statements (SQLite group commit)
 	prods    map[string]productInfo // products read in this transaction, by "id:" and "code:"
@@ -103,7 +108,8 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	readDB.SetMaxOpenConns(8)
 	readDB.SetMaxIdleConns(8)
 	s := &Store{d: sqliteDialect, db: readDB, writeDB: writeDB, path: path}
-	s.group = newGroupWriter(writeDB, func() func([]string) { return s.wake }, &s.numbered)
+	s.group = newGroupWriter(writeDB, func() func([]string) { return s.wake }, &s.numbered, s.principals.forget)
+	s.group.acks = &s.acks
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -140,6 +146,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	s.acks.stop()
 	if s.group != nil {
 		s.group.stop()
 	}
@@ -203,7 +210,7 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) (err error) {
-	tx := &Tx{d: s.d}
+	tx := &Tx{d: s.d, acks: &s.acks}
 	if s.d.pg {
 		if tx.conn, err = db.Conn(ctx); err != nil {
 			return translate(err)
@@ -228,6 +235,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 		return translate(err)
 	}
 	s.numbered.Add(int64(tx.numbered))
+	if tx.revoked {
+		s.principals.forget()
+	}
 	if len(tx.woken) > 0 && s.wake != nil {
 		s.wake(tx.woken)
 	}

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+	"time"
+
+	"torg"
+)
+
+// This file holds the reads every register request makes — its principal, its packages — kept
+// cheap: statements prepared once, and principals remembered for a second.
+
+// readStmt is the query prepared on the read pool, once per store (database/sql prepares it again
+// on each connection that runs it).
+func (s *Store) readStmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := s.reads.Load(q); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := s.db.PrepareContext(ctx, s.d.rebind(q))
+	if err != nil {
+		return nil, translate(err)
+	}
+	if prev, loaded := s.reads.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// principalTTL is how long a token's principal is remembered: a token revoked on another process
+// is refused within it (on this process at once).
+const principalTTL = time.Second
+
+type principalEntry struct {
+	p       torg.Principal
+	expires time.Time
+}
+
+// principals remembers the principals of recently used tokens, by the hash of the secret.
+type principals struct {
+	mu sync.Mutex
+	m  map[string]principalEntry
+}
+
+func (c *principals) get(hash string, now time.Time) (torg.Principal, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[hash]
+	if !ok || now.After(e.expires) {
+		return torg.Principal{}, false
+	}
+	return e.p, true
+}
+
+func (c *principals) put(hash string, p torg.Principal, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) > 100_000 { // forget everything rather than grow without bound
+		c.m = map[string]principalEntry{}
+	}
+	c.m[hash] = principalEntry{p: p, expires: now.Add(principalTTL)}
+}
+
+// forget drops every remembered principal: a token was revoked here.
+func (c *principals) forget() {
+	c.mu.Lock()
+	c.m = nil
+	c.mu.Unlock()
+}
+
+// Authenticate finds the principal of an API token's secret: an unknown or revoked token is
+// CodeUnauthorized. A principal is remembered for principalTTL.
+func (s *Store) Authenticate(ctx context.Context, secret string) (torg.Principal, error) {
+	hash, now := string(HashSecret(secret)), time.Now()
+	if p, ok := s.principals.get(hash, now); ok {
+		return p, nil
+	}
+	st, err := s.readStmt(ctx, "SELECT id, name, role, register_id FROM api_tokens WHERE secret_hash = ? AND revoked_at IS NULL")
+	if err != nil {
+		return torg.Principal{}, err
+	}
+	var p torg.Principal
+	var reg sql.NullString
+	err = st.QueryRowContext(ctx, []byte(hash)).Scan(&p.ID, &p.Name, &p.Role, &reg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, torg.Errorf(torg.CodeUnauthorized, "the token is unknown or revoked")
+	}
+	if err != nil {
+		return p, translate(err)
+	}
+	p.RegisterID = reg.String
+	s.principals.put(hash, p, now)
+	return p, nil
+}
