@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -67,41 +66,31 @@ func (a *ackBuffer) loop(s *Store) {
 	}
 }
 
-// flush writes the gathered acknowledgements in one transaction, a few hundred registers to a
-// statement. What fails to be written is kept for the next flush.
+// flush writes the gathered acknowledgements in one transaction (one round trip on PostgreSQL). What fails to be written is kept for the next flush.
 func (a *ackBuffer) flush(s *Store) {
 	a.mu.Lock()
-	batch := a.pending
+	gathered := a.pending
 	a.pending = nil
 	a.mu.Unlock()
-	if len(batch) == 0 {
+	if len(gathered) == 0 {
 		return
 	}
-	ids := make([]string, 0, len(batch))
-	for id := range batch {
+	ids := make([]string, 0, len(gathered))
+	for id := range gathered {
 		ids = append(ids, id)
 	}
 	now := micros(torg.Now())
 	err := s.write(context.Background(), func(tx *Tx) error {
-		for part := range chunks(ids, 500) {
-			row := "(?, CAST(? AS BIGINT))"
-			args := make([]any, 0, 1+len(part)*2)
-			args = append(args, now)
-			for _, id := range part {
-				args = append(args, id, batch[id])
-			}
-			_, err := tx.exec(context.Background(), "UPDATE registers SET last_seen_at = ?, acked_seq = CASE WHEN registers.acked_seq < v.column2"+
-				" THEN v.column2 ELSE registers.acked_seq END FROM (VALUES "+row+strings.Repeat(", "+row, len(part)-1)+
-				") AS v WHERE registers.id = v.column1", args...)
-			if err != nil {
-				return err
-			}
+		var b batch
+		for _, id := range ids {
+			b.exec("UPDATE registers SET last_seen_at = ?, acked_seq = CASE WHEN acked_seq < ? THEN ? ELSE acked_seq END WHERE id = ?",
+				now, gathered[id], gathered[id], id)
 		}
-		return nil
+		return tx.run(context.Background(), &b)
 	})
 	if err != nil {
 		slog.Warn("writing acknowledgements failed; retrying", "registers", len(ids), "err", err)
-		for id, seq := range batch {
+		for id, seq := range gathered {
 			s.NoteAck(id, seq)
 		}
 	}
