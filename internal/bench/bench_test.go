@@ -79,6 +79,9 @@ func TestBenchEveryScenarioLeavesConsistentData(t *testing.T) {
 					t.Fatalf("intake %+v", in)
 				}
 				checkLatency(t, in.Latency, cfg.Orders)
+				if cfg.Orders >= 10 && (in.FirstTenthPerSec <= 0 || in.LastTenthPerSec <= 0 || in.LastOverFirst <= 0) {
+					t.Errorf("intake's tenths: first %v, last %v, ratio %v", in.FirstTenthPerSec, in.LastTenthPerSec, in.LastOverFirst)
+				}
 				orders := listOrders(t, c, in.shop.warehouse)
 				if len(orders) != cfg.Orders {
 					t.Fatalf("%d orders in the warehouse, want %d", len(orders), cfg.Orders)

@@ -12,6 +12,11 @@ type IntakeResult struct {
 	Seconds      float64 `json:"seconds"`
 	OrdersPerSec float64 `json:"orders_per_sec"`
 	Latency      Latency `json:"latency"` // of one POST /api/v1/orders
+	// The rates of the first and the last tenth of the orders, and last ÷ first: whether intake
+	// slows down as the database grows.
+	FirstTenthPerSec float64 `json:"first_tenth_orders_per_sec"`
+	LastTenthPerSec  float64 `json:"last_tenth_orders_per_sec"`
+	LastOverFirst    float64 `json:"last_over_first"`
 	CPU          CPU     `json:"cpu"`
 
 	shop *shop
@@ -42,6 +47,10 @@ func intake(ctx context.Context, c *client, prefix string, orders, clients, pid 
 	}
 	res := &IntakeResult{Orders: orders, Clients: clients, Registers: intakeRegisters, Seconds: seconds(m.took),
 		OrdersPerSec: rate(orders, m.took), Latency: m.latency, CPU: m.cpu, shop: sh}
+	res.FirstTenthPerSec, res.LastTenthPerSec = m.tenthRates(orders)
+	if res.FirstTenthPerSec > 0 {
+		res.LastOverFirst = res.LastTenthPerSec / res.FirstTenthPerSec
+	}
 	p.end("intake", fmtRate(res.OrdersPerSec, "orders/s"))
 	return res, nil
 }

@@ -29,7 +29,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	if i := r.Intake; i != nil {
 		row("intake", fmt.Sprintf("%s orders, %d clients, %d registers", thousands(int64(i.Orders)), i.Clients, i.Registers),
-			fmtRate(i.OrdersPerSec, "orders/s"), &i.Latency, fmt.Sprintf("%.1f s; %s", i.Seconds, cpuNote(i.CPU, i.Orders, "order")))
+			fmtRate(i.OrdersPerSec, "orders/s"), &i.Latency, fmt.Sprintf("%.1f s; %s%s", i.Seconds, cpuNote(i.CPU, i.Orders, "order"), tenthsNote(i)))
 	}
 	for _, f := range r.Fanout {
 		notes := fmt.Sprintf("%d before the post's response; %s", f.Early, cpuNote(f.CPU, f.Deliveries, "delivery"))
@@ -66,4 +66,13 @@ func cpuNote(c CPU, n int, unit string) string {
 		note = fmt.Sprintf("server %.2f ms CPU/%s, %s", c.Server*1000/float64(n), unit, note)
 	}
 	return note
+}
+
+// tenthsNote compares the last tenth of the intake with the first.
+func tenthsNote(i *IntakeResult) string {
+	if i.FirstTenthPerSec == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; last tenth %s ÷ first %s = %.2f", fmtRate(i.LastTenthPerSec, "orders/s"), fmtRate(i.FirstTenthPerSec, "orders/s"),
+		i.LastOverFirst)
 }

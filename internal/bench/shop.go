@@ -128,13 +128,23 @@ type timed struct {
 	took    time.Duration
 	latency Latency
 	cpu     CPU
+	tenths  [11]time.Duration // when the first k tenths of the items had finished (with 10 items or more)
+}
+
+// tenthRates are the rates of the first and the last tenth of the items.
+func (t timed) tenthRates(n int) (first, last float64) {
+	if n < 10 || t.tenths[1] == 0 || t.tenths[10] <= t.tenths[9] {
+		return 0, 0
+	}
+	return rate(n/10, t.tenths[1]), rate(n/10, t.tenths[10]-t.tenths[9])
 }
 
 // timeEach runs n items on workers at once, each worker handing its items to do in turn, and
 // measures the whole run and each item.
 func timeEach(ctx context.Context, n, workers, pid int, p *progress, do func(ctx context.Context, worker, item int) error) (timed, error) {
 	var lat samples
-	var next atomic.Int64
+	var next, finished atomic.Int64
+	var tenths [11]atomic.Int64
 	start, cpu := time.Now(), startCPU(pid)
 	err := parallel(ctx, workers, workers, func(ctx context.Context, w int) error {
 		for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
@@ -143,9 +153,16 @@ func timeEach(ctx context.Context, n, workers, pid int, p *progress, do func(ctx
 				return err
 			}
 			lat.add(time.Since(t))
+			if f := finished.Add(1); n >= 10 && f%int64(n/10) == 0 && f/int64(n/10) <= 10 {
+				tenths[f/int64(n/10)].Store(int64(time.Since(start)))
+			}
 			p.add(1)
 		}
 		return nil
 	})
-	return timed{took: time.Since(start), latency: lat.summary(), cpu: cpu.stop()}, err
+	out := timed{took: time.Since(start), latency: lat.summary(), cpu: cpu.stop()}
+	for i := range tenths {
+		out.tenths[i] = time.Duration(tenths[i].Load())
+	}
+	return out, err
 }
