@@ -17,7 +17,7 @@ type IntakeResult struct {
 	FirstTenthPerSec float64 `json:"first_tenth_orders_per_sec"`
 	LastTenthPerSec  float64 `json:"last_tenth_orders_per_sec"`
 	LastOverFirst    float64 `json:"last_over_first"`
-	CPU          CPU     `json:"cpu"`
+	CPU              CPU     `json:"cpu"`
 
 	shop *shop
 }

@@ -52,7 +52,7 @@ type Tx struct {
 	numbered int                    // packages the sequencer numbered in this transaction
 	revoked  bool                   // tokens were revoked: the remembered principals are forgotten after commit
 	acks     *ackBuffer             // acknowledgements not yet written, shown in delivery states
-	ctx      context.Context        // when set, every statement runs with it (a request in a group commit)
+	ctx      context.Context        // when set, the transaction is part of a group commit: statements ignore cancellation
 	stmts    *stmtCache             // the writer's prepared statements (SQLite group commit)
 	prods    map[string]productInfo // products read in this transaction, by "id:" and "code:"
 	customer *torg.CustomerRef      // the customer read in this transaction, for a snapshot
@@ -282,8 +282,13 @@ func (tx *Tx) prepared(ctx context.Context, q string) *sql.Stmt {
 	return nil
 }
 
-// context is the context statements run with: the transaction's own when it has one.
+// context is the context a statement runs with: the caller's, except that in a group commit its
+// cancellation is dropped (interrupting SQLite mid-statement could roll back the whole group's
+// transaction, other requests' work included); its values and deadline-free identity are kept.
 func (tx *Tx) context(ctx context.Context) context.Context {
+	if tx.ctx != nil && ctx != nil {
+		return context.WithoutCancel(ctx)
+	}
 	if tx.ctx != nil {
 		return tx.ctx
 	}
