@@ -1,6 +1,13 @@
 package store
 
-import "context"
+import (
+	"context"
+	"net"
+	"sync/atomic"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
 
 // Exec runs a statement in the transaction: tests use it to break data on purpose.
 func (tx *Tx) Exec(ctx context.Context, q string, args ...any) error {
@@ -16,4 +23,34 @@ func (s *Store) StopSequencer() {
 		s.seq.stop()
 		s.seq = nil
 	}
+}
+
+// OpenCountingRoundTrips opens a PostgreSQL store whose connections count how many times the client
+// sends the server something to answer: a round trip each (pgx writes a flushed batch of messages
+// with one write).
+func OpenCountingRoundTrips(ctx context.Context, dsn string) (*Store, *atomic.Int64, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	n, d := &atomic.Int64{}, &net.Dialer{}
+	cfg.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return countingConn{Conn: c, n: n}, nil
+	}
+	s, err := openPostgres(ctx, stdlib.RegisterConnConfig(cfg))
+	return s, n, err
+}
+
+type countingConn struct {
+	net.Conn
+	n *atomic.Int64
+}
+
+func (c countingConn) Write(b []byte) (int, error) {
+	c.n.Add(1)
+	return c.Conn.Write(b)
 }

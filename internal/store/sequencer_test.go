@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -78,5 +79,53 @@ func TestAnotherProcessNumbersWhatADeadOneQueued(t *testing.T) {
 		if err != nil || len(p.Packages) != 1 || p.Packages[0].Seq != before+1 || p.Packages[0].Kind != torg.PackageUpsert {
 			t.Fatalf("K1's packages after %d: %+v, %v; want version 2's order.upsert as %d", before, p, err, before+1)
 		}
+	}
+}
+
+// An agreed order with Fill and post, of 10 lines to 10 registers, costs PostgreSQL four round trips
+// and its commit: BEGIN, one batch of reads, the order's number, one batch of writes, COMMIT.
+func TestAnOrderTakesFourRoundTripsAndItsCommit(t *testing.T) {
+	ctx := context.Background()
+	for _, d := range storetest.Dialects(t) {
+		if d != "postgres" {
+			continue // in process, SQLite has no round trips
+		}
+		s, trips, err := store.OpenCountingRoundTrips(ctx, storetest.DSN(t, d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := s.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+			t.Fatal(err)
+		}
+		s.StopSequencer() // its batches run on connections of their own, after the commit
+		wh := create(t, s, store.Warehouses, torg.WarehouseInput{Code: str("W"), Name: str("w")})
+		in := torg.OrderInput{CustomerCode: "retail", WarehouseID: wh.ID, Status: torg.Of(torg.StatusAgreed), FillRegisters: true, Post: true}
+		for i := range 10 {
+			code := fmt.Sprintf("P%d", i)
+			create(t, s, store.Products, torg.ProductInput{Code: str(code), Name: str(code), Price: torg.Of(torg.Money(100 + i))})
+			create(t, s, store.Registers, torg.RegisterInput{Code: str(fmt.Sprintf("K%d", i)), Name: str("k"), WarehouseID: str(wh.ID),
+				AcceptsOrders: torg.Of(true), AutoLoadOrders: torg.Of(true)})
+			in.Lines = append(in.Lines, torg.OrderLineInput{ProductCode: code, Quantity: 1000})
+		}
+		var counts []int64
+		for range 3 { // the first prepares the statements on the connection
+			trips.Store(0)
+			err := s.Update(ctx, func(tx *store.Tx) error {
+				o, err := tx.CreateOrder(ctx, in)
+				if err == nil && (len(o.Registers) != 10 || o.Registers[9].State != torg.DeliverySent) {
+					t.Errorf("the order went to %v", o.Registers)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts = append(counts, trips.Load())
+		}
+		if last := counts[len(counts)-1]; last > 5 {
+			t.Errorf("round trips of each order: %v; want at most 4 and the commit", counts)
+		}
+		t.Logf("round trips of each order, the first preparing its statements: %v", counts)
 	}
 }
