@@ -1,18 +1,38 @@
 package store
 
 import (
+	"database/sql"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/pressly/goose/v3"
 )
 
 // dialect holds everything that differs between SQLite and PostgreSQL. Queries are written once,
 // with ? placeholders (never $N: SQLite reads $N as a named parameter).
 type dialect struct {
 	name string
-	pg   bool
+	pg   bool // for what only PostgreSQL has: a connection per transaction (batches go on it)
 	// forUpdate locks the selected rows until commit. SQLite needs no lock: it has a single writer.
 	forUpdate string
+	// skipLocked locks the selected rows and passes over those another transaction holds, so that
+	// two processes never take the same work; SQLite's single writer needs neither.
+	skipLocked string
+	// viewIsolation is what a read-only transaction needs to see one snapshot: SQLite's WAL gives a
+	// reader one anyway.
+	viewIsolation sql.IsolationLevel
+	// sequencerLock is held by a sequencer batch until it commits (sequencer.go): an advisory lock
+	// per schema on PostgreSQL; nothing on SQLite, whose one writer runs batches one at a time.
+	sequencerLock string
+	// notify tells other processes' long polls of new packages, in the numbering transaction; ""
+	// where there is only one process.
+	notify string
+	// fileLock says that migrations are serialised by a lock file beside the database, rather than
+	// by the database's own advisory lock.
+	fileLock bool
+	// goose is the migration tool's name for the dialect.
+	goose goose.Dialect
 	// nextOrderNumber takes the next order number: a counter row on SQLite, whose one writer never
 	// waits for it; a sequence on PostgreSQL, which locks nothing until commit.
 	nextOrderNumber string
@@ -20,11 +40,28 @@ type dialect struct {
 }
 
 var (
-	sqliteDialect = dialect{name: "sqlite", forUpdate: "",
+	sqliteDialect = dialect{name: "sqlite", forUpdate: "", fileLock: true, goose: goose.DialectSQLite3,
 		nextOrderNumber: "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value"}
-	postgresDialect = dialect{name: "postgres", pg: true, forUpdate: " FOR UPDATE", cache: &sync.Map{},
+	postgresDialect = dialect{name: "postgres", pg: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED",
+		viewIsolation: sql.LevelRepeatableRead, goose: goose.DialectPostgres, cache: &sync.Map{},
+		sequencerLock:   "SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), hashtext(current_schema()))",
+		notify:          "SELECT pg_notify('" + NotifyChannel + "', ?)",
 		nextOrderNumber: "SELECT nextval('order_number_seq')"}
 )
+
+// lockOf locks the rows of one table of a join (alias) until commit, passing over rows another
+// transaction holds when skip is set; "" on SQLite.
+func (d dialect) lockOf(alias string, skip bool) string {
+	if d.forUpdate == "" {
+		return ""
+	}
+	if skip {
+		return d.forUpdate + " OF " + alias + " SKIP LOCKED"
+	}
+	return d.forUpdate + " OF " + alias
+}
+
+var ()
 
 // rebind turns ? placeholders into PostgreSQL's $1, $2, …; quoted text is left alone.
 func (d dialect) rebind(q string) string {

@@ -138,10 +138,8 @@ func (s *Store) AnyLapsedClaim(ctx context.Context) (bool, error) {
 // while selling) and tells the order's other registers it is available again, up to limit orders;
 // it returns how many it released.
 func (tx *Tx) ReleaseLapsedClaims(ctx context.Context, limit int) (int, error) {
-	q := "SELECT id FROM orders WHERE claim_expires_at IS NOT NULL AND claim_expires_at < ? ORDER BY claim_expires_at LIMIT ?"
-	if tx.d.pg {
-		q += " FOR UPDATE SKIP LOCKED"
-	}
+	q := "SELECT id FROM orders WHERE claim_expires_at IS NOT NULL AND claim_expires_at < ? ORDER BY claim_expires_at LIMIT ?" +
+		tx.d.skipLocked
 	ids, err := queryStrings(ctx, tx, q, micros(torg.Now()), limit)
 	if err != nil {
 		return 0, err

@@ -137,10 +137,7 @@ func (tx *Tx) claimWaiting(ctx context.Context, after TransferCursor, limit int)
 	q := "SELECT t.id, t.register_id, r.code, r.warehouse_id, t.order_id, r.cash_desk_id, t.detached, t.body" +
 		" FROM transactions t JOIN registers r ON r.id = t.register_id" +
 		" WHERE t.state IN ('new', 'failed') AND (t.closed_at > ? OR (t.closed_at = ? AND t.id > ?))" +
-		" ORDER BY t.closed_at, t.id LIMIT ?"
-	if tx.d.pg {
-		q += " FOR UPDATE OF t SKIP LOCKED"
-	}
+		" ORDER BY t.closed_at, t.id LIMIT ?" + tx.d.lockOf("t", true)
 	rows, err := tx.query(ctx, q, after.ClosedAt, after.ClosedAt, after.ID, limit)
 	if err != nil {
 		return nil, err

@@ -22,7 +22,7 @@ var migrations embed.FS
 // PostgreSQL, a file lock beside an SQLite database), so processes that start at once migrate one
 // after another.
 func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
-	if !s.d.pg {
+	if s.d.fileLock {
 		unlock, err := lockFile(s.path + ".migrate-lock")
 		if err != nil {
 			return fmt.Errorf("store: migrate: %w", err)
@@ -47,7 +47,7 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 // MigrateTo brings the schema to exactly version, applying migrations or rolling the newest back: the
 // upgrade test uses it to make the previous release's schema, with data in it.
 func (s *Store) MigrateTo(ctx context.Context, version int64) error {
-	if !s.d.pg {
+	if s.d.fileLock {
 		unlock, err := lockFile(s.path + ".migrate-lock")
 		if err != nil {
 			return fmt.Errorf("store: migrate: %w", err)
@@ -110,17 +110,15 @@ func (s *Store) migrator() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	dialect := goose.DialectSQLite3
 	var opts []goose.ProviderOption
-	if s.d.pg {
-		dialect = goose.DialectPostgres
+	if !s.d.fileLock {
 		locker, err := lock.NewPostgresSessionLocker()
 		if err != nil {
 			return nil, err
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	return goose.NewProvider(dialect, s.writeDB, dir, opts...)
+	return goose.NewProvider(s.d.goose, s.writeDB, dir, opts...)
 }
 
 // lockFile takes an exclusive lock on the file, waiting for it; unlock releases it.

@@ -40,8 +40,8 @@ type soldSale struct {
 func (tx *Tx) saleOf(ctx context.Context, registerID, cond string, args []any, lock bool) (soldSale, error) {
 	q := "SELECT t.id FROM transactions t JOIN registers r ON r.id = t.register_id WHERE " + cond +
 		" AND t.kind = 'sale' AND t.state <> 'ignored' AND r.warehouse_id = (SELECT warehouse_id FROM registers WHERE id = ?)"
-	if lock && tx.d.pg {
-		q += " FOR UPDATE OF t"
+	if lock {
+		q += tx.d.lockOf("t", false)
 	}
 	var id string
 	err := tx.queryRow(ctx, q, append(args, registerID)...).Scan(&id)

@@ -38,8 +38,8 @@ type queuedPackage struct {
 // sequence numbers up to limit queued packages, oldest first, and returns how many it numbered; the
 // registers that got packages are woken after commit.
 func (tx *Tx) sequence(ctx context.Context, limit int) (int, error) {
-	if tx.d.pg {
-		if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), hashtext(current_schema()))", sequencerLock); err != nil {
+	if tx.d.sequencerLock != "" {
+		if _, err := tx.exec(ctx, tx.d.sequencerLock, sequencerLock); err != nil {
 			return 0, err
 		}
 	}
@@ -169,11 +169,11 @@ func chunks[T any](s []T, n int) func(func([]T) bool) {
 // and on PostgreSQL every other process's too, through NOTIFY (delivered only on commit).
 func (tx *Tx) wake(ctx context.Context, registerIDs []string) error {
 	tx.woken = append(tx.woken, registerIDs...)
-	if !tx.d.pg {
+	if tx.d.notify == "" {
 		return nil
 	}
 	for part := range chunks(registerIDs, 150) { // a payload stays well under NOTIFY's 8000 bytes
-		if _, err := tx.exec(ctx, "SELECT pg_notify('"+NotifyChannel+"', ?)", strings.Join(part, ",")); err != nil {
+		if _, err := tx.exec(ctx, tx.d.notify, strings.Join(part, ",")); err != nil {
 			return err
 		}
 	}

@@ -181,7 +181,7 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 
 // startSequencer starts the PostgreSQL sequencer, once: after Migrate, or at the first change.
 func (s *Store) startSequencer() {
-	if s.d.pg {
+	if s.group == nil { // SQLite's group writer numbers in each group's own transaction
 		s.seqOnce.Do(func() { s.seq = newSequencer(s) })
 	}
 }
@@ -202,11 +202,7 @@ func (s *Store) write(ctx context.Context, fn func(*Tx) error) error {
 
 // View runs fn in a read-only transaction that sees one snapshot.
 func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
-	opts := &sql.TxOptions{ReadOnly: true}
-	if s.d.pg {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
-	return s.run(ctx, s.db, opts, fn)
+	return s.run(ctx, s.db, &sql.TxOptions{ReadOnly: true, Isolation: s.d.viewIsolation}, fn)
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) (err error) {
