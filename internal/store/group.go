@@ -98,17 +98,18 @@ func (g *groupWriter) run(group []*writeReq) {
 	revoked := false
 	sqlTx, err := g.db.BeginTx(context.Background(), nil)
 	if err == nil {
-		queued, numbered := 0, 0
+		var queue []queuedPackage
+		numbered := 0
 		for i, r := range group {
-			var n int
+			var q []queuedPackage
 			var rev bool
-			if n, rev, errs[i] = g.one(sqlTx, r); errs[i] == nil {
-				queued += n
+			if q, rev, errs[i] = g.one(sqlTx, r); errs[i] == nil {
+				queue = append(queue, q...)
 				revoked = revoked || rev
 			}
 		}
-		if queued > 0 {
-			woken, numbered, err = g.sequence(sqlTx)
+		if len(queue) > 0 {
+			woken, numbered, err = g.number(sqlTx, queue)
 		}
 		if err == nil {
 			if err = sqlTx.Commit(); err == nil {
@@ -137,29 +138,25 @@ func (g *groupWriter) run(group []*writeReq) {
 	}
 }
 
-// sequence numbers every package queued in the group's transaction and returns the registers to
-// wake.
-func (g *groupWriter) sequence(sqlTx *sql.Tx) ([]string, int, error) {
+// number numbers the packages the group's requests queued, in their order, and returns the
+// registers to wake and how many it numbered.
+func (g *groupWriter) number(sqlTx *sql.Tx, queue []queuedPackage) ([]string, int, error) {
 	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.Background(), stmts: &g.stmts}
-	for {
-		n, err := tx.sequence(context.Background(), seqBatch)
-		if err != nil || n < seqBatch {
-			return tx.woken, tx.numbered, err
-		}
-	}
+	err := tx.number(context.Background(), queue)
+	return tx.woken, tx.numbered, err
 }
 
 // one runs a request's work inside a savepoint. Its statements ignore the request's cancellation:
 // interrupting SQLite mid-statement could roll back the whole group's transaction.
-func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (queued int, revoked bool, err error) {
+func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (queued []queuedPackage, revoked bool, err error) {
 	if err := r.ctx.Err(); err != nil {
-		return 0, false, err
+		return nil, false, err
 	}
 	bg := context.Background()
 	if _, err := sqlTx.ExecContext(bg, "SAVEPOINT request"); err != nil {
-		return 0, false, err
+		return nil, false, err
 	}
-	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.WithoutCancel(r.ctx), stmts: &g.stmts, acks: g.acks}
+	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.WithoutCancel(r.ctx), stmts: &g.stmts, acks: g.acks, group: true}
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -174,7 +171,7 @@ func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (queued int, revoked bool,
 	if _, rerr := sqlTx.ExecContext(bg, "RELEASE SAVEPOINT request"); rerr != nil && err == nil {
 		err = rerr
 	}
-	return tx.queued, tx.revoked, err
+	return tx.pending, tx.revoked, err
 }
 
 // stmtCache keeps the writer's statements prepared, so that SQLite parses each query once. A query

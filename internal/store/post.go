@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 
 	"torg"
@@ -104,6 +105,20 @@ func (tx *Tx) queueDeliveries(b *batch, o *torg.Order, ds []torg.Delivery) {
 		return
 	}
 	now := micros(torg.Now())
+	tx.queued += len(ds)
+	if tx.inGroup() { // numbered at the end of the group's own transaction, from memory
+		for _, d := range ds {
+			q := queuedPackage{registerID: d.RegisterID, kind: d.Kind, orderID: o.ID, version: o.Version, created: now}
+			q.reason = sql.NullString{String: d.Reason, Valid: d.Reason != ""}
+			if d.Claim != nil {
+				q.claimant = sql.NullString{String: d.Claim.RegisterID, Valid: true}
+				q.expires = sql.NullInt64{Int64: micros(d.Claim.ExpiresAt), Valid: true}
+			}
+			q.send = sql.NullInt64{Int64: d.Send, Valid: d.Send > 0}
+			tx.pending = append(tx.pending, q)
+		}
+		return
+	}
 	args := make([]any, 0, len(ds)*9)
 	for _, d := range ds {
 		var reason, claimant, expires, send any
@@ -120,7 +135,6 @@ func (tx *Tx) queueDeliveries(b *batch, o *torg.Order, ds []torg.Delivery) {
 	}
 	b.exec("INSERT INTO package_queue (register_id, kind, order_id, version, reason, claim_register_id, claim_expires_at,"+
 		" send, created_at) VALUES "+rowsOf(len(ds), 9), args...)
-	tx.queued += len(ds)
 }
 
 // snapshot is what registers receive of the order's current version, as JSON.

@@ -11,13 +11,14 @@ import (
 	"torg"
 )
 
-// This file is where a package gets its seq. A change of an order queues its packages
-// (post.go: enqueue); after it commits, the sequencer numbers everything queued, oldest first, in a
-// transaction of its own: each package gets its register's next seq, moves to packages and leaves
-// the queue, and the registers are woken. One batch runs at a time in the whole database (an
-// advisory lock on PostgreSQL; SQLite's single writer runs it at the end of each group commit), so
-// a register's seqs commit in order and without gaps. docs/EXCHANGE.md, «Numbering», gives the
-// argument.
+// This file is where a package gets its seq (number). A change of an order queues its packages
+// (post.go: queueDeliveries). On PostgreSQL the queue is the package_queue table, and after the
+// change commits the sequencer numbers everything queued, oldest first, in a transaction of its own:
+// each package gets its register's next seq, moves to packages and leaves the queue, and the
+// registers are woken; one batch runs at a time in the whole database (an advisory lock). On SQLite
+// the queue is the group commit's memory and the single writer numbers it at the end of the group's
+// own transaction (group.go). Either way a register's seqs commit in order and without gaps.
+// docs/EXCHANGE.md, «Numbering», gives the argument.
 
 // seqBatch bounds the packages one sequencer transaction numbers.
 const seqBatch = 5000
@@ -62,6 +63,15 @@ func (tx *Tx) sequence(ctx context.Context, limit int) (int, error) {
 	if err := rows.Err(); err != nil || len(queue) == 0 {
 		return 0, err
 	}
+	if err := tx.number(ctx, queue); err != nil {
+		return 0, err
+	}
+	return len(queue), tx.dequeue(ctx, queue)
+}
+
+// number gives the packages, in their order, their registers' next seqs, writes them and wakes the
+// registers after commit.
+func (tx *Tx) number(ctx context.Context, queue []queuedPackage) error {
 	ids := make([]string, len(queue))
 	counts := map[string]int64{}
 	var registers []string
@@ -74,20 +84,17 @@ func (tx *Tx) sequence(ctx context.Context, limit int) (int, error) {
 	}
 	last, err := tx.advanceCounters(ctx, registers, counts)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	seqs := torg.NumberPackages(last, ids)
 	if err := tx.insertPackages(ctx, queue, seqs); err != nil {
-		return 0, err
+		return err
 	}
 	if err := tx.recordSends(ctx, queue, seqs); err != nil {
-		return 0, err
-	}
-	if err := tx.dequeue(ctx, queue); err != nil {
-		return 0, err
+		return err
 	}
 	tx.numbered += len(queue)
-	return len(queue), tx.wake(ctx, registers)
+	return tx.wake(ctx, registers)
 }
 
 // advanceCounters moves each register's last_seq past its packages in the batch and returns where

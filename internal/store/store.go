@@ -50,6 +50,8 @@ type Tx struct {
 	woken    []string               // registers given packages in this transaction
 	queued   int                    // packages queued for the sequencer in this transaction
 	numbered int                    // packages the sequencer numbered in this transaction
+	group    bool                   // part of a SQLite group commit: its packages are numbered at the group\'s end (group.go)
+	pending  []queuedPackage        // the packages it queued, in a group
 	revoked  bool                   // tokens were revoked: the remembered principals are forgotten after commit
 	acks     *ackBuffer             // acknowledgements not yet written, shown in delivery states
 	ctx      context.Context        // when set, the transaction is part of a group commit: statements ignore cancellation
@@ -277,6 +279,9 @@ func (tx *Tx) prepared(ctx context.Context, q string) *sql.Stmt {
 	}
 	return nil
 }
+
+// inGroup reports whether the transaction is part of a SQLite group commit.
+func (tx *Tx) inGroup() bool { return tx.group }
 
 // context is the context a statement runs with: the caller's, except that in a group commit its
 // cancellation is dropped (interrupting SQLite mid-statement could roll back the whole group's
