@@ -63,13 +63,13 @@ func (u *UI) listInvoices(p *page) error {
 
 func (u *UI) listReceipts(p *page) error {
 	return u.listDocs(p, "cash-receipts", func(ctx context.Context, tx *store.Tx, page torg.Page) ([]docRow, *string, error) {
-		list, err := tx.CashReceipts(ctx, p.r.URL.Query().Get("posted"), "", page)
+		list, err := tx.CashReceipts(ctx, p.r.URL.Query().Get("posted"), "", "", page)
 		if err != nil {
 			return nil, nil, err
 		}
 		var ids, desks []string
 		for _, v := range list.Items {
-			ids, desks = append(ids, v.CustomerID), append(desks, deref(v.CashDeskID))
+			ids, desks = append(ids, deref(v.CustomerID)), append(desks, deref(v.CashDeskID))
 		}
 		custs, err := customerNames(ctx, tx, ids)
 		if err != nil {
@@ -78,7 +78,11 @@ func (u *UI) listReceipts(p *page) error {
 		deskNames, err := tx.Names(ctx, "cash_desks", desks)
 		var rows []docRow
 		for _, v := range list.Items {
-			rows = append(rows, docRow{ID: v.ID, Number: v.Number, Customer: custs[v.CustomerID].Name, Extra: deskNames[deref(v.CashDeskID)].Name,
+			who := custs[deref(v.CustomerID)].Name
+			if v.CustomerID == nil {
+				who = v.Counterpart
+			}
+			rows = append(rows, docRow{ID: v.ID, Number: v.Number, Customer: who, Extra: deskNames[deref(v.CashDeskID)].Name,
 				Posted: v.Posted, Amount: v.Amount, OrderID: deref(v.OrderID), Date: v.Date})
 		}
 		return rows, list.Next, err
@@ -221,11 +225,13 @@ func (u *UI) loadReceipt(p *page) (receiptData, error) {
 			return err
 		}
 		d.CashReceipt = v
-		cs, err := tx.Names(p.ctx, "customers", []string{v.CustomerID})
-		if err != nil {
-			return err
+		if v.CustomerID != nil {
+			cs, err := tx.Names(p.ctx, "customers", []string{*v.CustomerID})
+			if err != nil {
+				return err
+			}
+			d.Customer = cs[*v.CustomerID]
 		}
-		d.Customer = cs[v.CustomerID]
 		if v.CashDeskID != nil {
 			ds, err := tx.Names(p.ctx, "cash_desks", []string{*v.CashDeskID})
 			if err != nil {
