@@ -178,6 +178,7 @@ var messages = []Message{
 	msg("fd_number", "must be the fiscal document number, a positive integer", "должно быть номером фискального документа, целым числом больше 0"),
 	msg("return_body", `send {"original_transaction_id", "lines": [{"line_no", "quantity"}], "payments": [{"type", "amount"}]}: %v`,
 		`Передайте {"original_transaction_id", "lines": [{"line_no", "quantity"}], "payments": [{"type", "amount"}]}: %[1]v`),
+	msg("cash_move_body", `send {"amount", "comment", "counterpart"}: %v`, `Передайте {"amount", "comment", "counterpart"}: %[1]v`),
 	msg("sale_not_findable", "is not a sale this register can find", "эту продажу ККМ не находит"),
 	msg("return_of_return", "is a return, not a sale: a return is not returned", "это возврат, а не продажа: возврат не возвращают"),
 	msg("return_lines_required", "name at least one line of the sale and the quantity brought back", "укажите хотя бы одну строку продажи и возвращаемое количество"),
