@@ -1819,6 +1819,9 @@ type ReturnableLine struct {
 	// LineNo The sale's line, from 1.
 	LineNo int64 `json:"line_no"`
 
+	// Name The product's name «Номенклатура», for the cashier to recognise the line.
+	Name string `json:"name"`
+
 	// Price An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
 	Price Money `json:"price"`
 
