@@ -12,7 +12,8 @@ import (
 // docLine is a line of goods with its product's code and name.
 type docLine struct {
 	torg.OrderLine
-	Product store.CodeName
+	Product    store.CodeName
+	SaleLineNo int // a customer return's line: the line of the sale it returns
 }
 
 // docRow is a document in a list with the names it refers to.
@@ -22,6 +23,7 @@ type docRow struct {
 	Posted                      bool
 	Amount                      torg.Money
 	OrderID                     string
+	Purpose                     string // a cash expense order's
 }
 
 // docsData is a document list page.
@@ -84,6 +86,9 @@ func (u *UI) listReceipts(p *page) error {
 			}
 			rows = append(rows, docRow{ID: v.ID, Number: v.Number, Customer: who, Extra: deskNames[deref(v.CashDeskID)].Name,
 				Posted: v.Posted, Amount: v.Amount, OrderID: deref(v.OrderID), Date: v.Date})
+			if v.Purpose == torg.PurposeCashIn {
+				rows[len(rows)-1].Purpose = v.Purpose
+			}
 		}
 		return rows, list.Next, err
 	})
@@ -134,6 +139,7 @@ type invoiceData struct {
 	Customer, Warehouse, Register store.CodeName
 	OrderNumber                   string
 	Lines                         []docLine
+	Returns                       []torg.CustomerReturn // what customers brought back of it
 }
 
 func (u *UI) showInvoice(p *page) error {
@@ -151,7 +157,11 @@ func (u *UI) showInvoice(p *page) error {
 		if err != nil {
 			return err
 		}
-		d.Lines, err = docLines(p.ctx, tx, v.Lines)
+		if d.Lines, err = docLines(p.ctx, tx, v.Lines); err != nil {
+			return err
+		}
+		rets, err := tx.CustomerReturns(p.ctx, "", v.ID, "", torg.Page{Limit: torg.MaxPageLimit})
+		d.Returns = rets.Items
 		return err
 	})
 	if err != nil {

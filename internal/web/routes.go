@@ -54,6 +54,13 @@ func (u *UI) routes() []route {
 		{"POST", "/cash-receipts/{id}/post", permAdmin, u.postReceipt},
 		{"GET", "/card-payments", permRead, u.listCardPayments},
 		{"GET", "/card-payments/{id}", permRead, u.showCardPayment},
+		{"GET", "/customer-returns", permRead, u.listCustomerReturns},
+		{"GET", "/customer-returns/{id}", permRead, u.showCustomerReturn},
+		{"GET", "/cash-expenses", permRead, u.listCashExpenses},
+		{"GET", "/cash-expenses/{id}", permRead, u.showCashExpense},
+		{"POST", "/cash-expenses/{id}/post", permAdmin, u.postCashExpense},
+		{"GET", "/card-refunds", permRead, u.listCardRefunds},
+		{"GET", "/card-refunds/{id}", permRead, u.showCardRefund},
 
 		{"GET", "/reports/stock", permRead, u.stockReport},
 		{"GET", "/reports/cash", permRead, u.cashReport},
