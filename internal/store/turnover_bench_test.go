@@ -66,9 +66,10 @@ func BenchmarkPeriodReportsOverAMillionMovements(b *testing.B) {
 				q = 40_000
 			}
 			doc := fmt.Sprintf("m%07d", i)
-			stock = append(stock, stockMove{doc, 1, at, fmt.Sprintf("w%02d", i%warehouses), fmt.Sprintf("p%04d", i/warehouses%products), q})
-			cash = append(cash, moneyMove{doc, at, fmt.Sprintf("d%02d", i%warehouses), 15000})
-			debt = append(debt, moneyMove{doc, at, fmt.Sprintf("c%04d", i%products), 15000})
+			stock = append(stock, stockMove{DocID: doc, LineNo: 1, Date: at, WarehouseID: fmt.Sprintf("w%02d", i%warehouses),
+				ProductID: fmt.Sprintf("p%04d", i/warehouses%products), Quantity: q})
+			cash = append(cash, moneyMove{DocID: doc, Date: at, Owner: fmt.Sprintf("d%02d", i%warehouses), Amount: 15000})
+			debt = append(debt, moneyMove{DocID: doc, Date: at, Owner: fmt.Sprintf("c%04d", i%products), Amount: 15000})
 		}
 		if err := tx.moveStock(ctx, stock); err != nil {
 			return err
