@@ -294,3 +294,13 @@ type DebtItem struct {
 type Report[T any] struct {
 	Items []T `json:"items"`
 }
+
+// CheckCounterpart checks where a cash in's money came from or a cash out's went, as staff write it:
+// at most 255 printable characters, trimmed.
+func CheckCounterpart(s *string) error {
+	*s = strings.TrimSpace(*s)
+	if !printable(s) || len(*s) > maxNameLen {
+		return Invalid("counterpart", "must be at most %d printable characters", maxNameLen)
+	}
+	return nil
+}

@@ -195,6 +195,8 @@ var messages = []Message{
 		"комментарий бывает только у внесения и выемки, не больше %[1]d печатных символов"),
 	msg("counterpart_cash_only", "only a cash in or cash out names its counterpart, in at most %d printable characters",
 		"откуда или куда деньги, указывают только внесение и выемка, не больше %[1]d печатных символов"),
+	msg("counterpart_cash_move_only", "only a cash in's or a cash out's document names where the money came from or went",
+		"откуда или куда деньги, указывают только документы внесения и выемки"),
 	msg("cash_move_no_lines", "a cash in or cash out has no lines", "у внесения и выемки нет строк"),
 	msg("cash_move_cash", `a cash in or cash out is paid in "cash"`, "внесение и выемка — только наличными"),
 	msg("cash_out_over_drawer", "takes out more than the shift left in the drawer, %s", "больше, чем смена оставила в денежном ящике, %[1]s", KindMoney),

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"torg"
 )
@@ -36,4 +37,30 @@ func (tx *Tx) drawerCash(ctx context.Context, registerID string, in *torg.Transa
 		return 0, err
 	}
 	return torg.Money(sum.v), nil
+}
+
+// SetCounterpart records where a cash in's money came from (table cash_receipts) or a cash out's went
+// (cash_expenses), as staff write it on the document; the documents of sales and refunds have a
+// customer instead, and refuse it.
+func (tx *Tx) SetCounterpart(ctx context.Context, table, id, counterpart string) error {
+	if err := torg.CheckCounterpart(&counterpart); err != nil {
+		return err
+	}
+	purpose := map[string]string{"cash_receipts": torg.PurposeCashIn, "cash_expenses": torg.PurposeCashOut}[table]
+	if purpose == "" {
+		return fmt.Errorf("no counterpart in %s", table)
+	}
+	var have string
+	err := tx.queryRow(ctx, "SELECT purpose FROM "+table+" WHERE id = ?", id).Scan(&have)
+	if errNoRows(err) {
+		return notFound("document", id)
+	}
+	if err != nil {
+		return err
+	}
+	if have != purpose {
+		return torg.Errorf(torg.CodeStateConflict, "only a cash in's or a cash out's document names where the money came from or went")
+	}
+	_, err = tx.exec(ctx, "UPDATE "+table+" SET counterpart = ? WHERE id = ?", counterpart, id)
+	return err
 }

@@ -146,6 +146,20 @@ func TestKKMTransferPostsCashInAndOut(t *testing.T) {
 			if len(cash) != 1 || cash[0].Balance != 3400+5000-7000+1000 {
 				t.Errorf("the desk after posting K2's cash in: %+v", cash)
 			}
+			// Staff write where K2's cash came from; a sale's cash receipt order has its customer instead.
+			if err := tx.SetCounterpart(ctx, "cash_receipts", cr2.ID, " Основная касса "); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := tx.CashReceipt(ctx, cr2.ID); got.Counterpart != "Основная касса" {
+				t.Errorf("the counterpart reads %q", got.Counterpart)
+			}
+			if err := tx.SetCounterpart(ctx, "cash_expenses", ce.ID, "\x00"); !hasField(err, "counterpart") {
+				t.Errorf("a counterpart with a control character: %v", err)
+			}
+			sale, _ := tx.Transaction(ctx, sh.sale.ID)
+			if err := tx.SetCounterpart(ctx, "cash_receipts", *sale.CashReceiptID, "Банк"); torg.ErrorCode(err) != torg.CodeStateConflict {
+				t.Errorf("a counterpart on a sale's cash receipt order: %v", err)
+			}
 			return nil
 		})
 		if err != nil {

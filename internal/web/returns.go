@@ -231,3 +231,38 @@ func (u *UI) showCardRefund(p *page) error {
 	}
 	return u.render(p, http.StatusOK, "card_refund", view{Nav: "card-refunds", Title: "doc.card_refund", Data: d})
 }
+
+// setCounterpart records, from a cash in's or a cash out's page, where the money came from or went.
+func (u *UI) setCounterpart(kind, table string) func(*page) error {
+	return func(p *page) error {
+		id := p.r.PathValue("id")
+		err := u.store.Update(p.ctx, func(tx *store.Tx) error { return tx.SetCounterpart(p.ctx, table, id, p.r.PostFormValue("counterpart")) })
+		if err == nil {
+			return redirect(p, "/"+kind+"/"+id+"?ok=saved")
+		}
+		if c := torg.ErrorCode(err); c != torg.CodeValidation && c != torg.CodeStateConflict {
+			return err
+		}
+		slot := func(f string) string {
+			if f == "counterpart" {
+				return f
+			}
+			return ""
+		}
+		v := view{Nav: kind, Errors: formErrorsOf(p.lang, err, slot)}
+		if kind == "cash-receipts" {
+			d, lerr := u.loadReceipt(p)
+			if lerr != nil {
+				return lerr
+			}
+			v.Title, v.Data = "doc.receipt", d
+			return u.render(p, http.StatusUnprocessableEntity, "receipt", v)
+		}
+		d, lerr := u.loadCashExpense(p)
+		if lerr != nil {
+			return lerr
+		}
+		v.Title, v.Data = "doc.expense", d
+		return u.render(p, http.StatusUnprocessableEntity, "cash_expense", v)
+	}
+}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -59,6 +60,17 @@ func TestReturnsAndCashMovesInTheBackOffice(t *testing.T) {
 	c.get("/cash-expenses", 200).contains(t, "Расходные кассовые ордера", "Выемка", "Банк", "400,00", "75,00")
 	c.get("/cash-expenses/"+*o.CashExpenseID, 200).contains(t, "Расходный кассовый ордер", "Выемка", "Банк", "инкассация", `href="/transactions/`+out)
 	c.get("/cash-expenses/"+*r.CashExpenseID, 200).contains(t, `id="post-expense"`, `href="/customer-returns/`+*r.CustomerReturnID)
+	if page := c.get("/cash-expenses/"+*r.CashExpenseID, 200); strings.Contains(page.body, `id="set-counterpart"`) {
+		t.Error("a refund offers a counterpart: its customer is its counterpart")
+	}
+	page := c.get("/cash-expenses/"+*o.CashExpenseID, 200)
+	page.contains(t, `id="set-counterpart"`)
+	c.post("/cash-expenses/"+*o.CashExpenseID+"/counterpart", page, url.Values{"counterpart": {"Сбербанк, инкассация"}}).contains(t, "Сбербанк, инкассация")
+	var ce torg.CashExpense
+	json.Unmarshal([]byte(e.api("GET", "/api/v1/cash-expenses/"+*o.CashExpenseID, "")), &ce)
+	if ce.Counterpart != "Сбербанк, инкассация" {
+		t.Errorf("after staff wrote where the cash went: %+v", ce)
+	}
 	c.get("/card-refunds", 200).contains(t, "Возвраты на карту", "75,00")
 	c.get("/card-refunds/"+*r.CardRefundID, 200).contains(t, `href="/customer-returns/`+*r.CustomerReturnID)
 	c.get("/transactions/"+sale.ID, 200).contains(t, `id="sale-returns"`, `href="/transactions/`+ret)
@@ -76,7 +88,7 @@ func TestReturnsAndCashMovesInTheBackOffice(t *testing.T) {
 	c.get("/customer-returns/"+*r.CustomerReturnID, 200).contains(t, "Customer return", "Sale line", "Cash expense order", "Card refund")
 	c.get("/cash-expenses", 200).contains(t, "Cash expense orders", "Cash out", "Refund to a customer")
 	c.get("/card-refunds", 200).contains(t, "Card refunds")
-	page := c.get("/transactions", 200)
+	page = c.get("/transactions", 200)
 	page.contains(t, "Any kind", "Cash out", "Return")
 	if regexp.MustCompile(`[А-Яа-я]{4,}`).MatchString(strings.Join(regexp.MustCompile(`<th>[^<]*</th>`).FindAllString(page.body, -1), "")) {
 		t.Error("the English transactions page has Russian headings")

@@ -59,6 +59,8 @@ func (u *UI) routes() []route {
 		{"GET", "/cash-expenses", permRead, u.listCashExpenses},
 		{"GET", "/cash-expenses/{id}", permRead, u.showCashExpense},
 		{"POST", "/cash-expenses/{id}/post", permAdmin, u.postCashExpense},
+		{"POST", "/cash-expenses/{id}/counterpart", permWrite, u.setCounterpart("cash-expenses", "cash_expenses")},
+		{"POST", "/cash-receipts/{id}/counterpart", permWrite, u.setCounterpart("cash-receipts", "cash_receipts")},
 		{"GET", "/card-refunds", permRead, u.listCardRefunds},
 		{"GET", "/card-refunds/{id}", permRead, u.showCardRefund},
 
