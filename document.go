@@ -91,20 +91,30 @@ type SalesInvoice struct {
 	VATTotal      Money       `json:"vat_total"`
 }
 
+// Purposes of a cash receipt order.
+const (
+	PurposeSale   = "sale"    // cash taken for a sale
+	PurposeCashIn = "cash_in" // cash put into a till («Внесение»)
+)
+
 // CashReceipt is a cash receipt order («Приходный кассовый ордер»): cash enters a cash desk. It is
-// posted only into a cash desk; without one it waits with a reason.
+// posted only into a cash desk; without one it waits with a reason. A sale's has the sale's customer
+// and sales invoice; a cash in's has neither.
 type CashReceipt struct {
 	ID              string    `json:"id"`
 	Number          string    `json:"number"`
 	Date            time.Time `json:"date"`
 	Posted          bool      `json:"posted"`
 	NotPostedReason *string   `json:"not_posted_reason"`
+	Purpose         string    `json:"purpose"` // "sale" or "cash_in"
 	CashDeskID      *string   `json:"cash_desk_id"`
-	CustomerID      string    `json:"customer_id"`
-	SalesInvoiceID  string    `json:"sales_invoice_id"`
+	CustomerID      *string   `json:"customer_id"`
+	SalesInvoiceID  *string   `json:"sales_invoice_id"`
 	OrderID         *string   `json:"order_id"`
 	TransactionID   string    `json:"transaction_id"`
 	Amount          Money     `json:"amount"`
+	Counterpart     string    `json:"counterpart"` // where a cash in's money came from
+	Comment         string    `json:"comment"`     // the cashier's comment on a cash in
 }
 
 // CardPayment is the card part of a sale.
@@ -165,7 +175,7 @@ type CashExpense struct {
 	OrderID          *string   `json:"order_id"`
 	TransactionID    string    `json:"transaction_id"`
 	Amount           Money     `json:"amount"`
-	Counterpart      string    `json:"counterpart"` // where a cash out's money went, as staff wrote it
+	Counterpart      string    `json:"counterpart"` // where a cash out's money went
 	Comment          string    `json:"comment"`     // the cashier's comment on a cash out
 }
 
@@ -283,4 +293,14 @@ type DebtItem struct {
 // Report is a report's rows.
 type Report[T any] struct {
 	Items []T `json:"items"`
+}
+
+// CheckCounterpart checks where a cash in's money came from or a cash out's went, as staff write it:
+// at most 255 printable characters, trimmed.
+func CheckCounterpart(s *string) error {
+	*s = strings.TrimSpace(*s)
+	if !printable(s) || len(*s) > maxNameLen {
+		return Invalid("counterpart", "must be at most %d printable characters", maxNameLen)
+	}
+	return nil
 }

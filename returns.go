@@ -6,6 +6,7 @@ import "math/bits"
 type ReturnableLine struct {
 	LineNo    int      `json:"line_no"`
 	ProductID string   `json:"product_id"`
+	Name      string   `json:"name"`     // the product's name, for the cashier to recognise it
 	Quantity  Quantity `json:"quantity"` // sold, less what returns already took
 	Price     Money    `json:"price"`
 	Discount  Money    `json:"discount"` // the discount of the whole quantity left

@@ -23,7 +23,8 @@ func TestAReturnsShapeIsChecked(t *testing.T) {
 		"a return line without its line_no": {func(in *TransactionInput) { in.Lines[0].LineNo = 0 }, "lines[0].line_no"},
 		"a sale naming a sale":              {func(in *TransactionInput) { in.Kind = KindSale; in.Lines[0].LineNo = 0 }, "original_transaction_id"},
 		"a sale line naming a line":         {func(in *TransactionInput) { in.Kind, in.OriginalTransactionID = KindSale, nil }, "lines[0].line_no"},
-		"a cash in, not built yet":          {func(in *TransactionInput) { in.Kind = "cash_in" }, "kind"},
+		"a kind no till makes":              {func(in *TransactionInput) { in.Kind = "refund" }, "kind"},
+		"a cash in with lines":              {func(in *TransactionInput) { in.Kind, in.OriginalTransactionID, in.Lines[0].LineNo = KindCashIn, nil, 0 }, "lines"},
 		"a refund not adding up":            {func(in *TransactionInput) { in.Payments[0].Amount = 90 }, "payments"},
 		"a negative refund":                 {func(in *TransactionInput) { in.Payments[0].Amount = -100 }, "payments[0].amount"},
 	} {

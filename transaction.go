@@ -26,19 +26,25 @@ const (
 	ConflictAlreadySold  = "already_sold"
 	ConflictCancelled    = "cancelled"
 	ConflictNotOffered   = "not_offered"
-	ConflictMismatch     = "mismatch"     // the receipt differs from its order: see CompareSale
-	ConflictOverReturn   = "over_return"  // a return of more than its sale has left: see CheckReturn
-	ConflictUnknownSale  = "unknown_sale" // a return of a sale this register's warehouse does not know
+	ConflictMismatch     = "mismatch"      // the receipt differs from its order: see CompareSale
+	ConflictOverReturn   = "over_return"   // a return of more than its sale has left: see CheckReturn
+	ConflictUnknownSale  = "unknown_sale"  // a return of a sale this register's warehouse does not know
+	ConflictOverCashOut  = "over_cash_out" // a cash out of more than the drawer's expected cash: see DrawerCash
 )
 
 // Kinds of transaction.
 const (
-	KindSale   = "sale"   // goods sold
-	KindReturn = "return" // goods a customer brought back («Возврат прихода»), money paid back
+	KindSale    = "sale"     // goods sold
+	KindReturn  = "return"   // goods a customer brought back («Возврат прихода»), money paid back
+	KindCashIn  = "cash_in"  // cash put into the drawer («Внесение»)
+	KindCashOut = "cash_out" // cash taken out of the drawer («Выемка»)
 )
 
 // TxKinds lists the kinds of transaction.
-var TxKinds = []string{KindSale, KindReturn}
+var TxKinds = []string{KindSale, KindReturn, KindCashIn, KindCashOut}
+
+// IsCashMove reports whether the kind moves cash only, with no goods: a cash in or a cash out.
+func IsCashMove(kind string) bool { return kind == KindCashIn || kind == KindCashOut }
 
 // Payment types.
 const (
@@ -50,9 +56,12 @@ const (
 // made of it.
 type Transaction struct {
 	TransactionInput
-	Kind string `json:"kind"` // "sale" or "return"
-	// OriginalTransactionID repeats the input's, sent always (null for a sale) rather than left out.
+	Kind string `json:"kind"` // "sale", "return", "cash_in" or "cash_out"
+	// OriginalTransactionID, Comment and Counterpart repeat the input's, sent always (null, "") rather
+	// than left out.
 	OriginalTransactionID *string      `json:"original_transaction_id"`
+	Comment               string       `json:"comment"`
+	Counterpart           string       `json:"counterpart"`
 	Partial               bool         `json:"partial"`    // sold less than its order (docs/API.md, «A sale compared with its order»)
 	Mismatches            []FieldError `json:"mismatches"` // where a sale differs from its order
 	RegisterID            string       `json:"register_id"`
@@ -63,7 +72,8 @@ type Transaction struct {
 	SalesInvoiceID        *string      `json:"sales_invoice_id"`
 	CashReceiptID         *string      `json:"cash_receipt_id"`
 	CardPaymentID         *string      `json:"card_payment_id"`
-	// CustomerReturnID, CashExpenseID and CardRefundID are a return's documents.
+	// CustomerReturnID, CashExpenseID and CardRefundID are a return's documents (a cash out has a cash
+	// expense order only, a cash in a cash receipt order only).
 	CustomerReturnID *string     `json:"customer_return_id"`
 	CashExpenseID    *string     `json:"cash_expense_id"`
 	CardRefundID     *string     `json:"card_refund_id"`
@@ -87,6 +97,11 @@ type TransactionInput struct {
 	Payments              []Payment `json:"payments"`
 	Total                 Money     `json:"total"`
 	Fiscal                *Fiscal   `json:"fiscal"`
+	// Comment is what the cashier wrote on a cash in or cash out.
+	Comment string `json:"comment,omitempty"`
+	// Counterpart is where a cash in's money came from or a cash out's went (the store's main cash
+	// desk, the bank), as the cashier chose it; staff may fill it in later in the back office.
+	Counterpart string `json:"counterpart,omitempty"`
 }
 
 // TxLine is a line of a receipt.
@@ -125,9 +140,9 @@ func (in *TransactionInput) Validate() error {
 	switch in.Kind {
 	case "", KindSale:
 		in.Kind = "" // the default, so that a retry that leaves it out is the same content
-	case KindReturn:
+	case KindReturn, KindCashIn, KindCashOut:
 	default:
-		f.Add("kind", `must be "sale" or "return"`)
+		f.Add("kind", `must be "sale", "return", "cash_in" or "cash_out"`)
 	}
 	if in.OrderID != nil && (*in.OrderID == "" || in.Kind != "") {
 		f.Add("order_id", "must be an order's id, or null for a sale without an order; only a sale has one")
@@ -146,7 +161,11 @@ func (in *TransactionInput) Validate() error {
 	if !printable(&in.Cashier) || len(in.Cashier) > maxNameLen {
 		f.Add("cashier", "must be at most %d printable characters", maxNameLen)
 	}
-	in.checkLines(&f)
+	if IsCashMove(in.Kind) {
+		in.checkCashMove(&f)
+	} else {
+		in.checkLines(&f)
+	}
 	in.checkPayments(&f)
 	if in.Fiscal != nil && (!printable(&in.Fiscal.FP) || in.Fiscal.FN == "" || len(in.Fiscal.FN) > 32 || !allDigits(in.Fiscal.FN) || in.Fiscal.FD < 1 || len(in.Fiscal.FP) > 32) {
 		f.Add("fiscal", "needs fn (digits), fd (a positive integer) and fp")
@@ -154,7 +173,7 @@ func (in *TransactionInput) Validate() error {
 	return f.Err()
 }
 
-// checkKind checks what a return carries besides a sale's fields.
+// checkKind checks what a return, a cash in and a cash out carry besides a sale's fields.
 func (in *TransactionInput) checkKind(f *Fields) {
 	if in.Kind == KindReturn {
 		if in.OriginalTransactionID == nil || *in.OriginalTransactionID == "" {
@@ -162,6 +181,12 @@ func (in *TransactionInput) checkKind(f *Fields) {
 		}
 	} else if in.OriginalTransactionID != nil {
 		f.Add("original_transaction_id", "only a return names the sale it refunds")
+	}
+	if in.Comment != "" && !IsCashMove(in.Kind) || !printable(&in.Comment) || len(in.Comment) > maxCommentLen {
+		f.Add("comment", "only a cash in or cash out has a comment, of at most %d printable characters", maxCommentLen)
+	}
+	if in.Counterpart != "" && !IsCashMove(in.Kind) || !printable(&in.Counterpart) || len(in.Counterpart) > maxNameLen {
+		f.Add("counterpart", "only a cash in or cash out names its counterpart, in at most %d printable characters", maxNameLen)
 	}
 	seen := map[int]bool{}
 	for i, l := range in.Lines {
@@ -173,6 +198,38 @@ func (in *TransactionInput) checkKind(f *Fields) {
 		}
 		seen[l.LineNo] = true
 	}
+}
+
+// checkCashMove checks a cash in or cash out: no lines, an amount (the total) above zero, paid in
+// cash.
+func (in *TransactionInput) checkCashMove(f *Fields) {
+	if len(in.Lines) > 0 {
+		f.Add("lines", "a cash in or cash out has no lines")
+	}
+	if in.Total <= 0 {
+		f.Add("total", "must be greater than 0")
+	}
+	for i, p := range in.Payments {
+		if p.Type != PaymentCash {
+			f.Add(fieldIndex("payments", i)+".type", `a cash in or cash out is paid in "cash"`)
+		}
+	}
+}
+
+// DrawerCash is the cash a shift's transactions leave in the drawer: the cash taken for sales and put
+// in, less the cash paid back for returns and taken out. Cash given back as change is not in a sale's
+// payments, so it needs no subtracting.
+func DrawerCash(txs []TransactionInput) Money {
+	var sum Money
+	for _, t := range txs {
+		switch t.Kind {
+		case "", KindSale, KindCashIn:
+			sum += t.Paid(PaymentCash)
+		case KindReturn, KindCashOut:
+			sum -= t.Paid(PaymentCash)
+		}
+	}
+	return sum
 }
 
 func (in *TransactionInput) checkLines(f *Fields) {

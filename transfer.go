@@ -159,6 +159,10 @@ func (p *TransferPlan) Count(res *TransferResult) {
 // the customer's debt; a cash receipt order for the cash part, posted into the register's cash desk
 // when it has one (cash in, debt down); a posted card payment for the card part (debt down).
 //
+// A cash in makes a cash receipt order (purpose cash_in) and a cash out a cash expense order (purpose
+// cash_out) for its amount, on the register's cash desk, posted when it has one (its balance rises or
+// falls); neither has a customer, so no debt moves.
+//
 // A return makes a posted customer return into the register's warehouse for the sale's customer,
 // against the sale's invoice (stock in, debt down); a cash expense order for the cash paid back, out of
 // the register's cash desk when it has one (cash out, debt up); a posted card refund for the card
@@ -166,8 +170,13 @@ func (p *TransferPlan) Count(res *TransferResult) {
 // tried again on every run.
 func PlanTransfer(src TransferSource, facts TransferFacts) (*TransferPlan, error) {
 	p := &TransferPlan{Source: src, CustomerID: facts.Retail}
-	if src.In.Kind == KindReturn {
+	switch src.In.Kind {
+	case KindReturn:
 		return p, p.planReturn(facts)
+	case KindCashIn, KindCashOut:
+		p.CustomerID = ""
+		p.planCashMove(facts)
+		return p, nil
 	}
 	if src.Sells() {
 		c, ok := facts.Customers[*src.OrderID]
@@ -219,6 +228,21 @@ func (p *TransferPlan) cashDoc(id string, amount Money) *PlannedCashDoc {
 			p.Source.RegisterCode)
 	}
 	return d
+}
+
+// planCashMove plans a cash in's cash receipt order or a cash out's cash expense order.
+func (p *TransferPlan) planCashMove(facts TransferFacts) {
+	src := &p.Source
+	amount := src.In.Paid(PaymentCash)
+	doc := p.cashDoc(facts.NewID(), amount)
+	if src.In.Kind == KindCashIn {
+		p.CashReceipt = doc
+	} else {
+		p.CashExpense, amount = doc, -amount
+	}
+	if doc.Posted {
+		p.Cash = append(p.Cash, MoneyMove{DocID: doc.ID, Date: src.In.ClosedAt, Owner: *src.CashDeskID, Amount: amount})
+	}
 }
 
 func (p *TransferPlan) planReturn(facts TransferFacts) error {

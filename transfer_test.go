@@ -99,3 +99,48 @@ func TestPlanTransferRefusesWhatCannotMakeDocuments(t *testing.T) {
 		t.Errorf("a product that does not exist: %v", err)
 	}
 }
+
+// A cash in is a cash receipt order and a cash out a cash expense order on the register's cash desk,
+// posted when it has one; without one they wait unposted with the reason. Neither moves a debt.
+func TestPlanTransferOfCashInAndOut(t *testing.T) {
+	desk := "DESK"
+	n := 0
+	facts := TransferFacts{Retail: "RETAIL", NewID: func() string { n++; return "doc" + strconv.Itoa(n) }}
+	for _, c := range []struct {
+		name     string
+		kind     string
+		desk     *string
+		cash     Money // the desk's change
+		receipt  bool
+		posted   bool
+		document string
+	}{
+		{"a cash in with a cash desk", KindCashIn, &desk, 5000, true, true, "receipt"},
+		{"a cash out with a cash desk", KindCashOut, &desk, -5000, false, true, "expense"},
+		{"a cash in without one", KindCashIn, nil, 0, true, false, "receipt"},
+		{"a cash out without one", KindCashOut, nil, 0, false, false, "expense"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := TransferSource{ID: "T", RegisterCode: "K1", CashDeskID: c.desk, In: TransactionInput{Kind: c.kind, Total: 5000,
+				Payments: []Payment{{PaymentCash, 5000}}}}
+			p, err := PlanTransfer(src, facts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc := p.CashExpense
+			if c.receipt {
+				doc = p.CashReceipt
+			}
+			if doc == nil || doc.Amount != 5000 || doc.Posted != c.posted || (doc.NotPostedReason == "") == !c.posted {
+				t.Fatalf("the %s: %+v", c.document, doc)
+			}
+			var moved Money
+			for _, m := range p.Cash {
+				moved += m.Amount
+			}
+			if moved != c.cash || len(p.Debt) != 0 || len(p.Stock) != 0 || p.Invoice != nil || p.Return != nil || p.CustomerID != "" {
+				t.Errorf("plan: %+v", p)
+			}
+		})
+	}
+}

@@ -46,16 +46,16 @@ func (e APITokenRole) Valid() bool {
 
 // Defines values for CashExpensePurpose.
 const (
-	CashOut CashExpensePurpose = "cash_out"
-	Refund  CashExpensePurpose = "refund"
+	CashExpensePurposeCashOut CashExpensePurpose = "cash_out"
+	CashExpensePurposeRefund  CashExpensePurpose = "refund"
 )
 
 // Valid indicates whether the value is a known member of the CashExpensePurpose enum.
 func (e CashExpensePurpose) Valid() bool {
 	switch e {
-	case CashOut:
+	case CashExpensePurposeCashOut:
 		return true
-	case Refund:
+	case CashExpensePurposeRefund:
 		return true
 	default:
 		return false
@@ -77,12 +77,31 @@ func (e CashReceiptForm) Valid() bool {
 	}
 }
 
+// Defines values for CashReceiptPurpose.
+const (
+	CashReceiptPurposeCashIn CashReceiptPurpose = "cash_in"
+	CashReceiptPurposeSale   CashReceiptPurpose = "sale"
+)
+
+// Valid indicates whether the value is a known member of the CashReceiptPurpose enum.
+func (e CashReceiptPurpose) Valid() bool {
+	switch e {
+	case CashReceiptPurposeCashIn:
+		return true
+	case CashReceiptPurposeSale:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ConflictReason.
 const (
 	ConflictReasonAlreadySold  ConflictReason = "already_sold"
 	ConflictReasonCancelled    ConflictReason = "cancelled"
 	ConflictReasonMismatch     ConflictReason = "mismatch"
 	ConflictReasonNotOffered   ConflictReason = "not_offered"
+	ConflictReasonOverCashOut  ConflictReason = "over_cash_out"
 	ConflictReasonOverReturn   ConflictReason = "over_return"
 	ConflictReasonUnknownOrder ConflictReason = "unknown_order"
 	ConflictReasonUnknownSale  ConflictReason = "unknown_sale"
@@ -98,6 +117,8 @@ func (e ConflictReason) Valid() bool {
 	case ConflictReasonMismatch:
 		return true
 	case ConflictReasonNotOffered:
+		return true
+	case ConflictReasonOverCashOut:
 		return true
 	case ConflictReasonOverReturn:
 		return true
@@ -520,16 +541,22 @@ func (e TransactionForm) Valid() bool {
 
 // Defines values for TxKind.
 const (
-	Return TxKind = "return"
-	Sale   TxKind = "sale"
+	TxKindCashIn  TxKind = "cash_in"
+	TxKindCashOut TxKind = "cash_out"
+	TxKindReturn  TxKind = "return"
+	TxKindSale    TxKind = "sale"
 )
 
 // Valid indicates whether the value is a known member of the TxKind enum.
 func (e TxKind) Valid() bool {
 	switch e {
-	case Return:
+	case TxKindCashIn:
 		return true
-	case Sale:
+	case TxKindCashOut:
+		return true
+	case TxKindReturn:
+		return true
+	case TxKindSale:
 		return true
 	default:
 		return false
@@ -752,7 +779,7 @@ type CashDeskList struct {
 	Next *string `json:"next"`
 }
 
-// CashExpense A cash expense order «Расходный кассовый ордер» (РКО): cash leaves a cash desk «Касса». KKMTransfer makes one for the cash paid back on a return (`purpose` `refund`; `cash_out` is kept for a till's cash out «Выемка»), posted out of the register's «Наличная касса для отражения операций» (`cash_desk_id`); a register without one leaves it unposted, with `not_posted_reason`, until someone posts it by hand (`POST /api/v1/cash-expenses/{id}/post`). Posted, it lowers the cash desk's balance, and for a refund raises the customer's debt back by what was paid out.
+// CashExpense A cash expense order «Расходный кассовый ордер» (РКО): cash leaves a cash desk «Касса». KKMTransfer makes one for the cash paid back on a return (`purpose` `refund`) and for a till's cash out «Выемка» (`cash_out`), posted out of the register's «Наличная касса для отражения операций» (`cash_desk_id`); a register without one leaves it unposted, with `not_posted_reason`, until someone posts it by hand (`POST /api/v1/cash-expenses/{id}/post`). Posted, it lowers the cash desk's balance, and for a refund raises the customer's debt back by what was paid out.
 type CashExpense struct {
 	// Amount An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
 	Amount Money `json:"amount"`
@@ -763,7 +790,7 @@ type CashExpense struct {
 	// Comment The cashier's comment on a cash out; empty otherwise.
 	Comment string `json:"comment"`
 
-	// Counterpart Where a cash out's money went (the store's main cash desk, the bank), as staff wrote it; empty until then.
+	// Counterpart Where a cash out's money went (the store's main cash desk, the bank), as the till named it; empty for a refund.
 	Counterpart string `json:"counterpart"`
 
 	// CustomerId The customer «Контрагент / покупатель» paid back: the customer return's; null for a cash out.
@@ -847,7 +874,7 @@ type CashMoveList struct {
 	Next *string `json:"next"`
 }
 
-// CashReceipt A cash receipt order «Приходный кассовый ордер» (ПКО): cash enters a cash desk «Касса». KKMTransfer makes one for the cash part of a receipt and posts it into the register's «Наличная касса для отражения операций» (`cash_desk_id`); a register without one leaves it unposted, with `not_posted_reason`, until someone posts it into a cash desk by hand (`POST /api/v1/cash-receipts/{id}/post`). Posted, it raises the cash desk's balance and lowers the customer's debt.
+// CashReceipt A cash receipt order «Приходный кассовый ордер» (ПКО): cash enters a cash desk «Касса». KKMTransfer makes one for the cash part of a sale (`purpose` `sale`) and for a till's cash in «Внесение» (`cash_in`), and posts it into the register's «Наличная касса для отражения операций» (`cash_desk_id`); a register without one leaves it unposted, with `not_posted_reason`, until someone posts it into a cash desk by hand (`POST /api/v1/cash-receipts/{id}/post`). Posted, it raises the cash desk's balance, and for a sale lowers the customer's debt; a cash in is no customer's.
 type CashReceipt struct {
 	// Amount An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
 	Amount Money `json:"amount"`
@@ -855,8 +882,14 @@ type CashReceipt struct {
 	// CashDeskId The cash desk «Касса» the cash entered: the register's «Наличная касса для отражения операций», or the one it was posted into by hand; null while it is not posted.
 	CashDeskId *string `json:"cash_desk_id"`
 
-	// CustomerId The customer «Контрагент / покупатель» who paid: the sales invoice's.
-	CustomerId string `json:"customer_id"`
+	// Comment The cashier's comment on a cash in; empty for a sale.
+	Comment string `json:"comment"`
+
+	// Counterpart Where a cash in's money came from (the store's main cash desk, the bank), as the till named it; empty for a sale.
+	Counterpart string `json:"counterpart"`
+
+	// CustomerId The customer «Контрагент / покупатель» who paid: the sales invoice's; null for a cash in.
+	CustomerId *string `json:"customer_id"`
 
 	// Date The receipt's `closed_at` (RFC 3339, UTC).
 	Date time.Time `json:"date"`
@@ -876,8 +909,11 @@ type CashReceipt struct {
 	// Posted Whether the cash has entered a cash desk.
 	Posted bool `json:"posted"`
 
-	// SalesInvoiceId The sales invoice «Расходная накладная» of the same transaction.
-	SalesInvoiceId string `json:"sales_invoice_id"`
+	// Purpose `sale`: the cash part of a sale; `cash_in`: cash put into a till («Внесение»).
+	Purpose CashReceiptPurpose `json:"purpose"`
+
+	// SalesInvoiceId The sales invoice «Расходная накладная» of the same transaction; null for a cash in.
+	SalesInvoiceId *string `json:"sales_invoice_id"`
 
 	// TransactionId The register transaction «Транзакция ККМ» it was made of.
 	TransactionId string `json:"transaction_id"`
@@ -900,6 +936,9 @@ type CashReceiptPostInput struct {
 	// CashDeskId The cash desk «Касса» the cash enters; missing, or no cash desk has this id: 422 naming `cash_desk_id`.
 	CashDeskId string `json:"cash_desk_id"`
 }
+
+// CashReceiptPurpose `sale`: the cash part of a sale; `cash_in`: cash put into a till («Внесение»).
+type CashReceiptPurpose string
 
 // CashReport The cash report: its rows, all of them (reports are not paged).
 type CashReport struct {
@@ -954,7 +993,7 @@ type ClaimInput struct {
 	Version *int64 `json:"version,omitempty"`
 }
 
-// ConflictReason Why a closed receipt could not sell its order, so that it was stored as a `conflict`: `unknown_order` (no order has its `order_id`); `already_sold` (the order is `sold` or `closed` already); `cancelled` (the order is cancelled); `not_offered` (the order is not offered to this register now: not on its «ККМ» tab, withdrawn, unposted or not agreed); `mismatch` (the receipt differs from the order version it names — another product, a higher quantity or price, a bigger discount, a smaller discount on a line sold in full, or a `closed_at` more than a day before the order was created or over 10 minutes in the future — and `mismatches` names every field that differs: the order is still `sold` and leaves every other register, but KKMTransfer waits for a person). `over_return`: a return refunds more than is left of its sale (another product or price, a quantity above what is left, or more money than the sale took for it; `mismatches` names the lines). `unknown_sale`: a return names a sale this register's warehouse does not know, a return, or an ignored sale.
+// ConflictReason Why a closed receipt could not sell its order, so that it was stored as a `conflict`: `unknown_order` (no order has its `order_id`); `already_sold` (the order is `sold` or `closed` already); `cancelled` (the order is cancelled); `not_offered` (the order is not offered to this register now: not on its «ККМ» tab, withdrawn, unposted or not agreed); `mismatch` (the receipt differs from the order version it names — another product, a higher quantity or price, a bigger discount, a smaller discount on a line sold in full, or a `closed_at` more than a day before the order was created or over 10 minutes in the future — and `mismatches` names every field that differs: the order is still `sold` and leaves every other register, but KKMTransfer waits for a person). `over_return`: a return refunds more than is left of its sale (another product or price, a quantity above what is left, or more money than the sale took for it; `mismatches` names the lines). `unknown_sale`: a return names a sale this register's warehouse does not know, a return, or an ignored sale. `over_cash_out`: a cash out takes out more than the shift left in the drawer (the cash its register's transactions of the same shift, closed before it, took for sales and put in, less what they paid back and took out; an ignored one counts nothing); `mismatches` names `total`.
 type ConflictReason string
 
 // Customer A customer «Контрагент / покупатель». The customer «Розничный покупатель» (code `retail`) always exists: sales without an order go to it.
@@ -1780,6 +1819,9 @@ type ReturnableLine struct {
 	// LineNo The sale's line, from 1.
 	LineNo int64 `json:"line_no"`
 
+	// Name The product's name «Номенклатура», for the cashier to recognise the line.
+	Name string `json:"name"`
+
 	// Price An amount of money in kopecks: `15050` is 150.50 ₽. Always a JSON integer; fractions get 422.
 	Price Money `json:"price"`
 
@@ -2033,10 +2075,10 @@ type Transaction struct {
 	// CardRefundId The card refund KKMTransfer made for a return's card part; null until then, or when no card was refunded.
 	CardRefundId *string `json:"card_refund_id"`
 
-	// CashExpenseId The cash expense order «Расходный кассовый ордер» KKMTransfer made for a return's cash part; null until then, or when no cash was paid back.
+	// CashExpenseId The cash expense order «Расходный кассовый ордер» KKMTransfer made for a return's cash part or a cash out; null until then, or when none was made.
 	CashExpenseId *string `json:"cash_expense_id"`
 
-	// CashReceiptId The cash receipt order «Приходный кассовый ордер» KKMTransfer made for its cash; null until then, or when no cash was paid.
+	// CashReceiptId The cash receipt order «Приходный кассовый ордер» KKMTransfer made for its cash (a sale's cash part, or a cash in); null until then, or when no cash was paid.
 	CashReceiptId *string `json:"cash_receipt_id"`
 
 	// Cashier The cashier's name; may be empty.
@@ -2045,8 +2087,14 @@ type Transaction struct {
 	// ClosedAt When the receipt was closed (RFC 3339); stored in UTC, to the microsecond.
 	ClosedAt time.Time `json:"closed_at"`
 
+	// Comment The cashier's comment on a cash in or cash out; empty otherwise.
+	Comment string `json:"comment"`
+
 	// ConflictReason Why the receipt could not sell its order, when `state` is `conflict`; null otherwise.
 	ConflictReason *ConflictReason `json:"conflict_reason"`
+
+	// Counterpart Where a cash in's money came from or a cash out's went, as the till named it; empty otherwise.
+	Counterpart string `json:"counterpart"`
 
 	// CustomerReturnId The customer return «Возврат товаров от покупателя» KKMTransfer made of a return; null until then, and for other kinds.
 	CustomerReturnId *string `json:"customer_return_id"`
@@ -2060,10 +2108,10 @@ type Transaction struct {
 	// Id A UUID the register made before the first attempt, so that every retry is recognised; stored in lower case.
 	Id openapi_types.UUID `json:"id"`
 
-	// Kind What a register transaction records: `sale`, or `return` (a return receipt «Возврат прихода»).
+	// Kind What a register transaction records: `sale`, `return` (a return receipt «Возврат прихода»), `cash_in` (cash put into the till's drawer «Внесение») or `cash_out` (cash taken out of it «Выемка»).
 	Kind TxKind `json:"kind"`
 
-	// Lines The receipt's lines: 1 to 1000.
+	// Lines The receipt's lines: 1 to 1000; none for a cash in or cash out.
 	Lines []TxLine `json:"lines"`
 
 	// Mismatches Where the sale differs from the order version it names, one entry per field of the receipt (such as `lines[1].price`, `closed_at`, or `lines` for an order line left out); empty unless `conflict_reason` is `mismatch`.
@@ -2112,7 +2160,7 @@ type Transaction struct {
 // TransactionForm The print form of a register transaction: `receipt` (a copy of the receipt).
 type TransactionForm string
 
-// TransactionInput A closed receipt as a register uploads it («Транзакция ККМ»). Refused with 422 (naming every bad field) unless every line's `amount` follows the rule, `total` is the sum of the amounts, the payments add up to `total`, and every `product_id` exists. Unknown fields get 422. A return is uploaded the same way, exactly once by `id`.
+// TransactionInput A closed receipt as a register uploads it («Транзакция ККМ»). Refused with 422 (naming every bad field) unless every line's `amount` follows the rule, `total` is the sum of the amounts, the payments add up to `total`, and every `product_id` exists. Unknown fields get 422. A return, a cash in and a cash out are uploaded the same way, exactly once by `id`; a cash in or cash out has no lines, its amount is `total`, paid as `cash`.
 type TransactionInput struct {
 	// Cashier The cashier's name; may be empty.
 	Cashier *string `json:"cashier,omitempty"`
@@ -2120,17 +2168,23 @@ type TransactionInput struct {
 	// ClosedAt When the receipt was closed (RFC 3339); stored in UTC, to the microsecond.
 	ClosedAt time.Time `json:"closed_at"`
 
+	// Comment The cashier's comment on a cash in or cash out (at most 2000 printable characters); left out otherwise.
+	Comment *string `json:"comment,omitempty"`
+
+	// Counterpart Where a cash in's money came from or a cash out's went, such as the store's main cash desk or the bank, as the till names it (at most 255 printable characters); left out otherwise. It is copied to the cash document KKMTransfer makes.
+	Counterpart *string `json:"counterpart,omitempty"`
+
 	// Fiscal The fiscal data; null when the register has no fiscal device.
 	Fiscal *Fiscal `json:"fiscal,omitempty"`
 
 	// Id A UUID the register made before the first attempt, so that every retry is recognised; stored in lower case.
 	Id openapi_types.UUID `json:"id"`
 
-	// Kind What a register transaction records: `sale`, or `return` (a return receipt «Возврат прихода»).
+	// Kind What a register transaction records: `sale`, `return` (a return receipt «Возврат прихода»), `cash_in` (cash put into the till's drawer «Внесение») or `cash_out` (cash taken out of it «Выемка»).
 	Kind *TxKind `json:"kind,omitempty"`
 
-	// Lines The receipt's lines: 1 to 1000.
-	Lines []TxLine `json:"lines"`
+	// Lines The receipt's lines: 1 to 1000; none (left out or empty) for a cash in or cash out.
+	Lines *[]TxLine `json:"lines,omitempty"`
 
 	// OrderId The order «Заказ покупателя» the receipt sold; null (or absent) for a sale without an order, which goes to the retail customer.
 	OrderId *string `json:"order_id,omitempty"`
@@ -2199,7 +2253,7 @@ type TransferResult struct {
 	SalesInvoices int64 `json:"sales_invoices"`
 }
 
-// TxKind What a register transaction records: `sale`, or `return` (a return receipt «Возврат прихода»).
+// TxKind What a register transaction records: `sale`, `return` (a return receipt «Возврат прихода»), `cash_in` (cash put into the till's drawer «Внесение») or `cash_out` (cash taken out of it «Выемка»).
 type TxKind string
 
 // TxLine A line of a closed receipt.
@@ -2413,6 +2467,9 @@ type ListCashReceiptsParams struct {
 
 	// Posted Only posted (`true`) or only unposted (`false`) cash receipt orders.
 	Posted *PostedFilter `form:"posted,omitempty" json:"posted,omitempty"`
+
+	// Purpose Only sales' cash (`sale`) or only cash ins (`cash_in`).
+	Purpose *CashReceiptPurpose `form:"purpose,omitempty" json:"purpose,omitempty"`
 
 	// TransactionId Only the cash receipt order made of this register transaction «Транзакция ККМ».
 	TransactionId *string `form:"transaction_id,omitempty" json:"transaction_id,omitempty"`
@@ -2825,7 +2882,7 @@ type ListTransactionsParams struct {
 	// OrderId Only transactions that name this order.
 	OrderId *string `form:"order_id,omitempty" json:"order_id,omitempty"`
 
-	// Kind Only transactions of this kind: `sale` or `return`.
+	// Kind Only transactions of this kind: `sale`, `return`, `cash_in` or `cash_out`.
 	Kind *TxKind `form:"kind,omitempty" json:"kind,omitempty"`
 }
 
@@ -6778,6 +6835,18 @@ func NewListCashReceiptsRequest(server string, params *ListCashReceiptsParams) (
 		if params.Posted != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "posted", *params.Posted, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Purpose != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "purpose", *params.Purpose, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

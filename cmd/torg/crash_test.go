@@ -103,6 +103,8 @@ func crashRun(t *testing.T, dsn string, kills int) {
 	for _, code := range []string{"R1", "R2"} {
 		wg.Go(func() { crashSeller(t, c, sh, code, &stop, &transactions) })
 	}
+	returns := sync.Map{} // return transaction id → the sale's id, for every acknowledged return
+	wg.Go(func() { crashReturner(t, c, sh, &stop, &transactions, &returns) })
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	for range kills {
 		time.Sleep(time.Duration(150+rng.IntN(450)) * time.Millisecond)
@@ -114,6 +116,7 @@ func crashRun(t *testing.T, dsn string, kills int) {
 	stop.Store(true)
 	wg.Wait()
 	checkAfterCrashes(t, sh, &orders, &transactions)
+	checkReturnsAfterCrashes(t, sh, &returns)
 	t.Logf("%d kills; %d requests sent again after a lost answer, %d answered as replays", kills, c.retries.Load(), c.replays.Load())
 }
 
@@ -166,6 +169,74 @@ func crashSeller(t *testing.T, c *retrier, sh *shop, code string, stop *atomic.B
 			acked.Store(tr.ID, o.ID)
 		}
 	}
+}
+
+// crashReturner is a register that takes back one milk of each acknowledged sale, paid back in cash:
+// it puts twice the milk's price into its drawer, pays the refund out of it, and takes the rest out.
+func crashReturner(t *testing.T, c *retrier, sh *shop, stop *atomic.Bool, sales, acked *sync.Map) {
+	done := map[string]bool{}
+	receipt := int64(0)
+	upload := func(what, body string) bool {
+		if r := c.send(t, "POST", "/api/v1/register/transactions", sh.tok["R3"], body); r.status != 201 && r.status != 200 || !strings.Contains(string(r.body), `"state":"new"`) {
+			t.Errorf("%s: %d %s", what, r.status, r.body)
+			return false
+		}
+		return true
+	}
+	cash := func(kind string, amount int) bool {
+		receipt++
+		return upload(kind, fmt.Sprintf(`{"id":%q,"kind":%q,"shift_number":1,"receipt_number":%d,"closed_at":%q,"cashier":"Петрова",
+			"payments":[{"type":"cash","amount":%d}],"total":%d}`, uuid.NewString(), kind, receipt, torg.Now().Format(time.RFC3339Nano), amount, amount))
+	}
+	for !stop.Load() {
+		var saleID string
+		sales.Range(func(k, _ any) bool {
+			if !done[k.(string)] {
+				saleID = k.(string)
+			}
+			return saleID == ""
+		})
+		if saleID == "" {
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		done[saleID] = true
+		if !cash("cash_in", 30000) {
+			return
+		}
+		receipt++
+		id := uuid.NewString()
+		if !upload("return", fmt.Sprintf(`{"id":%q,"kind":"return","original_transaction_id":%q,"shift_number":1,"receipt_number":%d,"closed_at":%q,
+			"cashier":"Петрова","lines":[{"line_no":1,"product_id":%q,"quantity":1,"price":15000,"discount":0,"amount":15000}],
+			"payments":[{"type":"cash","amount":15000}],"total":15000}`, id, saleID, receipt, torg.Now().Format(time.RFC3339Nano), sh.milk)) {
+			return
+		}
+		acked.Store(id, saleID)
+		if !cash("cash_out", 15000) {
+			return
+		}
+	}
+}
+
+// checkReturnsAfterCrashes: every acknowledged return is stored once, against its sale, and
+// KKMTransfer made exactly one customer return of it.
+func checkReturnsAfterCrashes(t *testing.T, sh *shop, returns *sync.Map) {
+	n := 0
+	returns.Range(func(k, v any) bool {
+		n++
+		tr := sh.s.must(200, "GET", "/api/v1/transactions/"+k.(string), "")
+		if tr["original_transaction_id"] != v || tr["state"] != "processed" {
+			t.Errorf("acknowledged return %s: %v", k, tr)
+		}
+		if docs := listAll(t, sh.s, "/api/v1/customer-returns?transaction_id="+k.(string)); len(docs) != 1 {
+			t.Errorf("return %s has %d customer returns", k, len(docs))
+		}
+		return true
+	})
+	if n == 0 {
+		t.Error("no return was acknowledged")
+	}
+	t.Logf("%d returns acknowledged", n)
 }
 
 // exactReceipt is a closed receipt that sells exactly the order, paid in cash.
@@ -281,14 +352,15 @@ func checkOneSalePerOrder(t *testing.T, s *testServer) {
 			t.Errorf("order %s (%s) has %d sales", o["number"], o["status"], sales)
 		}
 	}
-	for _, tr := range listAll(t, s, "/api/v1/transactions?state=processed") {
+	for _, tr := range listAll(t, s, "/api/v1/transactions?state=processed&kind=sale") {
 		if inv := listAll(t, s, "/api/v1/sales-invoices?transaction_id="+tr["id"].(string)); len(inv) != 1 {
 			t.Errorf("transaction %s has %d invoices", tr["id"], len(inv))
 		}
 	}
 }
 
-// checkStockEqualsDocuments: stock on hand equals goods received less every invoice line.
+// checkStockEqualsDocuments: stock on hand equals goods received less every invoice line, plus every
+// customer return's.
 func checkStockEqualsDocuments(t *testing.T, sh *shop) {
 	s := sh.s
 	want := map[string]float64{sh.milk: 1000, sh.soap: 1000}
@@ -297,6 +369,13 @@ func checkStockEqualsDocuments(t *testing.T, sh *shop) {
 		for _, l := range full["lines"].([]any) {
 			line := l.(map[string]any)
 			want[line["product_id"].(string)] -= line["quantity"].(float64)
+		}
+	}
+	for _, ret := range listAll(t, s, "/api/v1/customer-returns") {
+		full := s.must(200, "GET", "/api/v1/customer-returns/"+ret["id"].(string), "")
+		for _, l := range full["lines"].([]any) {
+			line := l.(map[string]any)
+			want[line["product_id"].(string)] += line["quantity"].(float64)
 		}
 	}
 	for _, it := range reportItems(t, s, "/api/v1/reports/stock?warehouse_id="+sh.wh) {

@@ -47,16 +47,19 @@ func (s *Server) listSalesInvoices(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) listCashReceipts(w http.ResponseWriter, r *request) error {
-	p, err := listParams(r, "posted", "transaction_id")
+	p, err := listParams(r, "posted", "purpose", "transaction_id")
 	q := r.URL.Query()
 	if v := q.Get("posted"); v != "" && v != "true" && v != "false" {
 		err = mergeFields(err, torg.Invalid("posted", "must be true or false"))
+	}
+	if v := q.Get("purpose"); v != "" && v != torg.PurposeSale && v != torg.PurposeCashIn {
+		err = mergeFields(err, torg.Invalid("purpose", `must be "sale" or "cash_in"`))
 	}
 	if err != nil {
 		return err
 	}
 	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
-		return tx.CashReceipts(ctx, q.Get("posted"), q.Get("transaction_id"), p)
+		return tx.CashReceipts(ctx, q.Get("posted"), q.Get("purpose"), q.Get("transaction_id"), p)
 	})
 }
 

@@ -150,7 +150,7 @@ func (s *Server) listTransactions(w http.ResponseWriter, r *request) error {
 	q := r.URL.Query()
 	f := store.TransactionFilter{State: torg.TxState(q.Get("state")), RegisterID: q.Get("register_id"), OrderID: q.Get("order_id"), Kind: q.Get("kind")}
 	if f.Kind != "" && !contains(torg.TxKinds, f.Kind) {
-		err = mergeFields(err, torg.Invalid("kind", `must be "sale" or "return"`))
+		err = mergeFields(err, torg.Invalid("kind", `must be "sale", "return", "cash_in" or "cash_out"`))
 	}
 	switch f.State {
 	case "", torg.TxNew, torg.TxProcessed, torg.TxConflict, torg.TxFailed, torg.TxIgnored:

@@ -153,7 +153,13 @@ func (r reader) cashReceipt(id string) (Document, error) {
 		return Document{}, err
 	}
 	d := Document{Number: c.Number, Date: c.Date, Amount: c.Amount}
-	if d.Customer, err = r.customer(c.CustomerID); err != nil {
+	if c.CustomerID == nil { // a cash in («Внесение»): from whoever staff named, for no invoice
+		d.Customer = Party{Name: c.Counterpart}
+		d.Basis = "Внесение наличных в кассу ККМ"
+		if c.Comment != "" {
+			d.Basis += ": " + c.Comment
+		}
+	} else if d.Customer, err = r.customer(*c.CustomerID); err != nil {
 		return d, err
 	}
 	if c.CashDeskID != nil {
@@ -166,7 +172,10 @@ func (r reader) cashReceipt(id string) (Document, error) {
 	if c.NotPostedReason != nil {
 		d.Reason = *c.NotPostedReason
 	}
-	v, err := r.tx.SalesInvoice(r.ctx, c.SalesInvoiceID)
+	if c.SalesInvoiceID == nil {
+		return d, nil
+	}
+	v, err := r.tx.SalesInvoice(r.ctx, *c.SalesInvoiceID)
 	if err != nil {
 		return d, err
 	}

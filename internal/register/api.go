@@ -35,6 +35,9 @@ func (a *Agent) routes() http.Handler {
 	mux.HandleFunc("POST /api/outbox/{id}/retry", a.handle(a.apiRetry))
 	mux.HandleFunc("GET /api/sales", a.handle(a.apiFindSale))
 	mux.HandleFunc("POST /api/returns", a.handle(a.apiReturn))
+	mux.HandleFunc("POST /api/returns/preview", a.handle(a.apiReturnPreview))
+	mux.HandleFunc("POST /api/cash-in", a.handle(a.apiCashMove(torg.KindCashIn)))
+	mux.HandleFunc("POST /api/cash-out", a.handle(a.apiCashMove(torg.KindCashOut)))
 	mux.Handle("GET /metrics", a.metricsHandler())
 	return mux
 }
@@ -255,4 +258,30 @@ func (a *Agent) apiReturn(r *http.Request) (int, any, error) {
 	}
 	closed, err := a.makeReturn(r.Context(), in)
 	return http.StatusCreated, closed, err
+}
+
+// apiReturnPreview answers what a return would refund, its lines and total, without making it.
+func (a *Agent) apiReturnPreview(r *http.Request) (int, any, error) {
+	var in ReturnRequest
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return 0, nil, torg.Errorf(torg.CodeMalformed, "send {\"original_transaction_id\", \"lines\": [{\"line_no\", \"quantity\"}], \"payments\": [{\"type\", \"amount\"}]}: %v", err)
+	}
+	p, err := a.previewReturn(r.Context(), in)
+	return http.StatusOK, p, err
+}
+
+// apiCashMove fiscalises a cash in or cash out and writes it to the outbox: 201 with its numbers.
+func (a *Agent) apiCashMove(kind string) func(r *http.Request) (int, any, error) {
+	return func(r *http.Request) (int, any, error) {
+		var in CashMoveRequest
+		dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&in); err != nil {
+			return 0, nil, torg.Errorf(torg.CodeMalformed, "send {\"amount\", \"comment\", \"counterpart\"}: %v", err)
+		}
+		closed, err := a.moveCash(r.Context(), kind, in)
+		return http.StatusCreated, closed, err
+	}
 }

@@ -20,7 +20,8 @@ import (
 type FiscalReceipt struct {
 	Total, Cash, Card torg.Money
 	ClosedAt          time.Time
-	Refund            bool // a return receipt «Возврат прихода» (settlement sign 2), not a sale (1)
+	Refund            bool   // a return receipt «Возврат прихода» (settlement sign 2), not a sale (1)
+	Kind              string // "cash_in" or "cash_out" for a cash in or cash out document, else ""
 }
 
 // FiscalDoc is the fiscal device's answer: the receipt's numbers in the shift and the fiscal data
@@ -124,6 +125,9 @@ func sign(key, fn string, fd int64, r FiscalReceipt) string {
 	fmt.Fprintf(m, "%s|%d|%d|%d|%d|%d", fn, fd, r.Total, r.Cash, r.Card, r.ClosedAt.UnixMicro())
 	if r.Refund {
 		fmt.Fprint(m, "|2")
+	}
+	if r.Kind != "" {
+		fmt.Fprint(m, "|"+r.Kind)
 	}
 	return fmt.Sprintf("%010d", binary.BigEndian.Uint64(m.Sum(nil))%10_000_000_000)
 }

@@ -17,17 +17,34 @@ import (
 )
 
 // SaleQuery is how the cashier names a sale to return: its transaction id, its fiscal document (fn
-// and fd), or the receipt's QR string (t=…&s=…&fn=…&i=…&fp=…&n=1, where i is the fd).
+// and fd), the receipt's QR string (t=…&s=…&fn=…&i=…&fp=…&n=1, where i is the fd), or its receipt
+// number at this register (in a shift, the current or last one by default).
 type SaleQuery struct {
 	TransactionID string
 	FN            string
 	FD            int64
+	Shift         int64
+	Receipt       int64
 }
 
-// parseSaleQuery reads a sale query from the local API's parameters: transaction_id, fn and fd, or qr.
+// parseSaleQuery reads a sale query from the local API's parameters: transaction_id, fn and fd, qr,
+// or receipt_number with shift_number.
 func parseSaleQuery(q url.Values) (SaleQuery, error) {
 	var f torg.Fields
 	s := SaleQuery{TransactionID: q.Get("transaction_id"), FN: q.Get("fn")}
+	if r := q.Get("receipt_number"); r != "" && s.TransactionID == "" && s.FN == "" && q.Get("qr") == "" {
+		n, err := strconv.ParseInt(r, 10, 64)
+		if err != nil || n < 1 {
+			f.Add("receipt_number", "must be the receipt's number in its shift, a positive integer")
+		}
+		s.Receipt = n
+		if sh := q.Get("shift_number"); sh != "" {
+			if s.Shift, err = strconv.ParseInt(sh, 10, 64); err != nil || s.Shift < 1 {
+				f.Add("shift_number", "must be a shift's number, a positive integer")
+			}
+		}
+		return s, f.Err()
+	}
 	fd := q.Get("fd")
 	if qr := q.Get("qr"); qr != "" {
 		v, err := url.ParseQuery(strings.TrimSpace(qr))
@@ -62,6 +79,13 @@ func (s SaleQuery) encode() string {
 // or does not know the sale yet (its upload still in the outbox), this register's own sales are found
 // in its outbox, with the returns made here.
 func (a *Agent) findSale(ctx context.Context, q SaleQuery) (torg.SaleForReturn, error) {
+	if q.Receipt > 0 {
+		id, err := a.saleByNumber(ctx, q.Shift, q.Receipt)
+		if err != nil {
+			return torg.SaleForReturn{}, err
+		}
+		q = SaleQuery{TransactionID: id}
+	}
 	s, err := a.server.sale(ctx, q.encode())
 	if err == nil {
 		return s, nil
@@ -71,6 +95,22 @@ func (a *Agent) findSale(ctx context.Context, q SaleQuery) (torg.SaleForReturn, 
 		return s, torg.Errorf(torg.CodeUnavailable, "the back office refused: %s", p.Detail)
 	}
 	return a.localSale(ctx, q)
+}
+
+// saleByNumber finds the id of this register's sale by its receipt number in the shift (the current
+// or last shift when shift is 0).
+func (a *Agent) saleByNumber(ctx context.Context, shift, receipt int64) (string, error) {
+	if shift == 0 {
+		if err := a.local.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(shift_number), 0) FROM outbox").Scan(&shift); err != nil {
+			return "", err
+		}
+	}
+	var id string
+	err := a.local.db.QueryRowContext(ctx, "SELECT id FROM outbox WHERE kind = 'sale' AND shift_number = ? AND receipt_number = ?", shift, receipt).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", torg.Errorf(torg.CodeNotFound, "no sale of this register has receipt number %d in shift %d", receipt, shift)
+	}
+	return id, err
 }
 
 // localSale finds a sale of this register in its outbox.
@@ -98,7 +138,28 @@ func (a *Agent) localSale(ctx context.Context, q SaleQuery) (torg.SaleForReturn,
 	t.Kind = torg.KindSale
 	returned, err := a.localReturned(ctx, t.ID)
 	out.Returnable = torg.Returnable(&t.TransactionInput, returned)
+	if err == nil {
+		err = a.nameLines(ctx, t.ID, out.Returnable)
+	}
 	return out, err
+}
+
+// nameLines fills in the names of a sale's returnable lines from the receipt this register sold it
+// with (a sale's lines are its receipt's, in order).
+func (a *Agent) nameLines(ctx context.Context, transactionID string, lines []torg.ReturnableLine) error {
+	r, err := a.receiptOf(ctx, "transaction_id = ?", transactionID)
+	if torg.ErrorCode(err) == torg.CodeNotFound || errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for i := range lines {
+		if n := lines[i].LineNo; n >= 1 && n <= len(r.Lines) {
+			lines[i].Name = r.Lines[n-1].Name
+		}
+	}
+	return nil
 }
 
 // localReturned sums the returns made here of a sale.
@@ -136,13 +197,7 @@ type ReturnRequest struct {
 // follows in the background, exactly once, like a sale's. Anything the back office would refuse or
 // store as a conflict is refused here, before anything is fiscalised.
 func (a *Agent) makeReturn(ctx context.Context, req ReturnRequest) (Closed, error) {
-	if req.OriginalTransactionID == "" {
-		return Closed{}, torg.Invalid("original_transaction_id", "is required: the sale the return refunds")
-	}
-	sale, err := a.findSale(ctx, SaleQuery{TransactionID: req.OriginalTransactionID})
-	if torg.ErrorCode(err) == torg.CodeNotFound {
-		return Closed{}, torg.Invalid("original_transaction_id", "is not a sale this register can find")
-	}
+	sale, err := a.returnedSale(ctx, req)
 	if err != nil {
 		return Closed{}, err
 	}
@@ -171,10 +226,53 @@ func (a *Agent) makeReturn(ctx context.Context, req ReturnRequest) (Closed, erro
 	return out, err
 }
 
+// previewReturn works out a return's lines and total, as making it would, without fiscalising
+// anything or asking for payments: the cashier screen shows the total to refund before the cashier
+// says how.
+func (a *Agent) previewReturn(ctx context.Context, req ReturnRequest) (ReturnPreview, error) {
+	sale, err := a.returnedSale(ctx, req)
+	if err != nil {
+		return ReturnPreview{}, err
+	}
+	t, err := returnLines(&sale, req, a.cfg.Cashier)
+	return ReturnPreview{Lines: t.Lines, Total: t.Total}, err
+}
+
+// ReturnPreview is what a return would refund: its lines and total.
+type ReturnPreview struct {
+	Lines []torg.TxLine `json:"lines"`
+	Total torg.Money    `json:"total"`
+}
+
+// returnedSale finds the sale a return request names.
+func (a *Agent) returnedSale(ctx context.Context, req ReturnRequest) (torg.SaleForReturn, error) {
+	if req.OriginalTransactionID == "" {
+		return torg.SaleForReturn{}, torg.Invalid("original_transaction_id", "is required: the sale the return refunds")
+	}
+	sale, err := a.findSale(ctx, SaleQuery{TransactionID: req.OriginalTransactionID})
+	if torg.ErrorCode(err) == torg.CodeNotFound {
+		return sale, torg.Invalid("original_transaction_id", "is not a sale this register can find")
+	}
+	return sale, err
+}
+
 // returnTransaction is the return as the back office takes it, checked by its rules: each line a
 // line of the sale, at most what is left of it, with its share of the sale's discount; the payments
 // exactly the total (a refund gives no change).
 func returnTransaction(sale *torg.SaleForReturn, req ReturnRequest, cashier string) (torg.TransactionInput, error) {
+	t, err := returnLines(sale, req, cashier)
+	if err != nil {
+		return t, err
+	}
+	t.Payments = req.Payments
+	check := t
+	check.ShiftNumber, check.ReceiptNumber = 1, 1
+	return t, check.Validate()
+}
+
+// returnLines is a return's lines, each checked against what is left of the sale's line, and its
+// total.
+func returnLines(sale *torg.SaleForReturn, req ReturnRequest, cashier string) (torg.TransactionInput, error) {
 	orig := &sale.Transaction.TransactionInput
 	left := map[int]torg.Quantity{}
 	returned := torg.ReturnedSoFar{}
@@ -192,7 +290,7 @@ func returnTransaction(sale *torg.SaleForReturn, req ReturnRequest, cashier stri
 		f.Add("lines", "name at least one line of the sale and the quantity brought back")
 	}
 	id, original := uuid.NewString(), sale.Transaction.ID
-	t := torg.TransactionInput{ID: id, Kind: torg.KindReturn, OriginalTransactionID: &original, ClosedAt: torg.Now(), Cashier: cashier, Payments: req.Payments}
+	t := torg.TransactionInput{ID: id, Kind: torg.KindReturn, OriginalTransactionID: &original, ClosedAt: torg.Now(), Cashier: cashier}
 	seen := map[int]bool{}
 	for i, c := range req.Lines {
 		p := fmt.Sprintf("lines[%d]", i)
@@ -209,12 +307,7 @@ func returnTransaction(sale *torg.SaleForReturn, req ReturnRequest, cashier stri
 		}
 		seen[c.LineNo] = true
 	}
-	if err := f.Err(); err != nil {
-		return t, err
-	}
-	check := t
-	check.ShiftNumber, check.ReceiptNumber = 1, 1
-	return t, check.Validate()
+	return t, f.Err()
 }
 
 // remaining is what is left to refund of the sale's line n: the amount of its returnable line.

@@ -409,8 +409,9 @@ func (a *Agent) cancelReceipt(ctx context.Context, id string) error {
 	return nil
 }
 
-// ZReport is a shift's summary: its sales (receipts, cash, card, total) and, apart, its returns, and
-// the cash expected in the drawer: the sales' cash less the cash paid back.
+// ZReport is a shift's summary: its sales (receipts, cash, card, total) and, apart, its returns, cash
+// ins and cash outs, and the cash expected in the drawer: the sales' cash and the cash put in, less
+// the cash paid back and taken out.
 type ZReport struct {
 	Shift
 	ClosedAt     time.Time  `json:"closed_at"`
@@ -419,6 +420,8 @@ type ZReport struct {
 	Card         torg.Money `json:"card"`
 	Total        torg.Money `json:"total"`
 	Returns      KindSums   `json:"returns"`
+	CashIn       KindSums   `json:"cash_in"`
+	CashOut      KindSums   `json:"cash_out"`
 	ExpectedCash torg.Money `json:"expected_cash"`
 }
 
@@ -463,7 +466,7 @@ func (a *Agent) shiftReport(ctx context.Context, closing bool) (ZReport, error) 
 		}
 		sale := sums[torg.KindSale]
 		z.Receipts, z.Cash, z.Card, z.Total, z.Returns = sale.Count, sale.Cash, sale.Card, sale.Total, sums[torg.KindReturn]
-		z.ExpectedCash = z.Cash - z.Returns.Cash
+		z.CashIn, z.CashOut, z.ExpectedCash = sums[torg.KindCashIn], sums[torg.KindCashOut], expectedCash(sums)
 		return nil
 	})
 	return z, err

@@ -157,7 +157,7 @@ func TestKKMTransferFailsATransactionThatWouldOverflowABalance(t *testing.T) {
 					if invoices, err = tx.SalesInvoices(ctx, "", in.ID, torg.Page{Limit: 10}); err != nil {
 						return err
 					}
-					if receipts, err = tx.CashReceipts(ctx, "", in.ID, torg.Page{Limit: 10}); err != nil {
+					if receipts, err = tx.CashReceipts(ctx, "", "", in.ID, torg.Page{Limit: 10}); err != nil {
 						return err
 					}
 					cards, err = tx.CardPayments(ctx, in.ID, torg.Page{Limit: 10})

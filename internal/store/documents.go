@@ -242,14 +242,17 @@ func (tx *Tx) SalesInvoices(ctx context.Context, orderID, transactionID string, 
 		scanSalesInvoice, func(v *torg.SalesInvoice) string { return v.Number })
 }
 
-const cashReceiptSelect = "SELECT id, number, date, posted, not_posted_reason, cash_desk_id, customer_id, sales_invoice_id, order_id, transaction_id, amount FROM cash_receipts"
+const cashReceiptSelect = "SELECT id, number, date, posted, not_posted_reason, cash_desk_id, customer_id, sales_invoice_id, order_id, transaction_id," +
+	" amount, purpose, counterpart, comment FROM cash_receipts"
 
 func scanCashReceipt(s scanner, v *torg.CashReceipt) error {
 	var number, date int64
-	var reason, desk, order sql.NullString
-	err := s.Scan(&v.ID, &number, &date, &v.Posted, &reason, &desk, &v.CustomerID, &v.SalesInvoiceID, &order, &v.TransactionID, &v.Amount)
+	var reason, desk, order, customer, invoice sql.NullString
+	err := s.Scan(&v.ID, &number, &date, &v.Posted, &reason, &desk, &customer, &invoice, &order, &v.TransactionID, &v.Amount,
+		&v.Purpose, &v.Counterpart, &v.Comment)
 	v.Number, v.Date = formatNumber(number), fromMicros(date)
 	v.NotPostedReason, v.CashDeskID, v.OrderID = nullString(reason), nullString(desk), nullString(order)
+	v.CustomerID, v.SalesInvoiceID = nullString(customer), nullString(invoice)
 	return err
 }
 
@@ -258,8 +261,9 @@ func (tx *Tx) CashReceipt(ctx context.Context, id string) (torg.CashReceipt, err
 	return one(ctx, tx, cashReceiptSelect, "cash receipt order", id, false, scanCashReceipt)
 }
 
-// CashReceipts lists cash receipt orders, newest first; posted is "", "true" or "false".
-func (tx *Tx) CashReceipts(ctx context.Context, posted, transactionID string, page torg.Page) (torg.List[torg.CashReceipt], error) {
+// CashReceipts lists cash receipt orders, newest first; posted is "", "true" or "false", purpose ""
+// (every one), "sale" or "cash_in".
+func (tx *Tx) CashReceipts(ctx context.Context, posted, purpose, transactionID string, page torg.Page) (torg.List[torg.CashReceipt], error) {
 	sel := cashReceiptSelect
 	switch posted {
 	case "true":
@@ -270,7 +274,7 @@ func (tx *Tx) CashReceipts(ctx context.Context, posted, transactionID string, pa
 	if posted != "" {
 		sel = "SELECT * FROM (" + sel + ") c"
 	}
-	return numbered(ctx, tx, sel, [][2]string{{"transaction_id", transactionID}}, page, scanCashReceipt,
+	return numbered(ctx, tx, sel, [][2]string{{"purpose", purpose}, {"transaction_id", transactionID}}, page, scanCashReceipt,
 		func(v *torg.CashReceipt) string { return v.Number })
 }
 
@@ -288,7 +292,10 @@ func (tx *Tx) PostCashReceipt(ctx context.Context, id, cashDeskID string) (torg.
 		return c, cmpErr(err, torg.Invalid("cash_desk_id", "no cash desk has this id"))
 	}
 	cash := []moneyMove{{DocID: c.ID, Date: c.Date, Owner: cashDeskID, Amount: c.Amount}}
-	debt := []moneyMove{{DocID: c.ID, Date: c.Date, Owner: c.CustomerID, Amount: -c.Amount}}
+	var debt []moneyMove
+	if c.CustomerID != nil { // a sale's cash pays the customer's debt; a cash in's is no one's
+		debt = []moneyMove{{DocID: c.ID, Date: c.Date, Owner: *c.CustomerID, Amount: -c.Amount}}
+	}
 	l, err := tx.readLedger(ctx, nil, cash, debt)
 	if err != nil {
 		return c, err

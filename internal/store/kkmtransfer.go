@@ -194,18 +194,19 @@ func (tx *Tx) ResolveTransaction(ctx context.Context, id string, r torg.Resoluti
 		return torg.Transaction{}, torg.Errorf(torg.CodeStateConflict, "transaction %s is %s, not a conflict", id, state)
 	}
 	mismatch := reason.String == torg.ConflictMismatch
-	isReturn := reason.String == torg.ConflictOverReturn || reason.String == torg.ConflictUnknownSale
+	isReturn := reason.String == torg.ConflictOverReturn || reason.String == torg.ConflictUnknownSale || reason.String == torg.ConflictOverCashOut
 	next, detached := torg.TxNew, true
 	switch r.Action {
 	case torg.ResolveAccept:
-		if !mismatch && reason.String != torg.ConflictOverReturn {
+		if !mismatch && reason.String != torg.ConflictOverReturn && reason.String != torg.ConflictOverCashOut {
 			return torg.Transaction{}, torg.Errorf(torg.CodeStateConflict,
-				"transaction %s is a %s conflict: only a sale that differs from its order, or a return of more than is left, can be accepted", id, reason.String)
+				"transaction %s is a %s conflict: only a sale that differs from its order, a return of more than is left, or a cash out of more than the drawer held, can be accepted",
+				id, reason.String)
 		}
 		detached = false
 	case torg.ResolveWithoutOrder:
 		if isReturn {
-			return torg.Transaction{}, torg.Errorf(torg.CodeStateConflict, "transaction %s is a return: it has no order to process it without", id)
+			return torg.Transaction{}, torg.Errorf(torg.CodeStateConflict, "transaction %s is a return or a cash out: it has no order to process it without", id)
 		}
 	case torg.ResolveIgnore:
 		next, detached = torg.TxIgnored, false

@@ -253,14 +253,30 @@ func (r *docRows) add(p *plan, now int64) {
 				int64(l.Amount), string(l.VATRate), int64(l.VATAmount)})
 		}
 	}
-	if c := p.CashReceipt; c != nil {
+	if c := p.CashReceipt; c != nil && p.Invoice != nil {
 		r.receipts = append(r.receipts, []any{c.ID, c.Number, date, c.Posted, nullIfEmpty(c.NotPostedReason), w.CashDeskID, p.CustomerID,
-			p.Invoice.ID, order, w.ID, int64(c.Amount), now})
+			p.Invoice.ID, order, w.ID, int64(c.Amount), torg.PurposeSale, "", "", now})
 	}
 	if c := p.CardPayment; c != nil {
 		r.cards = append(r.cards, []any{c.ID, c.Number, date, true, p.CustomerID, p.Invoice.ID, w.ID, int64(c.Amount), now})
 	}
 	r.addReturn(p, now)
+	r.addCashMove(p, now)
+}
+
+// addCashMove appends the row of a cash in's cash receipt order or a cash out's cash expense order.
+func (r *docRows) addCashMove(p *plan, now int64) {
+	w, date := &p.Source, micros(p.Source.In.ClosedAt)
+	switch w.In.Kind {
+	case torg.KindCashIn:
+		c := p.CashReceipt
+		r.receipts = append(r.receipts, []any{c.ID, c.Number, date, c.Posted, nullIfEmpty(c.NotPostedReason), w.CashDeskID, nil,
+			nil, nil, w.ID, int64(c.Amount), torg.PurposeCashIn, w.In.Counterpart, w.In.Comment, now})
+	case torg.KindCashOut:
+		c := p.CashExpense
+		r.expenses = append(r.expenses, []any{c.ID, c.Number, date, c.Posted, nullIfEmpty(c.NotPostedReason), torg.PurposeCashOut, w.CashDeskID,
+			nil, nil, nil, w.ID, int64(c.Amount), w.In.Counterpart, w.In.Comment, now})
+	}
 }
 
 // addReturn appends the rows of a return's documents.
@@ -313,7 +329,7 @@ func (tx *Tx) writePlans(ctx context.Context, plans []*plan) error {
 		},
 		func() error {
 			return tx.insertRows(ctx, "cash_receipts", []string{"id", "number", "date", "posted", "not_posted_reason", "cash_desk_id",
-				"customer_id", "sales_invoice_id", "order_id", "transaction_id", "amount", "created_at"}, r.receipts)
+				"customer_id", "sales_invoice_id", "order_id", "transaction_id", "amount", "purpose", "counterpart", "comment", "created_at"}, r.receipts)
 		},
 		func() error {
 			return tx.insertRows(ctx, "card_payments", []string{"id", "number", "date", "posted", "customer_id", "sales_invoice_id",

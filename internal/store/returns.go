@@ -61,7 +61,23 @@ func (tx *Tx) saleOf(ctx context.Context, registerID, cond string, args []any, l
 	}
 	out.returned = torg.Returned(returns)
 	out.Returnable = torg.Returnable(&out.Transaction.TransactionInput, out.returned)
-	return out, nil
+	return out, tx.nameProducts(ctx, out.Returnable)
+}
+
+// nameProducts fills in the returnable lines' product names.
+func (tx *Tx) nameProducts(ctx context.Context, lines []torg.ReturnableLine) error {
+	ids := make([]string, len(lines))
+	for i, l := range lines {
+		ids[i] = l.ProductID
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	prods, err := tx.products(ctx, dedupe(ids), nil)
+	for i := range lines {
+		lines[i].Name = prods["id:"+lines[i].ProductID].name
+	}
+	return err
 }
 
 // returnsOf lists the returns of a sale that count against it: all but conflicts and ignored ones.

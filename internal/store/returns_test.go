@@ -60,6 +60,9 @@ func (sh *returnShop) try(registerID string, in torg.TransactionInput, pay strin
 		in.Lines[i].Amount, _ = torg.LineAmount(in.Lines[i].Quantity, in.Lines[i].Price, in.Lines[i].Discount)
 		in.Total += in.Lines[i].Amount
 	}
+	if torg.IsCashMove(in.Kind) { // no lines: the amount is what was paid
+		in.Total = in.Paid(torg.PaymentCash) + in.Paid(torg.PaymentCard)
+	}
 	if in.Payments == nil {
 		in.Payments = []torg.Payment{{Type: pay, Amount: in.Total}}
 	}

@@ -45,7 +45,7 @@ func scanTransaction(s scanner, t *torg.Transaction) error {
 		return err
 	}
 	t.CustomerReturnID, t.CashExpenseID, t.CardRefundID = nullString(ret), nullString(expense), nullString(refund)
-	t.OriginalTransactionID = t.TransactionInput.OriginalTransactionID
+	t.OriginalTransactionID, t.Comment, t.Counterpart = t.TransactionInput.OriginalTransactionID, t.TransactionInput.Comment, t.TransactionInput.Counterpart
 	t.ConflictReason, t.Error, t.ReceivedAt = nullString(conflict), nullString(errText), fromMicros(received)
 	t.SalesInvoiceID, t.CashReceiptID, t.CardPaymentID = nullString(invoice), nullString(receipt), nullString(card)
 	return nil
@@ -131,13 +131,7 @@ func (tx *Tx) UploadTransaction(ctx context.Context, registerID string, in torg.
 	if err := tx.checkFiscal(ctx, in.Fiscal); err != nil {
 		return torg.Transaction{}, false, err
 	}
-	var sold sale
-	switch in.Kind {
-	case "":
-		sold, err = tx.sell(ctx, registerID, in)
-	case torg.KindReturn:
-		sold, err = tx.checkReturn(ctx, registerID, &in)
-	}
+	sold, err := tx.checkKind(ctx, registerID, &in)
 	if err != nil {
 		return torg.Transaction{}, false, err
 	}
@@ -174,6 +168,20 @@ func (tx *Tx) UploadTransaction(ctx context.Context, registerID string, in torg.
 	return t, true, err
 }
 
+// checkKind does what an upload of its kind does beyond storing it: a sale sells its order, a
+// return is compared with its sale, a cash out with the drawer; a cash in needs nothing.
+func (tx *Tx) checkKind(ctx context.Context, registerID string, in *torg.TransactionInput) (sale, error) {
+	switch in.Kind {
+	case "":
+		return tx.sell(ctx, registerID, *in)
+	case torg.KindReturn:
+		return tx.checkReturn(ctx, registerID, in)
+	case torg.KindCashOut:
+		return tx.checkCashOut(ctx, registerID, in)
+	}
+	return sale{}, nil
+}
+
 // uploadConflict turns a unique violation of an upload — a retry racing the first upload on
 // PostgreSQL — into a request to run the transaction again, which then answers with the stored one.
 func uploadConflict(err error) error {
@@ -203,6 +211,9 @@ func (tx *Tx) checkFiscal(ctx context.Context, f *torg.Fiscal) error {
 
 // checkProducts names every line whose product does not exist.
 func (tx *Tx) checkProducts(ctx context.Context, lines []torg.TxLine) error {
+	if len(lines) == 0 { // a cash in or cash out
+		return nil
+	}
 	ids := make([]string, len(lines))
 	for i, l := range lines {
 		ids[i] = l.ProductID

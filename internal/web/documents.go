@@ -12,7 +12,8 @@ import (
 // docLine is a line of goods with its product's code and name.
 type docLine struct {
 	torg.OrderLine
-	Product store.CodeName
+	Product    store.CodeName
+	SaleLineNo int // a customer return's line: the line of the sale it returns
 }
 
 // docRow is a document in a list with the names it refers to.
@@ -22,6 +23,7 @@ type docRow struct {
 	Posted                      bool
 	Amount                      torg.Money
 	OrderID                     string
+	Purpose                     string // a cash expense order's
 }
 
 // docsData is a document list page.
@@ -63,13 +65,13 @@ func (u *UI) listInvoices(p *page) error {
 
 func (u *UI) listReceipts(p *page) error {
 	return u.listDocs(p, "cash-receipts", func(ctx context.Context, tx *store.Tx, page torg.Page) ([]docRow, *string, error) {
-		list, err := tx.CashReceipts(ctx, p.r.URL.Query().Get("posted"), "", page)
+		list, err := tx.CashReceipts(ctx, p.r.URL.Query().Get("posted"), "", "", page)
 		if err != nil {
 			return nil, nil, err
 		}
 		var ids, desks []string
 		for _, v := range list.Items {
-			ids, desks = append(ids, v.CustomerID), append(desks, deref(v.CashDeskID))
+			ids, desks = append(ids, deref(v.CustomerID)), append(desks, deref(v.CashDeskID))
 		}
 		custs, err := customerNames(ctx, tx, ids)
 		if err != nil {
@@ -78,8 +80,15 @@ func (u *UI) listReceipts(p *page) error {
 		deskNames, err := tx.Names(ctx, "cash_desks", desks)
 		var rows []docRow
 		for _, v := range list.Items {
-			rows = append(rows, docRow{ID: v.ID, Number: v.Number, Customer: custs[v.CustomerID].Name, Extra: deskNames[deref(v.CashDeskID)].Name,
+			who := custs[deref(v.CustomerID)].Name
+			if v.CustomerID == nil {
+				who = v.Counterpart
+			}
+			rows = append(rows, docRow{ID: v.ID, Number: v.Number, Customer: who, Extra: deskNames[deref(v.CashDeskID)].Name,
 				Posted: v.Posted, Amount: v.Amount, OrderID: deref(v.OrderID), Date: v.Date})
+			if v.Purpose == torg.PurposeCashIn {
+				rows[len(rows)-1].Purpose = v.Purpose
+			}
 		}
 		return rows, list.Next, err
 	})
@@ -130,6 +139,7 @@ type invoiceData struct {
 	Customer, Warehouse, Register store.CodeName
 	OrderNumber                   string
 	Lines                         []docLine
+	Returns                       []torg.CustomerReturn // what customers brought back of it
 }
 
 func (u *UI) showInvoice(p *page) error {
@@ -147,7 +157,11 @@ func (u *UI) showInvoice(p *page) error {
 		if err != nil {
 			return err
 		}
-		d.Lines, err = docLines(p.ctx, tx, v.Lines)
+		if d.Lines, err = docLines(p.ctx, tx, v.Lines); err != nil {
+			return err
+		}
+		rets, err := tx.CustomerReturns(p.ctx, "", v.ID, "", torg.Page{Limit: torg.MaxPageLimit})
+		d.Returns = rets.Items
 		return err
 	})
 	if err != nil {
@@ -221,11 +235,13 @@ func (u *UI) loadReceipt(p *page) (receiptData, error) {
 			return err
 		}
 		d.CashReceipt = v
-		cs, err := tx.Names(p.ctx, "customers", []string{v.CustomerID})
-		if err != nil {
-			return err
+		if v.CustomerID != nil {
+			cs, err := tx.Names(p.ctx, "customers", []string{*v.CustomerID})
+			if err != nil {
+				return err
+			}
+			d.Customer = cs[*v.CustomerID]
 		}
-		d.Customer = cs[v.CustomerID]
 		if v.CashDeskID != nil {
 			ds, err := tx.Names(p.ctx, "cash_desks", []string{*v.CashDeskID})
 			if err != nil {

@@ -54,6 +54,7 @@ type orderData struct {
 	Addable               []option
 	Total, VAT            torg.Money
 	CardPaymentID         string
+	Returns               []torg.CustomerReturn // what customers brought back of the order's sale
 	Tab                   string
 	Short                 []shortage
 }
@@ -141,6 +142,13 @@ func (u *UI) loadOrder(ctx context.Context, tx *store.Tx, f fmtr, o torg.Order, 
 		if err == nil && t.CardPaymentID != nil {
 			d.CardPaymentID = *t.CardPaymentID
 		}
+	}
+	if o.ID != "" {
+		rets, err := tx.CustomerReturns(ctx, o.ID, "", "", torg.Page{Limit: torg.MaxPageLimit})
+		if err != nil {
+			return err
+		}
+		d.Returns = rets.Items
 	}
 	return nil
 }

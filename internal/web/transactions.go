@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"torg"
 	"torg/internal/store"
@@ -18,8 +19,9 @@ type txRow struct {
 
 // transactionsData is the register transactions page.
 type transactionsData struct {
-	State       string
+	State, Kind string
 	States      []torg.TxState
+	Kinds       []string
 	Rows        []txRow
 	Next, First string
 	Conflicts   int
@@ -30,13 +32,16 @@ var allTxStates = []torg.TxState{torg.TxNew, torg.TxProcessed, torg.TxConflict, 
 
 func (u *UI) listTransactions(p *page) error {
 	q := p.r.URL.Query()
-	d := transactionsData{State: q.Get("state"), States: allTxStates}
+	d := transactionsData{State: q.Get("state"), States: allTxStates, Kind: q.Get("kind"), Kinds: torg.TxKinds}
+	if d.Kind != "" && !slices.Contains(torg.TxKinds, d.Kind) {
+		d.Kind = ""
+	}
 	page, err := pageOf(q.Get("after"), 50)
 	if err != nil {
 		return err
 	}
 	err = u.store.View(p.ctx, func(tx *store.Tx) error {
-		list, err := tx.Transactions(p.ctx, store.TransactionFilter{State: torg.TxState(d.State)}, page)
+		list, err := tx.Transactions(p.ctx, store.TransactionFilter{State: torg.TxState(d.State), Kind: d.Kind}, page)
 		if err != nil {
 			return err
 		}
@@ -109,9 +114,12 @@ type transactionData struct {
 	Compare   []compareRow // a mismatching sale beside its order's lines
 	BadClosed bool         // its closed_at is out of the order's range
 	Resolve   bool         // the user may resolve it now
-	Accept    bool         // it may be accepted as it is (a mismatch)
-	Comment   string
-	Products  map[string]store.CodeName
+	Accept    bool         // it may be accepted as it is (a mismatch, an over_return, an over_cash_out)
+	// WithoutOrder is whether it may be processed without its order: a sale only.
+	WithoutOrder bool
+	Comment      string
+	Products     map[string]store.CodeName
+	Returns      []torg.Transaction // a sale's returns
 }
 
 // compareRow is a receipt line beside the order line it was matched with (either may be missing),
@@ -162,10 +170,15 @@ func (u *UI) loadTransaction(p *page) (transactionData, error) {
 				Quantity: l.Quantity, Price: l.Price, Discount: l.Discount, Amount: l.Amount}})
 		}
 		d.Compare, d.BadClosed = compareRows(t, ordered, names)
+		if err != nil || t.Kind != torg.KindSale {
+			return err
+		}
+		d.Returns, err = tx.ReturnsOfSale(p.ctx, t.ID)
 		return err
 	})
 	d.Resolve = d.State == torg.TxConflict && p.user.Role.Allows(torg.PermAdmin)
-	d.Accept = d.Resolve && d.ConflictReason != nil && *d.ConflictReason == torg.ConflictMismatch
+	d.Accept = d.Resolve && d.ConflictReason != nil && slices.Contains([]string{torg.ConflictMismatch, torg.ConflictOverReturn, torg.ConflictOverCashOut}, *d.ConflictReason)
+	d.WithoutOrder = d.Resolve && d.Kind == torg.KindSale
 	return d, err
 }
 

@@ -25,6 +25,14 @@ const T = {
     pickChanged: "Заказ {n} изменился и обновляется: подберите чек ещё раз.", pickMissing: "Заказа {n} на этой кассе нет.",
     confirmZYes: "Закрыть смену (Enter)", confirmZNo: "Не закрывать (Esc)", noShift: "Смена не открыта: она откроется с первой продажей.",
     rejected: "Бэк-офис отклонил чеков: {n}. Они сохранены на кассе и ждут администратора. Последний:",
+    returnBtn: "Возврат (F8)", cashInBtn: "Внесение", cashOutBtn: "Выемка", cashIn: "Внесение наличных", cashOut: "Выемка наличных",
+    counterpart: "Откуда / куда", cmCancel: "Отмена (Esc)", cmIn: "Внести", cmOut: "Выдать", drawer: "В денежном ящике по данным кассы: {sum}",
+    badAmount: "Сумма: введите сумму больше нуля, например 500 или 1 500,50.", cmDone: "{what}: {sum}. Смена {s}, документ № {r}.",
+    returnTitle: "Возврат прихода", findSale: "Чек продажи", findSaleHint: "№ чека, ФН и ФД или строка QR-кода", find: "Найти",
+    left: "Можно вернуть", refundDue: "К возврату", refundCash: "Всё наличными", refundCard: "Всё на карту", refundBtn: "Вернуть (Enter)",
+    saleTitle: "Продажа: смена {s}, чек № {r}, {sum}", refundMismatch: "Возврат должен быть ровно {due}: наличные и карта вместе.",
+    refundDone: "Возврат {sum}: смена {s}, чек № {r}.", zReturns: "Возвраты", zReturnsCash: "Возвраты наличными", zCashIn: "Внесения",
+    zCashOut: "Выемки", zExpected: "Наличных в ящике",
   },
   en: {
     register: "Register", shift: "Shift", outbox: "Not uploaded", closeShift: "Close shift (Z report)",
@@ -48,6 +56,14 @@ const T = {
     pickChanged: "Order {n} has changed and is being updated: pick it again.", pickMissing: "Order {n} is not at this register.",
     confirmZYes: "Close shift (Enter)", confirmZNo: "Keep it open (Esc)", noShift: "No shift is open: a shift opens with its first sale.",
     rejected: "The back office refused {n} receipt(s). They are kept at this register for an administrator. The latest:",
+    returnBtn: "Return (F8)", cashInBtn: "Cash in", cashOutBtn: "Cash out", cashIn: "Cash in", cashOut: "Cash out",
+    counterpart: "From / to", cmCancel: "Cancel (Esc)", cmIn: "Put in", cmOut: "Take out", drawer: "In the drawer, by this register: {sum}",
+    badAmount: "Amount: enter an amount above zero such as 500 or 1,500.50.", cmDone: "{what}: {sum}. Shift {s}, document no. {r}.",
+    returnTitle: "Sale return", findSale: "Sale receipt", findSaleHint: "Receipt no., FN and FD, or the QR string", find: "Find",
+    left: "Returnable", refundDue: "To refund", refundCash: "All in cash", refundCard: "All to card", refundBtn: "Refund (Enter)",
+    saleTitle: "Sale: shift {s}, receipt no. {r}, {sum}", refundMismatch: "The refund must be exactly {due}: cash and card together.",
+    refundDone: "Refunded {sum}: shift {s}, receipt no. {r}.", zReturns: "Returns", zReturnsCash: "Returns in cash", zCashIn: "Cash in",
+    zCashOut: "Cash out", zExpected: "Cash in the drawer",
   },
 };
 
@@ -421,17 +437,171 @@ async function xReport() {
   } catch (e) { say(e.status === 409 ? t("noShift") : e.message, e.status === 409 ? "info" : "error"); }
 }
 
-// renderZ shows the last Z- or X-report. Every receipt of this register is a sale, so sales are the
-// total.
+// renderZ shows the last Z- or X-report: sales, and apart returns, cash in and cash out, with the
+// cash the drawer should hold.
 function renderZ() {
   const z = zreport;
   $("z-title").textContent = z.kind === "x" ? t("xTitle", { s: z.shift_number, time: clock(z.closed_at) }) : t("zreport");
+  const none = { count: 0, cash: 0, card: 0, total: 0 }, ret = z.returns || none, cin = z.cash_in || none, cout = z.cash_out || none;
   $("z-body").replaceChildren(...[["zShift", z.shift_number], ["zReceipts", z.receipts], ["zSales", formatMoney(z.total)],
-    ["zCash", formatMoney(z.cash)], ["zCard", formatMoney(z.card)], ["zTotal", formatMoney(z.total)]].flatMap(([k, v]) => {
+    ["zCash", formatMoney(z.cash)], ["zCard", formatMoney(z.card)], ["zTotal", formatMoney(z.total)], ["zReturns", `${ret.count} · ${formatMoney(ret.total)}`],
+    ["zReturnsCash", formatMoney(ret.cash)], ["zCashIn", `${cin.count} · ${formatMoney(cin.total)}`],
+    ["zCashOut", `${cout.count} · ${formatMoney(cout.total)}`], ["zExpected", formatMoney(z.expected_cash)]].flatMap(([k, v]) => {
     const dt = document.createElement("dt"), dd = document.createElement("dd");
     dt.textContent = t(k); dd.textContent = v;
     return [dt, dd];
   }));
+}
+
+// cashMove is the open «Внесение» or «Выемка» dialog's kind ("cash-in" or "cash-out"), or null.
+let cashMove = null;
+
+// openCashMove opens «Внесение» or «Выемка», saying what the drawer holds by this register's count.
+async function openCashMove(kind) {
+  cashMove = kind;
+  $("cm-title").textContent = t(kind === "cash-in" ? "cashIn" : "cashOut");
+  $("cm-submit").textContent = t(kind === "cash-in" ? "cmIn" : "cmOut");
+  for (const id of ["cm-amount", "cm-counterpart", "cm-comment"]) $(id).value = "";
+  $("cm-error").hidden = true;
+  $("cm-drawer").textContent = "";
+  $("cashmove").showModal();
+  $("cm-amount").focus();
+  const x = await api("GET", "/api/shift/x-report").catch(() => null);
+  $("cm-drawer").textContent = t("drawer", { sum: formatMoney(x ? x.expected_cash : 0) });
+}
+
+// submitCashMove sends the cash in or cash out; the agent fiscalises it or says why not.
+async function submitCashMove(ev) {
+  ev.preventDefault();
+  const amount = parseMoney($("cm-amount").value);
+  const err = (text) => { $("cm-error").textContent = text; $("cm-error").hidden = false; };
+  if (!amount) return err(t("badAmount"));
+  try {
+    const done = await api("POST", `/api/${cashMove}`, { amount, comment: $("cm-comment").value.trim(), counterpart: $("cm-counterpart").value.trim() });
+    $("cashmove").close();
+    say(t("cmDone", { what: t(cashMove === "cash-in" ? "cashIn" : "cashOut"), sum: formatMoney(amount), s: done.shift_number, r: done.receipt_number }), "info");
+    cashMove = null;
+    refresh();
+  } catch (e) {
+    const f = e.data && e.data.errors && e.data.errors[0];
+    err(f ? f.message : e.message);
+  }
+}
+
+// refund is the open «Возврат» dialog's state: the sale found and the return's preview.
+let refund = null;
+
+function openRefund() {
+  refund = null;
+  $("rf-query").value = ""; $("rf-cash").value = ""; $("rf-card").value = "";
+  $("rf-sale").hidden = true; $("rf-error").hidden = true; $("rf-submit").disabled = true;
+  $("refund").showModal();
+  $("rf-query").focus();
+}
+
+function refundError(text) { $("rf-error").textContent = text; $("rf-error").hidden = !text; }
+
+// saleQuery turns what the cashier typed or scanned into the agent's query: a receipt's QR string
+// (t=…&fn=…&i=…), a fiscal drive and document number ("FN FD"), a shift and receipt number ("12/34"),
+// or a receipt number in the current shift.
+function saleQuery(text) {
+  const s = text.trim();
+  if (s.includes("fn=")) return "qr=" + encodeURIComponent(s);
+  let m = /^(\d{10,})\s+(\d+)$/.exec(s);
+  if (m) return `fn=${m[1]}&fd=${m[2]}`;
+  m = /^(\d+)\s*[/-]\s*(\d+)$/.exec(s);
+  if (m) return `shift_number=${m[1]}&receipt_number=${m[2]}`;
+  if (/^\d+$/.test(s)) return "receipt_number=" + s;
+  return "transaction_id=" + encodeURIComponent(s);
+}
+
+async function findSale() {
+  try {
+    const sale = await api("GET", "/api/sales?" + saleQuery($("rf-query").value));
+    refund = { sale, preview: null };
+    const tx = sale.transaction;
+    $("rf-sale-title").textContent = t("saleTitle", { s: tx.shift_number, r: tx.receipt_number, sum: formatMoney(tx.total) });
+    $("rf-lines").replaceChildren(...sale.returnable.map((l) => {
+      const tr = line([l.line_no, l.name || l.product_id, qty(l.quantity), ""]);
+      tr.dataset.line = l.line_no;
+      const q = document.createElement("input");
+      Object.assign(q, { className: "rf-qty", inputmode: "decimal", autocomplete: "off", value: "0" });
+      q.onchange = previewRefund;
+      tr.children[3].append(q);
+      return tr;
+    }));
+    $("rf-sale").hidden = false;
+    refundError("");
+    previewRefund();
+  } catch (e) {
+    const f = e.data && e.data.errors && e.data.errors[0];
+    refundError(f ? f.message : e.message);
+  }
+}
+
+// refundLines are the lines and quantities the cashier chose.
+function refundLines() {
+  const out = [];
+  for (const tr of $("rf-lines").children) {
+    const v = tr.querySelector("input").value.trim().replace(",", ".");
+    if (v !== "" && Number(v) > 0) out.push({ line_no: Number(tr.dataset.line), quantity: Number(v) });
+  }
+  return out;
+}
+
+// previewRefund asks the agent what the chosen lines refund, so the cashier sees the total.
+async function previewRefund() {
+  if (!refund) return;
+  const lines = refundLines(), key = JSON.stringify(lines);
+  if (refund.preview && refund.key === key) { updateRefund(); return; } // a field left unchanged
+  refund.key = key;
+  refund.preview = null;
+  $("rf-total").textContent = "—";
+  if (!lines.length) { updateRefund(); return; }
+  try {
+    refund.preview = await api("POST", "/api/returns/preview", { original_transaction_id: refund.sale.transaction.id, lines });
+    $("rf-total").textContent = formatMoney(refund.preview.total);
+    refundError("");
+  } catch (e) {
+    const f = e.data && e.data.errors && e.data.errors[0];
+    refundError(f ? f.message : e.message);
+  }
+  updateRefund();
+}
+
+// updateRefund lets the return go only when cash and card add up to exactly its total.
+function updateRefund() {
+  const cash = parseMoney($("rf-cash").value), card = parseMoney($("rf-card").value);
+  const p = refund && refund.preview;
+  const ok = p && cash !== null && card !== null && cash + card === p.total;
+  $("rf-submit").disabled = !ok;
+  if (p && cash !== null && card !== null && cash + card > 0 && !ok) refundError(t("refundMismatch", { due: formatMoney(p.total) }));
+  else if (ok) refundError("");
+}
+
+function refundAll(field, other) {
+  if (!refund || !refund.preview) return;
+  $(field).value = formatMoney(refund.preview.total);
+  $(other).value = "";
+  updateRefund();
+}
+
+async function submitRefund(ev) {
+  ev.preventDefault();
+  if ($("rf-submit").disabled) return;
+  const cash = parseMoney($("rf-cash").value), card = parseMoney($("rf-card").value), payments = [];
+  if (cash > 0) payments.push({ type: "cash", amount: cash });
+  if (card > 0) payments.push({ type: "card", amount: card });
+  try {
+    const done = await api("POST", "/api/returns", { original_transaction_id: refund.sale.transaction.id, lines: refundLines(), payments });
+    $("refund").close();
+    say(t("refundDone", { sum: formatMoney(cash + card), s: done.shift_number, r: done.receipt_number }), "info");
+    refund = null;
+    refresh();
+  } catch (e) {
+    const f = e.data && e.data.errors && e.data.errors[0];
+    refundError(f ? f.message : e.message);
+  }
 }
 
 // fillAll puts the whole total into one payment field and clears the other.
@@ -454,6 +624,19 @@ $("zreport").onclick = askCloseShift;
 $("xreport").onclick = xReport;
 $("confirm-z").addEventListener("close", () => { if ($("confirm-z").returnValue === "yes") closeShift(); });
 $("lang").onclick = switchLang;
+$("cash-in").onclick = () => openCashMove("cash-in");
+$("cash-out").onclick = () => openCashMove("cash-out");
+$("cashmove-form").onsubmit = submitCashMove;
+$("cm-cancel").onclick = () => $("cashmove").close();
+$("return").onclick = openRefund;
+$("rf-find").onclick = findSale;
+$("rf-query").onkeydown = (e) => { if (e.key === "Enter") { e.preventDefault(); findSale(); } };
+$("rf-cash").oninput = updateRefund;
+$("rf-card").oninput = updateRefund;
+$("rf-all-cash").onclick = () => refundAll("rf-cash", "rf-card");
+$("rf-all-card").onclick = () => refundAll("rf-card", "rf-cash");
+$("refund-form").onsubmit = submitRefund;
+$("rf-cancel").onclick = () => $("refund").close();
 document.addEventListener("keydown", (e) => {
   if ($("receipt").open) {
     if (e.key === "F6") { e.preventDefault(); $("all-cash").click(); }
@@ -461,6 +644,7 @@ document.addEventListener("keydown", (e) => {
     return;
   }
   if (document.querySelector("dialog[open]")) return;
+  if (e.key === "F8") { e.preventDefault(); openRefund(); return; }
   if (e.target === $("search")) {
     if (e.key === "Enter") { e.preventDefault(); searchEnter(); }
     if (e.key === "Escape") { e.preventDefault(); $("search").value = query = ""; $("search").blur(); render(); }
