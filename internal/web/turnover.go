@@ -166,7 +166,7 @@ func (u *UI) cashDocuments(ctx context.Context, tx *store.Tx, d *periodData, des
 		if m.Amount < 0 {
 			in, out = 0, -m.Amount
 		}
-		t.Rows = append(t.Rows, []cell{m.Date, "nav." + m.Document, m.Number, in, out})
+		t.Rows = append(t.Rows, []cell{m.Date, "rep.doc." + m.Document, m.Number, in, out})
 		link := ""
 		if m.Document == "cash-receipts" {
 			link = "/cash-receipts/" + m.DocumentID
