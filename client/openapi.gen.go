@@ -44,6 +44,21 @@ func (e APITokenRole) Valid() bool {
 	}
 }
 
+// Defines values for CashExpenseForm.
+const (
+	Ko2 CashExpenseForm = "ko2"
+)
+
+// Valid indicates whether the value is a known member of the CashExpenseForm enum.
+func (e CashExpenseForm) Valid() bool {
+	switch e {
+	case Ko2:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CashExpensePurpose.
 const (
 	CashOut CashExpensePurpose = "cash_out"
@@ -797,6 +812,9 @@ type CashExpense struct {
 	TransactionId string `json:"transaction_id"`
 }
 
+// CashExpenseForm The print form of a cash expense order: `ko2` (КО-2).
+type CashExpenseForm string
+
 // CashExpenseList One page of cash expense orders.
 type CashExpenseList struct {
 	// Items The cash expense orders of this page, newest first (by `number`).
@@ -831,7 +849,7 @@ type CashMove struct {
 	CashDeskId string    `json:"cash_desk_id"`
 	Date       time.Time `json:"date"`
 
-	// Document The kind of document, as its API path names it: `cash-receipts`, or `other` for a kind this list does not know yet.
+	// Document The kind of document, as its API path names it: `cash-receipts` (cash in), `cash-expenses` (cash out), or `other` for a kind this list does not know yet.
 	Document   string `json:"document"`
 	DocumentId string `json:"document_id"`
 
@@ -2403,6 +2421,12 @@ type PostCashExpenseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// PrintCashExpenseParams defines parameters for PrintCashExpense.
+type PrintCashExpenseParams struct {
+	// Form The form: `ko2` (the default is `ko2`).
+	Form *CashExpenseForm `form:"form,omitempty" json:"form,omitempty"`
+}
+
 // ListCashReceiptsParams defines parameters for ListCashReceipts.
 type ListCashReceiptsParams struct {
 	// Limit Largest number of items in the page.
@@ -3167,6 +3191,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/cash-expenses/{id}/post (the `PostCashExpense` operationId).
 	PostCashExpense(ctx context.Context, id string, params *PostCashExpenseParams, body PostCashExpenseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrintCashExpense Print a cash expense order
+	//
+	// The print form of a cash expense order «Расходный кассовый ордер» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: form КО-2 with the amount in words, paid to the customer on the grounds of the customer return (a refund) or to the counterpart named on it (a cash out). The forms are Russian statutory layouts and are always in Russian; the organisation's details come from the organisation's settings (`/api/v1/settings/organisation`).
+	//
+	// Corresponds with GET /api/v1/cash-expenses/{id}/print (the `PrintCashExpense` operationId).
+	PrintCashExpense(ctx context.Context, id string, params *PrintCashExpenseParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListCashReceipts List cash receipt orders
 	//
@@ -4244,6 +4275,23 @@ func (c *RawClient) PostCashExpenseWithBody(ctx context.Context, id string, para
 // Corresponds with POST /api/v1/cash-expenses/{id}/post (the `PostCashExpense` operationId).
 func (c *RawClient) PostCashExpense(ctx context.Context, id string, params *PostCashExpenseParams, body PostCashExpenseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPostCashExpenseRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrintCashExpense Print a cash expense order
+//
+// The print form of a cash expense order «Расходный кассовый ордер» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: form КО-2 with the amount in words, paid to the customer on the grounds of the customer return (a refund) or to the counterpart named on it (a cash out). The forms are Russian statutory layouts and are always in Russian; the organisation's details come from the organisation's settings (`/api/v1/settings/organisation`).
+//
+// Corresponds with GET /api/v1/cash-expenses/{id}/print (the `PrintCashExpense` operationId).
+func (c *RawClient) PrintCashExpense(ctx context.Context, id string, params *PrintCashExpenseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrintCashExpenseRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6718,6 +6766,67 @@ func NewPostCashExpenseRequestWithBody(server string, id string, params *PostCas
 			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewPrintCashExpenseRequest constructs an http.Request for the PrintCashExpense method
+func NewPrintCashExpenseRequest(server string, id string, params *PrintCashExpenseParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/cash-expenses/%s/print", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Form != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "form", *params.Form, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -10782,6 +10891,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/v1/cash-expenses/{id}/post (the `PostCashExpense` operationId).
 	PostCashExpenseWithResponse(ctx context.Context, id string, params *PostCashExpenseParams, body PostCashExpenseJSONRequestBody, reqEditors ...RequestEditorFn) (*PostCashExpenseResponse, error)
 
+	// PrintCashExpenseWithResponse Print a cash expense order
+	//
+	// The print form of a cash expense order «Расходный кассовый ордер» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: form КО-2 with the amount in words, paid to the customer on the grounds of the customer return (a refund) or to the counterpart named on it (a cash out). The forms are Russian statutory layouts and are always in Russian; the organisation's details come from the organisation's settings (`/api/v1/settings/organisation`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/cash-expenses/{id}/print (the `PrintCashExpense` operationId).
+	PrintCashExpenseWithResponse(ctx context.Context, id string, params *PrintCashExpenseParams, reqEditors ...RequestEditorFn) (*PrintCashExpenseResponse, error)
+
 	// ListCashReceiptsWithResponse List cash receipt orders
 	//
 	// Lists cash receipt orders «Приходный кассовый ордер», which KKMTransfer makes for the cash part of register transactions, newest first (by `number`), one page at a time. `posted=false` lists those that wait to be posted into a cash desk by hand. The filters narrow the list; they combine.
@@ -12855,6 +12973,82 @@ func (r PostCashExpenseResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PostCashExpenseResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PrintCashExpenseResponse401Headers the declared response headers of an HTTP 401 response for PrintCashExpense
+type PrintCashExpenseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PrintCashExpenseResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PrintCashExpenseResponse401Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PrintCashExpenseResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PrintCashExpenseResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PrintCashExpenseResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PrintCashExpenseResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PrintCashExpenseResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PrintCashExpenseResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrintCashExpenseResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrintCashExpenseResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrintCashExpenseResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -19229,6 +19423,21 @@ func (c *ClientWithResponses) PostCashExpenseWithResponse(ctx context.Context, i
 	return ParsePostCashExpenseResponse(rsp)
 }
 
+// PrintCashExpenseWithResponse Print a cash expense order
+//
+// The print form of a cash expense order «Расходный кассовый ордер» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: form КО-2 with the amount in words, paid to the customer on the grounds of the customer return (a refund) or to the counterpart named on it (a cash out). The forms are Russian statutory layouts and are always in Russian; the organisation's details come from the organisation's settings (`/api/v1/settings/organisation`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/cash-expenses/{id}/print (the `PrintCashExpense` operationId).
+func (c *ClientWithResponses) PrintCashExpenseWithResponse(ctx context.Context, id string, params *PrintCashExpenseParams, reqEditors ...RequestEditorFn) (*PrintCashExpenseResponse, error) {
+	rsp, err := c.PrintCashExpense(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrintCashExpenseResponse(rsp)
+}
+
 // ListCashReceiptsWithResponse List cash receipt orders
 //
 // Lists cash receipt orders «Приходный кассовый ордер», which KKMTransfer makes for the cash part of register transactions, newest first (by `number`), one page at a time. `posted=false` lists those that wait to be posted into a cash desk by hand. The filters narrow the list; they combine.
@@ -21735,6 +21944,73 @@ func ParsePostCashExpenseResponse(rsp *http.Response) (*PostCashExpenseResponse,
 		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostCashExpenseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePrintCashExpenseResponse parses an HTTP response from a PrintCashExpenseWithResponse call
+func ParsePrintCashExpenseResponse(rsp *http.Response) (*PrintCashExpenseResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrintCashExpenseResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PrintCashExpenseResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -35,7 +35,7 @@ func TestPeriodReportPages(t *testing.T) {
 		page := c.get("/reports/cash-turnover"+period, 200)
 		page.contains(t, "Касса торгового зала", "868,00", "300,00", "568,00", "desk=")
 		drill := c.get("/reports/cash-turnover"+period+"&desk="+sh.desk, 200)
-		drill.contains(t, `id="drill"`, `href="/cash-receipts/`, "Приходный кассовый ордер", "434,00", "Расходный кассовый ордер", "300,00")
+		drill.contains(t, `id="drill"`, `href="/cash-receipts/`, "Приходный кассовый ордер", "434,00", "Расходный кассовый ордер", "300,00", `href="/cash-expenses/`)
 		if strings.Contains(drill.body, "Прочий документ") {
 			t.Error("a document of the drill-down is not named")
 		}
