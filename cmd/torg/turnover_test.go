@@ -226,6 +226,8 @@ func TestPeriodReportsEqualTheHistory(t *testing.T) {
 		}{
 			{"a month in the middle", day(45), day(14), "from=" + day(45).Format("2006-01-02") + "&to=" + day(15).Format("2006-01-02")},
 			{"up to now", day(10), time.Now().Add(time.Hour), "from=" + day(10).Format("2006-01-02")},
+			// The whole history: 61 days always hold a whole calendar month, read from the month totals.
+			{"the whole history", day(61), time.Now().Add(time.Hour), "from=" + day(61).Format("2006-01-02")},
 		} {
 			in := func(at time.Time) bool { return !at.Before(period.from) && at.Before(period.to) }
 			before := func(at time.Time) bool { return at.Before(period.from) }

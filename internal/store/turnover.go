@@ -11,9 +11,9 @@ import (
 	"torg"
 )
 
-// Reports over a period read the movements (stock_moves, cash_moves, debt_moves) and the sales
-// invoices: an opening balance is the sum of what moved before the period, a turnover what moved
-// inside it. Each figure is classified by the document that moved it: in the stock turnover what
+// Reports over a period read the month totals and the movements of the period's edges (months.go)
+// and the sales invoices: an opening balance is the sum of what moved before the period, a turnover
+// what moved inside it. Each figure is classified by the document that moved it: in the stock turnover what
 // is neither a goods receipt nor a shipment is a customer return; in the settlements what is
 // neither a sales invoice nor a customer return is money paid in (less money paid back). Sums are scanned through int64Cell: a sum beyond int64 is a
 // state conflict naming what it is about, never a wrong number.
@@ -46,16 +46,11 @@ func cells(what string, cs ...*int64Cell) error {
 // stock in each warehouse over the period, optionally of one warehouse or product. Reserved and
 // available are given when the period reaches the present (p.Current).
 func (tx *Tx) StockTurnover(ctx context.Context, p torg.Period, warehouseID, productID string) ([]torg.StockTurnover, error) {
-	from := micros(p.From)
-	q := "SELECT t.warehouse_id, t.product_id, pr.code, t.opening, t.receipts, t.shipments, t.net FROM (SELECT m.warehouse_id, m.product_id," +
-		" SUM(CASE WHEN m.date < ? THEN m.quantity ELSE 0 END) AS opening," +
-		" SUM(CASE WHEN m.date >= ? AND m.quantity > 0 AND EXISTS (SELECT 1 FROM goods_receipts g WHERE g.id = m.doc_id) THEN m.quantity ELSE 0 END) AS receipts," +
-		" SUM(CASE WHEN m.date >= ? AND m.quantity < 0 THEN -m.quantity ELSE 0 END) AS shipments," +
-		" SUM(CASE WHEN m.date >= ? THEN m.quantity ELSE 0 END) AS net" +
-		" FROM stock_moves m WHERE m.date < ?"
-	q, args := turnoverFilter(q, []any{from, from, from, from, micros(p.To)}, [2]string{"m.warehouse_id", warehouseID}, [2]string{"m.product_id", productID})
-	rows, err := tx.query(ctx, q+" GROUP BY m.warehouse_id, m.product_id) t JOIN products pr ON pr.id = t.product_id"+
-		" ORDER BY t.warehouse_id, pr.code", args...)
+	sums, args := spanOf(micros(p.From), micros(p.To)).periodSums(stockMonths, "stock_moves", "quantity",
+		"m.quantity > 0 AND EXISTS (SELECT 1 FROM goods_receipts r WHERE r.id = m.doc_id)", "m.quantity < 0",
+		[][2]string{{"warehouse_id", warehouseID}, {"product_id", productID}})
+	rows, err := tx.query(ctx, "SELECT t.warehouse_id, t.product_id, pr.code, t.opening, t.a, t.b, t.net FROM ("+sums+") t"+
+		" JOIN products pr ON pr.id = t.product_id ORDER BY t.warehouse_id, pr.code", args...)
 	if err != nil {
 		return nil, outOfRange(err, kindStock)
 	}
@@ -116,13 +111,10 @@ func (tx *Tx) addReservations(ctx context.Context, items []torg.StockTurnover, w
 // CashTurnover reports each cash desk's opening cash, cash in, cash out and closing cash over the
 // period, of every cash desk or of one.
 func (tx *Tx) CashTurnover(ctx context.Context, p torg.Period, cashDeskID string) ([]torg.CashTurnover, error) {
-	from := micros(p.From)
-	q := "SELECT d.id, d.code, t.opening, t.cash_in, t.cash_out FROM cash_desks d LEFT JOIN (SELECT cash_desk_id," +
-		" SUM(CASE WHEN date < ? THEN amount ELSE 0 END) AS opening," +
-		" SUM(CASE WHEN date >= ? AND amount > 0 THEN amount ELSE 0 END) AS cash_in," +
-		" SUM(CASE WHEN date >= ? AND amount < 0 THEN -amount ELSE 0 END) AS cash_out" +
-		" FROM cash_moves WHERE date < ? GROUP BY cash_desk_id) t ON t.cash_desk_id = d.id WHERE 1 = 1"
-	q, args := turnoverFilter(q, []any{from, from, from, micros(p.To)}, [2]string{"d.id", cashDeskID})
+	sums, args := spanOf(micros(p.From), micros(p.To)).periodSums(cashMonths, "cash_moves", "amount", "m.amount > 0", "m.amount < 0",
+		[][2]string{{"cash_desk_id", cashDeskID}})
+	q, args := turnoverFilter("SELECT d.id, d.code, t.opening, t.a, t.b FROM cash_desks d LEFT JOIN ("+sums+") t ON t.cash_desk_id = d.id WHERE 1 = 1",
+		args, [2]string{"d.id", cashDeskID})
 	rows, err := tx.query(ctx, q+" ORDER BY d.code", args...)
 	if err != nil {
 		return nil, outOfRange(err, kindCash)
@@ -201,15 +193,11 @@ func (tx *Tx) CashMoves(ctx context.Context, p torg.Period, cashDeskID string, p
 // card payments took off, less what cash expense orders and card refunds paid back (negative
 // when more was paid back than paid in).
 func (tx *Tx) SettlementTurnover(ctx context.Context, p torg.Period, customerID string) ([]torg.SettlementTurnover, error) {
-	from := micros(p.From)
-	q := "SELECT t.customer_id, c.code, t.opening, t.invoiced, t.returned, t.net FROM (SELECT m.customer_id," +
-		" SUM(CASE WHEN m.date < ? THEN m.amount ELSE 0 END) AS opening," +
-		" SUM(CASE WHEN m.date >= ? AND m.amount > 0 AND EXISTS (SELECT 1 FROM sales_invoices v WHERE v.id = m.doc_id) THEN m.amount ELSE 0 END) AS invoiced," +
-		" SUM(CASE WHEN m.date >= ? AND m.amount < 0 AND EXISTS (SELECT 1 FROM customer_returns r WHERE r.id = m.doc_id) THEN -m.amount ELSE 0 END) AS returned," +
-		" SUM(CASE WHEN m.date >= ? THEN m.amount ELSE 0 END) AS net" +
-		" FROM debt_moves m WHERE m.date < ?"
-	q, args := turnoverFilter(q, []any{from, from, from, from, micros(p.To)}, [2]string{"m.customer_id", customerID})
-	rows, err := tx.query(ctx, q+" GROUP BY m.customer_id) t JOIN customers c ON c.id = t.customer_id ORDER BY c.code", args...)
+	sums, args := spanOf(micros(p.From), micros(p.To)).periodSums(debtMonths, "debt_moves", "amount",
+		"m.amount > 0 AND EXISTS (SELECT 1 FROM sales_invoices v WHERE v.id = m.doc_id)",
+		"m.amount < 0 AND EXISTS (SELECT 1 FROM customer_returns r WHERE r.id = m.doc_id)", [][2]string{{"customer_id", customerID}})
+	rows, err := tx.query(ctx, "SELECT t.customer_id, c.code, t.opening, t.a, t.b, t.net FROM ("+sums+") t"+
+		" JOIN customers c ON c.id = t.customer_id ORDER BY c.code", args...)
 	if err != nil {
 		return nil, outOfRange(err, kindDebt)
 	}
