@@ -428,6 +428,24 @@ func (e ReadyStatus) Valid() bool {
 	}
 }
 
+// Defines values for ReportFormat.
+const (
+	Csv  ReportFormat = "csv"
+	Xlsx ReportFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the ReportFormat enum.
+func (e ReportFormat) Valid() bool {
+	switch e {
+	case Csv:
+		return true
+	case Xlsx:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ResolutionAction.
 const (
 	Accept              ResolutionAction = "accept"
@@ -1736,6 +1754,9 @@ type RegisterToken struct {
 	Token string `json:"token"`
 }
 
+// ReportFormat The file a report downloads as: `csv` (UTF-8 with a byte order mark, comma-separated, numbers with a decimal point) or `xlsx` (numbers stored as numbers, money with two decimals). The headings are the JSON names of the row's fields; money is in roubles, as in JSON.
+type ReportFormat string
+
 // Resolution A person's decision about a register transaction in `conflict`, as recorded on it (`POST /api/v1/transactions/{id}/resolve`).
 type Resolution struct {
 	// Action What a person decided about a conflicting transaction: `accept` (a `mismatch` only: process the receipt as it is, against its order), `process_without_order` (detach the order and process the receipt as a sale to the retail customer) or `ignore` (it makes no documents; a comment must say why).
@@ -2728,6 +2749,9 @@ type CashTurnoverReportParams struct {
 
 	// CashDeskId Only this cash desk.
 	CashDeskId *string `form:"cash_desk_id,omitempty" json:"cash_desk_id,omitempty"`
+
+	// Format Answer the rows as a file instead of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`).
+	Format *ReportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // CashTurnoverDocumentsParams defines parameters for CashTurnoverDocuments.
@@ -2767,6 +2791,9 @@ type SalesReportParams struct {
 
 	// ProductId Only receipts holding this product (by product: only this product).
 	ProductId *string `form:"product_id,omitempty" json:"product_id,omitempty"`
+
+	// Format Answer the rows as a file instead of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`).
+	Format *ReportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // SettlementTurnoverReportParams defines parameters for SettlementTurnoverReport.
@@ -2779,6 +2806,9 @@ type SettlementTurnoverReportParams struct {
 
 	// CustomerId Only this customer.
 	CustomerId *string `form:"customer_id,omitempty" json:"customer_id,omitempty"`
+
+	// Format Answer the rows as a file instead of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`).
+	Format *ReportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // SettlementsReportParams defines parameters for SettlementsReport.
@@ -2809,6 +2839,9 @@ type StockTurnoverReportParams struct {
 
 	// ProductId Only this product.
 	ProductId *string `form:"product_id,omitempty" json:"product_id,omitempty"`
+
+	// Format Answer the rows as a file instead of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`).
+	Format *ReportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // ListSalesInvoicesParams defines parameters for ListSalesInvoices.
@@ -9265,6 +9298,18 @@ func NewCashTurnoverReportRequest(server string, params *CashTurnoverReportParam
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -9477,6 +9522,18 @@ func NewSalesReportRequest(server string, params *SalesReportParams) (*http.Requ
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -9546,6 +9603,18 @@ func NewSettlementTurnoverReportRequest(server string, params *SettlementTurnove
 		if params.CustomerId != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "customer_id", *params.CustomerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9756,6 +9825,18 @@ func NewStockTurnoverReportRequest(server string, params *StockTurnoverReportPar
 		if params.ProductId != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "product_id", *params.ProductId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -25812,6 +25893,9 @@ func ParseCashTurnoverReportResponse(rsp *http.Response) (*CashTurnoverReportRes
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -25953,6 +26037,9 @@ func ParseSalesReportResponse(rsp *http.Response) (*SalesReportResponse, error) 
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -26026,6 +26113,9 @@ func ParseSettlementTurnoverReportResponse(rsp *http.Response) (*SettlementTurno
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
@@ -26248,6 +26338,9 @@ func ParseStockTurnoverReportResponse(rsp *http.Response) (*StockTurnoverReportR
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
