@@ -57,3 +57,33 @@ func TestBalanceReportsDownload(t *testing.T) {
 	})
 	c.get("/reports/cash?format=pdf", 404)
 }
+
+// TestDocumentListsDownload: the document lists download whole, with the filter on screen.
+func TestDocumentListsDownload(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	sh := newShop(t, e)
+	sh.sell("R1", sh.order(""), `[{"type":"cash","amount":43400}]`)
+	sh.sell("R2", sh.order(""), `[{"type":"cash","amount":40000},{"type":"card","amount":3400}]`)
+	e.api("POST", "/api/v1/jobs/kkm-transfer/run", "")
+	c := e.login("manager")
+	c.get("/cash-receipts?posted=false", 200).contains(t, `href="/cash-receipts?posted=false&amp;format=csv"`)
+	read := func(path string) [][]string {
+		body, _ := download(t, c, path)
+		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\ufeff"))))
+		r.Comma = ';'
+		rows, err := r.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	if rows := read("/sales-invoices?format=csv"); len(rows) != 3 || rows[0][3] != "Склад" || rows[1][5] != "434,00" {
+		t.Errorf("sales invoices: %q", rows)
+	}
+	if rows := read("/cash-receipts?posted=false&format=csv"); len(rows) != 2 || rows[1][4] != "Не проведён" || rows[1][5] != "400,00" {
+		t.Errorf("unposted cash receipt orders: %q", rows)
+	}
+	if rows := read("/card-payments?format=csv"); len(rows) != 2 || rows[1][4] != "34,00" {
+		t.Errorf("card payments: %q", rows)
+	}
+}
