@@ -44,6 +44,21 @@ func (e APITokenRole) Valid() bool {
 	}
 }
 
+// Defines values for CashExpenseForm.
+const (
+	Ko2 CashExpenseForm = "ko2"
+)
+
+// Valid indicates whether the value is a known member of the CashExpenseForm enum.
+func (e CashExpenseForm) Valid() bool {
+	switch e {
+	case Ko2:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CashExpensePurpose.
 const (
 	CashExpensePurposeCashOut CashExpensePurpose = "cash_out"
@@ -428,6 +443,24 @@ const (
 func (e ReadyStatus) Valid() bool {
 	switch e {
 	case ReadyStatusReady:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportFormat.
+const (
+	Csv  ReportFormat = "csv"
+	Xlsx ReportFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the ReportFormat enum.
+func (e ReportFormat) Valid() bool {
+	switch e {
+	case Csv:
+		return true
+	case Xlsx:
 		return true
 	default:
 		return false
@@ -824,6 +857,9 @@ type CashExpense struct {
 	TransactionId string `json:"transaction_id"`
 }
 
+// CashExpenseForm The print form of a cash expense order: `ko2` (КО-2).
+type CashExpenseForm string
+
 // CashExpenseList One page of cash expense orders.
 type CashExpenseList struct {
 	// Items The cash expense orders of this page, newest first (by `number`).
@@ -858,7 +894,7 @@ type CashMove struct {
 	CashDeskId string    `json:"cash_desk_id"`
 	Date       time.Time `json:"date"`
 
-	// Document The kind of document, as its API path names it: `cash-receipts`, or `other` for a kind this list does not know yet.
+	// Document The kind of document, as its API path names it: `cash-receipts` (cash in), `cash-expenses` (cash out), or `other` for a kind this list does not know yet.
 	Document   string `json:"document"`
 	DocumentId string `json:"document_id"`
 
@@ -1757,6 +1793,9 @@ type RegisterToken struct {
 	Token string `json:"token"`
 }
 
+// ReportFormat The file a report downloads as: `csv` (UTF-8 with a byte order mark, comma-separated, numbers with a decimal point) or `xlsx` (numbers stored as numbers, money with two decimals). The headings are the JSON names of the row's fields; money is in roubles, as in JSON.
+type ReportFormat string
+
 // Resolution A person's decision about a register transaction in `conflict`, as recorded on it (`POST /api/v1/transactions/{id}/resolve`).
 type Resolution struct {
 	// Action What a person decided about a conflicting transaction: `accept` (a `mismatch` only: process the receipt as it is, against its order), `process_without_order` (detach the order and process the receipt as a sale to the retail customer) or `ignore` (it makes no documents; a comment must say why).
@@ -2457,6 +2496,12 @@ type PostCashExpenseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// PrintCashExpenseParams defines parameters for PrintCashExpense.
+type PrintCashExpenseParams struct {
+	// Form The form: `ko2` (the default is `ko2`).
+	Form *CashExpenseForm `form:"form,omitempty" json:"form,omitempty"`
+}
+
 // ListCashReceiptsParams defines parameters for ListCashReceipts.
 type ListCashReceiptsParams struct {
 	// Limit Largest number of items in the page.
@@ -2761,6 +2806,9 @@ type CashTurnoverReportParams struct {
 
 	// CashDeskId Only this cash desk.
 	CashDeskId *string `form:"cash_desk_id,omitempty" json:"cash_desk_id,omitempty"`
+
+	// Format Answer the rows as a file instead of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`).
+	Format *ReportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // CashTurnoverDocumentsParams defines parameters for CashTurnoverDocuments.
@@ -2800,6 +2848,9 @@ type SalesReportParams struct {
 
 	// ProductId Only receipts holding this product (by product: only this product).
 	ProductId *string `form:"product_id,omitempty" json:"product_id,omitempty"`
+
+	// Format Answer the rows as a file instead of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`).
+	Format *ReportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // SettlementTurnoverReportParams defines parameters for SettlementTurnoverReport.
@@ -2812,6 +2863,9 @@ type SettlementTurnoverReportParams struct {
 
 	// CustomerId Only this customer.
 	CustomerId *string `form:"customer_id,omitempty" json:"customer_id,omitempty"`
+
+	// Format Answer the rows as a file instead of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`).
+	Format *ReportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // SettlementsReportParams defines parameters for SettlementsReport.
@@ -2842,6 +2896,9 @@ type StockTurnoverReportParams struct {
 
 	// ProductId Only this product.
 	ProductId *string `form:"product_id,omitempty" json:"product_id,omitempty"`
+
+	// Format Answer the rows as a file instead of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`).
+	Format *ReportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // ListSalesInvoicesParams defines parameters for ListSalesInvoices.
@@ -3224,6 +3281,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/cash-expenses/{id}/post (the `PostCashExpense` operationId).
 	PostCashExpense(ctx context.Context, id string, params *PostCashExpenseParams, body PostCashExpenseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrintCashExpense Print a cash expense order
+	//
+	// The print form of a cash expense order «Расходный кассовый ордер» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: form КО-2 with the amount in words, paid to the customer on the grounds of the customer return (a refund) or to the counterpart named on it (a cash out). The forms are Russian statutory layouts and are always in Russian; the organisation's details come from the organisation's settings (`/api/v1/settings/organisation`).
+	//
+	// Corresponds with GET /api/v1/cash-expenses/{id}/print (the `PrintCashExpense` operationId).
+	PrintCashExpense(ctx context.Context, id string, params *PrintCashExpenseParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListCashReceipts List cash receipt orders
 	//
@@ -4301,6 +4365,23 @@ func (c *RawClient) PostCashExpenseWithBody(ctx context.Context, id string, para
 // Corresponds with POST /api/v1/cash-expenses/{id}/post (the `PostCashExpense` operationId).
 func (c *RawClient) PostCashExpense(ctx context.Context, id string, params *PostCashExpenseParams, body PostCashExpenseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPostCashExpenseRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrintCashExpense Print a cash expense order
+//
+// The print form of a cash expense order «Расходный кассовый ордер» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: form КО-2 with the amount in words, paid to the customer on the grounds of the customer return (a refund) or to the counterpart named on it (a cash out). The forms are Russian statutory layouts and are always in Russian; the organisation's details come from the organisation's settings (`/api/v1/settings/organisation`).
+//
+// Corresponds with GET /api/v1/cash-expenses/{id}/print (the `PrintCashExpense` operationId).
+func (c *RawClient) PrintCashExpense(ctx context.Context, id string, params *PrintCashExpenseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrintCashExpenseRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6780,6 +6861,67 @@ func NewPostCashExpenseRequestWithBody(server string, id string, params *PostCas
 	return req, nil
 }
 
+// NewPrintCashExpenseRequest constructs an http.Request for the PrintCashExpense method
+func NewPrintCashExpenseRequest(server string, id string, params *PrintCashExpenseParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/cash-expenses/%s/print", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Form != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "form", *params.Form, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListCashReceiptsRequest constructs an http.Request for the ListCashReceipts method
 func NewListCashReceiptsRequest(server string, params *ListCashReceiptsParams) (*http.Request, error) {
 	var err error
@@ -9225,6 +9367,18 @@ func NewCashTurnoverReportRequest(server string, params *CashTurnoverReportParam
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -9437,6 +9591,18 @@ func NewSalesReportRequest(server string, params *SalesReportParams) (*http.Requ
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -9506,6 +9672,18 @@ func NewSettlementTurnoverReportRequest(server string, params *SettlementTurnove
 		if params.CustomerId != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "customer_id", *params.CustomerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9716,6 +9894,18 @@ func NewStockTurnoverReportRequest(server string, params *StockTurnoverReportPar
 		if params.ProductId != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "product_id", *params.ProductId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10850,6 +11040,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v1/cash-expenses/{id}/post (the `PostCashExpense` operationId).
 	PostCashExpenseWithResponse(ctx context.Context, id string, params *PostCashExpenseParams, body PostCashExpenseJSONRequestBody, reqEditors ...RequestEditorFn) (*PostCashExpenseResponse, error)
+
+	// PrintCashExpenseWithResponse Print a cash expense order
+	//
+	// The print form of a cash expense order «Расходный кассовый ордер» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: form КО-2 with the amount in words, paid to the customer on the grounds of the customer return (a refund) or to the counterpart named on it (a cash out). The forms are Russian statutory layouts and are always in Russian; the organisation's details come from the organisation's settings (`/api/v1/settings/organisation`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/cash-expenses/{id}/print (the `PrintCashExpense` operationId).
+	PrintCashExpenseWithResponse(ctx context.Context, id string, params *PrintCashExpenseParams, reqEditors ...RequestEditorFn) (*PrintCashExpenseResponse, error)
 
 	// ListCashReceiptsWithResponse List cash receipt orders
 	//
@@ -12924,6 +13123,82 @@ func (r PostCashExpenseResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PostCashExpenseResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PrintCashExpenseResponse401Headers the declared response headers of an HTTP 401 response for PrintCashExpense
+type PrintCashExpenseResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PrintCashExpenseResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ForbiddenRead
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PrintCashExpenseResponse401Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PrintCashExpenseResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PrintCashExpenseResponse) GetApplicationproblemJSON403() *ForbiddenRead {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PrintCashExpenseResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PrintCashExpenseResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PrintCashExpenseResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PrintCashExpenseResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrintCashExpenseResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrintCashExpenseResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrintCashExpenseResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -19298,6 +19573,21 @@ func (c *ClientWithResponses) PostCashExpenseWithResponse(ctx context.Context, i
 	return ParsePostCashExpenseResponse(rsp)
 }
 
+// PrintCashExpenseWithResponse Print a cash expense order
+//
+// The print form of a cash expense order «Расходный кассовый ордер» as a whole HTML page with print CSS (`@page` A4), which a browser prints or saves as PDF: form КО-2 with the amount in words, paid to the customer on the grounds of the customer return (a refund) or to the counterpart named on it (a cash out). The forms are Russian statutory layouts and are always in Russian; the organisation's details come from the organisation's settings (`/api/v1/settings/organisation`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/cash-expenses/{id}/print (the `PrintCashExpense` operationId).
+func (c *ClientWithResponses) PrintCashExpenseWithResponse(ctx context.Context, id string, params *PrintCashExpenseParams, reqEditors ...RequestEditorFn) (*PrintCashExpenseResponse, error) {
+	rsp, err := c.PrintCashExpense(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrintCashExpenseResponse(rsp)
+}
+
 // ListCashReceiptsWithResponse List cash receipt orders
 //
 // Lists cash receipt orders «Приходный кассовый ордер», which KKMTransfer makes for the cash part of register transactions, newest first (by `number`), one page at a time. `posted=false` lists those that wait to be posted into a cash desk by hand. The filters narrow the list; they combine.
@@ -21804,6 +22094,73 @@ func ParsePostCashExpenseResponse(rsp *http.Response) (*PostCashExpenseResponse,
 		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostCashExpenseResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePrintCashExpenseResponse parses an HTTP response from a PrintCashExpenseWithResponse call
+func ParsePrintCashExpenseResponse(rsp *http.Response) (*PrintCashExpenseResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrintCashExpenseResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PrintCashExpenseResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -25605,6 +25962,9 @@ func ParseCashTurnoverReportResponse(rsp *http.Response) (*CashTurnoverReportRes
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -25746,6 +26106,9 @@ func ParseSalesReportResponse(rsp *http.Response) (*SalesReportResponse, error) 
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -25819,6 +26182,9 @@ func ParseSettlementTurnoverReportResponse(rsp *http.Response) (*SettlementTurno
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
@@ -26041,6 +26407,9 @@ func ParseStockTurnoverReportResponse(rsp *http.Response) (*StockTurnoverReportR
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 

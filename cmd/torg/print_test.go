@@ -5,8 +5,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
+
+	"torg"
 )
 
 // soldShop sells the shop's standard order (434.00: 200.00 cash, 234.00 card) at R1 with fiscal
@@ -72,7 +75,34 @@ func TestPrintForms(t *testing.T) {
 			has(t, page, "КОПИЯ КАССОВОГО ЧЕКА", "9999078900012345", "2751032817", "НАЛИЧНЫМИ", "БЕЗНАЛИЧНЫМИ", "&amp;s=434.00&amp;fn=9999078900012345&amp;i=321&amp;fp=2751032817&amp;n=1",
 				`class="qr"`)
 		})
+		// The customer brings the milk back at R1 and takes 300.00 in cash.
+		ret := uuid.NewString()
+		body := fmt.Sprintf(`{"id":%q,"kind":"return","original_transaction_id":%q,"order_id":null,"shift_number":1,"receipt_number":2,
+			"closed_at":%q,"cashier":"Петров","lines":[{"line_no":1,"product_id":%q,"quantity":2,"price":15000,"discount":0,"amount":30000}],
+			"payments":[{"type":"cash","amount":30000}],"total":30000,"fiscal":{"fn":"9999078900012345","fd":322,"fp":"1234567890"}}`,
+			ret, tx["id"], torg.Now().Format(time.RFC3339), sh.milk)
+		if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body); r.status != 201 {
+			t.Fatalf("upload of the return: %d %s", r.status, r.body)
+		}
+		s.must(200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
+		rtx := s.must(200, "GET", "/api/v1/transactions/"+ret, "")
+		t.Run("the return's cash expense order prints as КО-2", func(t *testing.T) {
+			cr := s.must(200, "GET", "/api/v1/customer-returns/"+rtx["customer_return_id"].(string), "")
+			has(t, print("/api/v1/cash-expenses/"+rtx["cash_expense_id"].(string)+"/print"), "Расходный кассовый ордер № ", "РАСХОДНЫЙ КАССОВЫЙ ОРДЕР",
+				"Розничный покупатель", "Возврат товаров от покупателя № "+cr["number"].(string), "Триста рублей 00 копеек", "300,00",
+				"Касса магазина", "Иванов И. И.", "Петрова А. А.", "@page")
+		})
+		t.Run("the return prints as a receipt copy of «Возврат прихода»", func(t *testing.T) {
+			page := print("/api/v1/transactions/" + ret + "/print")
+			has(t, page, "КОПИЯ КАССОВОГО ЧЕКА", "Возврат прихода", "Петров", "Молоко", "300,00", "&amp;fn=9999078900012345&amp;i=322&amp;fp=1234567890&amp;n=2")
+			if strings.Contains(page, "Мыло") {
+				t.Error("the return's copy lists a line it did not return")
+			}
+		})
 		t.Run("an unknown document is 404, a form the document does not have and an unknown parameter 422", func(t *testing.T) {
+			if r := s.do("GET", "/api/v1/cash-expenses/"+uuid.NewString()+"/print", s.admin, ""); r.status != 404 || r.slug(t) != "not-found" {
+				t.Errorf("unknown cash expense order: %d %s", r.status, r.body)
+			}
 			if r := s.do("GET", "/api/v1/sales-invoices/"+uuid.NewString()+"/print", s.admin, ""); r.status != 404 || r.slug(t) != "not-found" {
 				t.Errorf("unknown invoice: %d %s", r.status, r.body)
 			}

@@ -17,10 +17,11 @@ import (
 
 // history is what the test knows of the random history it made: every movement with its date.
 type history struct {
-	stock    []stockMove // goods receipts (+) and sales (−)
-	cash     []moneyMove // cash into the desk
+	stock    []stockMove // goods receipts (+), sales (−) and returns (+)
+	cash     []moneyMove // cash into the desk (+) and paid back out of it (−)
 	debt     []debtMove
 	sales    []sale
+	returns  []sale            // returns of whole sale lines, by the register and cashier that took them back
 	products map[string]string // id → VAT rate
 }
 
@@ -29,6 +30,7 @@ type stockMove struct {
 	product  string
 	quantity int64
 	receipt  bool
+	ret      bool
 }
 
 type moneyMove struct {
@@ -36,18 +38,21 @@ type moneyMove struct {
 	amount int64
 }
 
+// debtMove is a movement of the customer's debt: a sale (+), a payment (−), a refund paid back (+)
+// or a customer return (−, ret).
 type debtMove struct {
-	at      time.Time
-	amount  int64
-	payment bool
+	at           time.Time
+	amount       int64
+	payment, ret bool
 }
 
 type saleLine struct {
-	product        string
-	quantity, amnt int64
+	product                     string
+	quantity, amnt, price, disc int64
 }
 
 type sale struct {
+	id, code          string // the transaction's id and the register's code
 	at                time.Time
 	register, cashier string
 	lines             []saleLine
@@ -77,11 +82,11 @@ func makeHistory(t *testing.T, s *testServer, sh *shop, desk string) history {
 			q := int64(rng.IntN(50_000) + 1)
 			s.must(201, "POST", "/api/v1/goods-receipts", fmt.Sprintf(`{"warehouse_id":%q,"date":%q,"lines":[{"product_id":%q,"quantity":%d.%03d,"cost":100}]}`,
 				sh.wh, at.UTC().Format(time.RFC3339), p, q/1000, q%1000))
-			h.stock = append(h.stock, stockMove{at, p, q, true})
+			h.stock = append(h.stock, stockMove{at: at, product: p, quantity: q, receipt: true})
 			continue
 		}
 		code := []string{"R1", "R2"}[rng.IntN(2)]
-		sl := sale{at: at, register: sh.reg[code], cashier: []string{"Иванова", "Петров", "Сидорова"}[rng.IntN(3)]}
+		sl := sale{id: uuid.NewString(), code: code, at: at, register: sh.reg[code], cashier: []string{"Иванова", "Петров", "Сидорова"}[rng.IntN(3)]}
 		var lines []string
 		for _, p := range []string{sh.milk, sh.soap} {
 			if rng.IntN(3) == 0 {
@@ -91,7 +96,7 @@ func makeHistory(t *testing.T, s *testServer, sh *shop, desk string) history {
 			disc := int64(rng.IntN(50))
 			amount := (q*prices[p]+500)/1000 - disc
 			sl.total += amount
-			sl.lines = append(sl.lines, saleLine{p, q, amount})
+			sl.lines = append(sl.lines, saleLine{p, q, amount, prices[p], disc})
 			lines = append(lines, fmt.Sprintf(`{"product_id":%q,"quantity":%d.%03d,"price":%d,"discount":%d,"amount":%d}`, p, q/1000, q%1000, prices[p], disc, amount))
 		}
 		if len(lines) == 0 {
@@ -106,27 +111,85 @@ func makeHistory(t *testing.T, s *testServer, sh *shop, desk string) history {
 			pays = append(pays, fmt.Sprintf(`{"type":"card","amount":%d}`, sl.total-cashPart))
 		}
 		body := fmt.Sprintf(`{"id":%q,"order_id":null,"shift_number":1,"receipt_number":%d,"closed_at":%q,"cashier":%q,"lines":[%s],"payments":[%s],"total":%d}`,
-			uuid.NewString(), i+1, at.UTC().Format(time.RFC3339), sl.cashier, strings.Join(lines, ","), strings.Join(pays, ","), sl.total)
+			sl.id, i+1, at.UTC().Format(time.RFC3339), sl.cashier, strings.Join(lines, ","), strings.Join(pays, ","), sl.total)
 		if r := s.do("POST", "/api/v1/register/transactions", sh.tok[code], body); r.status != 201 {
 			t.Fatalf("upload %d: %d %s", i, r.status, r.body)
 		}
 		h.sales = append(h.sales, sl)
 		for _, l := range sl.lines {
-			h.stock = append(h.stock, stockMove{at, l.product, -l.quantity, false})
+			h.stock = append(h.stock, stockMove{at: at, product: l.product, quantity: -l.quantity})
 		}
-		h.debt = append(h.debt, debtMove{at, sl.total, false})
+		h.debt = append(h.debt, debtMove{at, sl.total, false, false})
 		if card := sl.total - cashPart; card > 0 {
-			h.debt = append(h.debt, debtMove{at, -card, true})
+			h.debt = append(h.debt, debtMove{at, -card, true, false})
 		}
 		if code == "R1" && cashPart > 0 { // R1 books its cash into the desk; R2 has none
 			h.cash = append(h.cash, moneyMove{at, cashPart})
-			h.debt = append(h.debt, debtMove{at, -cashPart, true})
+			h.debt = append(h.debt, debtMove{at, -cashPart, true, false})
 		}
+	}
+	for i, sl := range h.sales {
+		if rng.IntN(5) != 0 {
+			continue
+		}
+		makeReturn(t, s, sh, rng, &h, sl, 1000+i)
 	}
 	if res := sh.run(t); res["failed"] != 0.0 {
 		t.Fatalf("KKMTransfer: %v", res)
 	}
 	return h
+}
+
+// makeReturn uploads a return of some whole lines of a sale, a few days after it (never after now), by
+// either register of the warehouse, paid back in cash, by card or both, and records what it moves:
+// the goods come back, the customer's debt falls by the total and rises back by what is paid out
+// (cash only where the register has a cash desk to pay it from: R1).
+func makeReturn(t *testing.T, s *testServer, sh *shop, rng *rand.Rand, h *history, sl sale, receipt int) {
+	t.Helper()
+	at := sl.at.Add(time.Duration(rng.IntN(5*24*60)+1) * time.Minute)
+	if at.After(time.Now()) {
+		return
+	}
+	code := []string{"R1", "R2"}[rng.IntN(2)]
+	r := sale{id: uuid.NewString(), code: code, at: at, register: sh.reg[code], cashier: []string{"Иванова", "Петров", "Сидорова"}[rng.IntN(3)]}
+	var lines []string
+	for n, l := range sl.lines {
+		if l.amnt <= 0 || rng.IntN(2) == 0 {
+			continue
+		}
+		r.total += l.amnt
+		r.lines = append(r.lines, l)
+		lines = append(lines, fmt.Sprintf(`{"line_no":%d,"product_id":%q,"quantity":%d.%03d,"price":%d,"discount":%d,"amount":%d}`,
+			n+1, l.product, l.quantity/1000, l.quantity%1000, l.price, l.disc, l.amnt))
+	}
+	if len(lines) == 0 {
+		return
+	}
+	cashPart := r.total * int64(rng.IntN(3)) / 2
+	var pays []string
+	if cashPart > 0 {
+		pays = append(pays, fmt.Sprintf(`{"type":"cash","amount":%d}`, cashPart))
+	}
+	if r.total-cashPart > 0 {
+		pays = append(pays, fmt.Sprintf(`{"type":"card","amount":%d}`, r.total-cashPart))
+	}
+	body := fmt.Sprintf(`{"id":%q,"kind":"return","original_transaction_id":%q,"order_id":null,"shift_number":1,"receipt_number":%d,"closed_at":%q,"cashier":%q,"lines":[%s],"payments":[%s],"total":%d}`,
+		r.id, sl.id, receipt, at.UTC().Format(time.RFC3339), r.cashier, strings.Join(lines, ","), strings.Join(pays, ","), r.total)
+	if res := s.do("POST", "/api/v1/register/transactions", sh.tok[code], body); res.status != 201 {
+		t.Fatalf("upload return %d: %d %s", receipt, res.status, res.body)
+	}
+	h.returns = append(h.returns, r)
+	for _, l := range r.lines {
+		h.stock = append(h.stock, stockMove{at: at, product: l.product, quantity: l.quantity, ret: true})
+	}
+	h.debt = append(h.debt, debtMove{at, -r.total, false, true})
+	if card := r.total - cashPart; card > 0 {
+		h.debt = append(h.debt, debtMove{at, card, true, false})
+	}
+	if code == "R1" && cashPart > 0 {
+		h.cash = append(h.cash, moneyMove{at, -cashPart})
+		h.debt = append(h.debt, debtMove{at, cashPart, true, false})
+	}
 }
 
 // exactReport reads a report with numbers kept exact: quantities and money as their own types.
@@ -163,12 +226,14 @@ func TestPeriodReportsEqualTheHistory(t *testing.T) {
 		}{
 			{"a month in the middle", day(45), day(14), "from=" + day(45).Format("2006-01-02") + "&to=" + day(15).Format("2006-01-02")},
 			{"up to now", day(10), time.Now().Add(time.Hour), "from=" + day(10).Format("2006-01-02")},
+			// The whole history: 61 days always hold a whole calendar month, read from the month totals.
+			{"the whole history", day(61), time.Now().Add(time.Hour), "from=" + day(61).Format("2006-01-02")},
 		} {
 			in := func(at time.Time) bool { return !at.Before(period.from) && at.Before(period.to) }
 			before := func(at time.Time) bool { return at.Before(period.from) }
 			t.Run(period.name, func(t *testing.T) {
 				t.Run("stock turnover", func(t *testing.T) {
-					type row struct{ opening, receipts, shipments, closing int64 }
+					type row struct{ opening, receipts, shipments, returns, closing int64 }
 					want := map[string]*row{sh.milk: {}, sh.soap: {}}
 					for _, m := range h.stock {
 						r := want[m.product]
@@ -177,6 +242,8 @@ func TestPeriodReportsEqualTheHistory(t *testing.T) {
 							r.opening += m.quantity
 						case in(m.at) && m.receipt:
 							r.receipts += m.quantity
+						case in(m.at) && m.ret:
+							r.returns += m.quantity
 						case in(m.at):
 							r.shipments -= m.quantity
 						}
@@ -187,10 +254,10 @@ func TestPeriodReportsEqualTheHistory(t *testing.T) {
 					}
 					for _, it := range items {
 						w := want[it.ProductID]
-						w.closing = w.opening + w.receipts - w.shipments
-						got := row{int64(it.Opening), int64(it.Receipts), int64(it.Shipments), int64(it.Closing)}
-						if got != *w || it.Returns != 0 {
-							t.Errorf("%s: %+v returns %d, want %+v returns 0", it.ProductCode, got, it.Returns, *w)
+						w.closing = w.opening + w.receipts - w.shipments + w.returns
+						got := row{int64(it.Opening), int64(it.Receipts), int64(it.Shipments), int64(it.Returns), int64(it.Closing)}
+						if got != *w {
+							t.Errorf("%s: %+v, want %+v", it.ProductCode, got, *w)
 						}
 						if (it.Reserved != nil) != period.to.After(time.Now()) {
 							t.Errorf("%s: reserved %v for a period to %v", it.ProductCode, it.Reserved, period.to)
@@ -198,20 +265,26 @@ func TestPeriodReportsEqualTheHistory(t *testing.T) {
 					}
 				})
 				t.Run("cash turnover", func(t *testing.T) {
-					var opening, inSum int64
+					var opening, inSum, outSum int64
 					for _, m := range h.cash {
-						if before(m.at) {
+						switch {
+						case before(m.at):
 							opening += m.amount
-						} else if in(m.at) {
+						case in(m.at) && m.amount > 0:
 							inSum += m.amount
+						case in(m.at):
+							outSum -= m.amount
 						}
 					}
 					items := exactReport[torg.CashTurnover](t, s, "/api/v1/reports/cash-turnover?cash_desk_id="+desk+"&"+period.query)
-					if len(items) != 1 || int64(items[0].Opening) != opening || int64(items[0].In) != inSum || items[0].Out != 0 ||
-						int64(items[0].Closing) != opening+inSum {
-						t.Errorf("%+v, want opening %d, in %d, out 0, closing %d", items, opening, inSum, opening+inSum)
+					if len(items) != 1 || int64(items[0].Opening) != opening || int64(items[0].In) != inSum || int64(items[0].Out) != outSum ||
+						int64(items[0].Closing) != opening+inSum-outSum {
+						t.Errorf("%+v, want opening %d, in %d, out %d, closing %d", items, opening, inSum, outSum, opening+inSum-outSum)
 					}
-					var docs int64
+					if outSum == 0 {
+						t.Errorf("the history paid nothing back out of the desk in the period: the test checks too little")
+					}
+					var docs, docsOut int64
 					var count int
 					next := "/api/v1/reports/cash-turnover/documents?limit=7&cash_desk_id=" + desk + "&" + period.query
 					for next != "" {
@@ -226,7 +299,11 @@ func TestPeriodReportsEqualTheHistory(t *testing.T) {
 						for _, m := range page.Items {
 							docs += int64(m.Amount)
 							count++
-							if m.Document != "cash-receipts" || m.Number == "" || !in(m.Date) {
+							kind := "cash-receipts"
+							if m.Amount < 0 {
+								kind, docsOut = "cash-expenses", docsOut-int64(m.Amount)
+							}
+							if m.Document != kind || m.Number == "" || !in(m.Date) {
 								t.Errorf("document %+v", m)
 							}
 						}
@@ -235,46 +312,67 @@ func TestPeriodReportsEqualTheHistory(t *testing.T) {
 							next = "/api/v1/reports/cash-turnover/documents?limit=7&cash_desk_id=" + desk + "&" + period.query + "&after=" + *page.Next
 						}
 					}
-					if docs != inSum {
-						t.Errorf("the %d documents behind the turnover sum to %d, want %d", count, docs, inSum)
+					if docs != inSum-outSum || docsOut != outSum {
+						t.Errorf("the %d documents behind the turnover sum to %d (%d out), want %d (%d out)", count, docs, docsOut, inSum-outSum, outSum)
 					}
 				})
 				t.Run("settlements", func(t *testing.T) {
-					var opening, invoiced, paid int64
+					var opening, invoiced, paid, returned int64
 					for _, m := range h.debt {
 						switch {
 						case before(m.at):
 							opening += m.amount
-						case in(m.at) && m.payment:
+						case in(m.at) && m.payment: // a payment, less a refund paid back
 							paid -= m.amount
+						case in(m.at) && m.ret:
+							returned -= m.amount
 						case in(m.at):
 							invoiced += m.amount
 						}
 					}
+					if returned == 0 {
+						t.Errorf("the history has no return in the period: the test checks too little")
+					}
 					items := exactReport[torg.SettlementTurnover](t, s, "/api/v1/reports/settlement-turnover?customer_id="+retailID(t, s)+"&"+period.query)
 					want := torg.SettlementTurnover{CustomerID: retailID(t, s), Opening: torg.Money(opening), Invoiced: torg.Money(invoiced),
-						Paid: torg.Money(paid), Closing: torg.Money(opening + invoiced - paid)}
+						Paid: torg.Money(paid), Returned: torg.Money(returned), Closing: torg.Money(opening + invoiced - paid - returned)}
 					if len(items) != 1 || items[0] != want {
 						t.Errorf("%+v, want %+v", items, want)
 					}
 				})
 				t.Run("sales analysis", func(t *testing.T) {
 					type agg struct {
-						receipts, quantity, revenue, vat int64
+						receipts, quantity, revenue, vat, returns int64
 					}
 					want := map[string]map[string]*agg{"day": {}, "register": {}, "cashier": {}, "product": {}}
-					add := func(by, key string, q, revenue, vat int64, receipt bool) {
+					group := func(by, key string) *agg {
 						a := want[by][key]
 						if a == nil {
 							a = &agg{}
 							want[by][key] = a
 						}
+						return a
+					}
+					add := func(by, key string, q, revenue, vat int64, receipt bool) {
+						a := group(by, key)
 						a.quantity += q
 						a.revenue += revenue
 						a.vat += vat
 						if receipt {
 							a.receipts++
 						}
+					}
+					// A return counts where it was made: its day, its register, its cashier.
+					for _, r := range h.returns {
+						if !in(r.at) {
+							continue
+						}
+						for _, l := range r.lines {
+							group("product", l.product).returns += l.amnt
+						}
+						group("day", r.at.In(time.Local).Format("2006-01-02")).returns += r.total
+						group("register", r.register).returns += r.total
+						group("cashier", r.cashier).returns += r.total
 					}
 					for _, sl := range h.sales {
 						if !in(sl.at) {
@@ -300,9 +398,9 @@ func TestPeriodReportsEqualTheHistory(t *testing.T) {
 								t.Errorf("by %s: a row %q the history does not have", by, it.Key)
 								continue
 							}
-							got := agg{it.Receipts, int64(it.Quantity), int64(it.Revenue), int64(it.VAT)}
+							got := agg{it.Receipts, int64(it.Quantity), int64(it.Revenue), int64(it.VAT), int64(it.Returns)}
 							avg := torg.DivRound(torg.Money(w.revenue), w.receipts)
-							if got != *w || it.AverageReceipt != avg || it.Returns != 0 {
+							if got != *w || it.AverageReceipt != avg {
 								t.Errorf("by %s, %s: %+v average %d, want %+v average %d", by, it.Key, got, it.AverageReceipt, *w, avg)
 							}
 						}

@@ -72,6 +72,7 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/orders/{id}/print", read, s.printForm("orders")},
 		{"GET", "/api/v1/sales-invoices/{id}/print", read, s.printForm("sales-invoices")},
 		{"GET", "/api/v1/cash-receipts/{id}/print", read, s.printForm("cash-receipts")},
+		{"GET", "/api/v1/cash-expenses/{id}/print", read, s.printForm("cash-expenses")},
 		{"GET", "/api/v1/transactions/{id}/print", read, s.printForm("transactions")},
 		{"GET", "/api/v1/settings/organisation", read, s.organisation},
 		{"PUT", "/api/v1/settings/organisation", admin, s.saveOrganisation},

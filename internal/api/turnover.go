@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"path"
 	"time"
 
 	"torg"
@@ -10,18 +11,38 @@ import (
 )
 
 // periodReport answers a report over a period (docs/API.md, «Reports over a period»): from and to,
-// the report's own filters and nothing else, every bad parameter named at once.
+// the report's own filters, format, and nothing else, every bad parameter named at once.
 func periodReport[T any](s *Server, filters []string, build func(ctx context.Context, tx *store.Tx, p torg.Period, q map[string]string) ([]T, error)) handler {
 	return func(w http.ResponseWriter, r *request) error {
-		p, q, err := periodParams(r, filters, nil)
+		p, q, err := periodParams(r, append(filters, "format"), checkFormat)
 		if err != nil {
 			return err
 		}
-		return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
-			items, err := build(ctx, tx, p, q)
-			return torg.PeriodReport[T]{From: p.From, To: p.To, Items: items}, err
-		})
+		return answerReport(s, w, r, p, q["format"], func(ctx context.Context, tx *store.Tx) ([]T, error) { return build(ctx, tx, p, q) })
 	}
+}
+
+// checkFormat names a format that is neither csv nor xlsx.
+func checkFormat(q map[string]string, f *torg.Fields) {
+	if v, ok := q["format"]; ok && !contains(reportFormats, v) {
+		f.Add("format", "must be csv or xlsx")
+	}
+}
+
+// answerReport reads the rows and answers them as JSON, or as the file format names.
+func answerReport[T any](s *Server, w http.ResponseWriter, r *request, p torg.Period, format string, build func(ctx context.Context, tx *store.Tx) ([]T, error)) error {
+	var items []T
+	err := s.store.View(r.Context(), func(tx *store.Tx) (err error) {
+		items, err = build(r.Context(), tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if format != "" {
+		return writeFile(w, format, path.Base(r.URL.Path), p, items)
+	}
+	return writeJSON(w, http.StatusOK, torg.PeriodReport[T]{From: p.From, To: p.To, Items: items})
 }
 
 // periodParams reads from, to and the filters; check adds the report's own rules.
@@ -45,20 +66,20 @@ func periodParams(r *request, filters []string, check func(q map[string]string, 
 
 // salesReport answers the sales analysis grouped as ?by= says (day by default).
 func (s *Server) salesReport(w http.ResponseWriter, r *request) error {
-	p, q, err := periodParams(r, []string{"by", "warehouse_id", "register_id", "product_id"}, func(q map[string]string, f *torg.Fields) {
+	p, q, err := periodParams(r, []string{"by", "warehouse_id", "register_id", "product_id", "format"}, func(q map[string]string, f *torg.Fields) {
 		if q["by"] == "" {
 			q["by"] = "day"
 		}
 		if !contains(torg.SalesGroupings, q["by"]) {
 			f.Add("by", "must be day, register, cashier or product")
 		}
+		checkFormat(q, f)
 	})
 	if err != nil {
 		return err
 	}
-	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
-		items, err := tx.SalesAnalysis(ctx, p, q["by"], store.SalesFilters{WarehouseID: q["warehouse_id"], RegisterID: q["register_id"], ProductID: q["product_id"]})
-		return torg.PeriodReport[torg.SalesRow]{From: p.From, To: p.To, Items: items}, err
+	return answerReport(s, w, r, p, q["format"], func(ctx context.Context, tx *store.Tx) ([]torg.SalesRow, error) {
+		return tx.SalesAnalysis(ctx, p, q["by"], store.SalesFilters{WarehouseID: q["warehouse_id"], RegisterID: q["register_id"], ProductID: q["product_id"]})
 	})
 }
 

@@ -68,9 +68,10 @@ type Document struct {
 	Net       torg.Money
 
 	// Cash orders.
-	CashDesk string
-	Amount   torg.Money
-	Reason   string // why an order was not posted, when it was not
+	CashDesk   string
+	Amount     torg.Money
+	Reason     string // why an order was not posted, when it was not
+	Attachment string // what is attached to a cash order: «кассовый чек возврата прихода»
 
 	// Receipts.
 	Register, Cashier string

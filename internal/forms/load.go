@@ -2,6 +2,7 @@ package forms
 
 import (
 	"context"
+	"strings"
 
 	"torg"
 	"torg/internal/store"
@@ -13,6 +14,7 @@ var Printable = map[string][]string{
 	"orders":         {Order},
 	"sales-invoices": {UPD, TORG12},
 	"cash-receipts":  {KO1},
+	"cash-expenses":  {KO2},
 	"transactions":   {Receipt},
 }
 
@@ -37,6 +39,8 @@ func Load(ctx context.Context, tx *store.Tx, kind, id, form string) (Document, e
 		d, err = r.invoice(id)
 	case "cash-receipts":
 		d, err = r.cashReceipt(id)
+	case "cash-expenses":
+		d, err = r.cashExpense(id)
 	case "transactions":
 		d, err = r.receipt(id)
 	}
@@ -181,6 +185,46 @@ func (r reader) cashReceipt(id string) (Document, error) {
 	}
 	d.Basis = "Оплата по расходной накладной № " + v.Number + " от " + v.Date.Local().Format("02.01.2006")
 	d.VAT = share(v.VATTotal, c.Amount, v.Total)
+	return d, nil
+}
+
+// cashExpense makes a КО-2 of a cash expense order: paid to the customer on the grounds of the
+// customer return for a refund, to the counterpart named on it for a cash out.
+func (r reader) cashExpense(id string) (Document, error) {
+	c, err := r.tx.CashExpense(r.ctx, id)
+	if err != nil {
+		return Document{}, err
+	}
+	d := Document{Number: c.Number, Date: c.Date, Amount: c.Amount, Comment: c.Comment, Customer: Party{Name: c.Counterpart}}
+	if c.CustomerID != nil {
+		if d.Customer, err = r.customer(*c.CustomerID); err != nil {
+			return d, err
+		}
+	}
+	if c.CashDeskID != nil {
+		desk, err := store.CashDesks.Get(r.ctx, r.tx, *c.CashDeskID)
+		if err != nil {
+			return d, err
+		}
+		d.CashDesk = desk.Name
+	}
+	if c.NotPostedReason != nil {
+		d.Reason = *c.NotPostedReason
+	}
+	switch {
+	case c.CustomerReturnID != nil:
+		ret, err := r.tx.CustomerReturn(r.ctx, *c.CustomerReturnID)
+		if err != nil {
+			return d, err
+		}
+		d.Basis = "Возврат товаров от покупателя № " + ret.Number + " от " + ret.Date.Local().Format("02.01.2006")
+		d.Attachment = "кассовый чек возврата прихода"
+	case c.Purpose == torg.PurposeCashOut:
+		d.Basis, d.Attachment = "Выемка денежных средств из кассы", "отчёт кассира"
+	}
+	if c.Comment != "" {
+		d.Basis = strings.TrimSpace(d.Basis + " " + c.Comment)
+	}
 	return d, nil
 }
 

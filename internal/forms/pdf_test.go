@@ -39,6 +39,13 @@ func sample(form string, n int) forms.Document {
 	return d
 }
 
+// refund makes a receipt copy a return's.
+func refund(d forms.Document) forms.Document {
+	d.Refund = true
+	d.QR = torg.ReceiptQR(d.Date, d.Total, *d.Fiscal, true)
+	return d
+}
+
 // TestFormsPrintToPDF renders each form in headless Chromium and prints it to PDF as a browser's
 // «Печать» does: A4 in the form's orientation, the expected number of pages, and the key texts as
 // printed.
@@ -68,6 +75,7 @@ func TestFormsPrintToPDF(t *testing.T) {
 		{"ТОРГ-12", sample(forms.TORG12, 3), 1, true, []string{"ТОВАРНАЯ НАКЛАДНАЯ № 000042", "Всего отпущено три наименований", "Петрова А. А."}},
 		{"КО-1", sample(forms.KO1, 0), 1, false, []string{"ПРИХОДНЫЙ КАССОВЫЙ ОРДЕР № 000042", "КВИТАНЦИЯ", "Три тысячи пятьсот девятнадцать рублей 40 копеек", "Сумма: 3 519 руб. 40 коп.", "15 марта 2026 г."}},
 		{"КО-2", sample(forms.KO2, 0), 1, false, []string{"РАСХОДНЫЙ КАССОВЫЙ ОРДЕР № 000042", "Выдать:", "Три тысячи пятьсот девятнадцать рублей 40 копеек"}},
+		{"a return receipt copy", refund(sample(forms.Receipt, 1)), 1, false, []string{"КОПИЯ КАССОВОГО ЧЕКА", "Возврат прихода", "n=2"}},
 		{"a receipt copy", sample(forms.Receipt, 2), 1, false, []string{"КОПИЯ КАССОВОГО ЧЕКА", "ФН", "9999078900012345", "t=20260315T1430&s=7038.80&fn=9999078900012345&i=321&fp=2751032817&n=1"}},
 	}
 	for _, c := range cases {

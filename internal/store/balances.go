@@ -10,7 +10,7 @@ import (
 )
 
 // Balances are kept as movements — each change, by the document that made it — and running totals
-// updated in the same transaction. Running totals are written in one sorted statement per kind, so
+// updated in the same transaction: the balance now, and the sums of each month (months.go). Running totals are written in one sorted statement per kind, so
 // that concurrent transactions lock them in one order.
 
 // stockMove is a change of a product's stock in a warehouse by one document line.
@@ -51,7 +51,10 @@ func (tx *Tx) moveStock(ctx context.Context, moves []stockMove) error {
 	}
 	_, err := tx.exec(ctx, "INSERT INTO stock_balances (warehouse_id, product_id, on_hand) VALUES "+rowsOf(len(keys), 3)+
 		" ON CONFLICT (warehouse_id, product_id) DO UPDATE SET on_hand = stock_balances.on_hand + excluded.on_hand", args...)
-	return outOfRange(err, kindStock)
+	if err != nil {
+		return outOfRange(err, kindStock)
+	}
+	return tx.stockMonthsOf(ctx, moves)
 }
 
 func compare(a, b string) int {
@@ -107,7 +110,10 @@ func (tx *Tx) moveMoney(ctx context.Context, kind, movesTable, ownerCol, totalsT
 	}
 	_, err := tx.exec(ctx, "INSERT INTO "+totalsTable+" ("+ownerCol+", "+totalCol+") VALUES "+rowsOf(len(owners), 2)+
 		" ON CONFLICT ("+ownerCol+") DO UPDATE SET "+totalCol+" = "+totalsTable+"."+totalCol+" + excluded."+totalCol, args...)
-	return outOfRange(err, kind)
+	if err != nil {
+		return outOfRange(err, kind)
+	}
+	return tx.moneyMonthsOf(ctx, kind, moves)
 }
 
 // maxParams keeps one statement's parameters under SQLite's and PostgreSQL's limits.

@@ -105,6 +105,19 @@ func LatestSchema() int64 {
 	return latest
 }
 
+// PreviousSchema is the migration before the newest: the schema of the release before this one.
+// Versions may have gaps (each change takes the number assigned to it).
+func PreviousSchema() int64 {
+	entries, _ := fs.ReadDir(migrations, "migrations/sqlite")
+	latest, previous := LatestSchema(), int64(0)
+	for _, e := range entries {
+		if v, err := goose.NumericComponent(e.Name()); err == nil && v < latest && v > previous {
+			previous = v
+		}
+	}
+	return previous
+}
+
 func (s *Store) migrator() (*goose.Provider, error) {
 	dir, err := fs.Sub(migrations, "migrations/"+s.d.name)
 	if err != nil {

@@ -11,11 +11,11 @@ import (
 	"torg"
 )
 
-// Reports over a period read the movements (stock_moves, cash_moves, debt_moves) and the sales
-// invoices: an opening balance is the sum of what moved before the period, a turnover what moved
-// inside it. Each figure is classified by the document that moved it; what no kind of today's
-// documents explains falls to the returns column, which customer returns will fill once they
-// exist (until then it reads zero). Sums are scanned through int64Cell: a sum beyond int64 is a
+// Reports over a period read the month totals and the movements of the period's edges (months.go)
+// and the sales invoices: an opening balance is the sum of what moved before the period, a turnover
+// what moved inside it. Each figure is classified by the document that moved it: in the stock turnover what
+// is neither a goods receipt nor a shipment is a customer return; in the settlements what is
+// neither a sales invoice nor a customer return is money paid in (less money paid back). Sums are scanned through int64Cell: a sum beyond int64 is a
 // state conflict naming what it is about, never a wrong number.
 
 // turnoverFilter adds "AND column = ?" for each non-empty filter.
@@ -46,16 +46,11 @@ func cells(what string, cs ...*int64Cell) error {
 // stock in each warehouse over the period, optionally of one warehouse or product. Reserved and
 // available are given when the period reaches the present (p.Current).
 func (tx *Tx) StockTurnover(ctx context.Context, p torg.Period, warehouseID, productID string) ([]torg.StockTurnover, error) {
-	from := micros(p.From)
-	q := "SELECT t.warehouse_id, t.product_id, pr.code, t.opening, t.receipts, t.shipments, t.net FROM (SELECT m.warehouse_id, m.product_id," +
-		" SUM(CASE WHEN m.date < ? THEN m.quantity ELSE 0 END) AS opening," +
-		" SUM(CASE WHEN m.date >= ? AND m.quantity > 0 AND EXISTS (SELECT 1 FROM goods_receipts g WHERE g.id = m.doc_id) THEN m.quantity ELSE 0 END) AS receipts," +
-		" SUM(CASE WHEN m.date >= ? AND m.quantity < 0 THEN -m.quantity ELSE 0 END) AS shipments," +
-		" SUM(CASE WHEN m.date >= ? THEN m.quantity ELSE 0 END) AS net" +
-		" FROM stock_moves m WHERE m.date < ?"
-	q, args := turnoverFilter(q, []any{from, from, from, from, micros(p.To)}, [2]string{"m.warehouse_id", warehouseID}, [2]string{"m.product_id", productID})
-	rows, err := tx.query(ctx, q+" GROUP BY m.warehouse_id, m.product_id) t JOIN products pr ON pr.id = t.product_id"+
-		" ORDER BY t.warehouse_id, pr.code", args...)
+	sums, args := spanOf(micros(p.From), micros(p.To)).periodSums(stockMonths, "stock_moves", "quantity",
+		"m.quantity > 0 AND EXISTS (SELECT 1 FROM goods_receipts r WHERE r.id = m.doc_id)", "m.quantity < 0",
+		[][2]string{{"warehouse_id", warehouseID}, {"product_id", productID}})
+	rows, err := tx.query(ctx, "SELECT t.warehouse_id, t.product_id, pr.code, t.opening, t.a, t.b, t.net FROM ("+sums+") t"+
+		" JOIN products pr ON pr.id = t.product_id ORDER BY t.warehouse_id, pr.code", args...)
 	if err != nil {
 		return nil, outOfRange(err, kindStock)
 	}
@@ -116,13 +111,10 @@ func (tx *Tx) addReservations(ctx context.Context, items []torg.StockTurnover, w
 // CashTurnover reports each cash desk's opening cash, cash in, cash out and closing cash over the
 // period, of every cash desk or of one.
 func (tx *Tx) CashTurnover(ctx context.Context, p torg.Period, cashDeskID string) ([]torg.CashTurnover, error) {
-	from := micros(p.From)
-	q := "SELECT d.id, d.code, t.opening, t.cash_in, t.cash_out FROM cash_desks d LEFT JOIN (SELECT cash_desk_id," +
-		" SUM(CASE WHEN date < ? THEN amount ELSE 0 END) AS opening," +
-		" SUM(CASE WHEN date >= ? AND amount > 0 THEN amount ELSE 0 END) AS cash_in," +
-		" SUM(CASE WHEN date >= ? AND amount < 0 THEN -amount ELSE 0 END) AS cash_out" +
-		" FROM cash_moves WHERE date < ? GROUP BY cash_desk_id) t ON t.cash_desk_id = d.id WHERE 1 = 1"
-	q, args := turnoverFilter(q, []any{from, from, from, micros(p.To)}, [2]string{"d.id", cashDeskID})
+	sums, args := spanOf(micros(p.From), micros(p.To)).periodSums(cashMonths, "cash_moves", "amount", "m.amount > 0", "m.amount < 0",
+		[][2]string{{"cash_desk_id", cashDeskID}})
+	q, args := turnoverFilter("SELECT d.id, d.code, t.opening, t.a, t.b FROM cash_desks d LEFT JOIN ("+sums+") t ON t.cash_desk_id = d.id WHERE 1 = 1",
+		args, [2]string{"d.id", cashDeskID})
 	rows, err := tx.query(ctx, q+" ORDER BY d.code", args...)
 	if err != nil {
 		return nil, outOfRange(err, kindCash)
@@ -154,8 +146,8 @@ func (tx *Tx) CashTurnover(ctx context.Context, p torg.Period, cashDeskID string
 // CashMoves lists the documents that moved cash through a cash desk in the period, oldest first: the
 // drill-down of the cash turnover. One page at a time, after the position page.After.
 func (tx *Tx) CashMoves(ctx context.Context, p torg.Period, cashDeskID string, page torg.Page) (torg.List[torg.CashMove], error) {
-	q := "SELECT m.doc_id, m.date, m.amount, c.number FROM cash_moves m LEFT JOIN cash_receipts c ON c.id = m.doc_id" +
-		" WHERE m.cash_desk_id = ? AND m.date >= ? AND m.date < ?"
+	q := "SELECT m.doc_id, m.date, m.amount, c.number, e.number FROM cash_moves m LEFT JOIN cash_receipts c ON c.id = m.doc_id" +
+		" LEFT JOIN cash_expenses e ON e.id = m.doc_id WHERE m.cash_desk_id = ? AND m.date >= ? AND m.date < ?"
 	args := []any{cashDeskID, micros(p.From), micros(p.To)}
 	if date, id, ok := strings.Cut(page.After, "/"); ok {
 		d, err := strconv.ParseInt(date, 10, 64)
@@ -173,13 +165,16 @@ func (tx *Tx) CashMoves(ctx context.Context, p torg.Period, cashDeskID string, p
 	for rows.Next() {
 		var m torg.CashMove
 		var date int64
-		var number *int64
-		if err := rows.Scan(&m.DocumentID, &date, &m.Amount, &number); err != nil {
+		var receipt, expense *int64
+		if err := rows.Scan(&m.DocumentID, &date, &m.Amount, &receipt, &expense); err != nil {
 			return list, err
 		}
 		m.CashDeskID, m.Date, m.Document = cashDeskID, fromMicros(date), "other"
-		if number != nil {
-			m.Document, m.Number = "cash-receipts", formatNumber(*number)
+		switch {
+		case receipt != nil:
+			m.Document, m.Number = "cash-receipts", formatNumber(*receipt)
+		case expense != nil:
+			m.Document, m.Number = "cash-expenses", formatNumber(*expense)
 		}
 		list.Items = append(list.Items, m)
 	}
@@ -193,18 +188,16 @@ func (tx *Tx) CashMoves(ctx context.Context, p torg.Period, cashDeskID string, p
 }
 
 // SettlementTurnover reports each customer's opening debt, invoiced, paid, returned and closing debt
-// over the period, of every customer with documents or of one.
+// over the period, of every customer with documents or of one. Invoiced is what sales invoices
+// added, returned what customer returns took off; paid is the rest: what cash receipt orders and
+// card payments took off, less what cash expense orders and card refunds paid back (negative
+// when more was paid back than paid in).
 func (tx *Tx) SettlementTurnover(ctx context.Context, p torg.Period, customerID string) ([]torg.SettlementTurnover, error) {
-	from := micros(p.From)
-	q := "SELECT t.customer_id, c.code, t.opening, t.invoiced, t.paid, t.net FROM (SELECT m.customer_id," +
-		" SUM(CASE WHEN m.date < ? THEN m.amount ELSE 0 END) AS opening," +
-		" SUM(CASE WHEN m.date >= ? AND m.amount > 0 THEN m.amount ELSE 0 END) AS invoiced," +
-		" SUM(CASE WHEN m.date >= ? AND m.amount < 0 AND (EXISTS (SELECT 1 FROM cash_receipts r WHERE r.id = m.doc_id)" +
-		" OR EXISTS (SELECT 1 FROM card_payments k WHERE k.id = m.doc_id)) THEN -m.amount ELSE 0 END) AS paid," +
-		" SUM(CASE WHEN m.date >= ? THEN m.amount ELSE 0 END) AS net" +
-		" FROM debt_moves m WHERE m.date < ?"
-	q, args := turnoverFilter(q, []any{from, from, from, from, micros(p.To)}, [2]string{"m.customer_id", customerID})
-	rows, err := tx.query(ctx, q+" GROUP BY m.customer_id) t JOIN customers c ON c.id = t.customer_id ORDER BY c.code", args...)
+	sums, args := spanOf(micros(p.From), micros(p.To)).periodSums(debtMonths, "debt_moves", "amount",
+		"m.amount > 0 AND EXISTS (SELECT 1 FROM sales_invoices v WHERE v.id = m.doc_id)",
+		"m.amount < 0 AND EXISTS (SELECT 1 FROM customer_returns r WHERE r.id = m.doc_id)", [][2]string{{"customer_id", customerID}})
+	rows, err := tx.query(ctx, "SELECT t.customer_id, c.code, t.opening, t.a, t.b, t.net FROM ("+sums+") t"+
+		" JOIN customers c ON c.id = t.customer_id ORDER BY c.code", args...)
 	if err != nil {
 		return nil, outOfRange(err, kindDebt)
 	}
@@ -213,22 +206,22 @@ func (tx *Tx) SettlementTurnover(ctx context.Context, p torg.Period, customerID 
 	for rows.Next() {
 		var it torg.SettlementTurnover
 		var code string
-		var opening, invoiced, paid, net int64Cell
-		if err := rows.Scan(&it.CustomerID, &code, &opening, &invoiced, &paid, &net); err != nil {
+		var opening, invoiced, returned, net int64Cell
+		if err := rows.Scan(&it.CustomerID, &code, &opening, &invoiced, &returned, &net); err != nil {
 			return nil, err
 		}
-		if err := cells("the debt of customer "+code, &opening, &invoiced, &paid, &net); err != nil {
+		if err := cells("the debt of customer "+code, &opening, &invoiced, &returned, &net); err != nil {
 			return nil, err
 		}
-		it.Opening, it.Invoiced, it.Paid = torg.Money(opening.v), torg.Money(invoiced.v), torg.Money(paid.v)
+		it.Opening, it.Invoiced, it.Returned = torg.Money(opening.v), torg.Money(invoiced.v), torg.Money(returned.v)
 		// net = invoiced − paid − returned
-		returned, ok1 := it.Invoiced.Plus(-it.Paid)
-		returned, ok2 := returned.Plus(-torg.Money(net.v))
+		paid, ok1 := it.Invoiced.Plus(-it.Returned)
+		paid, ok2 := paid.Plus(-torg.Money(net.v))
 		closing, ok3 := it.Opening.Plus(torg.Money(net.v))
-		if !ok1 || !ok2 || !ok3 {
+		if !ok1 || !ok2 || !ok3 || it.Returned == math.MinInt64 || net.v == math.MinInt64 {
 			return nil, beyondRange("the debt of customer " + code)
 		}
-		it.Returned, it.Closing = returned, closing
+		it.Paid, it.Closing = paid, closing
 		out = append(out, it)
 	}
 	return out, rows.Err()
@@ -241,24 +234,35 @@ const dayBucket = 15 * 60 * 1_000_000
 // SalesAnalysis groups the posted sales invoices of the period by day (in the server's zone),
 // register, cashier or product: receipts, quantity, revenue, VAT, returns and the average receipt.
 func (tx *Tx) SalesAnalysis(ctx context.Context, p torg.Period, by string, filters SalesFilters) ([]torg.SalesRow, error) {
-	var key, order string
+	var sale, ret string // the grouping of sales invoices (v) and of customer returns (r), each with its transaction (t)
 	switch by {
 	case "day":
-		key, order = "v.date / "+itoa(dayBucket), "1"
+		sale, ret = "v.date / "+itoa(dayBucket), "r.date / "+itoa(dayBucket)
 	case "register":
-		key, order = "v.register_id", "1"
+		sale, ret = "v.register_id", "r.register_id"
 	case "cashier":
-		key, order = "t.cashier", "1"
+		sale, ret = "t.cashier", "t.cashier"
 	case "product":
 		return tx.productSales(ctx, p, filters)
 	default:
 		return nil, torg.Invalid("by", "must be day, register, cashier or product")
 	}
-	q := "SELECT " + key + ", COUNT(*), SUM((SELECT SUM(l.quantity) FROM sales_invoice_lines l WHERE l.invoice_id = v.id))," +
+	q := "SELECT " + sale + ", COUNT(*), SUM((SELECT SUM(l.quantity) FROM sales_invoice_lines l WHERE l.invoice_id = v.id))," +
 		" SUM(v.total), SUM(v.vat_total) FROM sales_invoices v JOIN transactions t ON t.id = v.transaction_id" +
 		" WHERE v.posted AND v.date >= ? AND v.date < ?"
 	q, args := filters.apply(q, []any{micros(p.From), micros(p.To)})
-	return tx.salesRows(ctx, q+" GROUP BY "+key+" ORDER BY "+order, args, by == "day")
+	out, err := tx.salesRows(ctx, q+" GROUP BY 1", args, by == "day")
+	if err != nil {
+		return nil, err
+	}
+	// Returns count where they were made: the day, the register and the cashier of the return.
+	rq := "SELECT " + ret + ", SUM(r.total) FROM customer_returns r JOIN transactions t ON t.id = r.transaction_id" +
+		" WHERE r.posted AND r.date >= ? AND r.date < ?"
+	rq, rargs := turnoverFilter(rq, []any{micros(p.From), micros(p.To)}, [2]string{"r.warehouse_id", filters.WarehouseID}, [2]string{"r.register_id", filters.RegisterID})
+	if filters.ProductID != "" {
+		rq, rargs = rq+" AND EXISTS (SELECT 1 FROM customer_return_lines pl WHERE pl.return_id = r.id AND pl.product_id = ?)", append(rargs, filters.ProductID)
+	}
+	return tx.addReturns(ctx, out, rq+" GROUP BY 1", rargs, by == "day")
 }
 
 // SalesFilters narrow the sales analysis.
@@ -279,7 +283,66 @@ func (tx *Tx) productSales(ctx context.Context, p torg.Period, f SalesFilters) (
 		" FROM sales_invoice_lines l JOIN sales_invoices v ON v.id = l.invoice_id WHERE v.posted AND v.date >= ? AND v.date < ?"
 	q, args := turnoverFilter(q, []any{micros(p.From), micros(p.To)}, [2]string{"v.warehouse_id", f.WarehouseID},
 		[2]string{"v.register_id", f.RegisterID}, [2]string{"l.product_id", f.ProductID})
-	return tx.salesRows(ctx, q+" GROUP BY l.product_id ORDER BY 1", args, false)
+	out, err := tx.salesRows(ctx, q+" GROUP BY l.product_id", args, false)
+	if err != nil {
+		return nil, err
+	}
+	rq := "SELECT l.product_id, SUM(l.amount) FROM customer_return_lines l JOIN customer_returns r ON r.id = l.return_id" +
+		" WHERE r.posted AND r.date >= ? AND r.date < ?"
+	rq, rargs := turnoverFilter(rq, []any{micros(p.From), micros(p.To)}, [2]string{"r.warehouse_id", f.WarehouseID},
+		[2]string{"r.register_id", f.RegisterID}, [2]string{"l.product_id", f.ProductID})
+	return tx.addReturns(ctx, out, rq+" GROUP BY l.product_id", rargs, false)
+}
+
+// dayKey is the day of the server's zone a quarter-hour bucket falls in.
+func dayKey(bucket int64) string {
+	return time.UnixMicro(bucket * dayBucket).In(time.Local).Format("2006-01-02")
+}
+
+// addReturns adds the returns' sums (key, sum) to the rows of the same key, or as rows of their own,
+// and orders the rows by key.
+func (tx *Tx) addReturns(ctx context.Context, out []torg.SalesRow, q string, args []any, days bool) ([]torg.SalesRow, error) {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	index := map[string]int{}
+	for i := range out {
+		index[out[i].Key] = i
+	}
+	for rows.Next() {
+		var key string
+		var bucket int64
+		var sum int64Cell
+		target := any(&key)
+		if days {
+			target = &bucket
+		}
+		if err := rows.Scan(target, &sum); err != nil {
+			return nil, err
+		}
+		if err := cells("returns", &sum); err != nil {
+			return nil, err
+		}
+		if days {
+			key = dayKey(bucket)
+		}
+		i, seen := index[key]
+		if !seen {
+			i, index[key] = len(out), len(out)
+			out = append(out, torg.SalesRow{Key: key})
+		}
+		var ok bool
+		if out[i].Returns, ok = out[i].Returns.Plus(torg.Money(sum.v)); !ok {
+			return nil, beyondRange("returns")
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b torg.SalesRow) int { return strings.Compare(a.Key, b.Key) })
+	return out, nil
 }
 
 // salesRows scans the groups; buckets of a quarter of an hour are folded into days.
@@ -306,7 +369,7 @@ func (tx *Tx) salesRows(ctx context.Context, q string, args []any, days bool) ([
 			return nil, err
 		}
 		if days {
-			key = time.UnixMicro(bucket * dayBucket).In(time.Local).Format("2006-01-02")
+			key = dayKey(bucket)
 		}
 		i, seen := index[key]
 		if !seen {

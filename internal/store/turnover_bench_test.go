@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -19,7 +20,14 @@ import (
 // go test ./internal/store/ -run '^$' -bench PeriodReports -benchtime 5x
 func BenchmarkPeriodReportsOverAMillionMovements(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(ctx, "sqlite:"+filepath.Join(b.TempDir(), "bench.db"))
+	// TORG_BENCH_DB keeps the filled database in that file to run again without filling it.
+	path, kept := os.LookupEnv("TORG_BENCH_DB")
+	if !kept {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	}
+	_, statErr := os.Stat(path)
+	filled := kept && statErr == nil
+	s, err := Open(ctx, "sqlite:"+path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -31,6 +39,9 @@ func BenchmarkPeriodReportsOverAMillionMovements(b *testing.B) {
 	const moves, warehouses, products = 1_000_000, 10, 1000
 	step := 365 * 24 * time.Hour / moves
 	err = s.Update(ctx, func(tx *Tx) error {
+		if filled {
+			return nil
+		}
 		var whs, prods, desks, custs, grs [][]any
 		for i := range warehouses {
 			whs = append(whs, []any{fmt.Sprintf("w%02d", i), fmt.Sprintf("W%02d", i), "w", 0, 0})
@@ -66,7 +77,8 @@ func BenchmarkPeriodReportsOverAMillionMovements(b *testing.B) {
 				q = 40_000
 			}
 			doc := fmt.Sprintf("m%07d", i)
-			stock = append(stock, stockMove{DocID: doc, LineNo: 1, Date: at, WarehouseID: fmt.Sprintf("w%02d", i%warehouses), ProductID: fmt.Sprintf("p%04d", i/warehouses%products), Quantity: q})
+			stock = append(stock, stockMove{DocID: doc, LineNo: 1, Date: at, WarehouseID: fmt.Sprintf("w%02d", i%warehouses),
+				ProductID: fmt.Sprintf("p%04d", i/warehouses%products), Quantity: q})
 			cash = append(cash, moneyMove{DocID: doc, Date: at, Owner: fmt.Sprintf("d%02d", i%warehouses), Amount: 15000})
 			debt = append(debt, moneyMove{DocID: doc, Date: at, Owner: fmt.Sprintf("c%04d", i%products), Amount: 15000})
 		}
@@ -83,6 +95,8 @@ func BenchmarkPeriodReportsOverAMillionMovements(b *testing.B) {
 	}
 	year := torg.Period{From: start, To: start.AddDate(1, 0, 0)}
 	month := torg.Period{From: start.AddDate(0, 11, 0), To: start.AddDate(1, 0, 0)}
+	// Days as a person picks them: the period starts and ends inside a month.
+	days := torg.Period{From: start.AddDate(0, 0, 14), To: start.AddDate(0, 11, 20)}
 	for _, r := range []struct {
 		name string
 		run  func(tx *Tx, p torg.Period) error
@@ -95,7 +109,7 @@ func BenchmarkPeriodReportsOverAMillionMovements(b *testing.B) {
 		for _, p := range []struct {
 			name string
 			p    torg.Period
-		}{{"year", year}, {"last-month", month}} {
+		}{{"year", year}, {"last-month", month}, {"jan-15-to-dec-20", days}} {
 			b.Run(r.name+"/"+p.name, func(b *testing.B) {
 				for b.Loop() {
 					if err := s.View(ctx, func(tx *Tx) error { return r.run(tx, p.p) }); err != nil {

@@ -79,7 +79,7 @@ func cellText(lang string, c cell, kind string) string {
 	case time.Time:
 		return f.date(v)
 	case string:
-		if strings.HasPrefix(v, "nav.") {
+		if strings.HasPrefix(v, "nav.") || strings.HasPrefix(v, "rep.doc.") {
 			return translate(lang, v)
 		}
 		return v

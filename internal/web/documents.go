@@ -114,8 +114,60 @@ func (u *UI) listCardPayments(p *page) error {
 	})
 }
 
-// listDocs renders a document list that rows reads one page of.
+// exportLimit is the most rows a list downloads.
+const exportLimit = 100_000
+
+// exportDocs answers the whole list, every page of it with the filter on screen, as a file of the
+// format.
+func (u *UI) exportDocs(p *page, kind, format string, rows func(context.Context, *store.Tx, torg.Page) ([]docRow, *string, error)) error {
+	t := table{Columns: []column{{"f.number", "mono"}, {"f.date", "text"}, {"f.customer", "text"}}}
+	switch kind {
+	case "sales-invoices":
+		t.Columns = append(t.Columns, column{"f.warehouse", "text"})
+	case "cash-receipts":
+		t.Columns = append(t.Columns, column{"f.cash_desk", "text"})
+	}
+	t.Columns = append(t.Columns, column{"doc.state", "text"}, column{"f.amount", "money"})
+	err := u.store.View(p.ctx, func(tx *store.Tx) error {
+		page := torg.Page{Limit: torg.MaxPageLimit}
+		for len(t.Rows) < exportLimit {
+			rs, next, err := rows(p.ctx, tx, page)
+			if err != nil {
+				return err
+			}
+			for _, r := range rs {
+				state := translate(p.lang, "doc.not_posted")
+				if r.Posted {
+					state = translate(p.lang, "doc.posted")
+				}
+				row := []cell{r.Number, r.Date, r.Customer}
+				if kind != "card-payments" {
+					row = append(row, r.Extra)
+				}
+				t.Rows = append(t.Rows, append(row, state, r.Amount))
+			}
+			if next == nil {
+				return nil
+			}
+			pos, err := torg.DecodeCursor(*next)
+			if err != nil {
+				return err
+			}
+			page.After = pos
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return u.export(p, kind, t, format)
+}
+
+// listDocs renders a document list that rows reads one page of, or downloads it whole (?format=).
 func (u *UI) listDocs(p *page, kind string, rows func(context.Context, *store.Tx, torg.Page) ([]docRow, *string, error)) error {
+	if format := p.r.URL.Query().Get("format"); format != "" {
+		return u.exportDocs(p, kind, format, rows)
+	}
 	page, err := pageOf(p.r.URL.Query().Get("after"), 50)
 	if err != nil {
 		return err

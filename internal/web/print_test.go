@@ -32,6 +32,18 @@ func TestPrintButtons(t *testing.T) {
 		c.get(p.page, 200).contains(t, `href="`+p.print+`"`, "Печать")
 		c.get(p.print, 200).contains(t, p.text, "@page")
 	}
+	// A return paid back in cash at R1: its receipt copy says so, and its cash expense order prints as КО-2.
+	ret := sh.returnMilk("R1", o.Tx, `[{"type":"cash","amount":30000}]`)
+	e.api("POST", "/api/v1/jobs/kkm-transfer/run", "")
+	var r struct {
+		Expense string `json:"cash_expense_id"`
+	}
+	json.Unmarshal([]byte(e.api("GET", "/api/v1/transactions/"+ret, "")), &r)
+	c.get("/transactions/"+ret, 200).contains(t, `href="/transactions/`+ret+`/print"`, "Печать")
+	c.get("/transactions/"+ret+"/print", 200).contains(t, "КОПИЯ КАССОВОГО ЧЕКА", "Возврат прихода")
+	c.get("/cash-expenses/"+r.Expense, 200).contains(t, `href="/cash-expenses/`+r.Expense+`/print"`, "Печать")
+	c.get("/cash-expenses/"+r.Expense+"/print", 200).contains(t, "РАСХОДНЫЙ КАССОВЫЙ ОРДЕР", "Триста рублей 00 копеек", "@page")
+	c.get("/cash-expenses/00000000-0000-7000-8000-000000000000/print", 404).contains(t, "Не найдено")
 	c.get("/sales-invoices/00000000-0000-7000-8000-000000000000/print", 404).contains(t, "Не найдено")
 	c.get("/lang/en?next=/orders", 200)
 	c.get("/sales-invoices/00000000-0000-7000-8000-000000000000/print", 404).contains(t, "Not found")

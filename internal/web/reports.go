@@ -16,6 +16,7 @@ type stockRow struct {
 
 // reportData is a report's page.
 type reportData struct {
+	Report     string // the page's name under /reports/, for its download links
 	Warehouse  string
 	Warehouses []option
 	Stock      []stockRow
@@ -68,7 +69,24 @@ func (u *UI) stockReport(p *page) error {
 	if err != nil {
 		return u.reportFailed(p, err)
 	}
+	if format := p.r.URL.Query().Get("format"); format != "" {
+		t := table{Columns: []column{{"f.warehouse", "text"}, {"f.code", "mono"}, {"f.product", "text"}, {"rep.on_hand", "qty"},
+			{"rep.reserved", "qty"}, {"rep.available", "qty"}, {"f.unit", "text"}}}
+		for _, r := range d.Stock {
+			t.Rows = append(t.Rows, []cell{r.Warehouse, r.ProductCode, r.Product, r.OnHand, r.Reserved, r.Available, r.Unit})
+		}
+		return u.export(p, "stock", t, format)
+	}
 	return u.render(p, http.StatusOK, "report_stock", view{Nav: "reports/stock", Title: "nav.reports/stock", Data: d})
+}
+
+// exportMoney answers a cash or debt report as a file of the format: code, name, amount.
+func (u *UI) exportMoney(p *page, report, label string, rows []moneyRow, format string) error {
+	t := table{Columns: []column{{"f.code", "mono"}, {"f.name", "text"}, {label, "money"}}}
+	for _, r := range rows {
+		t.Rows = append(t.Rows, []cell{r.Code, r.Name, r.Amount})
+	}
+	return u.export(p, report, t, format)
 }
 
 func (u *UI) cashReport(p *page) error {
@@ -92,6 +110,10 @@ func (u *UI) cashReport(p *page) error {
 	if err != nil {
 		return u.reportFailed(p, err)
 	}
+	if format := p.r.URL.Query().Get("format"); format != "" {
+		return u.exportMoney(p, "cash", "rep.balance", d.Cash, format)
+	}
+	d.Report = "cash"
 	return u.render(p, http.StatusOK, "report_money", view{Nav: "reports/cash", Title: "nav.reports/cash", Data: d})
 }
 
@@ -116,6 +138,10 @@ func (u *UI) settlementsReport(p *page) error {
 	if err != nil {
 		return u.reportFailed(p, err)
 	}
+	if format := p.r.URL.Query().Get("format"); format != "" {
+		return u.exportMoney(p, "settlements", "rep.debt", d.Debts, format)
+	}
+	d.Report = "settlements"
 	return u.render(p, http.StatusOK, "report_money", view{Nav: "reports/settlements", Title: "nav.reports/settlements", Data: d})
 }
 

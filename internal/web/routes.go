@@ -75,6 +75,7 @@ func (u *UI) routes() []route {
 		{"GET", "/orders/{id}/print", permRead, u.printForm("orders")},
 		{"GET", "/sales-invoices/{id}/print", permRead, u.printForm("sales-invoices")},
 		{"GET", "/cash-receipts/{id}/print", permRead, u.printForm("cash-receipts")},
+		{"GET", "/cash-expenses/{id}/print", permRead, u.printForm("cash-expenses")},
 		{"GET", "/transactions/{id}/print", permRead, u.printForm("transactions")},
 		{"GET", "/settings", permAdmin, u.showSettings},
 		{"POST", "/settings", permAdmin, u.saveSettings},

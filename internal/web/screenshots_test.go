@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"testing"
@@ -8,8 +9,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestScreenshots saves the main pages at 1280×800 (and the orders on a 390×844 phone) into
-// docs/screenshots for the README:
+// TestScreenshots saves the main pages at 1280×800 (the orders also on a 390×844 phone, two print
+// forms as the browser shows them) into docs/screenshots for the README:
 //
 //	TORG_SCREENSHOTS=1 go test -run TestScreenshots ./internal/web/
 func TestScreenshots(t *testing.T) {
@@ -47,6 +48,17 @@ func TestScreenshots(t *testing.T) {
 	screenshot(t, ctx, "stock")
 	run(t, ctx, "KKMTransfer", chromedp.Navigate(e.url+"/kkm-transfer"), chromedp.WaitVisible(chromedp.CSS("#runs")))
 	screenshot(t, ctx, "kkm-transfer")
+	e.api("PUT", "/api/v1/settings/organisation", `{"name":"ООО «Ромашка»","inn":"7707083893","kpp":"770701001",
+		"address":"Москва, ул. Ленина, 1","head":"Иванов И. И.","accountant":"Петрова А. А."}`)
+	var o struct {
+		Invoice string `json:"sales_invoice_id"`
+	}
+	json.Unmarshal([]byte(e.api("GET", "/api/v1/orders/"+sold, "")), &o)
+	run(t, ctx, "the sales invoice as УПД", chromedp.Navigate(e.url+"/sales-invoices/"+o.Invoice+"/print"), chromedp.WaitVisible(chromedp.CSS(".sheet")))
+	screenshot(t, ctx, "print-upd")
+	run(t, ctx, "the order's picking list", chromedp.EmulateViewport(900, 800), chromedp.Navigate(e.url+"/orders/"+live+"/print"),
+		chromedp.WaitVisible(chromedp.CSS(".sheet")))
+	screenshot(t, ctx, "print-picking-list")
 	run(t, ctx, "a tablet", chromedp.EmulateViewport(1024, 768), chromedp.Navigate(e.url+"/orders/"+live),
 		chromedp.WaitVisible(chromedp.CSS("#lines")))
 	screenshot(t, ctx, "tablet-order")

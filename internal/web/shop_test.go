@@ -139,3 +139,27 @@ func (sh *shop) order(extra string) string {
 		"lines":[{"product_code":"MILK","quantity":2},{"product_id":%q,"quantity":1.5,"discount":85}],"fill_registers":true,"post":true%s}`,
 		sh.wh, sh.soap, extra)))
 }
+
+// lastSale is the id of the sale uploaded last.
+func (sh *shop) lastSale() string {
+	sh.e.t.Helper()
+	var list struct{ Items []struct{ ID string } }
+	if err := json.Unmarshal([]byte(sh.e.api("GET", "/api/v1/transactions?kind=sale&limit=1", "")), &list); err != nil || len(list.Items) == 0 {
+		sh.e.t.Fatalf("no sale: %v", err)
+	}
+	return list.Items[0].ID
+}
+
+// returnMilk uploads a return of the standard sale's first line (2 × MILK, 300.00) at the register,
+// paid back as given.
+func (sh *shop) returnMilk(code, saleID, payments string) string {
+	sh.e.t.Helper()
+	id := uuid.NewString()
+	body := fmt.Sprintf(`{"id":%q,"kind":"return","original_transaction_id":%q,"order_id":null,"shift_number":3,"receipt_number":%d,"closed_at":%q,
+		"cashier":"Иванова","lines":[{"line_no":1,"product_id":%q,"quantity":2,"price":15000,"discount":0,"amount":30000}],"payments":%s,"total":30000}`,
+		id, saleID, 900+int(uuid.New().ID()%1000), torg.Now().Format(time.RFC3339), sh.milk, payments)
+	if status, resp := sh.register(code, "POST", "/api/v1/register/transactions", body); status != 201 {
+		sh.e.t.Fatalf("upload of a return: %d %s", status, resp)
+	}
+	return id
+}

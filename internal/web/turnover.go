@@ -166,10 +166,13 @@ func (u *UI) cashDocuments(ctx context.Context, tx *store.Tx, d *periodData, des
 		if m.Amount < 0 {
 			in, out = 0, -m.Amount
 		}
-		t.Rows = append(t.Rows, []cell{m.Date, "nav." + m.Document, m.Number, in, out})
+		t.Rows = append(t.Rows, []cell{m.Date, "rep.doc." + m.Document, m.Number, in, out})
 		link := ""
-		if m.Document == "cash-receipts" {
+		switch m.Document {
+		case "cash-receipts":
 			link = "/cash-receipts/" + m.DocumentID
+		case "cash-expenses": // its КО-2 until cash expense orders have a page of their own
+			link = "/cash-expenses/" + m.DocumentID + "/print"
 		}
 		t.Links = append(t.Links, link)
 	}

@@ -22,6 +22,8 @@ func TestPeriodReportPages(t *testing.T) {
 		sh.sell("R1", sh.order(""), `[{"type":"cash","amount":43400}]`)
 	}
 	e.api("POST", "/api/v1/jobs/kkm-transfer/run", "")
+	sh.returnMilk("R1", sh.lastSale(), `[{"type":"cash","amount":30000}]`)
+	e.api("POST", "/api/v1/jobs/kkm-transfer/run", "")
 	c := e.login("manager")
 	today := time.Now().Format("2006-01-02")
 	period := "?from=" + time.Now().AddDate(0, 0, -3).Format("2006-01-02") + "&to=" + today
@@ -29,11 +31,14 @@ func TestPeriodReportPages(t *testing.T) {
 		page := c.get("/reports/stock-turnover"+period, 200)
 		page.contains(t, `id="period-report"`, "Молоко 3,2% 1 л", "Поступление", "Отгрузка", "Возвраты", "В резерве")
 	})
-	t.Run("cash turnover drills down to the cash receipt orders", func(t *testing.T) {
+	t.Run("cash turnover drills down to the cash receipt and expense orders", func(t *testing.T) {
 		page := c.get("/reports/cash-turnover"+period, 200)
-		page.contains(t, "Касса торгового зала", "868,00", "desk=")
+		page.contains(t, "Касса торгового зала", "868,00", "300,00", "568,00", "desk=")
 		drill := c.get("/reports/cash-turnover"+period+"&desk="+sh.desk, 200)
-		drill.contains(t, `id="drill"`, `href="/cash-receipts/`, "Приходные кассовые ордера", "434,00")
+		drill.contains(t, `id="drill"`, `href="/cash-receipts/`, "Приходный кассовый ордер", "434,00", "Расходный кассовый ордер", "300,00", `href="/cash-expenses/`)
+		if strings.Contains(drill.body, "Прочий документ") {
+			t.Error("a document of the drill-down is not named")
+		}
 	})
 	t.Run("settlements", func(t *testing.T) {
 		c.get("/reports/settlement-turnover"+period, 200).contains(t, "Розничный покупатель", "Отгружено", "868,00")
