@@ -125,7 +125,13 @@ func (s *Store) migrator() (*goose.Provider, error) {
 	}
 	var opts []goose.ProviderOption
 	if !s.d.fileLock {
-		locker, err := lock.NewPostgresSessionLocker()
+		// The lock is the schema's own, so that back offices (and tests) in different schemas of one
+		// database do not wait for each other's migrations.
+		var schema int64
+		if err := s.writeDB.QueryRowContext(context.Background(), "SELECT hashtext(current_schema())").Scan(&schema); err != nil {
+			return nil, translate(err)
+		}
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lock.DefaultLockID ^ schema<<32))
 		if err != nil {
 			return nil, err
 		}
