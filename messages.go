@@ -267,6 +267,10 @@ var messages = []Message{
 	// Webhooks.
 	msg("webhook_events_none", "must name at least one event: %s", "укажите хотя бы одно событие: %[1]s"),
 	msg("webhook_event_unknown", "must be one of %s", "должно быть одним из: %[1]s"),
+	msg("updated_after", `must be "0" or the next of an earlier answer`, `должно быть "0" или next из предыдущего ответа`),
+	msg("after_with_updated_after", "is not used with updated_after: pass the answer's next as updated_after",
+		"не используется вместе с updated_after: передайте next из ответа как updated_after"),
+	msg("delivery_state", `must be "pending", "delivered" or "failed"`, `должно быть "pending", "delivered" или "failed"`),
 	msg("webhook_event_twice", "is named twice", "указано дважды"),
 	msg("webhook_url", "must be an absolute http or https URL of at most %d characters",
 		"должен быть полным адресом http или https не длиннее %[1]d символов"),
