@@ -94,7 +94,7 @@ func (s *Sender) Run(ctx context.Context) {
 
 // round leases due deliveries, sends them at once, records how each went, and returns how many it leased.
 func (s *Sender) round(ctx context.Context) int {
-	lease := s.cfg.Timeout + 30*time.Second
+	lease := s.cfg.Timeout + 5*time.Second // a send ends within Timeout; the rest is for recording it
 	ds, err := s.st.ClaimWebhookDeliveries(ctx, torg.Now(), lease, s.cfg.Batch)
 	if err != nil {
 		if ctx.Err() == nil {
