@@ -247,3 +247,59 @@ func TestWebhookURLsMustBePublic(t *testing.T) {
 	}
 	s.must(201, "POST", "/api/v1/webhooks", `{"url":"https://shop.example/hook","events":["order.sold"]}`)
 }
+
+// TestWebhookEventsSurviveSIGKILL kills the server with SIGKILL while it writes and sends events to a
+// slow receiver that fails every third request: every order cancelled with an acknowledged answer
+// has its event delivered in the end, by the processes that follow.
+func TestWebhookEventsSurviveSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a fault run")
+	}
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := newReceiver(ln.Addr().String(), func(n int) int {
+				time.Sleep(30 * time.Millisecond)
+				if n%3 == 2 {
+					return 500
+				}
+				return 200
+			})
+			r.serve(t, ln)
+			env := []string{"TORG_DB=" + storetest.DSN(t, d), "TORG_ADMIN_TOKEN=" + testAdminToken, "TORG_KKM_TRANSFER_EVERY=0"}
+			args := append([]string{"serve", "--listen", "127.0.0.1:0"}, webhookFlags...)
+			cmd, url, _, _ := startProcess(t, env, args...)
+			s := &testServer{t: t, url: url, admin: testAdminToken}
+			sh := newShop(t, s)
+			r.register(t, s)
+			var cancelled []string
+			for round := range 3 {
+				for range 8 {
+					id := sh.order(t, "")["id"].(string)
+					s.must(200, "POST", "/api/v1/orders/"+id+"/cancel", "")
+					cancelled = append(cancelled, id)
+				}
+				time.Sleep(time.Duration(50+round*60) * time.Millisecond) // some sent, some in flight, some waiting
+				cmd.Process.Kill()
+				cmd.Wait()
+				args[2] = strings.TrimPrefix(url, "http://")
+				cmd, _, _, _ = startProcess(t, env, args...)
+			}
+			evs := r.waitFor(t, len(cancelled), 90*time.Second)
+			for _, id := range cancelled {
+				if got := eventsOf(evs, id); !slices.Equal(got, []string{"order.cancelled"}) {
+					t.Errorf("order %s: events %v, want its order.cancelled once", id, got)
+				}
+			}
+			if len(r.badSigns) > 0 {
+				t.Errorf("signatures that do not verify: %v", r.badSigns)
+			}
+			r.mu.Lock()
+			t.Logf("%d events, %d requests received (retries and resends after kills included)", len(evs), r.calls)
+			r.mu.Unlock()
+		})
+	}
+}
