@@ -109,7 +109,10 @@ func publicHost(host string) bool {
 	if a, err := netip.ParseAddr(h); err == nil {
 		return PublicAddress(a)
 	}
-	return net.ParseIP(h) == nil // forms such as 0x7f.1 are not names
+	// A name's last label is a top-level domain, never numeric: hosts such as 0x7f.1 or 2130706433
+	// are addresses in forms some resolvers accept, and are refused.
+	last := h[strings.LastIndex(h, ".")+1:]
+	return net.ParseIP(h) == nil && last != "" && (last[0] < '0' || last[0] > '9')
 }
 
 // cgnat is the shared address space of carrier-grade NAT (RFC 6598), not reachable from outside.

@@ -113,7 +113,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 		}
 		defer stopMetrics()
 	}
-	ui := web.New(web.Config{Store: st, Log: log, KKM: kkm, SecureCookies: cfg.secureCookies,
+	ui := web.New(web.Config{Store: st, Log: log, KKM: kkm, SecureCookies: cfg.secureCookies, WebhooksAllowPrivate: cfg.webhooks.AllowPrivate,
 		TrustForwardedFor: cfg.trustForwardedFor})
 	httpSrv := newHTTPServer(srv.Handler(ui.Handler()), log)
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
