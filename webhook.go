@@ -186,6 +186,7 @@ type WebhookDelivery struct {
 	LastStatus    *int       `json:"last_status"`
 	LastError     *string    `json:"last_error"`
 	DeliveredAt   *time.Time `json:"delivered_at"`
+	Event         Event      `json:"event"` // the body every delivery of it carries
 }
 
 // OutgoingDelivery is a delivery a sender has leased: where to post what.

@@ -1137,6 +1137,60 @@ type DeleteReason string
 // DeliveryState Where one register on the order's «ККМ» tab stands with the order: `not_sent` (the order is not posted, or not agreed); `sent` (an `order.upsert` package was formed, not yet acknowledged); `received` (the register acknowledged the current version); `withdrawal_sent` (an `order.delete` package was formed, not yet acknowledged); `withdrawn` (the register acknowledged the deletion).
 type DeliveryState string
 
+// Event The body of a webhook delivery. The same event may arrive more than once (at least once): deduplicate on `id`.
+type Event struct {
+	// CreatedAt When the change was committed (RFC 3339, UTC).
+	CreatedAt time.Time `json:"created_at"`
+
+	// Data What an event is about.
+	Data EventData `json:"data"`
+
+	// Id The event's id, the same in every delivery of it.
+	Id string `json:"id"`
+
+	// Type An event a webhook may ask for: `order.sold` (a register sold the order), `order.closed` (KKMTransfer posted its sales invoice), `order.cancelled` (staff or the shop cancelled it), `order.returned` (a customer brought goods of the order's sale back to a register), `transaction.conflict` (a closed receipt needs a person: see `conflict_reason`).
+	Type WebhookEvent `json:"type"`
+}
+
+// EventData What an event is about.
+type EventData struct {
+	// ConflictReason Why the receipt is a conflict (`transaction.conflict` only); null otherwise.
+	ConflictReason *ConflictReason `json:"conflict_reason"`
+
+	// Order The order after the change; null for a conflict of a receipt without a known order.
+	Order *EventOrder `json:"order"`
+
+	// TransactionId The register transaction that made the change (the sale, the return, the conflicting receipt); null for a cancel.
+	TransactionId *string `json:"transaction_id"`
+}
+
+// EventOrder An order as an event tells of it, after the change; `GET /api/v1/orders/{id}` has the rest.
+type EventOrder struct {
+	// CashReceiptId Its cash receipt order; null unless closed with cash.
+	CashReceiptId *string `json:"cash_receipt_id"`
+
+	// ExternalNumber The web shop's number of the order; null when none was given.
+	ExternalNumber *string `json:"external_number"`
+
+	// Id The order's id.
+	Id string `json:"id"`
+
+	// Number The order's number in the back office.
+	Number string `json:"number"`
+
+	// SalesInvoiceId Its sales invoice; null until closed.
+	SalesInvoiceId *string `json:"sales_invoice_id"`
+
+	// Status Status of a customer order «Заказ покупателя»: `new`; `agreed` («Согласован», the only status that is sent to registers); `sold` (a register's transaction sold it); `closed` (KKMTransfer posted its sales invoice); `cancelled`. Staff and integrators move `new` ↔ `agreed` and `new`/`agreed` → `cancelled`; only a register's transaction makes `sold`, and only KKMTransfer makes `closed`. Any other change gets 409 `state-conflict`, and a `sold`, `closed` or `cancelled` order cannot be edited (409).
+	Status OrderStatus `json:"status"`
+
+	// TransactionId The register transaction that sold it; null until sold.
+	TransactionId *string `json:"transaction_id"`
+
+	// Version The order's version after the change.
+	Version int64 `json:"version"`
+}
+
 // FieldError One bad field of a request.
 type FieldError struct {
 	// Field Path of the field, such as `lines[0].quantity`, `barcodes[1]` or a query parameter such as `limit`.
@@ -2338,6 +2392,9 @@ type WebhookDelivery struct {
 
 	// DeliveredAt When the receiver answered 2xx; null until then.
 	DeliveredAt *time.Time `json:"delivered_at"`
+
+	// Event The body of a webhook delivery. The same event may arrive more than once (at least once): deduplicate on `id`.
+	Event Event `json:"event"`
 
 	// EventId The event's id, as its body and the `Torg-Event-Id` header carry it.
 	EventId string `json:"event_id"`

@@ -311,7 +311,7 @@ func (tx *Tx) WebhookDeliveries(ctx context.Context, webhookID, state string, pa
 // their events' seqs.
 func (tx *Tx) webhookDeliveries(ctx context.Context, webhookID, cond string, args []any, limit int) ([]torg.WebhookDelivery, []int64, error) {
 	rows, err := tx.query(ctx, "SELECT e.seq, e.id, e.type, e.order_key, e.created_at, d.state, d.attempts, d.next_attempt_at, d.last_attempt_at,"+
-		" d.last_status, d.last_error, d.delivered_at FROM webhook_deliveries d JOIN webhook_events e ON e.seq = d.event_seq"+
+		" d.last_status, d.last_error, d.delivered_at, e.body FROM webhook_deliveries d JOIN webhook_events e ON e.seq = d.event_seq"+
 		" WHERE d.webhook_id = ?"+cond+" ORDER BY d.event_seq DESC LIMIT ?", append(append([]any{webhookID}, args...), limit)...)
 	if err != nil {
 		return nil, nil, err
@@ -322,10 +322,14 @@ func (tx *Tx) webhookDeliveries(ctx context.Context, webhookID, cond string, arg
 		var d torg.WebhookDelivery
 		var key string
 		var seq, created, next int64
+		var body string
 		var status sql.NullInt64
 		var lastErr sql.NullString
 		if err := rows.Scan(&seq, &d.EventID, &d.Type, &key, &created, &d.State, &d.Attempts, &next, nullMicros{&d.LastAttemptAt},
-			&status, &lastErr, nullMicros{&d.DeliveredAt}); err != nil {
+			&status, &lastErr, nullMicros{&d.DeliveredAt}, &body); err != nil {
+			return nil, nil, err
+		}
+		if err := json.Unmarshal([]byte(body), &d.Event); err != nil {
 			return nil, nil, err
 		}
 		d.CreatedAt, d.LastError = fromMicros(created), nullString(lastErr)
