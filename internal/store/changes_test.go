@@ -17,7 +17,7 @@ import (
 func changed(t *testing.T, s *store.Store, after store.ChangeCursor, want int) ([]torg.Order, store.ChangeCursor) {
 	t.Helper()
 	ctx := context.Background()
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		var list torg.List[torg.Order]
 		var next store.ChangeCursor
 		err := s.View(ctx, func(tx *store.Tx) (err error) {
