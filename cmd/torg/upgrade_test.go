@@ -41,7 +41,7 @@ func TestUpgradeFromThePreviousSchemaWithTraffic(t *testing.T) {
 			waiting := sh.order(t, `,"status":"agreed","fill_registers":true,"post":true`)["id"].(string)
 			stop()
 
-			previous := store.LatestSchema() - 1
+			previous := store.PreviousSchema()
 			st, err := store.Open(ctx, dsn)
 			if err != nil {
 				t.Fatal(err)

@@ -105,6 +105,21 @@ func LatestSchema() int64 {
 	return latest
 }
 
+// PreviousSchema is the migration before the newest: the schema of the release before this one.
+// Numbers may have gaps (each change takes the numbers it was given), so it is read, not computed.
+func PreviousSchema() int64 {
+	entries, _ := fs.ReadDir(migrations, "migrations/sqlite")
+	var latest, previous int64
+	for _, e := range entries {
+		if v, err := goose.NumericComponent(e.Name()); err == nil && v > latest {
+			latest, previous = v, latest
+		} else if err == nil && v > previous && v < latest {
+			previous = v
+		}
+	}
+	return previous
+}
+
 func (s *Store) migrator() (*goose.Provider, error) {
 	dir, err := fs.Sub(migrations, "migrations/"+s.d.name)
 	if err != nil {
