@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"torg"
 	"torg/internal/store"
 	"torg/internal/store/storetest"
@@ -154,6 +156,30 @@ func TestWebhookEventsAreWrittenWithTheirChange(t *testing.T) {
 			if again := claimAll(t, s, torg.Now().Add(time.Second)); len(again) != 1 || again[0].EventID != got[0].EventID {
 				t.Fatalf("redelivered %+v", again)
 			}
+		})
+		t.Run("a return of an order's sale is told as order.returned", func(t *testing.T) {
+			w := hook(t, s, torg.EventOrderReturned)
+			defer s.Update(ctx, func(tx *store.Tx) error { return tx.DeleteWebhook(ctx, w.ID) })
+			sh := newSaleShop(t, s)
+			sale := sh.sell(t, torg.Now(), torg.TxLine{ProductID: sh.kettle.ID, Quantity: 2000, Price: 15000})
+			ret := torg.TransactionInput{ID: uuid.NewString(), Kind: torg.KindReturn, OriginalTransactionID: &sale.ID, ShiftNumber: 1,
+				ReceiptNumber: 2, ClosedAt: torg.Now(), Cashier: "Иванова",
+				Lines: []torg.TxLine{torg.ReturnPart(&sale.TransactionInput, nil, 1, 1000)}}
+			ret.Total = ret.Lines[0].Amount
+			ret.Payments = []torg.Payment{{Type: torg.PaymentCash, Amount: ret.Total}}
+			var stored torg.Transaction
+			sh.update(t, func(tx *store.Tx) (err error) { stored, _, err = tx.UploadTransaction(ctx, sh.k1.ID, ret); return err })
+			if stored.State != torg.TxNew {
+				t.Fatalf("the return is %s (%v)", stored.State, stored.ConflictReason)
+			}
+			got := claimAll(t, s, torg.Now().Add(time.Minute))
+			if len(got) != 1 || got[0].Type != torg.EventOrderReturned {
+				t.Fatalf("claimed %+v, want order.returned", got)
+			}
+			if ev := eventOf(t, got[0]); ev.Data.Order == nil || ev.Data.Order.ID != sh.order.ID || ev.Data.TransactionID == nil || *ev.Data.TransactionID != ret.ID {
+				t.Errorf("order.returned carries %+v", ev.Data)
+			}
+			deliverAll(t, s, got, torg.DeliveryResult{Status: 200}, torg.Now().Add(time.Minute))
 		})
 		t.Run("an event older than its retry period fails instead of waiting again", func(t *testing.T) {
 			w := hook(t, s, torg.EventOrderCancelled)
