@@ -276,6 +276,20 @@ var messages = []Message{
 	msg("lone_surrogate", "has a lone UTF-16 surrogate escape (\\uD800–\\uDFFF without its pair)",
 		"содержит одиночный суррогат UTF-16 (\\uD800–\\uDFFF без пары)"),
 
+	// Webhooks.
+	msg("webhook_events_none", "must name at least one event: %s", "укажите хотя бы одно событие: %[1]s"),
+	msg("webhook_event_unknown", "must be one of %s", "должно быть одним из: %[1]s"),
+	msg("updated_after", `must be "0" or the next of an earlier answer`, `должно быть "0" или next из предыдущего ответа`),
+	msg("after_with_updated_after", "is not used with updated_after: pass the answer's next as updated_after",
+		"не используется вместе с updated_after: передайте next из ответа как updated_after"),
+	msg("delivery_state", `must be "pending", "delivered" or "failed"`, `должно быть "pending", "delivered" или "failed"`),
+	msg("webhook_event_twice", "is named twice", "указано дважды"),
+	msg("webhook_url", "must be an absolute http or https URL of at most %d characters",
+		"должен быть полным адресом http или https не длиннее %[1]d символов"),
+	msg("webhook_url_fragment", "must not have a fragment", "не должен содержать фрагмент (#…)"),
+	msg("webhook_url_private", "must name a public address: loopback, private and link-local ones are refused",
+		"должен указывать на публичный адрес: локальные, частные и link-local адреса не принимаются"),
+
 	// The web UI's own account and login.
 	msg("password_wait", "too many failed attempts: wait a little", "слишком много неудачных попыток: подождите немного"),
 	msg("password_not_current", "is not your current password", "это не ваш текущий пароль"),
@@ -292,8 +306,8 @@ var russianWords = map[string]string{
 	"goods receipt": "приходная накладная", "sales invoice": "расходная накладная",
 	"cash receipt order": "приходный кассовый ордер", "card payment": "оплата картой",
 	"customer return": "возврат товаров от покупателя", "cash expense order": "расходный кассовый ордер", "card refund": "возврат на карту",
-	"sale": "продажа",
-	"new":  "новый", "agreed": "согласован", "sold": "продан", "closed": "закрыт", "cancelled": "отменён", "open": "открыт",
+	"sale": "продажа", "webhook": "вебхук", "delivery of event": "доставка события",
+	"new": "новый", "agreed": "согласован", "sold": "продан", "closed": "закрыт", "cancelled": "отменён", "open": "открыт",
 	"processed": "обработана", "conflict": "конфликт", "failed": "ошибка", "ignored": "пропущена",
 	"on hand in": "в наличии", "reserved in": "в резерве", "available in": "доступно",
 	"admin": "администратор", "manager": "менеджер", "integration": "интеграция", "viewer": "просмотр",

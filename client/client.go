@@ -232,6 +232,7 @@ var keyed = regexp.MustCompile(`^/api/v1/(` +
 	`|orders/[^/]+/(registers|registers/fill|post|unpost|cancel)` +
 	`|transactions/[^/]+/resolve` +
 	`|(cash-receipts|cash-expenses)/[^/]+/post` +
+	`|webhooks|webhooks/[^/]+/deliveries/[^/]+/redeliver` +
 	`)$`)
 
 // honoursKey reports whether a POST to the path honours Idempotency-Key.

@@ -19,6 +19,7 @@ import (
 	"torg/internal/metrics"
 	"torg/internal/store"
 	"torg/internal/web"
+	"torg/internal/webhooks"
 )
 
 // serveConfig is the configuration of torg serve (docs/API.md, «Processes»).
@@ -32,6 +33,7 @@ type serveConfig struct {
 	secureCookies     bool
 	trustForwardedFor bool
 	metricsListen     string
+	webhooks          webhooks.Config
 	ready             func(url string) // told where the server listens, once it does; may be nil
 }
 
@@ -47,8 +49,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&cfg.secureCookies, "secure-cookies", false, "web UI cookies are Secure and __Host- prefixed (serve behind an HTTPS proxy)")
 	fs.BoolVar(&cfg.trustForwardedFor, "trust-forwarded-for", false, "count failed web logins under the last X-Forwarded-For address (only behind a proxy that sets it)")
 	fs.StringVar(&cfg.metricsListen, "metrics-listen", "", "also serve GET /metrics, without a token, on this address (for a Prometheus on a private network)")
+	fs.BoolVar(&cfg.webhooks.AllowPrivate, "webhooks-allow-private", false, "let webhooks name loopback and private addresses (a receiver on the same network)")
+	fs.DurationVar(&cfg.webhooks.Timeout, "webhooks-timeout", 10*time.Second, "how long a webhook receiver has to answer one delivery")
+	fs.DurationVar(&cfg.webhooks.FirstRetry, "webhooks-first-retry", 10*time.Second, "the wait after a webhook delivery's first failure, doubled after each next one up to an hour")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if cfg.webhooks.Timeout <= 0 || cfg.webhooks.FirstRetry <= 0 {
+		return errors.New("--webhooks-timeout and --webhooks-first-retry must be positive")
 	}
 	if cfg.kkmTransferEvery < 0 || cfg.claimTTL <= 0 {
 		return errors.New("--kkm-transfer-every must not be negative and --claim-ttl must be positive")
@@ -91,7 +99,8 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	})
 	kkm := kkmtransfer.New(st, log, cfg.kkmTransferEvery)
 	dbMetrics := metrics.Database(st, log)
-	srv := api.New(api.Config{Store: st, Log: log, AdminToken: cfg.adminToken, ClaimTTL: cfg.claimTTL, Hub: hub, KKM: kkm, Metrics: dbMetrics})
+	srv := api.New(api.Config{Store: st, Log: log, AdminToken: cfg.adminToken, ClaimTTL: cfg.claimTTL, Hub: hub, KKM: kkm, Metrics: dbMetrics,
+		WebhooksAllowPrivate: cfg.webhooks.AllowPrivate})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return err
@@ -104,7 +113,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 		}
 		defer stopMetrics()
 	}
-	ui := web.New(web.Config{Store: st, Log: log, KKM: kkm, SecureCookies: cfg.secureCookies,
+	ui := web.New(web.Config{Store: st, Log: log, KKM: kkm, SecureCookies: cfg.secureCookies, WebhooksAllowPrivate: cfg.webhooks.AllowPrivate,
 		TrustForwardedFor: cfg.trustForwardedFor})
 	httpSrv := newHTTPServer(srv.Handler(ui.Handler()), log)
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
@@ -112,6 +121,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	wg.Go(func() { purgeIdempotencyKeys(jobs, st, log) })
 	wg.Go(func() { releaseLapsedClaims(jobs, st, log, 5*time.Second) })
 	wg.Go(func() { kkm.Schedule(jobs) })
+	wg.Go(func() { webhooks.New(st, log, cfg.webhooks).Run(jobs) })
 	if st.Dialect() == "postgres" {
 		listening := make(chan struct{})
 		wg.Go(func() { hub.ListenPostgres(jobs, cfg.db, store.NotifyChannel, log, listening) })

@@ -101,6 +101,14 @@ var specSchemas = []struct {
 	input  bool // an input: fields are optional, so no required list to check
 }{
 	{torg.Warehouse{}, "Warehouse", false},
+	{torg.WebhookInput{}, "WebhookInput", true},
+	{torg.Webhook{}, "Webhook", false},
+	{torg.List[torg.Webhook]{}, "WebhookList", false},
+	{torg.WebhookDelivery{}, "WebhookDelivery", false},
+	{torg.List[torg.WebhookDelivery]{}, "WebhookDeliveryList", false},
+	{torg.Event{}, "Event", false},
+	{torg.EventData{}, "EventData", false},
+	{torg.EventOrder{}, "EventOrder", false},
 	{torg.WarehouseInput{}, "WarehouseInput", true},
 	{torg.CashDesk{}, "CashDesk", false},
 	{torg.CashDeskInput{}, "CashDeskInput", true},
@@ -332,6 +340,8 @@ func TestOpenAPIEnumsMatchCode(t *testing.T) {
 		{"DeleteReason", strs(torg.ReasonSold, torg.ReasonCancelled, torg.ReasonUnposted, torg.ReasonNotAgreed, torg.ReasonRemoved)},
 		{"PaymentType", strs(torg.PaymentCash, torg.PaymentCard)},
 		{"ResolutionAction", strs(torg.ResolveAccept, torg.ResolveWithoutOrder, torg.ResolveIgnore)},
+		{"WebhookEvent", strs(torg.WebhookEvents[0], torg.WebhookEvents[1], torg.WebhookEvents[2], torg.WebhookEvents[3], torg.WebhookEvents[4])},
+		{"WebhookDeliveryState", strs(torg.DeliveryPending, torg.DeliveryDelivered, torg.DeliveryFailed)},
 	} {
 		if have := enum(c.schema); !slices.Equal(have, c.code) {
 			t.Errorf("%s enum is %v, the code has %v", c.schema, have, c.code)

@@ -79,7 +79,7 @@ func (s *Server) getOrder(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) listOrders(w http.ResponseWriter, r *request) error {
-	p, err := listParams(r, "status", "warehouse_id", "customer_id", "external_number")
+	p, err := listParams(r, "status", "warehouse_id", "customer_id", "external_number", "updated_after")
 	q := r.URL.Query()
 	f := store.OrderFilter{Status: torg.Status(q.Get("status")), WarehouseID: q.Get("warehouse_id"),
 		CustomerID: q.Get("customer_id"), ExternalNumber: norm.NFC.String(q.Get("external_number"))}
@@ -88,10 +88,43 @@ func (s *Server) listOrders(w http.ResponseWriter, r *request) error {
 	default:
 		err = mergeFields(err, torg.Invalid("status", `must be "new", "agreed", "sold", "closed" or "cancelled"`))
 	}
+	if !q.Has("updated_after") {
+		if err != nil {
+			return err
+		}
+		return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) { return tx.Orders(ctx, f, p) })
+	}
+	after, cerr := changeCursor(q.Get("updated_after"))
+	err = mergeFields(err, cerr)
+	if q.Has("after") {
+		err = mergeFields(err, torg.Invalid("after", "is not used with updated_after: pass the answer's next as updated_after"))
+	}
 	if err != nil {
 		return err
 	}
-	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) { return tx.Orders(ctx, f, p) })
+	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+		list, last, err := tx.OrdersChangedAfter(ctx, f, after, p.Limit)
+		next := torg.EncodeCursor(last.String())
+		list.Next = &next
+		return list, err
+	})
+}
+
+// changeCursor reads updated_after: "0" (from the first change) or the next of an earlier answer.
+func changeCursor(v string) (store.ChangeCursor, error) {
+	if v == "0" {
+		return store.ChangeCursor{}, nil
+	}
+	bad := torg.Invalid("updated_after", `must be "0" or the next of an earlier answer`)
+	raw, err := torg.DecodeCursor(v)
+	if err != nil {
+		return store.ChangeCursor{}, bad
+	}
+	c, ok := store.ParseChangeCursor(raw)
+	if !ok {
+		return c, bad
+	}
+	return c, nil
 }
 
 func (s *Server) patchOrder(w http.ResponseWriter, r *request) error {

@@ -36,6 +36,13 @@ func (s *Server) routes() []Route {
 		{"DELETE", "/api/v1/api-tokens/{id}", admin, s.revokeAPIToken},
 		{"POST", "/api/v1/registers/{id}/token", admin, s.issueRegisterToken},
 
+		{"POST", "/api/v1/webhooks", admin, s.createWebhook},
+		{"GET", "/api/v1/webhooks", admin, s.listWebhooks},
+		{"GET", "/api/v1/webhooks/{id}", admin, s.getWebhook},
+		{"DELETE", "/api/v1/webhooks/{id}", admin, s.deleteWebhook},
+		{"GET", "/api/v1/webhooks/{id}/deliveries", admin, s.webhookDeliveries},
+		{"POST", "/api/v1/webhooks/{id}/deliveries/{event_id}/redeliver", admin, s.redeliver},
+
 		{"POST", "/api/v1/orders", write, s.createOrder},
 		{"GET", "/api/v1/orders", read, s.listOrders},
 		{"GET", "/api/v1/orders/{id}", read, s.getOrder},

@@ -39,6 +39,8 @@ type Config struct {
 	Hub        *exchange.Hub // wakes long polls; New makes one when nil
 	KKM        *kkmtransfer.Job
 	Metrics    prometheus.Gatherer // the database's metrics, served beside the process's at GET /metrics; may be nil
+	// WebhooksAllowPrivate lets a webhook name a loopback or private address (--webhooks-allow-private)
+	WebhooksAllowPrivate bool
 }
 
 // Server serves the HTTP API.
@@ -54,6 +56,7 @@ type Server struct {
 	draining   chan struct{} // closed when the server shuts down: long polls answer at once
 	polls      sync.Map      // register id → *atomic.Int32, its waiting long polls
 	drainOnce  sync.Once
+	hooksLocal bool // webhooks may name loopback and private addresses
 }
 
 // Drain ends the long polls in flight (they answer with what they have) and makes new ones answer
@@ -63,7 +66,7 @@ func (s *Server) Drain() { s.drainOnce.Do(func() { close(s.draining) }) }
 // New returns the API server. It answers /readyz with 503 until SetReady(true).
 func New(cfg Config) *Server {
 	s := &Server{store: cfg.Store, log: cfg.Log, adminToken: cfg.AdminToken, claimTTL: cfg.ClaimTTL, hub: cfg.Hub, kkm: cfg.KKM,
-		draining: make(chan struct{})}
+		draining: make(chan struct{}), hooksLocal: cfg.WebhooksAllowPrivate}
 	if s.hub == nil {
 		s.hub = exchange.NewHub()
 	}

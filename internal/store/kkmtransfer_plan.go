@@ -384,6 +384,13 @@ func (tx *Tx) closeOrders(ctx context.Context, plans []*plan, now int64) error {
 		if _, err := tx.exec(ctx, "DELETE FROM reservations WHERE order_id IN ("+marks(n)+")", ids...); err != nil {
 			return err
 		}
+		evs := make([]orderEvent, n)
+		for i, p := range plans[:n] {
+			evs[i] = orderEvent{orderID: *p.Source.OrderID, transactionID: &p.Source.ID}
+		}
+		if err := tx.emitOrders(ctx, torg.EventOrderClosed, evs); err != nil {
+			return err
+		}
 		plans = plans[n:]
 	}
 	return nil

@@ -595,6 +595,9 @@ func (tx *Tx) PatchOrder(ctx context.Context, id string, in torg.OrderPatch, ifM
 			return o, err
 		}
 	}
+	if err := tx.emitCancelled(ctx, &o); err != nil {
+		return o, err
+	}
 	return tx.Order(ctx, o.ID)
 }
 

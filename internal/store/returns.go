@@ -20,7 +20,7 @@ func (tx *Tx) checkReturn(ctx context.Context, registerID string, in *torg.Trans
 	if err != nil {
 		return sale{}, err
 	}
-	s := sale{original: orig.Transaction.ID}
+	s := sale{original: orig.Transaction.ID, returnedOrder: orig.Transaction.OrderID}
 	s.Mismatches = torg.CheckReturn(&orig.Transaction.TransactionInput, in, orig.returned)
 	if len(s.Mismatches) > 0 {
 		s.conflict = torg.ConflictOverReturn

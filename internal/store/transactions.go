@@ -164,6 +164,9 @@ func (tx *Tx) UploadTransaction(ctx context.Context, registerID string, in torg.
 	if err != nil {
 		return torg.Transaction{}, false, uploadConflict(translate(err))
 	}
+	if err := tx.emitUpload(ctx, in, sold); err != nil {
+		return torg.Transaction{}, false, err
+	}
 	t, err := tx.Transaction(ctx, in.ID)
 	return t, true, err
 }
@@ -180,6 +183,18 @@ func (tx *Tx) checkKind(ctx context.Context, registerID string, in *torg.Transac
 		return tx.checkCashOut(ctx, registerID, in)
 	}
 	return sale{}, nil
+}
+
+// emitUpload writes the events of an uploaded receipt: transaction.conflict when it needs a person,
+// order.returned when it is a return of an order's sale.
+func (tx *Tx) emitUpload(ctx context.Context, in torg.TransactionInput, sold sale) error {
+	if sold.conflict != "" {
+		return tx.emitConflict(ctx, in, sold.conflict)
+	}
+	if sold.returnedOrder != nil {
+		return tx.emitOrders(ctx, torg.EventOrderReturned, []orderEvent{{orderID: *sold.returnedOrder, transactionID: &in.ID}})
+	}
+	return nil
 }
 
 // uploadConflict turns a unique violation of an upload — a retry racing the first upload on
@@ -267,7 +282,10 @@ func (tx *Tx) sell(ctx context.Context, registerID string, in torg.TransactionIn
 	if err != nil {
 		return sale{}, err
 	}
-	return s, tx.write(ctx, &o, p)
+	if err := tx.write(ctx, &o, p); err != nil {
+		return sale{}, err
+	}
+	return s, tx.emitOrders(ctx, torg.EventOrderSold, []orderEvent{{orderID: o.ID, transactionID: &in.ID}})
 }
 
 // sale is what uploading a receipt made of its order.
@@ -275,6 +293,8 @@ type sale struct {
 	torg.SaleComparison
 	conflict string // why it could not simply sell its order, or ""
 	original any    // the sale a return refunds, when the back office knows it
+	// returnedOrder is the order of the sale a return refunds, when it had one
+	returnedOrder *string
 }
 
 // orderedLines are the lines of the order version the sale names, or the order's current lines when

@@ -117,11 +117,17 @@ func markTemplates(t *template.Template) ([]string, error) {
 func funcs(lang string) template.FuncMap {
 	f := fmtr{lang}
 	return template.FuncMap{
-		"T":         func(key string) string { return translate(lang, key) },
-		"money":     f.money,
-		"moneyIn":   f.moneyInput,
-		"qty":       f.qty,
-		"date":      f.date,
+		"T":       func(key string) string { return translate(lang, key) },
+		"money":   f.money,
+		"moneyIn": f.moneyInput,
+		"qty":     f.qty,
+		"date":    f.date,
+		"dateOf": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return f.date(*t)
+		},
 		"dateIn":    dateInput,
 		"status":    func(s torg.Status) string { return translate(lang, "status."+string(s)) },
 		"state":     func(s torg.DeliveryState) string { return translate(lang, "state."+string(s)) },

@@ -28,6 +28,8 @@ type Config struct {
 	// TrustForwardedFor counts failed logins under the last X-Forwarded-For address (the one the proxy
 	// in front added) instead of the connection's; only for a server that is reached through a proxy.
 	TrustForwardedFor bool
+	// WebhooksAllowPrivate lets a webhook name a loopback or private address (--webhooks-allow-private).
+	WebhooksAllowPrivate bool
 	// OnRender, when set, is told the name of every template executed (tests check that each one is).
 	OnRender func(template string)
 
@@ -46,6 +48,7 @@ type UI struct {
 	gate    *passwordGate
 	// trustForwardedFor takes a client's address from X-Forwarded-For (Config.TrustForwardedFor).
 	trustForwardedFor bool
+	hooksLocal        bool // webhooks may name loopback and private addresses
 	drain             chan struct{}
 	drainOne          sync.Once
 	dummy             []byte
@@ -66,8 +69,8 @@ func New(cfg Config) *UI {
 		cfg.KKM = kkmtransfer.New(cfg.Store, cfg.Log, 0)
 	}
 	u := &UI{store: cfg.Store, log: cfg.Log, kkm: cfg.KKM, secure: cfg.SecureCookies, limiter: newLoginLimiter(),
-		trustForwardedFor: cfg.TrustForwardedFor,
-		drain:             make(chan struct{}), crossOrigin: http.NewCrossOriginProtection()}
+		trustForwardedFor: cfg.TrustForwardedFor, hooksLocal: cfg.WebhooksAllowPrivate,
+		drain: make(chan struct{}), crossOrigin: http.NewCrossOriginProtection()}
 	if u.gate = cfg.gate; u.gate == nil {
 		u.gate = newPasswordGate()
 	}
