@@ -262,13 +262,71 @@ func docLines(ctx context.Context, tx *store.Tx, lines []torg.OrderLine) ([]docL
 	return out, err
 }
 
-// receiptData is a cash receipt order's page.
-type receiptData struct {
-	torg.CashReceipt
+// cashDoc is what the page of a cash document (a cash receipt order, a cash expense order) shows
+// beside the document: its customer's, cash desk's and order's names, and the desks it may be posted
+// to.
+type cashDoc struct {
 	Customer, CashDesk store.CodeName
 	OrderNumber        string
 	Desks              []option
 	Desk               string
+}
+
+// loadCashDoc reads what a cash document's page shows beside the document.
+func loadCashDoc(p *page, tx *store.Tx, customerID, cashDeskID, orderID *string) (cashDoc, error) {
+	var d cashDoc
+	if customerID != nil {
+		cs, err := tx.Names(p.ctx, "customers", []string{*customerID})
+		if err != nil {
+			return d, err
+		}
+		d.Customer = cs[*customerID]
+	}
+	if cashDeskID != nil {
+		ds, err := tx.Names(p.ctx, "cash_desks", []string{*cashDeskID})
+		if err != nil {
+			return d, err
+		}
+		d.CashDesk = ds[*cashDeskID]
+	}
+	var err error
+	if d.OrderNumber, err = orderNumber(p.ctx, tx, orderID); err != nil {
+		return d, err
+	}
+	d.Desks, err = fieldOptions(p.ctx, tx, p.lang, "cashdesk")
+	if len(d.Desks) > 0 {
+		d.Desks = d.Desks[1:]
+	}
+	return d, err
+}
+
+// postCashDoc posts a cash document by hand on the cash desk its page's form chose, then shows it
+// again; a refusal (no desk, already posted) is shown beside the form by again.
+func (u *UI) postCashDoc(p *page, kind string, post func(tx *store.Tx, id, desk string) error, again func(desk string, errs formErrors) error) error {
+	id, desk := p.r.PathValue("id"), p.r.PostFormValue("cash_desk_id")
+	err := torg.Invalid("cash_desk_id", "choose a cash desk")
+	if desk != "" {
+		err = u.store.Update(p.ctx, func(tx *store.Tx) error { return post(tx, id, desk) })
+	}
+	if err == nil {
+		return redirect(p, "/"+kind+"/"+id+"?ok=posted")
+	}
+	if c := torg.ErrorCode(err); c != torg.CodeValidation && c != torg.CodeStateConflict {
+		return err
+	}
+	slot := func(f string) string {
+		if f == "cash_desk_id" {
+			return f
+		}
+		return ""
+	}
+	return again(desk, formErrorsOf(p.lang, err, slot))
+}
+
+// receiptData is a cash receipt order's page.
+type receiptData struct {
+	torg.CashReceipt
+	cashDoc
 }
 
 func (u *UI) showReceipt(p *page) error {
@@ -281,63 +339,28 @@ func (u *UI) showReceipt(p *page) error {
 
 func (u *UI) loadReceipt(p *page) (receiptData, error) {
 	var d receiptData
-	err := u.store.View(p.ctx, func(tx *store.Tx) error {
-		v, err := tx.CashReceipt(p.ctx, p.r.PathValue("id"))
-		if err != nil {
+	err := u.store.View(p.ctx, func(tx *store.Tx) (err error) {
+		if d.CashReceipt, err = tx.CashReceipt(p.ctx, p.r.PathValue("id")); err != nil {
 			return err
 		}
-		d.CashReceipt = v
-		if v.CustomerID != nil {
-			cs, err := tx.Names(p.ctx, "customers", []string{*v.CustomerID})
-			if err != nil {
-				return err
-			}
-			d.Customer = cs[*v.CustomerID]
-		}
-		if v.CashDeskID != nil {
-			ds, err := tx.Names(p.ctx, "cash_desks", []string{*v.CashDeskID})
-			if err != nil {
-				return err
-			}
-			d.CashDesk = ds[*v.CashDeskID]
-		}
-		if d.OrderNumber, err = orderNumber(p.ctx, tx, v.OrderID); err != nil {
-			return err
-		}
-		d.Desks, err = fieldOptions(p.ctx, tx, p.lang, "cashdesk")
-		if len(d.Desks) > 0 {
-			d.Desks = d.Desks[1:]
-		}
+		d.cashDoc, err = loadCashDoc(p, tx, d.CustomerID, d.CashDeskID, d.OrderID)
 		return err
 	})
 	return d, err
 }
 
 func (u *UI) postReceipt(p *page) error {
-	id, desk := p.r.PathValue("id"), p.r.PostFormValue("cash_desk_id")
-	err := torg.Invalid("cash_desk_id", "choose a cash desk")
-	if desk != "" {
-		err = u.store.Update(p.ctx, func(tx *store.Tx) error { _, err := tx.PostCashReceipt(p.ctx, id, desk); return err })
-	}
-	if err == nil {
-		return redirect(p, "/cash-receipts/"+id+"?ok=posted")
-	}
-	if c := torg.ErrorCode(err); c != torg.CodeValidation && c != torg.CodeStateConflict {
+	return u.postCashDoc(p, "cash-receipts", func(tx *store.Tx, id, desk string) error {
+		_, err := tx.PostCashReceipt(p.ctx, id, desk)
 		return err
-	}
-	d, lerr := u.loadReceipt(p)
-	if lerr != nil {
-		return lerr
-	}
-	d.Desk = desk
-	slot := func(f string) string {
-		if f == "cash_desk_id" {
-			return f
+	}, func(desk string, errs formErrors) error {
+		d, err := u.loadReceipt(p)
+		if err != nil {
+			return err
 		}
-		return ""
-	}
-	return u.render(p, http.StatusUnprocessableEntity, "receipt", view{Nav: "cash-receipts", Title: "doc.receipt", Data: d,
-		Errors: formErrorsOf(p.lang, err, slot)})
+		d.Desk = desk
+		return u.render(p, http.StatusUnprocessableEntity, "receipt", view{Nav: "cash-receipts", Title: "doc.receipt", Data: d, Errors: errs})
+	})
 }
 
 // cardData is a card payment's page.

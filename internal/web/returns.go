@@ -134,10 +134,7 @@ func (u *UI) showCustomerReturn(p *page) error {
 // expenseData is a cash expense order's page.
 type expenseData struct {
 	torg.CashExpense
-	Customer, CashDesk store.CodeName
-	OrderNumber        string
-	Desks              []option
-	Desk               string
+	cashDoc
 }
 
 func (u *UI) showCashExpense(p *page) error {
@@ -150,63 +147,28 @@ func (u *UI) showCashExpense(p *page) error {
 
 func (u *UI) loadCashExpense(p *page) (expenseData, error) {
 	var d expenseData
-	err := u.store.View(p.ctx, func(tx *store.Tx) error {
-		v, err := tx.CashExpense(p.ctx, p.r.PathValue("id"))
-		if err != nil {
+	err := u.store.View(p.ctx, func(tx *store.Tx) (err error) {
+		if d.CashExpense, err = tx.CashExpense(p.ctx, p.r.PathValue("id")); err != nil {
 			return err
 		}
-		d.CashExpense = v
-		if v.CustomerID != nil {
-			cs, err := tx.Names(p.ctx, "customers", []string{*v.CustomerID})
-			if err != nil {
-				return err
-			}
-			d.Customer = cs[*v.CustomerID]
-		}
-		if v.CashDeskID != nil {
-			ds, err := tx.Names(p.ctx, "cash_desks", []string{*v.CashDeskID})
-			if err != nil {
-				return err
-			}
-			d.CashDesk = ds[*v.CashDeskID]
-		}
-		if d.OrderNumber, err = orderNumber(p.ctx, tx, v.OrderID); err != nil {
-			return err
-		}
-		d.Desks, err = fieldOptions(p.ctx, tx, p.lang, "cashdesk")
-		if len(d.Desks) > 0 {
-			d.Desks = d.Desks[1:]
-		}
+		d.cashDoc, err = loadCashDoc(p, tx, d.CustomerID, d.CashDeskID, d.OrderID)
 		return err
 	})
 	return d, err
 }
 
 func (u *UI) postCashExpense(p *page) error {
-	id, desk := p.r.PathValue("id"), p.r.PostFormValue("cash_desk_id")
-	err := torg.Invalid("cash_desk_id", "choose a cash desk")
-	if desk != "" {
-		err = u.store.Update(p.ctx, func(tx *store.Tx) error { _, err := tx.PostCashExpense(p.ctx, id, desk); return err })
-	}
-	if err == nil {
-		return redirect(p, "/cash-expenses/"+id+"?ok=posted")
-	}
-	if c := torg.ErrorCode(err); c != torg.CodeValidation && c != torg.CodeStateConflict {
+	return u.postCashDoc(p, "cash-expenses", func(tx *store.Tx, id, desk string) error {
+		_, err := tx.PostCashExpense(p.ctx, id, desk)
 		return err
-	}
-	d, lerr := u.loadCashExpense(p)
-	if lerr != nil {
-		return lerr
-	}
-	d.Desk = desk
-	slot := func(f string) string {
-		if f == "cash_desk_id" {
-			return f
+	}, func(desk string, errs formErrors) error {
+		d, err := u.loadCashExpense(p)
+		if err != nil {
+			return err
 		}
-		return ""
-	}
-	return u.render(p, http.StatusUnprocessableEntity, "cash_expense", view{Nav: "cash-expenses", Title: "doc.expense", Data: d,
-		Errors: formErrorsOf(p.lang, err, slot)})
+		d.Desk = desk
+		return u.render(p, http.StatusUnprocessableEntity, "cash_expense", view{Nav: "cash-expenses", Title: "doc.expense", Data: d, Errors: errs})
+	})
 }
 
 // refundData is a card refund's page.
