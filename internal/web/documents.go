@@ -24,6 +24,34 @@ type docRow struct {
 	Amount                      torg.Money
 	OrderID                     string
 	Purpose                     string // a cash expense order's
+
+	customerID, extraID string // named by nameRows
+}
+
+// nameRows fills in each row's customer (when it has one; a cash in or out shows its counterpart
+// instead) and, from the table, the name of its warehouse or cash desk: one query for each.
+func nameRows(ctx context.Context, tx *store.Tx, rows []docRow, extraTable string) ([]docRow, error) {
+	var custIDs, extraIDs []string
+	for _, r := range rows {
+		custIDs, extraIDs = append(custIDs, r.customerID), append(extraIDs, r.extraID)
+	}
+	custs, err := tx.Names(ctx, "customers", custIDs)
+	if err != nil {
+		return nil, err
+	}
+	extras := map[string]store.CodeName{}
+	if extraTable != "" {
+		if extras, err = tx.Names(ctx, extraTable, extraIDs); err != nil {
+			return nil, err
+		}
+	}
+	for i, r := range rows {
+		if r.customerID != "" {
+			rows[i].Customer = custs[r.customerID].Name
+		}
+		rows[i].Extra = extras[r.extraID].Name
+	}
+	return rows, nil
 }
 
 // docsData is a document list page.
@@ -34,31 +62,18 @@ type docsData struct {
 	Next, First string
 }
 
-// customerNames reads the names of the customers documents refer to.
-func customerNames(ctx context.Context, tx *store.Tx, ids []string) (map[string]store.CodeName, error) {
-	return tx.Names(ctx, "customers", ids)
-}
-
 func (u *UI) listInvoices(p *page) error {
 	return u.listDocs(p, "sales-invoices", func(ctx context.Context, tx *store.Tx, page torg.Page) ([]docRow, *string, error) {
 		list, err := tx.SalesInvoices(ctx, "", "", page)
 		if err != nil {
 			return nil, nil, err
 		}
-		var ids, whs []string
-		for _, v := range list.Items {
-			ids, whs = append(ids, v.CustomerID), append(whs, v.WarehouseID)
-		}
-		custs, err := customerNames(ctx, tx, ids)
-		if err != nil {
-			return nil, nil, err
-		}
-		whNames, err := tx.Names(ctx, "warehouses", whs)
 		var rows []docRow
 		for _, v := range list.Items {
-			rows = append(rows, docRow{ID: v.ID, Number: v.Number, Customer: custs[v.CustomerID].Name, Extra: whNames[v.WarehouseID].Name,
+			rows = append(rows, docRow{ID: v.ID, Number: v.Number, customerID: v.CustomerID, extraID: v.WarehouseID,
 				Date: v.Date, Posted: v.Posted, Amount: v.Total, OrderID: deref(v.OrderID)})
 		}
+		rows, err = nameRows(ctx, tx, rows, "warehouses")
 		return rows, list.Next, err
 	})
 }
@@ -69,27 +84,15 @@ func (u *UI) listReceipts(p *page) error {
 		if err != nil {
 			return nil, nil, err
 		}
-		var ids, desks []string
-		for _, v := range list.Items {
-			ids, desks = append(ids, deref(v.CustomerID)), append(desks, deref(v.CashDeskID))
-		}
-		custs, err := customerNames(ctx, tx, ids)
-		if err != nil {
-			return nil, nil, err
-		}
-		deskNames, err := tx.Names(ctx, "cash_desks", desks)
 		var rows []docRow
 		for _, v := range list.Items {
-			who := custs[deref(v.CustomerID)].Name
-			if v.CustomerID == nil {
-				who = v.Counterpart
-			}
-			rows = append(rows, docRow{ID: v.ID, Number: v.Number, Customer: who, Extra: deskNames[deref(v.CashDeskID)].Name,
-				Posted: v.Posted, Amount: v.Amount, OrderID: deref(v.OrderID), Date: v.Date})
+			rows = append(rows, docRow{ID: v.ID, Number: v.Number, customerID: deref(v.CustomerID), Customer: v.Counterpart,
+				extraID: deref(v.CashDeskID), Posted: v.Posted, Amount: v.Amount, OrderID: deref(v.OrderID), Date: v.Date})
 			if v.Purpose == torg.PurposeCashIn {
 				rows[len(rows)-1].Purpose = v.Purpose
 			}
 		}
+		rows, err = nameRows(ctx, tx, rows, "cash_desks")
 		return rows, list.Next, err
 	})
 }
@@ -100,16 +103,11 @@ func (u *UI) listCardPayments(p *page) error {
 		if err != nil {
 			return nil, nil, err
 		}
-		var ids []string
-		for _, v := range list.Items {
-			ids = append(ids, v.CustomerID)
-		}
-		custs, err := customerNames(ctx, tx, ids)
 		var rows []docRow
 		for _, v := range list.Items {
-			rows = append(rows, docRow{ID: v.ID, Number: v.Number, Customer: custs[v.CustomerID].Name, Posted: v.Posted, Amount: v.Amount,
-				Date: v.Date})
+			rows = append(rows, docRow{ID: v.ID, Number: v.Number, customerID: v.CustomerID, Posted: v.Posted, Amount: v.Amount, Date: v.Date})
 		}
+		rows, err = nameRows(ctx, tx, rows, "")
 		return rows, list.Next, err
 	})
 }

@@ -17,20 +17,12 @@ func (u *UI) listCustomerReturns(p *page) error {
 		if err != nil {
 			return nil, nil, err
 		}
-		var ids, whs []string
-		for _, v := range list.Items {
-			ids, whs = append(ids, v.CustomerID), append(whs, v.WarehouseID)
-		}
-		custs, err := customerNames(ctx, tx, ids)
-		if err != nil {
-			return nil, nil, err
-		}
-		whNames, err := tx.Names(ctx, "warehouses", whs)
 		var rows []docRow
 		for _, v := range list.Items {
-			rows = append(rows, docRow{ID: v.ID, Number: v.Number, Customer: custs[v.CustomerID].Name, Extra: whNames[v.WarehouseID].Name,
+			rows = append(rows, docRow{ID: v.ID, Number: v.Number, customerID: v.CustomerID, extraID: v.WarehouseID,
 				Date: v.Date, Posted: v.Posted, Amount: v.Total, OrderID: deref(v.OrderID)})
 		}
+		rows, err = nameRows(ctx, tx, rows, "warehouses")
 		return rows, list.Next, err
 	})
 }
@@ -41,24 +33,12 @@ func (u *UI) listCashExpenses(p *page) error {
 		if err != nil {
 			return nil, nil, err
 		}
-		var ids, desks []string
-		for _, v := range list.Items {
-			ids, desks = append(ids, deref(v.CustomerID)), append(desks, deref(v.CashDeskID))
-		}
-		custs, err := customerNames(ctx, tx, ids)
-		if err != nil {
-			return nil, nil, err
-		}
-		deskNames, err := tx.Names(ctx, "cash_desks", desks)
 		var rows []docRow
 		for _, v := range list.Items {
-			who := custs[deref(v.CustomerID)].Name
-			if v.CustomerID == nil {
-				who = v.Counterpart
-			}
-			rows = append(rows, docRow{ID: v.ID, Number: v.Number, Customer: who, Extra: deskNames[deref(v.CashDeskID)].Name,
-				Posted: v.Posted, Amount: v.Amount, OrderID: deref(v.OrderID), Date: v.Date, Purpose: v.Purpose})
+			rows = append(rows, docRow{ID: v.ID, Number: v.Number, customerID: deref(v.CustomerID), Customer: v.Counterpart,
+				extraID: deref(v.CashDeskID), Posted: v.Posted, Amount: v.Amount, OrderID: deref(v.OrderID), Date: v.Date, Purpose: v.Purpose})
 		}
+		rows, err = nameRows(ctx, tx, rows, "cash_desks")
 		return rows, list.Next, err
 	})
 }
@@ -69,15 +49,11 @@ func (u *UI) listCardRefunds(p *page) error {
 		if err != nil {
 			return nil, nil, err
 		}
-		var ids []string
-		for _, v := range list.Items {
-			ids = append(ids, v.CustomerID)
-		}
-		custs, err := customerNames(ctx, tx, ids)
 		var rows []docRow
 		for _, v := range list.Items {
-			rows = append(rows, docRow{ID: v.ID, Number: v.Number, Customer: custs[v.CustomerID].Name, Posted: v.Posted, Amount: v.Amount, Date: v.Date})
+			rows = append(rows, docRow{ID: v.ID, Number: v.Number, customerID: v.CustomerID, Posted: v.Posted, Amount: v.Amount, Date: v.Date})
 		}
+		rows, err = nameRows(ctx, tx, rows, "")
 		return rows, list.Next, err
 	})
 }
