@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"torg/internal/backup"
+	"torg/internal/register"
 	"torg/internal/store"
 )
 
@@ -58,9 +60,40 @@ func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("restore: %w", err)
 	}
 	fmt.Fprintf(stdout, "torg: %s restored from %s (schema %d; torg serve migrates it on start)\n", path, *from, res.Schema)
+	printAside(stdout, res)
+	return nil
+}
+
+// printAside names the files of the database a restore replaced, which it kept.
+func printAside(stdout io.Writer, res backup.Restored) {
 	for _, f := range res.Aside {
 		fmt.Fprintf(stdout, "torg: the database it replaced is kept as %s\n", f)
 	}
+}
+
+// registerRestore puts a backup of a till's store in place of its store, with the agent stopped:
+// torg register restore --from FILE --data DIR.
+func registerRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("register restore", stderr)
+	dir := fs.String("data", "torg-register", "the agent's data folder (torg register --data)")
+	from := fs.String("from", "", "the backup file to restore (torg register backup --to)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *from == "" {
+		return errors.New("--from FILE is required: the backup to restore")
+	}
+	if err := os.MkdirAll(*dir, 0o700); err != nil {
+		return fmt.Errorf("register restore: %w", err)
+	}
+	target := filepath.Join(*dir, "register.db")
+	res, err := backup.Restore(ctx, *from, target, backup.Register, register.LatestSchema(), bytesBar(stderr))
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return fmt.Errorf("register restore: %w", err)
+	}
+	fmt.Fprintf(stdout, "torg: the register's store %s restored from %s (schema %d; the agent migrates it on start)\n", target, *from, res.Schema)
+	printAside(stdout, res)
 	return nil
 }
 

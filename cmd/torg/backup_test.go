@@ -171,3 +171,69 @@ func TestBackupRefusesBadInput(t *testing.T) {
 		t.Fatal("a backup of a missing database made one")
 	}
 }
+
+// TestRegisterRestore: a till's store copied while it runs is put back once the agent is stopped;
+// the agent starts on it with the backup's cursor and catches up with the orders made since. A
+// restore while the agent runs, or of a file that is not a till's store, changes nothing.
+func TestRegisterRestore(t *testing.T) {
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "torg.db")
+	s, _ := startServerAt(t, dsn, "127.0.0.1:0")
+	sh := newShop(t, s)
+	dir := filepath.Join(t.TempDir(), "till")
+	till := startAgent(t, s.url, sh.tok["R1"], dir)
+	var ids []string
+	post := func(n int) {
+		for range n {
+			ids = append(ids, sh.order(t, `,"status":"agreed","fill_registers":true,"post":true`)["id"].(string))
+		}
+		waitFor(t, "the till to show every order", func() bool { return len(till.orderIDs()) == len(ids) })
+	}
+	post(3)
+	copyFile := filepath.Join(t.TempDir(), "till.db")
+	if out, _, err := runCmd("register", "backup", "--data", dir, "--to", copyFile); err != nil {
+		t.Fatalf("register backup: %v\n%s", err, out)
+	}
+	post(2)
+
+	if _, _, err := runCmd("register", "restore", "--from", copyFile, "--data", dir); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("a restore under a running agent: %v", err)
+	}
+	serverCopy := filepath.Join(t.TempDir(), "torg.db")
+	if _, _, err := runCmd("backup", "--db", dsn, "--to", serverCopy); err != nil {
+		t.Fatalf("backup of the back office: %v", err)
+	}
+	till.stop()
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"of the back office's database", []string{"register", "restore", "--from", serverCopy, "--data", dir}, "has no table"},
+		{"without --from", []string{"register", "restore", "--data", dir}, "--from FILE is required"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if _, _, err := runCmd(c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want it to say %q", err, c.want)
+			}
+		})
+	}
+	out, _, err := runCmd("register", "restore", "--from", copyFile, "--data", dir)
+	if err != nil || !strings.Contains(out, "restored from") || !strings.Contains(out, "kept as") {
+		t.Fatalf("register restore: %v\n%s", err, out)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "register.db")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("the restored store: %v, mode %v, want 0600", err, st.Mode())
+	}
+	if aside, _ := filepath.Glob(filepath.Join(dir, "register.db.before-restore-*")); len(aside) == 0 {
+		t.Fatal("the store the restore replaced is not kept")
+	}
+	again := startAgent(t, s.url, sh.tok["R1"], dir)
+	waitFor(t, "the restored till to catch up with the orders made after its backup", func() bool {
+		return len(again.orderIDs()) == len(ids)
+	})
+	for _, id := range ids {
+		if !has(again.orderIDs(), id) {
+			t.Errorf("order %s is not on the restored till", id)
+		}
+	}
+}

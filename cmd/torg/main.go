@@ -34,6 +34,8 @@ Usage:
                                    one till's agent: its cashier screen and local API
   torg register backup [--data DIR] --to FILE
                                    a consistent copy of a running agent's store
+  torg register restore --from FILE [--data DIR]
+                                   put that copy in place of a stopped agent's store
   torg backup    [--db sqlite:PATH] --to FILE
                                    a consistent copy of the live database, checked
   torg restore   --from FILE [--db sqlite:PATH]
@@ -71,6 +73,9 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	case "register":
 		if len(args) > 1 && args[1] == "backup" {
 			return registerBackup(ctx, args[2:], stdout, stderr)
+		}
+		if len(args) > 1 && args[1] == "restore" {
+			return registerRestore(ctx, args[2:], stdout, stderr)
 		}
 		return registerAgent(ctx, args[1:], stdout, stderr)
 	case "backup":

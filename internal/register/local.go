@@ -17,6 +17,7 @@ import (
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
 	"torg"
+	"torg/internal/backup"
 )
 
 //go:embed migrations
@@ -25,7 +26,8 @@ var migrations embed.FS
 // local is the agent's embedded store: one SQLite file in the agent's data folder, written through
 // one connection, so that every local change is one transaction.
 type local struct {
-	db *sql.DB
+	db      *sql.DB
+	release func() // lets a restore replace the store again (backup.Hold)
 }
 
 func openLocal(ctx context.Context, dir string) (*local, error) {
@@ -36,8 +38,14 @@ func openLocal(ctx context.Context, dir string) (*local, error) {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "register.db")+"?"+q.Encode()+"&_txlock=immediate")
+	path := filepath.Join(dir, storeFiles[0])
+	release, err := backup.Hold(path)
 	if err != nil {
+		return nil, fmt.Errorf("register: local store: %w", err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode()+"&_txlock=immediate")
+	if err != nil {
+		release()
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
@@ -48,9 +56,23 @@ func openLocal(ctx context.Context, dir string) (*local, error) {
 	}
 	if err != nil {
 		db.Close()
+		release()
 		return nil, fmt.Errorf("register: local store: %w", err)
 	}
-	return &local{db: db}, nil
+	return &local{db: db, release: release}, nil
+}
+
+// LatestSchema is the newest migration of the agent's store: a backup made by a newer agent has a
+// higher one, and this build refuses to restore it.
+func LatestSchema() int64 {
+	entries, _ := fs.ReadDir(migrations, "migrations")
+	var latest int64
+	for _, e := range entries {
+		if v, err := goose.NumericComponent(e.Name()); err == nil && v > latest {
+			latest = v
+		}
+	}
+	return latest
 }
 
 // storeFiles are the names of the local store's files: the database (with the fiscal emulator's
@@ -84,7 +106,10 @@ func keepPrivate(dir string) error {
 	return nil
 }
 
-func (l *local) close() error { return l.db.Close() }
+func (l *local) close() error {
+	defer l.release()
+	return l.db.Close()
+}
 
 // update runs fn in one local transaction.
 func (l *local) update(ctx context.Context, fn func(*sql.Tx) error) error {
