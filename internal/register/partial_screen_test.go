@@ -36,7 +36,7 @@ func TestScreenSellsPartOfAnOrder(t *testing.T) {
 	if !s.visible("#receipt") {
 		t.Fatal("Enter in the quantity closed the receipt")
 	}
-	s.do(chromedp.Click(`#r-lines tr[data-line="2"] .remove-line`))
+	s.do(click(`#r-lines tr[data-line="2"] .remove-line`))
 	s.do(chromedp.Poll[chromedp.Void](`!document.querySelector('#r-lines tr[data-line="2"]')`))
 	if got := s.text("#r-total"); got != "146,67" {
 		t.Errorf("after removing the cup the total reads %q, want 146,67", got)
@@ -46,7 +46,7 @@ func TestScreenSellsPartOfAnOrder(t *testing.T) {
 	if got := s.text("#pay-error"); got == "" {
 		t.Error("raising a quantity above the order says nothing")
 	}
-	s.do(chromedp.KeyEvent(kb.F6), chromedp.Click("#close-receipt"), chromedp.WaitVisible("#done-change"))
+	s.do(chromedp.KeyEvent(kb.F6), click("#close-receipt"), chromedp.WaitVisible("#done-change"))
 	var body string
 	if err := s.a.local.db.QueryRow("SELECT body FROM outbox").Scan(&body); err != nil {
 		t.Fatal(err)

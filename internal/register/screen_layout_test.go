@@ -44,7 +44,7 @@ func TestScreenFitsATabletAndAPhone(t *testing.T) {
 	}
 	fits("1024 px", "the order list and an order")
 	s.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Reload(), chromedp.WaitVisible("#order-rows tr"))
-	s.do(chromedp.Click(`#order-rows tr[data-id="a"]`), chromedp.WaitVisible("#d-comment"))
+	s.do(click(`#order-rows tr[data-id="a"]`), chromedp.WaitVisible("#d-comment"))
 	fits("390 px", "the order list and an order")
 	inCard("390 px")
 	s.screenshot("cashier-phone.png")

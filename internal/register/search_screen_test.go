@@ -62,7 +62,7 @@ func TestScreenFindsAnOrderByNumberNameOrPhoneAndByScan(t *testing.T) {
 	eval[chromedp.Void](s, `document.getElementById("receipt").close()`)
 
 	s.typeInto("#search", "")
-	s.do(chromedp.Click(`#order-rows tr[data-id="a"]`))
+	s.do(click(`#order-rows tr[data-id="a"]`))
 	if got := s.text("#d-customer"); got != "Петров Иван · +7 916 555-01-02" {
 		t.Errorf("the customer reads %q, want the name and the phone", got)
 	}

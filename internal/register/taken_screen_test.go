@@ -23,7 +23,7 @@ func TestScreenShowsAnOrderTakenElsewhere(t *testing.T) {
 	if got := s.text(row + " .badge"); got != "Подобран на К1" {
 		t.Errorf("the badge reads %q, want «Подобран на К1»", got)
 	}
-	s.do(chromedp.Click(row), chromedp.WaitVisible("#d-taken"))
+	s.do(click(row), chromedp.WaitVisible("#d-taken"))
 	if s.visible("#pick") {
 		t.Error("«Подобрать чек» is offered for an order taken elsewhere")
 	}

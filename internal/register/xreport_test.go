@@ -29,7 +29,7 @@ func TestXReportShowsTheShiftSoFarAndLeavesItOpen(t *testing.T) {
 	if err != nil || !x.Open || x.Receipts != 1 || x.Cash != 10000 || x.Total != 10000 {
 		t.Fatalf("X-report %+v, %v", x, err)
 	}
-	s.do(chromedp.Click("#xreport"), chromedp.WaitVisible("#z-body"))
+	s.do(click("#xreport"), chromedp.WaitVisible("#z-body"))
 	if title := s.text("#z-title"); !strings.HasPrefix(title, "X-отчёт: смена 1") {
 		t.Errorf("the report's title reads %q", title)
 	}
