@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"torg/internal/browsertest"
 )
 
 // pickIn asks the agent to pick the order as its screen does in the language ("" sends no
@@ -70,11 +72,11 @@ func TestAPickConflictIsShownInTheScreensLanguage(t *testing.T) {
 	ctx := newBrowser(t)
 	row := `#order-rows tr[data-id="` + id + `"]`
 	hhmm := until.Local().Format("15:04")
-	do(t, ctx, chromedp.Navigate(k2.a.URL()+"/"), chromedp.WaitVisible(row+" .badge.taken"), chromedp.Click(row), chromedp.WaitVisible("#d-taken"))
+	do(t, ctx, chromedp.Navigate(k2.a.URL()+"/"), chromedp.WaitVisible(row+" .badge.taken"), browsertest.Click(row), chromedp.WaitVisible("#d-taken"))
 	if got := text(t, ctx, "#d-taken"); !strings.Contains(got, "продаётся на Касса R1 до "+hhmm) {
 		t.Errorf("the Russian screen says %q, want the register and %s", got, hhmm)
 	}
-	do(t, ctx, chromedp.Click("#lang"))
+	do(t, ctx, browsertest.Click("#lang"))
 	waitFor(t, "the English note", func() bool {
 		got, _ := chromedp.Run(ctx, chromedp.Text("#d-taken"))
 		return strings.Contains(got, "being sold at Касса R1 until "+hhmm)

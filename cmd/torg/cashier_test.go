@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"torg/internal/browsertest"
 )
 
 // text reads an element's visible text, failing the test when it cannot.
@@ -62,13 +64,13 @@ func TestCashierScreen(t *testing.T) {
 	if title, err := chromedp.Run(ctx, chromedp.Title()); err != nil || title != "torg — касса" {
 		t.Errorf("the page's title is %q (%v): markup in a name ran", title, err)
 	}
-	do(t, ctx, chromedp.Click(row), chromedp.WaitVisible("#pick"), chromedp.Click("#pick"), chromedp.WaitVisible("#cash"),
+	do(t, ctx, browsertest.Click(row), chromedp.WaitVisible("#pick"), browsertest.Click("#pick"), chromedp.WaitVisible("#cash"),
 		chromedp.SendKeys("#cash", "500"))
 	if change := text(t, ctx, "#change"); change != "66,00" {
 		t.Errorf("change %q before closing: want 66,00 from 500,00 for 434,00", change)
 	}
 	screenshot(t, ctx, "cashier-payment.png")
-	do(t, ctx, chromedp.Click("#close-receipt"), chromedp.WaitVisible("#done-change"))
+	do(t, ctx, browsertest.Click("#close-receipt"), chromedp.WaitVisible("#done-change"))
 	if change := text(t, ctx, "#done-change"); change != "66,00" {
 		t.Errorf("change %q after closing", change)
 	}

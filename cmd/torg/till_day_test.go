@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"torg"
+	"torg/internal/browsertest"
 )
 
 // TestTheTillsWholeDayInTheBrowser: an order is sold in part on K1's screen (the soap left out), one
@@ -27,14 +28,14 @@ func TestTheTillsWholeDayInTheBrowser(t *testing.T) {
 
 	ctx := newBrowser(t)
 	row := `#order-rows tr[data-id="` + id + `"]`
-	do(t, ctx, chromedp.Navigate(k1.a.URL()+"/"), chromedp.WaitVisible(row), chromedp.Click(row), chromedp.WaitVisible("#pick"),
-		chromedp.Click("#pick"), chromedp.WaitVisible("#cash"))
-	do(t, ctx, chromedp.Click(`#r-lines tr[data-line="2"] .remove-line`), chromedp.Poll[chromedp.Void](`!document.querySelector('#r-lines tr[data-line="2"]')`))
-	do(t, ctx, chromedp.SendKeys("#cash", "500"), chromedp.Click("#close-receipt"), chromedp.WaitVisible("#done-change"))
+	do(t, ctx, chromedp.Navigate(k1.a.URL()+"/"), chromedp.WaitVisible(row), browsertest.Click(row), chromedp.WaitVisible("#pick"),
+		browsertest.Click("#pick"), chromedp.WaitVisible("#cash"))
+	do(t, ctx, browsertest.Click(`#r-lines tr[data-line="2"] .remove-line`), chromedp.Poll[chromedp.Void](`!document.querySelector('#r-lines tr[data-line="2"]')`))
+	do(t, ctx, chromedp.SendKeys("#cash", "500"), browsertest.Click("#close-receipt"), chromedp.WaitVisible("#done-change"))
 	if change := text(t, ctx, "#done-change"); change != "200,00" {
 		t.Errorf("change %q: want 200,00 from 500,00 for the milk alone, 300,00", change)
 	}
-	do(t, ctx, chromedp.Click("#done button"))
+	do(t, ctx, browsertest.Click("#done button"))
 	waitFor(t, "the sale reaching the back office", func() bool { return k1.status()["outbox"] == 0.0 })
 	sale := s.must(200, "GET", "/api/v1/transactions?order_id="+id, "")["items"].([]any)[0].(map[string]any)
 	if sale["partial"] != true || sale["state"] != "new" {
@@ -44,16 +45,16 @@ func TestTheTillsWholeDayInTheBrowser(t *testing.T) {
 	closed, _ := time.Parse(time.RFC3339Nano, sale["closed_at"].(string))
 	qr := torg.ReceiptQR(closed, 30000, torg.Fiscal{FN: fiscal["fn"].(string), FD: int64(fiscal["fd"].(float64)), FP: fiscal["fp"].(string)}, false)
 
-	do(t, ctx, chromedp.Navigate(k2.a.URL()+"/"), chromedp.WaitVisible("#return"), chromedp.Click("#return"), chromedp.WaitVisible("#rf-query"),
-		chromedp.SendKeys("#rf-query", qr), chromedp.Click("#rf-find"), chromedp.WaitVisible(`#rf-lines tr[data-line="1"] input`))
+	do(t, ctx, chromedp.Navigate(k2.a.URL()+"/"), chromedp.WaitVisible("#return"), browsertest.Click("#return"), chromedp.WaitVisible("#rf-query"),
+		chromedp.SendKeys("#rf-query", qr), browsertest.Click("#rf-find"), chromedp.WaitVisible(`#rf-lines tr[data-line="1"] input`))
 	do(t, ctx, chromedp.SetValue(`#rf-lines tr[data-line="1"] input`, "1"))
 	chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#rf-lines tr[data-line="1"] input').dispatchEvent(new Event("change"))`))
-	do(t, ctx, chromedp.Poll[chromedp.Void](`document.getElementById("rf-total").textContent === "150,00"`), chromedp.Click("#rf-all-card"),
-		chromedp.Poll[chromedp.Void](`!document.getElementById("rf-submit").disabled`), chromedp.Click("#rf-submit"), chromedp.WaitNotVisible("#refund"))
+	do(t, ctx, chromedp.Poll[chromedp.Void](`document.getElementById("rf-total").textContent === "150,00"`), browsertest.Click("#rf-all-card"),
+		chromedp.Poll[chromedp.Void](`!document.getElementById("rf-submit").disabled`), browsertest.Click("#rf-submit"), chromedp.WaitNotVisible("#refund"))
 	screenshot(t, ctx, "till-return.png")
 
-	do(t, ctx, chromedp.Navigate(k1.a.URL()+"/"), chromedp.WaitVisible("#cash-out"), chromedp.Click("#cash-out"), chromedp.WaitVisible("#cm-amount"),
-		chromedp.SendKeys("#cm-amount", "250"), chromedp.SendKeys("#cm-counterpart", "Банк"), chromedp.Click("#cm-submit"), chromedp.WaitNotVisible("#cashmove"))
+	do(t, ctx, chromedp.Navigate(k1.a.URL()+"/"), chromedp.WaitVisible("#cash-out"), browsertest.Click("#cash-out"), chromedp.WaitVisible("#cm-amount"),
+		chromedp.SendKeys("#cm-amount", "250"), chromedp.SendKeys("#cm-counterpart", "Банк"), browsertest.Click("#cm-submit"), chromedp.WaitNotVisible("#cashmove"))
 	waitFor(t, "the return and the cash out reaching the back office", func() bool {
 		return k1.status()["outbox"] == 0.0 && k2.status()["outbox"] == 0.0
 	})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,4 +49,28 @@ func New(t testing.TB) context.Context {
 		t.Fatalf("starting chromium: %v", err)
 	}
 	return ctx
+}
+
+// Click clicks the element as chromedp.Click does, and again when the screen replaced the element
+// between finding it and clicking it (it rebuilds a list when what it shows changes): the mouse
+// had not been pressed then, so the click is not doubled.
+func Click(sel string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for i := 0; ; i++ {
+			v, err := chromedp.Click(sel)(ctx, t)
+			if err == nil || i == 20 || !replaced(err) {
+				return v, err
+			}
+		}
+	}
+}
+
+// replaced tells whether Chromium refused an action because its node left the page.
+func replaced(err error) bool {
+	for _, s := range []string{"Could not find node with given id", "Node is detached", "No node with given id"} {
+		if strings.Contains(err.Error(), s) {
+			return true
+		}
+	}
+	return false
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"torg"
+	"torg/internal/browsertest"
 )
 
 // twoLines is an order package of 3 kettles at 150.00 less 10.00 and 1 cup at 5.00.
@@ -36,7 +37,7 @@ func TestScreenSellsPartOfAnOrder(t *testing.T) {
 	if !s.visible("#receipt") {
 		t.Fatal("Enter in the quantity closed the receipt")
 	}
-	s.do(click(`#r-lines tr[data-line="2"] .remove-line`))
+	s.do(browsertest.Click(`#r-lines tr[data-line="2"] .remove-line`))
 	s.do(chromedp.Poll[chromedp.Void](`!document.querySelector('#r-lines tr[data-line="2"]')`))
 	if got := s.text("#r-total"); got != "146,67" {
 		t.Errorf("after removing the cup the total reads %q, want 146,67", got)
@@ -46,7 +47,7 @@ func TestScreenSellsPartOfAnOrder(t *testing.T) {
 	if got := s.text("#pay-error"); got == "" {
 		t.Error("raising a quantity above the order says nothing")
 	}
-	s.do(chromedp.KeyEvent(kb.F6), click("#close-receipt"), chromedp.WaitVisible("#done-change"))
+	s.do(chromedp.KeyEvent(kb.F6), browsertest.Click("#close-receipt"), chromedp.WaitVisible("#done-change"))
 	var body string
 	if err := s.a.local.db.QueryRow("SELECT body FROM outbox").Scan(&body); err != nil {
 		t.Fatal(err)

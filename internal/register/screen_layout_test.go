@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"torg/internal/browsertest"
 )
 
 func TestScreenFitsATabletAndAPhone(t *testing.T) {
@@ -44,7 +46,7 @@ func TestScreenFitsATabletAndAPhone(t *testing.T) {
 	}
 	fits("1024 px", "the order list and an order")
 	s.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Reload(), chromedp.WaitVisible("#order-rows tr"))
-	s.do(click(`#order-rows tr[data-id="a"]`), chromedp.WaitVisible("#d-comment"))
+	s.do(browsertest.Click(`#order-rows tr[data-id="a"]`), chromedp.WaitVisible("#d-comment"))
 	fits("390 px", "the order list and an order")
 	inCard("390 px")
 	s.screenshot("cashier-phone.png")

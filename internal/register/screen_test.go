@@ -75,30 +75,6 @@ func (s *screen) do(steps ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// click clicks the element as chromedp.Click does, and again when the screen replaced the element
-// between finding it and clicking it (it rebuilds a list when what it shows changes): the mouse
-// had not been pressed then, so the click is not doubled.
-func click(sel string) chromedp.Action[chromedp.Void] {
-	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		for i := 0; ; i++ {
-			v, err := chromedp.Click(sel)(ctx, t)
-			if err == nil || i == 20 || !replaced(err) {
-				return v, err
-			}
-		}
-	}
-}
-
-// replaced tells whether Chromium refused an action because its node left the page.
-func replaced(err error) bool {
-	for _, s := range []string{"Could not find node with given id", "Node is detached", "No node with given id"} {
-		if strings.Contains(err.Error(), s) {
-			return true
-		}
-	}
-	return false
-}
-
 // eval runs the script in the page and decodes its value.
 func eval[T any](s *screen, script string) T {
 	s.t.Helper()
@@ -145,7 +121,7 @@ func (s *screen) setLang(lang string) {
 // pickOrder selects the order's row and picks its receipt.
 func (s *screen) pickOrder(id string) {
 	s.t.Helper()
-	s.do(click(`#order-rows tr[data-id="`+id+`"]`), chromedp.WaitVisible("#pick"), click("#pick"), chromedp.WaitVisible("#cash"))
+	s.do(browsertest.Click(`#order-rows tr[data-id="`+id+`"]`), chromedp.WaitVisible("#pick"), browsertest.Click("#pick"), chromedp.WaitVisible("#cash"))
 }
 
 // typeInto replaces the field's text as a cashier would, key by key.
@@ -229,7 +205,7 @@ func TestScreenPaysAnOrderOverAThousandAllCash(t *testing.T) {
 		if got := s.text("#done-change"); got != c.change {
 			t.Errorf("%s: change after closing %q", c.lang, got)
 		}
-		s.do(click("#done button"), chromedp.WaitNotVisible("#done"))
+		s.do(browsertest.Click("#done button"), chromedp.WaitNotVisible("#done"))
 	}
 	if n, _ := s.a.pendingUploads(context.Background()); len(orderIDs(t, s.a)) != 0 || n > 2 {
 		t.Fatalf("after two sales the register holds %v", orderIDs(t, s.a))
@@ -277,14 +253,14 @@ func TestScreenClosesOnlyValidPaymentsThatCoverTheTotal(t *testing.T) {
 
 func TestScreenClosesTheShiftOnlyAfterConfirmation(t *testing.T) {
 	s := openScreen(t, 1280, 800, sale("a", "000101", "Петров", "", 351940))
-	s.do(chromedp.Poll[chromedp.Void](`document.getElementById("cashier").textContent === "Иванова"`), click("#zreport"), chromedp.WaitVisible("#message"))
+	s.do(chromedp.Poll[chromedp.Void](`document.getElementById("cashier").textContent === "Иванова"`), browsertest.Click("#zreport"), chromedp.WaitVisible("#message"))
 	if got := s.text("#message"); !strings.Contains(got, "Смена не открыта") || s.visible("#confirm-z") {
 		t.Errorf("with no shift open «Закрыть смену» says %q (confirmation open: %v)", got, s.visible("#confirm-z"))
 	}
 	s.pickOrder("a")
 	s.typeInto("#card", "1519,40")
 	s.typeInto("#cash", "2500")
-	s.do(click("#close-receipt"), chromedp.WaitVisible("#done-change"), click("#done button"), chromedp.WaitNotVisible("#done"))
+	s.do(browsertest.Click("#close-receipt"), chromedp.WaitVisible("#done-change"), browsertest.Click("#done button"), chromedp.WaitNotVisible("#done"))
 	shiftOpen := func() bool {
 		st, err := s.a.status(context.Background())
 		if err != nil {
@@ -292,7 +268,7 @@ func TestScreenClosesTheShiftOnlyAfterConfirmation(t *testing.T) {
 		}
 		return st.ShiftOpen
 	}
-	s.do(click("#zreport"), chromedp.WaitVisible("#confirm-z"))
+	s.do(browsertest.Click("#zreport"), chromedp.WaitVisible("#confirm-z"))
 	s.screenshot("cashier-confirm-shift.png")
 	if !shiftOpen() {
 		t.Fatal("one click on «Закрыть смену» closed the shift without confirmation")
@@ -301,7 +277,7 @@ func TestScreenClosesTheShiftOnlyAfterConfirmation(t *testing.T) {
 	if !shiftOpen() || s.visible("#z") {
 		t.Fatal("Esc did not cancel closing the shift")
 	}
-	s.do(click("#zreport"), chromedp.WaitVisible("#confirm-z"), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("#z"))
+	s.do(browsertest.Click("#zreport"), chromedp.WaitVisible("#confirm-z"), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("#z"))
 	if shiftOpen() {
 		t.Fatal("Enter did not close the shift")
 	}
@@ -350,16 +326,16 @@ func TestScreenSendsJSONOnEveryChange(t *testing.T) {
 	eval[chromedp.Void](s, `window.sent = []; const plain = window.fetch;
 		window.fetch = (url, init = {}) => { window.sent.push({url: String(url), method: init.method || "GET", type: new Headers(init.headers).get("Content-Type")}); return plain(url, init); }`)
 	s.pickOrder("a")
-	s.do(click("#cancel-receipt"), chromedp.WaitNotVisible("#receipt"))
+	s.do(browsertest.Click("#cancel-receipt"), chromedp.WaitNotVisible("#receipt"))
 	eventually(t, "the order free again", func() bool {
 		os, _ := s.a.orders(context.Background())
 		return len(os) == 1 && os[0].State == "available"
 	})
 	s.pickOrder("a")
-	s.do(chromedp.KeyEvent(kb.F6), click("#close-receipt"), chromedp.WaitVisible("#done-change"))
-	s.do(click("#done button"), chromedp.WaitNotVisible("#done"))
-	s.do(click("#zreport"), chromedp.WaitVisible("#confirm-z"))
-	s.do(click("#confirm-z button[value=yes]"), chromedp.WaitVisible("#z"))
+	s.do(chromedp.KeyEvent(kb.F6), browsertest.Click("#close-receipt"), chromedp.WaitVisible("#done-change"))
+	s.do(browsertest.Click("#done button"), chromedp.WaitNotVisible("#done"))
+	s.do(browsertest.Click("#zreport"), chromedp.WaitVisible("#confirm-z"))
+	s.do(browsertest.Click("#confirm-z button[value=yes]"), chromedp.WaitVisible("#z"))
 	type req struct{ URL, Method, Type string }
 	sent := eval[[]req](s, `window.sent`)
 	changes := 0
@@ -389,7 +365,7 @@ func TestScreenExplainsARefusedPickInItsLanguage(t *testing.T) {
 		s.f.claimFail = c.slug
 		s.f.mu.Unlock()
 		s.setLang(c.lang)
-		s.do(click(`#order-rows tr[data-id="`+c.id+`"]`), chromedp.WaitVisible("#pick"), click("#pick"), chromedp.WaitVisible("#message"))
+		s.do(browsertest.Click(`#order-rows tr[data-id="`+c.id+`"]`), chromedp.WaitVisible("#pick"), browsertest.Click("#pick"), chromedp.WaitVisible("#message"))
 		if got := s.text("#message"); !strings.Contains(got, c.want) {
 			t.Errorf("%s, %s: the screen says %q, want %q", c.lang, c.slug, got, c.want)
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"torg"
+	"torg/internal/browsertest"
 )
 
 // withPhone is the order package with the customer's phone.
@@ -62,7 +63,7 @@ func TestScreenFindsAnOrderByNumberNameOrPhoneAndByScan(t *testing.T) {
 	eval[chromedp.Void](s, `document.getElementById("receipt").close()`)
 
 	s.typeInto("#search", "")
-	s.do(click(`#order-rows tr[data-id="a"]`))
+	s.do(browsertest.Click(`#order-rows tr[data-id="a"]`))
 	if got := s.text("#d-customer"); got != "Петров Иван · +7 916 555-01-02" {
 		t.Errorf("the customer reads %q, want the name and the phone", got)
 	}

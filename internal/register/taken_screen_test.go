@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"torg"
+	"torg/internal/browsertest"
 )
 
 // TestScreenShowsAnOrderTakenElsewhere: when another register picks an order, this screen shows it
@@ -23,7 +24,7 @@ func TestScreenShowsAnOrderTakenElsewhere(t *testing.T) {
 	if got := s.text(row + " .badge"); got != "Подобран на К1" {
 		t.Errorf("the badge reads %q, want «Подобран на К1»", got)
 	}
-	s.do(click(row), chromedp.WaitVisible("#d-taken"))
+	s.do(browsertest.Click(row), chromedp.WaitVisible("#d-taken"))
 	if s.visible("#pick") {
 		t.Error("«Подобрать чек» is offered for an order taken elsewhere")
 	}

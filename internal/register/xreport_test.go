@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"torg"
+	"torg/internal/browsertest"
 )
 
 // TestXReportShowsTheShiftSoFarAndLeavesItOpen: the X-report sums the open shift like the Z-report,
@@ -29,7 +30,7 @@ func TestXReportShowsTheShiftSoFarAndLeavesItOpen(t *testing.T) {
 	if err != nil || !x.Open || x.Receipts != 1 || x.Cash != 10000 || x.Total != 10000 {
 		t.Fatalf("X-report %+v, %v", x, err)
 	}
-	s.do(click("#xreport"), chromedp.WaitVisible("#z-body"))
+	s.do(browsertest.Click("#xreport"), chromedp.WaitVisible("#z-body"))
 	if title := s.text("#z-title"); !strings.HasPrefix(title, "X-отчёт: смена 1") {
 		t.Errorf("the report's title reads %q", title)
 	}
