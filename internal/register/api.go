@@ -26,6 +26,7 @@ func (a *Agent) routes() http.Handler {
 	mux.HandleFunc("GET /api/status", a.handle(a.apiStatus))
 	mux.HandleFunc("GET /api/orders", a.handle(a.apiOrders))
 	mux.HandleFunc("POST /api/orders/{id}/pick", a.handle(a.apiPick))
+	mux.HandleFunc("GET /api/receipts", a.handle(a.apiReceipts))
 	mux.HandleFunc("GET /api/receipts/{id}", a.handle(a.apiReceipt))
 	mux.HandleFunc("POST /api/receipts/{id}/close", a.handle(a.apiClose))
 	mux.HandleFunc("PATCH /api/receipts/{id}", a.handle(a.apiChangeReceipt))

@@ -240,11 +240,17 @@ func (a *Agent) openReceipts(ctx context.Context) ([]Receipt, error) {
 	var ids []string
 	for rows.Next() {
 		var id string
-		rows.Scan(&id)
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
 		ids = append(ids, id)
 	}
 	rows.Close()
-	var out []Receipt
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := []Receipt{}
 	for _, id := range ids {
 		if r, err := a.receiptOf(ctx, "id = ?", id); err == nil {
 			out = append(out, r)
