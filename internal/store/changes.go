@@ -45,9 +45,7 @@ func ParseChangeCursor(s string) (ChangeCursor, bool) {
 func (tx *Tx) OrdersChangedAfter(ctx context.Context, f OrderFilter, after ChangeCursor, limit int) (torg.List[torg.Order], ChangeCursor, error) {
 	q := "SELECT " + orderCols + ", change_xid, change_seq FROM orders WHERE (change_xid > ? OR (change_xid = ? AND change_seq > ?))"
 	args := []any{after.XID, after.XID, after.Seq}
-	if tx.d.pg {
-		q += " AND change_xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
-	}
+	q += tx.d.settledChanges
 	for _, c := range []struct{ col, v string }{{"status", string(f.Status)}, {"warehouse_id", f.WarehouseID},
 		{"customer_id", f.CustomerID}, {"external_number", f.ExternalNumber}} {
 		if c.v != "" {

@@ -184,10 +184,7 @@ func (s *Store) ClaimWebhookDeliveries(ctx context.Context, now time.Time, lease
 		q := "SELECT d.webhook_id, d.event_seq FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.deleted_at IS NULL" +
 			" WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND d.lease_until <= ? AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e" +
 			" WHERE e.webhook_id = d.webhook_id AND e.order_key = d.order_key AND e.state = 'pending' AND e.event_seq < d.event_seq)" +
-			" ORDER BY d.event_seq LIMIT ?"
-		if tx.d.pg {
-			q += " FOR UPDATE OF d SKIP LOCKED"
-		}
+			" ORDER BY d.event_seq LIMIT ?" + tx.d.lockOf("d", true)
 		rows, err := tx.query(ctx, q, micros(now), micros(now), limit)
 		if err != nil {
 			return err
