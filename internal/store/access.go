@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
-	"errors"
 
 	"torg"
 )
@@ -127,7 +126,7 @@ func (tx *Tx) UserPassword(ctx context.Context, name string) (torg.User, string,
 	var hash string
 	err := tx.queryRow(ctx, "SELECT id, name, role, disabled, password_hash FROM users WHERE name = ?", name).
 		Scan(&u.ID, &u.Name, &u.Role, &u.Disabled, &hash)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errNoRows(err) {
 		return u, "", notFound("user", name)
 	}
 	return u, hash, err

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 
 	"github.com/google/uuid"
@@ -87,7 +85,7 @@ func (c *Catalog[T, In]) get(ctx context.Context, tx *Tx, id string, lock bool) 
 		q += tx.d.forUpdate
 	}
 	err := c.scan(tx.queryRow(ctx, q, id), &v)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errNoRows(err) {
 		return v, notFound(c.noun, id)
 	}
 	if err != nil {
@@ -174,7 +172,7 @@ func (c *Catalog[T, In]) runSave(ctx context.Context, tx *Tx, v *T) error {
 func (tx *Tx) exists(ctx context.Context, table, id string) (bool, error) {
 	var one int
 	err := tx.queryRow(ctx, "SELECT 1 FROM "+table+" WHERE id = ?", id).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errNoRows(err) {
 		return false, nil
 	}
 	return err == nil, err

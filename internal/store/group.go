@@ -141,7 +141,7 @@ func (g *groupWriter) run(group []*writeReq) {
 // number numbers the packages the group's requests queued, in their order, and returns the
 // registers to wake and how many it numbered.
 func (g *groupWriter) number(sqlTx *sql.Tx, queue []queuedPackage) ([]string, int, error) {
-	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.Background(), stmts: &g.stmts}
+	tx := &Tx{tx: sqlTx, d: sqliteDialect, uncancel: true, stmts: &g.stmts}
 	err := tx.number(context.Background(), queue)
 	return tx.woken, tx.numbered, err
 }
@@ -156,7 +156,7 @@ func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (queued []queuedPackage, r
 	if _, err := sqlTx.ExecContext(bg, "SAVEPOINT request"); err != nil {
 		return nil, false, err
 	}
-	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.WithoutCancel(r.ctx), stmts: &g.stmts, acks: g.acks, group: true}
+	tx := &Tx{tx: sqlTx, d: sqliteDialect, uncancel: true, stmts: &g.stmts, acks: g.acks, group: true}
 	func() {
 		defer func() {
 			if p := recover(); p != nil {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -72,7 +71,7 @@ func (tx *Tx) order(ctx context.Context, id string, lock bool) (torg.Order, erro
 		q += tx.d.forUpdate
 	}
 	err := scanOrder(tx.queryRow(ctx, q, id), &o, torg.Now())
-	if errors.Is(err, sql.ErrNoRows) {
+	if errNoRows(err) {
 		return o, notFound("order", id)
 	}
 	if err != nil {

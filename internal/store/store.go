@@ -56,7 +56,7 @@ type Tx struct {
 	pending  []queuedPackage        // the packages it queued, in a group
 	revoked  bool                   // tokens were revoked: the remembered principals are forgotten after commit
 	acks     *ackBuffer             // acknowledgements not yet written, shown in delivery states
-	ctx      context.Context        // when set, the transaction is part of a group commit: statements ignore cancellation
+	uncancel bool                   // part of a group commit: statements ignore the caller's cancellation
 	stmts    *stmtCache             // the writer's prepared statements (SQLite group commit)
 	prods    map[string]productInfo // products read in this transaction, by "id:" and "code:"
 	customer *torg.CustomerRef      // the customer read in this transaction, for a snapshot
@@ -293,13 +293,10 @@ func (tx *Tx) inGroup() bool { return tx.group }
 
 // context is the context a statement runs with: the caller's, except that in a group commit its
 // cancellation is dropped (interrupting SQLite mid-statement could roll back the whole group's
-// transaction, other requests' work included); its values and deadline-free identity are kept.
+// transaction, other requests' work included); its values are kept.
 func (tx *Tx) context(ctx context.Context) context.Context {
-	if tx.ctx != nil && ctx != nil {
+	if tx.uncancel {
 		return context.WithoutCancel(ctx)
-	}
-	if tx.ctx != nil {
-		return tx.ctx
 	}
 	return ctx
 }
