@@ -159,4 +159,3 @@ func (tx *Tx) ReleaseLapsedClaims(ctx context.Context, limit int) (int, error) {
 	}
 	return len(ids), nil
 }
-
