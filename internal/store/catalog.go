@@ -123,20 +123,16 @@ func (c *Catalog[T, In]) list(ctx context.Context, tx *Tx, code string, page tor
 		q, args = q+" AND code = ?", append(args, code)
 	}
 	q, args = q+" ORDER BY id LIMIT ?", append(args, page.Limit+1)
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return torg.List[T]{}, err
-	}
-	defer rows.Close()
 	items := []T{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var v T
-		if err := c.scan(rows, &v); err != nil {
-			return torg.List[T]{}, err
+		if err := c.scan(row, &v); err != nil {
+			return err
 		}
 		items = append(items, v)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, q, args...)
+	if err != nil {
 		return torg.List[T]{}, err
 	}
 	var out torg.List[T]

@@ -12,21 +12,20 @@ import (
 
 // nextNumbers takes the next number of each named counter, in the calling transaction.
 func (tx *Tx) nextNumbers(ctx context.Context, names ...string) (map[string]int64, error) {
-	rows, err := tx.query(ctx, "UPDATE counters SET value = value + 1 WHERE name IN ("+marks(len(names))+") RETURNING name, value", anys(names)...)
+	out := make(map[string]int64, len(names))
+	err := tx.eachRow(ctx, func(row scanner) error {
+		var name string
+		var v int64
+		if err := row.Scan(&name, &v); err != nil {
+			return err
+		}
+		out[name] = v
+		return nil
+	}, "UPDATE counters SET value = value + 1 WHERE name IN ("+marks(len(names))+") RETURNING name, value", anys(names)...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := make(map[string]int64, len(names))
-	for rows.Next() {
-		var name string
-		var v int64
-		if err := rows.Scan(&name, &v); err != nil {
-			return nil, err
-		}
-		out[name] = v
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // numbered lists documents of a table newest first, by their number, with equality filters.
@@ -45,18 +44,17 @@ func numbered[T any](ctx context.Context, tx *Tx, sel string, filters [][2]strin
 		}
 		q, args = q+" AND number < ?", append(args, n)
 	}
-	rows, err := tx.query(ctx, q+" ORDER BY number DESC LIMIT ?", append(args, page.Limit+1)...)
-	if err != nil {
-		return torg.List[T]{}, err
-	}
-	defer rows.Close()
 	out := torg.List[T]{Items: []T{}}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var v T
-		if err := scan(rows, &v); err != nil {
-			return out, err
+		if err := scan(row, &v); err != nil {
+			return err
 		}
 		out.Items = append(out.Items, v)
+		return nil
+	}, q+" ORDER BY number DESC LIMIT ?", append(args, page.Limit+1)...)
+	if err != nil {
+		return torg.List[T]{}, err
 	}
 	if len(out.Items) > page.Limit {
 		out.Items = out.Items[:page.Limit]
@@ -64,7 +62,7 @@ func numbered[T any](ctx context.Context, tx *Tx, sel string, filters [][2]strin
 		next := torg.EncodeCursor(strconv.FormatInt(n, 10))
 		out.Next = &next
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // one reads the row of sel with the id, or answers not-found; lock holds the row until commit.
@@ -182,20 +180,19 @@ func (tx *Tx) GoodsReceipt(ctx context.Context, id string) (torg.GoodsReceipt, e
 	if err != nil {
 		return g, err
 	}
-	rows, err := tx.query(ctx, "SELECT line_no, product_id, quantity, cost FROM goods_receipt_lines WHERE receipt_id = ? ORDER BY line_no", id)
-	if err != nil {
-		return g, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = tx.eachRow(ctx, func(row scanner) error {
 		var l torg.GoodsReceiptLine
-		if err := rows.Scan(&l.LineNo, &l.ProductID, &l.Quantity, &l.Cost); err != nil {
-			return g, err
+		if err := row.Scan(&l.LineNo, &l.ProductID, &l.Quantity, &l.Cost); err != nil {
+			return err
 		}
 		l.Amount, _ = torg.LineAmount(l.Quantity, l.Cost, 0)
 		g.Lines = append(g.Lines, l)
+		return nil
+	}, "SELECT line_no, product_id, quantity, cost FROM goods_receipt_lines WHERE receipt_id = ? ORDER BY line_no", id)
+	if err != nil {
+		return g, err
 	}
-	return g, rows.Err()
+	return g, nil
 }
 
 // GoodsReceipts lists goods receipts, newest first.
@@ -220,20 +217,19 @@ func (tx *Tx) SalesInvoice(ctx context.Context, id string) (torg.SalesInvoice, e
 	if err != nil {
 		return v, err
 	}
-	rows, err := tx.query(ctx, "SELECT line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
+	err = tx.eachRow(ctx, func(row scanner) error {
+		var l torg.OrderLine
+		if err := row.Scan(&l.LineNo, &l.ProductID, &l.Quantity, &l.Price, &l.Discount, &l.Amount, &l.VATRate, &l.VATAmount); err != nil {
+			return err
+		}
+		v.Lines = append(v.Lines, l)
+		return nil
+	}, "SELECT line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
 		" FROM sales_invoice_lines WHERE invoice_id = ? ORDER BY line_no", id)
 	if err != nil {
 		return v, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var l torg.OrderLine
-		if err := rows.Scan(&l.LineNo, &l.ProductID, &l.Quantity, &l.Price, &l.Discount, &l.Amount, &l.VATRate, &l.VATAmount); err != nil {
-			return v, err
-		}
-		v.Lines = append(v.Lines, l)
-	}
-	return v, rows.Err()
+	return v, nil
 }
 
 // SalesInvoices lists sales invoices, newest first; the list leaves out their lines.

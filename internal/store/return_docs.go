@@ -28,20 +28,19 @@ func (tx *Tx) CustomerReturn(ctx context.Context, id string) (torg.CustomerRetur
 	if err != nil {
 		return v, err
 	}
-	rows, err := tx.query(ctx, "SELECT line_no, sale_line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
+	err = tx.eachRow(ctx, func(row scanner) error {
+		var l torg.ReturnLine
+		if err := row.Scan(&l.LineNo, &l.SaleLineNo, &l.ProductID, &l.Quantity, &l.Price, &l.Discount, &l.Amount, &l.VATRate, &l.VATAmount); err != nil {
+			return err
+		}
+		v.Lines = append(v.Lines, l)
+		return nil
+	}, "SELECT line_no, sale_line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
 		" FROM customer_return_lines WHERE return_id = ? ORDER BY line_no", id)
 	if err != nil {
 		return v, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var l torg.ReturnLine
-		if err := rows.Scan(&l.LineNo, &l.SaleLineNo, &l.ProductID, &l.Quantity, &l.Price, &l.Discount, &l.Amount, &l.VATRate, &l.VATAmount); err != nil {
-			return v, err
-		}
-		v.Lines = append(v.Lines, l)
-	}
-	return v, rows.Err()
+	return v, nil
 }
 
 // CustomerReturns lists customer returns, newest first, by the order or the sales invoice they

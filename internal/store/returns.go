@@ -82,25 +82,24 @@ func (tx *Tx) nameProducts(ctx context.Context, lines []torg.ReturnableLine) err
 
 // returnsOf lists the returns of a sale that count against it: all but conflicts and ignored ones.
 func (tx *Tx) returnsOf(ctx context.Context, saleID string) ([]torg.TransactionInput, error) {
-	rows, err := tx.query(ctx, "SELECT body FROM transactions WHERE original_transaction_id = ? AND kind = 'return'"+
+	var out []torg.TransactionInput
+	err := tx.eachRow(ctx, func(row scanner) error {
+		var body string
+		var in torg.TransactionInput
+		if err := row.Scan(&body); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(body), &in); err != nil {
+			return err
+		}
+		out = append(out, in)
+		return nil
+	}, "SELECT body FROM transactions WHERE original_transaction_id = ? AND kind = 'return'"+
 		" AND state NOT IN ('conflict', 'ignored') ORDER BY closed_at, id", saleID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []torg.TransactionInput
-	for rows.Next() {
-		var body string
-		var in torg.TransactionInput
-		if err := rows.Scan(&body); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(body), &in); err != nil {
-			return nil, err
-		}
-		out = append(out, in)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SaleForReturn finds a sale of the register's warehouse, by its transaction id or by its fiscal
@@ -119,18 +118,17 @@ func (tx *Tx) SaleForReturn(ctx context.Context, registerID, transactionID, fn s
 
 // ReturnsOfSale lists the returns a sale's transaction has, newest first.
 func (tx *Tx) ReturnsOfSale(ctx context.Context, saleID string) ([]torg.Transaction, error) {
-	rows, err := tx.query(ctx, "SELECT "+transactionCols+" FROM transactions WHERE original_transaction_id = ? ORDER BY received_at DESC, id DESC", saleID)
+	out := []torg.Transaction{}
+	err := tx.eachRow(ctx, func(row scanner) error {
+		var t torg.Transaction
+		if err := scanTransaction(row, &t); err != nil {
+			return err
+		}
+		out = append(out, t)
+		return nil
+	}, "SELECT "+transactionCols+" FROM transactions WHERE original_transaction_id = ? ORDER BY received_at DESC, id DESC", saleID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []torg.Transaction{}
-	for rows.Next() {
-		var t torg.Transaction
-		if err := scanTransaction(rows, &t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
