@@ -265,24 +265,21 @@ func (tx *Tx) JobRunFinish(ctx context.Context, id string, at time.Time, result 
 
 // JobRuns lists the latest runs of the job, newest first.
 func (tx *Tx) JobRuns(ctx context.Context, job string, limit int) ([]torg.JobRun, error) {
-	out := []torg.JobRun{}
-	err := tx.eachRow(ctx, func(row scanner) error {
-		var r torg.JobRun
-		var started int64
-		var result, msg sql.NullString
-		if err := row.Scan(&started, nullMicros{&r.FinishedAt}, &result, &msg); err != nil {
-			return err
-		}
-		r.StartedAt, r.Error = fromMicros(started), nullString(msg)
-		if result.Valid {
-			r.Result = &torg.TransferResult{}
-			json.Unmarshal([]byte(result.String), r.Result)
-		}
-		out = append(out, r)
-		return nil
-	}, "SELECT started_at, finished_at, result, error FROM job_runs WHERE job = ? ORDER BY started_at DESC LIMIT ?", job, limit)
-	if err != nil {
-		return nil, err
+	out, err := queryAll(ctx, tx, scanJobRun, "SELECT started_at, finished_at, result, error FROM job_runs WHERE job = ? ORDER BY started_at DESC LIMIT ?", job, limit)
+	return orEmpty(out), err
+}
+
+func scanJobRun(s scanner) (torg.JobRun, error) {
+	var r torg.JobRun
+	var started int64
+	var result, msg sql.NullString
+	if err := s.Scan(&started, nullMicros{&r.FinishedAt}, &result, &msg); err != nil {
+		return r, err
 	}
-	return out, nil
+	r.StartedAt, r.Error = fromMicros(started), nullString(msg)
+	if result.Valid {
+		r.Result = &torg.TransferResult{}
+		json.Unmarshal([]byte(result.String), r.Result)
+	}
+	return r, nil
 }

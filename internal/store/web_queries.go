@@ -48,19 +48,12 @@ func (tx *Tx) Names(ctx context.Context, table string, ids []string) (map[string
 
 // Users lists the web UI users by name.
 func (tx *Tx) Users(ctx context.Context) ([]torg.User, error) {
-	out := []torg.User{}
-	err := tx.eachRow(ctx, func(row scanner) error {
+	out, err := queryAll(ctx, tx, func(row scanner) (torg.User, error) {
 		var u torg.User
-		if err := row.Scan(&u.ID, &u.Name, &u.Role, &u.Disabled); err != nil {
-			return err
-		}
-		out = append(out, u)
-		return nil
+		err := row.Scan(&u.ID, &u.Name, &u.Role, &u.Disabled)
+		return u, err
 	}, "SELECT id, name, role, disabled FROM users ORDER BY name")
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return orEmpty(out), err
 }
 
 // FindProducts lists up to limit products whose code or barcode is q, or whose code starts with q,
@@ -71,23 +64,16 @@ func (tx *Tx) FindProducts(ctx context.Context, q string, limit int) ([]torg.Pro
 		return []torg.Product{}, nil
 	}
 	like := likeEscape(q)
-	out := []torg.Product{}
-	err := tx.eachRow(ctx, func(row scanner) error {
+	out, err := queryAll(ctx, tx, func(row scanner) (torg.Product, error) {
 		p := torg.NewProduct()
-		if err := row.Scan(&p.ID, &p.Code, &p.Name, &p.Unit, &p.VATRate, &p.Price); err != nil {
-			return err
-		}
-		out = append(out, p)
-		return nil
+		err := row.Scan(&p.ID, &p.Code, &p.Name, &p.Unit, &p.VATRate, &p.Price)
+		return p, err
 	}, "SELECT id, code, name, unit, vat_rate, price FROM products p WHERE code = ? OR code LIKE ? ESCAPE '\\'"+
 		" OR name LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\'"+
 		" OR id IN (SELECT product_id FROM product_barcodes WHERE barcode = ?)"+
 		" ORDER BY CASE WHEN code = ? THEN 0 ELSE 1 END, code LIMIT ?",
 		q, like+"%", "%"+like+"%", "%"+strings.ToLower(like)+"%", "%"+upperFirst(like)+"%", q, q, limit)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return orEmpty(out), err
 }
 
 // likeEscape escapes the wildcards of a LIKE pattern.
