@@ -180,19 +180,16 @@ func (tx *Tx) GoodsReceipt(ctx context.Context, id string) (torg.GoodsReceipt, e
 	if err != nil {
 		return g, err
 	}
-	err = tx.eachRow(ctx, func(row scanner) error {
-		var l torg.GoodsReceiptLine
-		if err := row.Scan(&l.LineNo, &l.ProductID, &l.Quantity, &l.Cost); err != nil {
-			return err
-		}
-		l.Amount, _ = torg.LineAmount(l.Quantity, l.Cost, 0)
-		g.Lines = append(g.Lines, l)
-		return nil
-	}, "SELECT line_no, product_id, quantity, cost FROM goods_receipt_lines WHERE receipt_id = ? ORDER BY line_no", id)
-	if err != nil {
-		return g, err
-	}
-	return g, nil
+	lines, err := queryAll(ctx, tx, scanGoodsReceiptLine, "SELECT line_no, product_id, quantity, cost FROM goods_receipt_lines WHERE receipt_id = ? ORDER BY line_no", id)
+	g.Lines = orEmpty(lines)
+	return g, err
+}
+
+func scanGoodsReceiptLine(s scanner) (torg.GoodsReceiptLine, error) {
+	var l torg.GoodsReceiptLine
+	err := s.Scan(&l.LineNo, &l.ProductID, &l.Quantity, &l.Cost)
+	l.Amount, _ = torg.LineAmount(l.Quantity, l.Cost, 0)
+	return l, err
 }
 
 // GoodsReceipts lists goods receipts, newest first.
@@ -217,19 +214,16 @@ func (tx *Tx) SalesInvoice(ctx context.Context, id string) (torg.SalesInvoice, e
 	if err != nil {
 		return v, err
 	}
-	err = tx.eachRow(ctx, func(row scanner) error {
-		var l torg.OrderLine
-		if err := row.Scan(&l.LineNo, &l.ProductID, &l.Quantity, &l.Price, &l.Discount, &l.Amount, &l.VATRate, &l.VATAmount); err != nil {
-			return err
-		}
-		v.Lines = append(v.Lines, l)
-		return nil
-	}, "SELECT line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
+	lines, err := queryAll(ctx, tx, scanInvoiceLine, "SELECT line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
 		" FROM sales_invoice_lines WHERE invoice_id = ? ORDER BY line_no", id)
-	if err != nil {
-		return v, err
-	}
-	return v, nil
+	v.Lines = orEmpty(lines)
+	return v, err
+}
+
+func scanInvoiceLine(s scanner) (torg.OrderLine, error) {
+	var l torg.OrderLine
+	err := s.Scan(&l.LineNo, &l.ProductID, &l.Quantity, &l.Price, &l.Discount, &l.Amount, &l.VATRate, &l.VATAmount)
+	return l, err
 }
 
 // SalesInvoices lists sales invoices, newest first; the list leaves out their lines.
@@ -281,38 +275,56 @@ func (tx *Tx) PostCashReceipt(ctx context.Context, id, cashDeskID string) (torg.
 	if err != nil {
 		return c, err
 	}
-	if c.Posted {
-		return c, torg.Errorf(torg.CodeStateConflict, "cash receipt order %s is already posted", c.Number)
+	doc := cashPosting{table: "cash_receipts", noun: "cash receipt order", id: c.ID, number: c.Number, date: c.Date,
+		posted: c.Posted, amount: c.Amount, customerID: c.CustomerID}
+	if err := tx.postCash(ctx, doc, cashDeskID); err != nil {
+		return c, err
+	}
+	return tx.CashReceipt(ctx, id)
+}
+
+// cashPosting is what posting a cash document by hand needs of it: amount enters the cash desk (a
+// cash expense's is negative: it leaves), and the customer's debt, when it has one, moves the other way.
+type cashPosting struct {
+	table, noun, id, number string
+	date                    time.Time
+	posted                  bool
+	amount                  torg.Money
+	customerID              *string
+}
+
+// postCash posts an unposted cash document on the cash desk: a sale's cash pays the customer's
+// debt, a refund's raises it back; a cash in's or out's is no one's.
+func (tx *Tx) postCash(ctx context.Context, c cashPosting, cashDeskID string) error {
+	if c.posted {
+		return torg.Errorf(torg.CodeStateConflict, "%s %s is already posted", c.noun, c.number)
 	}
 	if ok, err := tx.exists(ctx, "cash_desks", cashDeskID); err != nil || !ok {
-		return c, cmpErr(err, torg.Invalid("cash_desk_id", "no cash desk has this id"))
+		return cmpErr(err, torg.Invalid("cash_desk_id", "no cash desk has this id"))
 	}
-	cash := []moneyMove{{DocID: c.ID, Date: c.Date, Owner: cashDeskID, Amount: c.Amount}}
+	cash := []moneyMove{{DocID: c.id, Date: c.date, Owner: cashDeskID, Amount: c.amount}}
 	var debt []moneyMove
-	if c.CustomerID != nil { // a sale's cash pays the customer's debt; a cash in's is no one's
-		debt = []moneyMove{{DocID: c.ID, Date: c.Date, Owner: *c.CustomerID, Amount: -c.Amount}}
+	if c.customerID != nil {
+		debt = []moneyMove{{DocID: c.id, Date: c.date, Owner: *c.customerID, Amount: -c.amount}}
 	}
 	l, err := tx.readLedger(ctx, nil, cash, debt)
 	if err != nil {
-		return c, err
+		return err
 	}
 	if bad := l.apply(nil, cash, debt); len(bad) > 0 {
 		msg := tx.describe(ctx, &bad[0]).Error()
 		if bad[0].kind == kindCash {
-			return c, torg.Invalid("cash_desk_id", "%s", msg)
+			return torg.Invalid("cash_desk_id", "%s", msg)
 		}
-		return c, torg.Errorf(torg.CodeStateConflict, "%s", msg)
+		return torg.Errorf(torg.CodeStateConflict, "%s", msg)
 	}
-	if _, err := tx.exec(ctx, "UPDATE cash_receipts SET posted = ?, cash_desk_id = ?, not_posted_reason = NULL WHERE id = ?", true, cashDeskID, id); err != nil {
-		return c, err
+	if _, err := tx.exec(ctx, "UPDATE "+c.table+" SET posted = ?, cash_desk_id = ?, not_posted_reason = NULL WHERE id = ?", true, cashDeskID, c.id); err != nil {
+		return err
 	}
 	if err := tx.moveCash(ctx, cash...); err != nil {
-		return c, err
+		return err
 	}
-	if err := tx.moveDebt(ctx, debt...); err != nil {
-		return c, err
-	}
-	return tx.CashReceipt(ctx, id)
+	return tx.moveDebt(ctx, debt...)
 }
 
 func cmpErr(err, otherwise error) error {

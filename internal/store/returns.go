@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 
 	"torg"
 )
@@ -55,11 +54,14 @@ func (tx *Tx) saleOf(ctx context.Context, registerID, cond string, args []any, l
 	if out.Transaction, err = tx.Transaction(ctx, id); err != nil {
 		return out, err
 	}
-	returns, err := tx.returnsOf(ctx, id)
+	bodies, err := queryStrings(ctx, tx, "SELECT body FROM transactions WHERE original_transaction_id = ? AND kind = 'return'"+
+		" AND state NOT IN ('conflict', 'ignored') ORDER BY closed_at, id", id) // the returns that count against it
 	if err != nil {
 		return out, err
 	}
-	out.returned = torg.Returned(returns)
+	if out.returned, err = torg.ReturnedOf(bodies); err != nil {
+		return out, err
+	}
 	out.Returnable = torg.Returnable(&out.Transaction.TransactionInput, out.returned)
 	return out, tx.nameProducts(ctx, out.Returnable)
 }
@@ -78,28 +80,6 @@ func (tx *Tx) nameProducts(ctx context.Context, lines []torg.ReturnableLine) err
 		lines[i].Name = prods["id:"+lines[i].ProductID].name
 	}
 	return err
-}
-
-// returnsOf lists the returns of a sale that count against it: all but conflicts and ignored ones.
-func (tx *Tx) returnsOf(ctx context.Context, saleID string) ([]torg.TransactionInput, error) {
-	var out []torg.TransactionInput
-	err := tx.eachRow(ctx, func(row scanner) error {
-		var body string
-		var in torg.TransactionInput
-		if err := row.Scan(&body); err != nil {
-			return err
-		}
-		if err := json.Unmarshal([]byte(body), &in); err != nil {
-			return err
-		}
-		out = append(out, in)
-		return nil
-	}, "SELECT body FROM transactions WHERE original_transaction_id = ? AND kind = 'return'"+
-		" AND state NOT IN ('conflict', 'ignored') ORDER BY closed_at, id", saleID)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // SaleForReturn finds a sale of the register's warehouse, by its transaction id or by its fiscal
