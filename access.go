@@ -1,7 +1,6 @@
 package torg
 
 import (
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -98,5 +97,3 @@ type User struct {
 	Role     Role   `json:"role"`
 	Disabled bool   `json:"disabled"`
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -10,12 +10,6 @@ import (
 // RetailCustomerCode is the code of the customer that always exists and receives sales without an order.
 const RetailCustomerCode = "retail"
 
-// Length limits of catalog strings.
-const (
-	maxCodeLen = 64
-	maxNameLen = 255
-)
-
 // Warehouse is a place where goods are kept («Склад»).
 type Warehouse struct {
 	ID   string `json:"id"`

@@ -1,6 +1,9 @@
 package torg
 
-import "math/bits"
+import (
+	"encoding/json"
+	"math/bits"
+)
 
 // ReturnableLine is what is left to return of one line of a sale.
 type ReturnableLine struct {
@@ -35,6 +38,18 @@ func Returned(returns []TransactionInput) ReturnedSoFar {
 		}
 	}
 	return out
+}
+
+// ReturnedOf sums the returns already made of a sale, each given as the JSON of its transaction, as
+// the back office and the till both keep it.
+func ReturnedOf(bodies []string) (ReturnedSoFar, error) {
+	returns := make([]TransactionInput, len(bodies))
+	for i, b := range bodies {
+		if err := json.Unmarshal([]byte(b), &returns[i]); err != nil {
+			return nil, err
+		}
+	}
+	return Returned(returns), nil
 }
 
 // Returnable lists the sale's lines with what is left of each after the returns already made; a

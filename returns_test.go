@@ -67,3 +67,23 @@ func TestReturnsOfALineAddUpToItsAmount(t *testing.T) {
 		t.Errorf("a return beyond the whole line: %v", bad)
 	}
 }
+
+// The returns of a sale are summed from the JSON their transactions are kept as, by the sale's line
+// numbers; a body that is not a transaction is an error, not a return of nothing.
+func TestReturnsAreSummedFromTheirStoredBodies(t *testing.T) {
+	got, err := ReturnedOf([]string{
+		`{"lines":[{"line_no":1,"quantity":1,"amount":100},{"line_no":2,"quantity":0.5,"amount":40}]}`,
+		`{"lines":[{"line_no":1,"quantity":2,"amount":200}]}`,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ReturnedSoFar{1: {Quantity: 3000, Amount: 300}, 2: {Quantity: 500, Amount: 40}}
+	if len(got) != len(want) || got[1].Quantity != want[1].Quantity || got[1].Amount != want[1].Amount ||
+		got[2].Quantity != want[2].Quantity || got[2].Amount != want[2].Amount {
+		t.Errorf("returned %+v, want %+v", got, want)
+	}
+	if _, err := ReturnedOf([]string{`{"lines":`}); err == nil {
+		t.Error("a broken body summed without an error")
+	}
+}

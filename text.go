@@ -1,11 +1,20 @@
 package torg
 
 import (
+	"strconv"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
+
+// Length limits of codes and names, in characters.
+const (
+	maxCodeLen = 64
+	maxNameLen = 255
+)
+
+func itoa(i int) string { return strconv.Itoa(i) }
 
 // printable normalises *s to Unicode NFC, so that a text has one form however it was composed (a
 // code typed as "e" + U+0301 is the code "é"), and reports whether it is valid UTF-8 without control

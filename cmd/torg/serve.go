@@ -70,7 +70,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // runServer opens and migrates the database, serves until ctx ends, then drains and exits.
 func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io.Writer) error {
-	st, err := openStore(ctx, cfg.db, log)
+	hub := exchange.NewHub()
+	st, err := openStore(ctx, cfg.db, log, store.OnPackages(func(registerIDs []string) {
+		metrics.RegistersWoken(len(registerIDs))
+		hub.Wake(registerIDs)
+	}))
 	if err != nil {
 		return err
 	}
@@ -92,11 +96,6 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 			return err
 		}
 	}
-	hub := exchange.NewHub()
-	st.OnPackages(func(registerIDs []string) {
-		metrics.RegistersWoken(len(registerIDs))
-		hub.Wake(registerIDs)
-	})
 	kkm := kkmtransfer.New(st, log, cfg.kkmTransferEvery)
 	dbMetrics := metrics.Database(st, log)
 	srv := api.New(api.Config{Store: st, Log: log, AdminToken: cfg.adminToken, ClaimTTL: cfg.claimTTL, Hub: hub, KKM: kkm, Metrics: dbMetrics,
@@ -179,8 +178,8 @@ func serveMetrics(addr string, h http.Handler, log *slog.Logger, stdout io.Write
 }
 
 // openStore opens the database and brings its schema up to date; the caller closes it.
-func openStore(ctx context.Context, dsn string, log *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, dsn)
+func openStore(ctx context.Context, dsn string, log *slog.Logger, opts ...store.Option) (*store.Store, error) {
+	st, err := store.Open(ctx, dsn, opts...)
 	if err != nil {
 		return nil, err
 	}

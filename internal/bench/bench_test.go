@@ -27,7 +27,8 @@ func testServer(t testing.TB, dialect string) (*client, string) {
 	t.Helper()
 	ctx := context.Background()
 	dsn := storetest.DSN(t, dialect)
-	st, err := store.Open(ctx, dsn)
+	hub := exchange.NewHub()
+	st, err := store.Open(ctx, dsn, store.OnPackages(hub.Wake))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,8 +36,6 @@ func testServer(t testing.TB, dialect string) (*client, string) {
 	if err := st.Migrate(ctx, log); err != nil {
 		t.Fatal(err)
 	}
-	hub := exchange.NewHub()
-	st.OnPackages(hub.Wake)
 	srv := api.New(api.Config{Store: st, Log: log, AdminToken: testAdmin, Hub: hub, KKM: kkmtransfer.New(st, log, 0)})
 	srv.SetReady(true)
 	hs := httptest.NewServer(srv.Handler(nil))

@@ -169,19 +169,18 @@ func (a *Agent) localReturned(ctx context.Context, saleID string) (torg.Returned
 		return nil, err
 	}
 	defer rows.Close()
-	var returns []torg.TransactionInput
+	var bodies []string
 	for rows.Next() {
 		var body string
-		var in torg.TransactionInput
 		if err := rows.Scan(&body); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(body), &in); err != nil {
-			return nil, err
-		}
-		returns = append(returns, in)
+		bodies = append(bodies, body)
 	}
-	return torg.Returned(returns), rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return torg.ReturnedOf(bodies)
 }
 
 // ReturnRequest is a return the cashier makes at the till («Возврат»): lines of a sale with the

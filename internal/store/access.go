@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
-	"errors"
 
 	"torg"
 )
@@ -56,32 +55,30 @@ func (tx *Tx) IssueRegisterToken(ctx context.Context, registerID string) (torg.A
 
 // APITokens lists the tokens that are not revoked, without their secrets.
 func (tx *Tx) APITokens(ctx context.Context, page torg.Page) (torg.List[torg.APIToken], error) {
-	rows, err := tx.query(ctx, "SELECT id, name, role, register_id, created_at FROM api_tokens"+
+	items, err := queryAll(ctx, tx, scanAPIToken, "SELECT id, name, role, register_id, created_at FROM api_tokens"+
 		" WHERE revoked_at IS NULL AND id > ? ORDER BY id LIMIT ?", page.After, page.Limit+1)
 	if err != nil {
 		return torg.List[torg.APIToken]{}, err
 	}
-	defer rows.Close()
-	out := torg.List[torg.APIToken]{Items: []torg.APIToken{}}
-	for rows.Next() {
-		var t torg.APIToken
-		var reg sql.NullString
-		var created int64
-		if err := rows.Scan(&t.ID, &t.Name, &t.Role, &reg, &created); err != nil {
-			return out, err
-		}
-		t.CreatedAt = fromMicros(created)
-		if reg.Valid {
-			t.RegisterID = &reg.String
-		}
-		out.Items = append(out.Items, t)
-	}
+	out := torg.List[torg.APIToken]{Items: orEmpty(items)}
 	if len(out.Items) > page.Limit {
 		out.Items = out.Items[:page.Limit]
 		next := torg.EncodeCursor(out.Items[page.Limit-1].ID)
 		out.Next = &next
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+func scanAPIToken(s scanner) (torg.APIToken, error) {
+	var t torg.APIToken
+	var reg sql.NullString
+	var created int64
+	err := s.Scan(&t.ID, &t.Name, &t.Role, &reg, &created)
+	t.CreatedAt = fromMicros(created)
+	if reg.Valid {
+		t.RegisterID = &reg.String
+	}
+	return t, err
 }
 
 // RevokeAPIToken revokes the token with the id; it stops working at once.
@@ -127,7 +124,7 @@ func (tx *Tx) UserPassword(ctx context.Context, name string) (torg.User, string,
 	var hash string
 	err := tx.queryRow(ctx, "SELECT id, name, role, disabled, password_hash FROM users WHERE name = ?", name).
 		Scan(&u.ID, &u.Name, &u.Role, &u.Disabled, &hash)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errNoRows(err) {
 		return u, "", notFound("user", name)
 	}
 	return u, hash, err

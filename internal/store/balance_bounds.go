@@ -217,21 +217,16 @@ func (tx *Tx) readLedger(ctx context.Context, stock []stockMove, cash, debt []mo
 func (tx *Tx) readTotals(ctx context.Context, sel string, args []any, col string, vals []string, each func(a, b string, v int64, ok bool)) error {
 	for len(vals) > 0 {
 		n := min(len(vals), maxParams/2)
-		rows, err := tx.query(ctx, sel+" AND "+col+" IN ("+marks(n)+")", append(slices.Clip(args), anys(vals[:n])...)...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
+		err := tx.eachRow(ctx, func(s scanner) error {
 			var a, b string
 			var v int64Cell
-			if err := rows.Scan(&a, &b, &v); err != nil {
-				rows.Close()
+			if err := s.Scan(&a, &b, &v); err != nil {
 				return err
 			}
 			each(a, b, v.v, v.ok)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}, sel+" AND "+col+" IN ("+marks(n)+")", append(slices.Clip(args), anys(vals[:n])...)...)
+		if err != nil {
 			return err
 		}
 		vals = vals[n:]

@@ -161,18 +161,13 @@ func (tx *Tx) StockReport(ctx context.Context, warehouseID, productID string) ([
 	if productID != "" {
 		q, args = q+" AND k.product_id = ?", append(args, productID)
 	}
-	rows, err := tx.query(ctx, q+" ORDER BY k.warehouse_id, p.code", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := []torg.StockItem{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var it torg.StockItem
 		var whCode string
 		var onHand, hi, lo int64Cell
-		if err := rows.Scan(&it.WarehouseID, &whCode, &it.ProductID, &it.ProductCode, &onHand, &hi, &lo); err != nil {
-			return nil, err
+		if err := row.Scan(&it.WarehouseID, &whCode, &it.ProductID, &it.ProductCode, &onHand, &hi, &lo); err != nil {
+			return err
 		}
 		reserved, ok := joinHalves(hi, lo)
 		beyond := func(what string) error {
@@ -181,17 +176,21 @@ func (tx *Tx) StockReport(ctx context.Context, warehouseID, productID string) ([
 		}
 		switch {
 		case !onHand.ok:
-			return nil, beyond("on hand in")
+			return beyond("on hand in")
 		case !ok:
-			return nil, beyond("reserved in")
+			return beyond("reserved in")
 		}
 		it.OnHand, it.Reserved = torg.Quantity(onHand.v), reserved
 		if it.Available, ok = it.OnHand.Plus(-reserved); !ok || reserved == math.MinInt64 {
-			return nil, beyond("available in")
+			return beyond("available in")
 		}
 		out = append(out, it)
+		return nil
+	}, q+" ORDER BY k.warehouse_id, p.code", args...)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // joinHalves is hi × 2³² + lo, with ok false when it is beyond int64.
@@ -208,26 +207,25 @@ func (tx *Tx) CashReport(ctx context.Context, cashDeskID string) ([]torg.CashIte
 	if cashDeskID != "" {
 		q, args = q+" WHERE d.id = ?", append(args, cashDeskID)
 	}
-	rows, err := tx.query(ctx, q+" ORDER BY d.code", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := []torg.CashItem{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var it torg.CashItem
 		var code string
 		var v int64Cell
-		if err := rows.Scan(&it.CashDeskID, &code, &v); err != nil {
-			return nil, err
+		if err := row.Scan(&it.CashDeskID, &code, &v); err != nil {
+			return err
 		}
 		if !v.ok {
-			return nil, torg.Errorf(torg.CodeStateConflict, "cash desk %s's balance is beyond the range the system can hold", code)
+			return torg.Errorf(torg.CodeStateConflict, "cash desk %s's balance is beyond the range the system can hold", code)
 		}
 		it.Balance = torg.Money(v.v)
 		out = append(out, it)
+		return nil
+	}, q+" ORDER BY d.code", args...)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SettlementsReport lists what customers owe, of every customer with documents, or of one.
@@ -236,24 +234,23 @@ func (tx *Tx) SettlementsReport(ctx context.Context, customerID string) ([]torg.
 	if customerID != "" {
 		q, args = q+" WHERE b.customer_id = ?", append(args, customerID)
 	}
-	rows, err := tx.query(ctx, q+" ORDER BY c.code", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := []torg.DebtItem{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var it torg.DebtItem
 		var code string
 		var v int64Cell
-		if err := rows.Scan(&it.CustomerID, &code, &v); err != nil {
-			return nil, err
+		if err := row.Scan(&it.CustomerID, &code, &v); err != nil {
+			return err
 		}
 		if !v.ok {
-			return nil, torg.Errorf(torg.CodeStateConflict, "customer %s's debt is beyond the range the system can hold", code)
+			return torg.Errorf(torg.CodeStateConflict, "customer %s's debt is beyond the range the system can hold", code)
 		}
 		it.Debt = torg.Money(v.v)
 		out = append(out, it)
+		return nil
+	}, q+" ORDER BY c.code", args...)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -77,15 +77,5 @@ func (tx *Tx) runOne(ctx context.Context, it batchItem) error {
 		_, err := tx.exec(ctx, it.q, it.args...)
 		return err
 	}
-	rows, err := tx.query(ctx, it.q, it.args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := it.each(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return tx.eachRow(ctx, func(row scanner) error { return it.each(row) }, it.q, it.args...)
 }

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 
 	"github.com/google/uuid"
@@ -87,7 +85,7 @@ func (c *Catalog[T, In]) get(ctx context.Context, tx *Tx, id string, lock bool) 
 		q += tx.d.forUpdate
 	}
 	err := c.scan(tx.queryRow(ctx, q, id), &v)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errNoRows(err) {
 		return v, notFound(c.noun, id)
 	}
 	if err != nil {
@@ -125,20 +123,16 @@ func (c *Catalog[T, In]) list(ctx context.Context, tx *Tx, code string, page tor
 		q, args = q+" AND code = ?", append(args, code)
 	}
 	q, args = q+" ORDER BY id LIMIT ?", append(args, page.Limit+1)
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return torg.List[T]{}, err
-	}
-	defer rows.Close()
 	items := []T{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var v T
-		if err := c.scan(rows, &v); err != nil {
-			return torg.List[T]{}, err
+		if err := c.scan(row, &v); err != nil {
+			return err
 		}
 		items = append(items, v)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, q, args...)
+	if err != nil {
 		return torg.List[T]{}, err
 	}
 	var out torg.List[T]
@@ -174,7 +168,7 @@ func (c *Catalog[T, In]) runSave(ctx context.Context, tx *Tx, v *T) error {
 func (tx *Tx) exists(ctx context.Context, table, id string) (bool, error) {
 	var one int
 	err := tx.queryRow(ctx, "SELECT 1 FROM "+table+" WHERE id = ?", id).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errNoRows(err) {
 		return false, nil
 	}
 	return err == nil, err

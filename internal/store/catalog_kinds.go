@@ -82,21 +82,20 @@ func loadBarcodes(ctx context.Context, tx *Tx, ps []torg.Product) error {
 		byID[ps[i].ID] = &ps[i]
 		args[i] = ps[i].ID
 	}
-	rows, err := tx.query(ctx, "SELECT product_id, barcode FROM product_barcodes WHERE product_id IN (?"+
-		strings.Repeat(", ?", len(ps)-1)+") ORDER BY product_id, position", args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var id, barcode string
-		if err := rows.Scan(&id, &barcode); err != nil {
+		if err := row.Scan(&id, &barcode); err != nil {
 			return err
 		}
 		p := byID[id]
 		p.Barcodes = append(p.Barcodes, barcode)
+		return nil
+	}, "SELECT product_id, barcode FROM product_barcodes WHERE product_id IN (?"+
+		strings.Repeat(", ?", len(ps)-1)+") ORDER BY product_id, position", args...)
+	if err != nil {
+		return err
 	}
-	return rows.Err()
+	return nil
 }
 
 // Registers is the catalog of cash registers. last_seen_at and acked_seq are kept by the exchange.

@@ -45,9 +45,7 @@ func ParseChangeCursor(s string) (ChangeCursor, bool) {
 func (tx *Tx) OrdersChangedAfter(ctx context.Context, f OrderFilter, after ChangeCursor, limit int) (torg.List[torg.Order], ChangeCursor, error) {
 	q := "SELECT " + orderCols + ", change_xid, change_seq FROM orders WHERE (change_xid > ? OR (change_xid = ? AND change_seq > ?))"
 	args := []any{after.XID, after.XID, after.Seq}
-	if tx.d.pg {
-		q += " AND change_xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
-	}
+	q += tx.d.settledChanges
 	for _, c := range []struct{ col, v string }{{"status", string(f.Status)}, {"warehouse_id", f.WarehouseID},
 		{"customer_id", f.CustomerID}, {"external_number", f.ExternalNumber}} {
 		if c.v != "" {
@@ -55,20 +53,16 @@ func (tx *Tx) OrdersChangedAfter(ctx context.Context, f OrderFilter, after Chang
 		}
 	}
 	out := torg.List[torg.Order]{Items: []torg.Order{}}
-	rows, err := tx.query(ctx, q+" ORDER BY change_xid, change_seq LIMIT ?", append(args, limit)...)
-	if err != nil {
-		return out, after, err
-	}
-	defer rows.Close()
 	now, last := torg.Now(), after
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var o torg.Order
-		if err := scanOrder(withChange{rows, &last}, &o, now); err != nil {
-			return out, after, err
+		if err := scanOrder(withChange{row, &last}, &o, now); err != nil {
+			return err
 		}
 		out.Items = append(out.Items, o)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, q+" ORDER BY change_xid, change_seq LIMIT ?", append(args, limit)...)
+	if err != nil {
 		return out, after, err
 	}
 	return out, last, tx.loadOrderDetails(ctx, out.Items)

@@ -13,7 +13,10 @@ import (
 // with ? placeholders (never $N: SQLite reads $N as a named parameter).
 type dialect struct {
 	name string
-	pg   bool // for what only PostgreSQL has: a connection per transaction (batches go on it)
+	pg   bool // numbered placeholders: rebind turns ? into $1, $2, …
+	// connPerTx gives each transaction a connection of its own, for batches (batch.go); SQLite's
+	// writer has one connection anyway.
+	connPerTx bool
 	// forUpdate locks the selected rows until commit. SQLite needs no lock: it has a single writer.
 	forUpdate string
 	// skipLocked locks the selected rows and passes over those another transaction holds, so that
@@ -36,17 +39,21 @@ type dialect struct {
 	// nextOrderNumber takes the next order number: a counter row on SQLite, whose one writer never
 	// waits for it; a sequence on PostgreSQL, which locks nothing until commit.
 	nextOrderNumber string
-	cache           *sync.Map // query → rebound query
+	// settledChanges limits a list of changes of orders to those made by transactions older than
+	// the oldest one still running (changes.go); "" on SQLite, whose one writer commits in order.
+	settledChanges string
+	cache          *sync.Map // query → rebound query
 }
 
 var (
 	sqliteDialect = dialect{name: "sqlite", forUpdate: "", fileLock: true, goose: goose.DialectSQLite3,
 		nextOrderNumber: "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value"}
-	postgresDialect = dialect{name: "postgres", pg: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED",
+	postgresDialect = dialect{name: "postgres", pg: true, connPerTx: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED",
 		viewIsolation: sql.LevelRepeatableRead, goose: goose.DialectPostgres, cache: &sync.Map{},
 		sequencerLock:   "SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), hashtext(current_schema()))",
 		notify:          "SELECT pg_notify('" + NotifyChannel + "', ?)",
-		nextOrderNumber: "SELECT nextval('order_number_seq')"}
+		nextOrderNumber: "SELECT nextval('order_number_seq')",
+		settledChanges:  " AND change_xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"}
 )
 
 // lockOf locks the rows of one table of a join (alias) until commit, passing over rows another
@@ -60,8 +67,6 @@ func (d dialect) lockOf(alias string, skip bool) string {
 	}
 	return d.forUpdate + " OF " + alias
 }
-
-var ()
 
 // rebind turns ? placeholders into PostgreSQL's $1, $2, …; quoted text is left alone.
 func (d dialect) rebind(q string) string {

@@ -12,21 +12,20 @@ import (
 
 // nextNumbers takes the next number of each named counter, in the calling transaction.
 func (tx *Tx) nextNumbers(ctx context.Context, names ...string) (map[string]int64, error) {
-	rows, err := tx.query(ctx, "UPDATE counters SET value = value + 1 WHERE name IN ("+marks(len(names))+") RETURNING name, value", anys(names)...)
+	out := make(map[string]int64, len(names))
+	err := tx.eachRow(ctx, func(row scanner) error {
+		var name string
+		var v int64
+		if err := row.Scan(&name, &v); err != nil {
+			return err
+		}
+		out[name] = v
+		return nil
+	}, "UPDATE counters SET value = value + 1 WHERE name IN ("+marks(len(names))+") RETURNING name, value", anys(names)...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := make(map[string]int64, len(names))
-	for rows.Next() {
-		var name string
-		var v int64
-		if err := rows.Scan(&name, &v); err != nil {
-			return nil, err
-		}
-		out[name] = v
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // numbered lists documents of a table newest first, by their number, with equality filters.
@@ -45,18 +44,17 @@ func numbered[T any](ctx context.Context, tx *Tx, sel string, filters [][2]strin
 		}
 		q, args = q+" AND number < ?", append(args, n)
 	}
-	rows, err := tx.query(ctx, q+" ORDER BY number DESC LIMIT ?", append(args, page.Limit+1)...)
-	if err != nil {
-		return torg.List[T]{}, err
-	}
-	defer rows.Close()
 	out := torg.List[T]{Items: []T{}}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var v T
-		if err := scan(rows, &v); err != nil {
-			return out, err
+		if err := scan(row, &v); err != nil {
+			return err
 		}
 		out.Items = append(out.Items, v)
+		return nil
+	}, q+" ORDER BY number DESC LIMIT ?", append(args, page.Limit+1)...)
+	if err != nil {
+		return torg.List[T]{}, err
 	}
 	if len(out.Items) > page.Limit {
 		out.Items = out.Items[:page.Limit]
@@ -64,7 +62,7 @@ func numbered[T any](ctx context.Context, tx *Tx, sel string, filters [][2]strin
 		next := torg.EncodeCursor(strconv.FormatInt(n, 10))
 		out.Next = &next
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // one reads the row of sel with the id, or answers not-found; lock holds the row until commit.
@@ -182,20 +180,16 @@ func (tx *Tx) GoodsReceipt(ctx context.Context, id string) (torg.GoodsReceipt, e
 	if err != nil {
 		return g, err
 	}
-	rows, err := tx.query(ctx, "SELECT line_no, product_id, quantity, cost FROM goods_receipt_lines WHERE receipt_id = ? ORDER BY line_no", id)
-	if err != nil {
-		return g, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var l torg.GoodsReceiptLine
-		if err := rows.Scan(&l.LineNo, &l.ProductID, &l.Quantity, &l.Cost); err != nil {
-			return g, err
-		}
-		l.Amount, _ = torg.LineAmount(l.Quantity, l.Cost, 0)
-		g.Lines = append(g.Lines, l)
-	}
-	return g, rows.Err()
+	lines, err := queryAll(ctx, tx, scanGoodsReceiptLine, "SELECT line_no, product_id, quantity, cost FROM goods_receipt_lines WHERE receipt_id = ? ORDER BY line_no", id)
+	g.Lines = orEmpty(lines)
+	return g, err
+}
+
+func scanGoodsReceiptLine(s scanner) (torg.GoodsReceiptLine, error) {
+	var l torg.GoodsReceiptLine
+	err := s.Scan(&l.LineNo, &l.ProductID, &l.Quantity, &l.Cost)
+	l.Amount, _ = torg.LineAmount(l.Quantity, l.Cost, 0)
+	return l, err
 }
 
 // GoodsReceipts lists goods receipts, newest first.
@@ -220,20 +214,16 @@ func (tx *Tx) SalesInvoice(ctx context.Context, id string) (torg.SalesInvoice, e
 	if err != nil {
 		return v, err
 	}
-	rows, err := tx.query(ctx, "SELECT line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
+	lines, err := queryAll(ctx, tx, scanInvoiceLine, "SELECT line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
 		" FROM sales_invoice_lines WHERE invoice_id = ? ORDER BY line_no", id)
-	if err != nil {
-		return v, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var l torg.OrderLine
-		if err := rows.Scan(&l.LineNo, &l.ProductID, &l.Quantity, &l.Price, &l.Discount, &l.Amount, &l.VATRate, &l.VATAmount); err != nil {
-			return v, err
-		}
-		v.Lines = append(v.Lines, l)
-	}
-	return v, rows.Err()
+	v.Lines = orEmpty(lines)
+	return v, err
+}
+
+func scanInvoiceLine(s scanner) (torg.OrderLine, error) {
+	var l torg.OrderLine
+	err := s.Scan(&l.LineNo, &l.ProductID, &l.Quantity, &l.Price, &l.Discount, &l.Amount, &l.VATRate, &l.VATAmount)
+	return l, err
 }
 
 // SalesInvoices lists sales invoices, newest first; the list leaves out their lines.
@@ -285,38 +275,56 @@ func (tx *Tx) PostCashReceipt(ctx context.Context, id, cashDeskID string) (torg.
 	if err != nil {
 		return c, err
 	}
-	if c.Posted {
-		return c, torg.Errorf(torg.CodeStateConflict, "cash receipt order %s is already posted", c.Number)
+	doc := cashPosting{table: "cash_receipts", noun: "cash receipt order", id: c.ID, number: c.Number, date: c.Date,
+		posted: c.Posted, amount: c.Amount, customerID: c.CustomerID}
+	if err := tx.postCash(ctx, doc, cashDeskID); err != nil {
+		return c, err
+	}
+	return tx.CashReceipt(ctx, id)
+}
+
+// cashPosting is what posting a cash document by hand needs of it: amount enters the cash desk (a
+// cash expense's is negative: it leaves), and the customer's debt, when it has one, moves the other way.
+type cashPosting struct {
+	table, noun, id, number string
+	date                    time.Time
+	posted                  bool
+	amount                  torg.Money
+	customerID              *string
+}
+
+// postCash posts an unposted cash document on the cash desk: a sale's cash pays the customer's
+// debt, a refund's raises it back; a cash in's or out's is no one's.
+func (tx *Tx) postCash(ctx context.Context, c cashPosting, cashDeskID string) error {
+	if c.posted {
+		return torg.Errorf(torg.CodeStateConflict, "%s %s is already posted", c.noun, c.number)
 	}
 	if ok, err := tx.exists(ctx, "cash_desks", cashDeskID); err != nil || !ok {
-		return c, cmpErr(err, torg.Invalid("cash_desk_id", "no cash desk has this id"))
+		return cmpErr(err, torg.Invalid("cash_desk_id", "no cash desk has this id"))
 	}
-	cash := []moneyMove{{DocID: c.ID, Date: c.Date, Owner: cashDeskID, Amount: c.Amount}}
+	cash := []moneyMove{{DocID: c.id, Date: c.date, Owner: cashDeskID, Amount: c.amount}}
 	var debt []moneyMove
-	if c.CustomerID != nil { // a sale's cash pays the customer's debt; a cash in's is no one's
-		debt = []moneyMove{{DocID: c.ID, Date: c.Date, Owner: *c.CustomerID, Amount: -c.Amount}}
+	if c.customerID != nil {
+		debt = []moneyMove{{DocID: c.id, Date: c.date, Owner: *c.customerID, Amount: -c.amount}}
 	}
 	l, err := tx.readLedger(ctx, nil, cash, debt)
 	if err != nil {
-		return c, err
+		return err
 	}
 	if bad := l.apply(nil, cash, debt); len(bad) > 0 {
 		msg := tx.describe(ctx, &bad[0]).Error()
 		if bad[0].kind == kindCash {
-			return c, torg.Invalid("cash_desk_id", "%s", msg)
+			return torg.Invalid("cash_desk_id", "%s", msg)
 		}
-		return c, torg.Errorf(torg.CodeStateConflict, "%s", msg)
+		return torg.Errorf(torg.CodeStateConflict, "%s", msg)
 	}
-	if _, err := tx.exec(ctx, "UPDATE cash_receipts SET posted = ?, cash_desk_id = ?, not_posted_reason = NULL WHERE id = ?", true, cashDeskID, id); err != nil {
-		return c, err
+	if _, err := tx.exec(ctx, "UPDATE "+c.table+" SET posted = ?, cash_desk_id = ?, not_posted_reason = NULL WHERE id = ?", true, cashDeskID, c.id); err != nil {
+		return err
 	}
 	if err := tx.moveCash(ctx, cash...); err != nil {
-		return c, err
+		return err
 	}
-	if err := tx.moveDebt(ctx, debt...); err != nil {
-		return c, err
-	}
-	return tx.CashReceipt(ctx, id)
+	return tx.moveDebt(ctx, debt...)
 }
 
 func cmpErr(err, otherwise error) error {

@@ -14,6 +14,9 @@ import (
 	"torg"
 )
 
+// errNoRows reports whether err is a missing row.
+func errNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
 // errUnique and errForeignKey are the constraint violations the store turns into domain errors.
 var (
 	errUnique     = errors.New("unique constraint violated")

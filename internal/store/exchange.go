@@ -159,6 +159,3 @@ func (tx *Tx) ReleaseLapsedClaims(ctx context.Context, limit int) (int, error) {
 	}
 	return len(ids), nil
 }
-
-// errNoRows reports whether err is a missing row.
-func errNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

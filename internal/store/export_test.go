@@ -41,7 +41,7 @@ func OpenCountingRoundTrips(ctx context.Context, dsn string) (*Store, *atomic.In
 		}
 		return countingConn{Conn: c, n: n}, nil
 	}
-	s, err := openPostgres(ctx, stdlib.RegisterConnConfig(cfg))
+	s, err := openPostgres(ctx, stdlib.RegisterConnConfig(cfg), nil)
 	return s, n, err
 }
 

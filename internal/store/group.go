@@ -16,7 +16,7 @@ import (
 type groupWriter struct {
 	db    *sql.DB
 	stmts stmtCache
-	wake  func() func([]string)
+	wake  func([]string) // told which registers got packages in a committed group; may be nil
 	reqs  chan *writeReq
 	quit  chan struct{}
 	done  chan struct{}
@@ -38,7 +38,7 @@ type writeReq struct {
 	done chan error
 }
 
-func newGroupWriter(db *sql.DB, wake func() func([]string), numbered *atomic.Int64, revoked func()) *groupWriter {
+func newGroupWriter(db *sql.DB, wake func([]string), numbered *atomic.Int64, revoked func()) *groupWriter {
 	g := &groupWriter{db: db, wake: wake, numbered: numbered, revoked: revoked, reqs: make(chan *writeReq), quit: make(chan struct{}), done: make(chan struct{})}
 	go g.loop()
 	return g
@@ -130,8 +130,8 @@ func (g *groupWriter) run(group []*writeReq) {
 		}
 		woken = nil
 	}
-	if wake := g.wake(); wake != nil && len(woken) > 0 {
-		wake(woken)
+	if g.wake != nil && len(woken) > 0 {
+		g.wake(woken)
 	}
 	for i, r := range group {
 		r.done <- errs[i]
@@ -141,7 +141,7 @@ func (g *groupWriter) run(group []*writeReq) {
 // number numbers the packages the group's requests queued, in their order, and returns the
 // registers to wake and how many it numbered.
 func (g *groupWriter) number(sqlTx *sql.Tx, queue []queuedPackage) ([]string, int, error) {
-	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.Background(), stmts: &g.stmts}
+	tx := &Tx{tx: sqlTx, d: sqliteDialect, uncancel: true, stmts: &g.stmts}
 	err := tx.number(context.Background(), queue)
 	return tx.woken, tx.numbered, err
 }
@@ -156,7 +156,7 @@ func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (queued []queuedPackage, r
 	if _, err := sqlTx.ExecContext(bg, "SAVEPOINT request"); err != nil {
 		return nil, false, err
 	}
-	tx := &Tx{tx: sqlTx, d: sqliteDialect, ctx: context.WithoutCancel(r.ctx), stmts: &g.stmts, acks: g.acks, group: true}
+	tx := &Tx{tx: sqlTx, d: sqliteDialect, uncancel: true, stmts: &g.stmts, acks: g.acks, group: true}
 	func() {
 		defer func() {
 			if p := recover(); p != nil {

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"time"
 
@@ -41,7 +40,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, principal, key string, hash
 		err := tx.queryRow(ctx, "SELECT state, request_hash, status, body, locked_until FROM idempotency_keys WHERE principal_id = ? AND key = ?"+tx.d.forUpdate,
 			principal, key).Scan(&state, &reqHash, &status, &body, &lockedUntil)
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
+		case errNoRows(err):
 			_, err = tx.exec(ctx, "INSERT INTO idempotency_keys (principal_id, key, request_hash, state, locked_until, created_at) VALUES (?, ?, ?, 'running', ?, ?)",
 				principal, key, hash, micros(now.Add(IdemLease)), micros(now))
 			return err

@@ -138,26 +138,25 @@ func (tx *Tx) claimWaiting(ctx context.Context, after TransferCursor, limit int)
 		" FROM transactions t JOIN registers r ON r.id = t.register_id" +
 		" WHERE t.state IN ('new', 'failed') AND (t.closed_at > ? OR (t.closed_at = ? AND t.id > ?))" +
 		" ORDER BY t.closed_at, t.id LIMIT ?" + tx.d.lockOf("t", true)
-	rows, err := tx.query(ctx, q, after.ClosedAt, after.ClosedAt, after.ID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []torg.TransferSource
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var w torg.TransferSource
 		var order, desk sql.NullString
 		var body string
-		if err := rows.Scan(&w.ID, &w.RegisterID, &w.RegisterCode, &w.WarehouseID, &order, &desk, &w.Detached, &body); err != nil {
-			return nil, err
+		if err := row.Scan(&w.ID, &w.RegisterID, &w.RegisterCode, &w.WarehouseID, &order, &desk, &w.Detached, &body); err != nil {
+			return err
 		}
 		if err := json.Unmarshal([]byte(body), &w.In); err != nil {
-			return nil, fmt.Errorf("transaction %s: %w", w.ID, err)
+			return fmt.Errorf("transaction %s: %w", w.ID, err)
 		}
 		w.OrderID, w.CashDeskID = nullString(order), nullString(desk)
 		out = append(out, w)
+		return nil
+	}, q, after.ClosedAt, after.ClosedAt, after.ID, limit)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (tx *Tx) retailCustomer(ctx context.Context) (string, error) {
@@ -266,25 +265,21 @@ func (tx *Tx) JobRunFinish(ctx context.Context, id string, at time.Time, result 
 
 // JobRuns lists the latest runs of the job, newest first.
 func (tx *Tx) JobRuns(ctx context.Context, job string, limit int) ([]torg.JobRun, error) {
-	rows, err := tx.query(ctx, "SELECT started_at, finished_at, result, error FROM job_runs WHERE job = ? ORDER BY started_at DESC LIMIT ?", job, limit)
-	if err != nil {
-		return nil, err
+	out, err := queryAll(ctx, tx, scanJobRun, "SELECT started_at, finished_at, result, error FROM job_runs WHERE job = ? ORDER BY started_at DESC LIMIT ?", job, limit)
+	return orEmpty(out), err
+}
+
+func scanJobRun(s scanner) (torg.JobRun, error) {
+	var r torg.JobRun
+	var started int64
+	var result, msg sql.NullString
+	if err := s.Scan(&started, nullMicros{&r.FinishedAt}, &result, &msg); err != nil {
+		return r, err
 	}
-	defer rows.Close()
-	out := []torg.JobRun{}
-	for rows.Next() {
-		var r torg.JobRun
-		var started int64
-		var result, msg sql.NullString
-		if err := rows.Scan(&started, nullMicros{&r.FinishedAt}, &result, &msg); err != nil {
-			return nil, err
-		}
-		r.StartedAt, r.Error = fromMicros(started), nullString(msg)
-		if result.Valid {
-			r.Result = &torg.TransferResult{}
-			json.Unmarshal([]byte(result.String), r.Result)
-		}
-		out = append(out, r)
+	r.StartedAt, r.Error = fromMicros(started), nullString(msg)
+	if result.Valid {
+		r.Result = &torg.TransferResult{}
+		json.Unmarshal([]byte(result.String), r.Result)
 	}
-	return out, rows.Err()
+	return r, nil
 }

@@ -86,22 +86,21 @@ func (tx *Tx) saleDocs(ctx context.Context, batch []torg.TransferSource) (map[st
 		return out, nil
 	}
 	ids = dedupe(ids)
-	rows, err := tx.query(ctx, "SELECT transaction_id, id, customer_id, order_id FROM sales_invoices WHERE transaction_id IN ("+marks(len(ids))+")", anys(ids)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var tid string
 		var d torg.SaleDocs
 		var order sql.NullString
-		if err := rows.Scan(&tid, &d.InvoiceID, &d.CustomerID, &order); err != nil {
-			return nil, err
+		if err := row.Scan(&tid, &d.InvoiceID, &d.CustomerID, &order); err != nil {
+			return err
 		}
 		d.OrderID = nullString(order)
 		out[tid] = d
+		return nil
+	}, "SELECT transaction_id, id, customer_id, order_id FROM sales_invoices WHERE transaction_id IN ("+marks(len(ids))+")", anys(ids)...)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // keepInRange drops, in the batch's order, every plan that would take a running total (stock, cash,
@@ -140,19 +139,18 @@ func (tx *Tx) orderCustomers(ctx context.Context, batch []torg.TransferSource) (
 		return out, nil
 	}
 	ids = dedupe(ids)
-	rows, err := tx.query(ctx, "SELECT id, customer_id FROM orders WHERE id IN ("+marks(len(ids))+") ORDER BY id"+tx.d.forUpdate, anys(ids)...)
+	err := tx.eachRow(ctx, func(row scanner) error {
+		var id, customer string
+		if err := row.Scan(&id, &customer); err != nil {
+			return err
+		}
+		out[id] = customer
+		return nil
+	}, "SELECT id, customer_id FROM orders WHERE id IN ("+marks(len(ids))+") ORDER BY id"+tx.d.forUpdate, anys(ids)...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, customer string
-		if err := rows.Scan(&id, &customer); err != nil {
-			return nil, err
-		}
-		out[id] = customer
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // numberPlans gives the plans' documents their sequential numbers, taking each counter's range in
@@ -176,21 +174,17 @@ func (tx *Tx) numberPlans(ctx context.Context, plans []*plan) error {
 	for _, name := range names {
 		q, args = q+" WHEN ? THEN CAST(? AS BIGINT)", append(args, name, need[name])
 	}
-	rows, err := tx.query(ctx, q+" END WHERE name IN ("+marks(len(names))+") RETURNING name, value", append(args, anys(names)...)...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	next := map[string]int64{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var name string
 		var v int64
-		if err := rows.Scan(&name, &v); err != nil {
+		if err := row.Scan(&name, &v); err != nil {
 			return err
 		}
 		next[name] = v - need[name]
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, q+" END WHERE name IN ("+marks(len(names))+") RETURNING name, value", append(args, anys(names)...)...)
+	if err != nil {
 		return err
 	}
 	for _, p := range plans {

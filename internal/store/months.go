@@ -121,20 +121,15 @@ func (tx *Tx) docsIn(ctx context.Context, table string, ids []string) (map[strin
 	ids = slices.Compact(ids)
 	for len(ids) > 0 {
 		n := min(len(ids), maxParams)
-		rows, err := tx.query(ctx, "SELECT id FROM "+table+" WHERE id IN ("+marks(n)+")", anys(ids[:n])...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+		err := tx.eachRow(ctx, func(row scanner) error {
 			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
+			if err := row.Scan(&id); err != nil {
+				return err
 			}
 			out[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}, "SELECT id FROM "+table+" WHERE id IN ("+marks(n)+")", anys(ids[:n])...)
+		if err != nil {
 			return nil, err
 		}
 		ids = ids[n:]

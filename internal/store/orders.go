@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -72,7 +71,7 @@ func (tx *Tx) order(ctx context.Context, id string, lock bool) (torg.Order, erro
 		q += tx.d.forUpdate
 	}
 	err := scanOrder(tx.queryRow(ctx, q, id), &o, torg.Now())
-	if errors.Is(err, sql.ErrNoRows) {
+	if errNoRows(err) {
 		return o, notFound("order", id)
 	}
 	if err != nil {
@@ -99,22 +98,18 @@ func (tx *Tx) Orders(ctx context.Context, f OrderFilter, page torg.Page) (torg.L
 		}
 		q, args = q+" AND number < ?", append(args, n)
 	}
-	rows, err := tx.query(ctx, q+" ORDER BY number DESC LIMIT ?", append(args, page.Limit+1)...)
-	if err != nil {
-		return torg.List[torg.Order]{}, err
-	}
-	defer rows.Close()
 	out := torg.List[torg.Order]{Items: []torg.Order{}}
 	now := torg.Now()
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var o torg.Order
-		if err := scanOrder(rows, &o, now); err != nil {
-			return out, err
+		if err := scanOrder(row, &o, now); err != nil {
+			return err
 		}
 		out.Items = append(out.Items, o)
-	}
-	if err := rows.Err(); err != nil {
-		return out, err
+		return nil
+	}, q+" ORDER BY number DESC LIMIT ?", append(args, page.Limit+1)...)
+	if err != nil {
+		return torg.List[torg.Order]{}, err
 	}
 	if len(out.Items) > page.Limit {
 		out.Items = out.Items[:page.Limit]
@@ -136,40 +131,27 @@ func (tx *Tx) loadOrderDetails(ctx context.Context, orders []torg.Order) error {
 		o.Lines, o.Registers = []torg.OrderLine{}, []torg.OrderRegister{}
 		byID[o.ID], ids[i] = o, o.ID
 	}
-	rows, err := tx.query(ctx, "SELECT order_id, line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
-		" FROM order_lines WHERE order_id IN ("+marks(len(ids))+") ORDER BY order_id, line_no", ids...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var id string
 		var l torg.OrderLine
-		if err := rows.Scan(&id, &l.LineNo, &l.ProductID, &l.Quantity, &l.Price, &l.Discount, &l.Amount, &l.VATRate, &l.VATAmount); err != nil {
-			rows.Close()
+		if err := row.Scan(&id, &l.LineNo, &l.ProductID, &l.Quantity, &l.Price, &l.Discount, &l.Amount, &l.VATRate, &l.VATAmount); err != nil {
 			return err
 		}
 		byID[id].Lines = append(byID[id].Lines, l)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}, "SELECT order_id, line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
+		" FROM order_lines WHERE order_id IN ("+marks(len(ids))+") ORDER BY order_id, line_no", ids...)
+	if err != nil {
 		return err
 	}
 	// A register has what it was sent once it acknowledged the package's seq: the state is stored
 	// as sent, and read as received from then on (likewise a withdrawal), so that an acknowledgement
 	// writes only the register's own row.
-	rows, err = tx.query(ctx, "SELECT x.order_id, x.register_id, CASE WHEN x.package_seq > 0 AND x.package_seq <= r.acked_seq"+
-		" THEN CASE x.state WHEN 'sent' THEN 'received' WHEN 'withdrawal_sent' THEN 'withdrawn' ELSE x.state END ELSE x.state END,"+
-		" x.sent_version, x.sends, x.package_seq FROM order_registers x JOIN registers r ON r.id = x.register_id WHERE x.order_id IN ("+
-		marks(len(ids))+") ORDER BY x.order_id, x.position", ids...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = tx.eachRow(ctx, func(row scanner) error {
 		var id string
 		var r torg.OrderRegister
 		var seq int64
-		if err := rows.Scan(&id, &r.RegisterID, &r.State, &r.SentVersion, &r.Sends, &seq); err != nil {
+		if err := row.Scan(&id, &r.RegisterID, &r.State, &r.SentVersion, &r.Sends, &seq); err != nil {
 			return err
 		}
 		if tx.acks != nil && seq > 0 && seq <= tx.acks.acked(r.RegisterID) { // acknowledged, not yet written
@@ -181,8 +163,15 @@ func (tx *Tx) loadOrderDetails(ctx context.Context, orders []torg.Order) error {
 			}
 		}
 		byID[id].Registers = append(byID[id].Registers, r)
+		return nil
+	}, "SELECT x.order_id, x.register_id, CASE WHEN x.package_seq > 0 AND x.package_seq <= r.acked_seq"+
+		" THEN CASE x.state WHEN 'sent' THEN 'received' WHEN 'withdrawal_sent' THEN 'withdrawn' ELSE x.state END ELSE x.state END,"+
+		" x.sent_version, x.sends, x.package_seq FROM order_registers x JOIN registers r ON r.id = x.register_id WHERE x.order_id IN ("+
+		marks(len(ids))+") ORDER BY x.order_id, x.position", ids...)
+	if err != nil {
+		return err
 	}
-	return rows.Err()
+	return nil
 }
 
 // marks is n placeholders separated by commas.

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"sync"
 	"time"
 
@@ -85,7 +84,7 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (torg.Principal
 	var p torg.Principal
 	var reg sql.NullString
 	err = st.QueryRowContext(ctx, []byte(hash)).Scan(&p.ID, &p.Name, &p.Role, &reg)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errNoRows(err) {
 		return p, torg.Errorf(torg.CodeUnauthorized, "the token is unknown or revoked")
 	}
 	if err != nil {

@@ -28,20 +28,16 @@ func (tx *Tx) CustomerReturn(ctx context.Context, id string) (torg.CustomerRetur
 	if err != nil {
 		return v, err
 	}
-	rows, err := tx.query(ctx, "SELECT line_no, sale_line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
+	lines, err := queryAll(ctx, tx, scanReturnLine, "SELECT line_no, sale_line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
 		" FROM customer_return_lines WHERE return_id = ? ORDER BY line_no", id)
-	if err != nil {
-		return v, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var l torg.ReturnLine
-		if err := rows.Scan(&l.LineNo, &l.SaleLineNo, &l.ProductID, &l.Quantity, &l.Price, &l.Discount, &l.Amount, &l.VATRate, &l.VATAmount); err != nil {
-			return v, err
-		}
-		v.Lines = append(v.Lines, l)
-	}
-	return v, rows.Err()
+	v.Lines = orEmpty(lines)
+	return v, err
+}
+
+func scanReturnLine(s scanner) (torg.ReturnLine, error) {
+	var l torg.ReturnLine
+	err := s.Scan(&l.LineNo, &l.SaleLineNo, &l.ProductID, &l.Quantity, &l.Price, &l.Discount, &l.Amount, &l.VATRate, &l.VATAmount)
+	return l, err
 }
 
 // CustomerReturns lists customer returns, newest first, by the order or the sales invoice they
@@ -90,35 +86,9 @@ func (tx *Tx) PostCashExpense(ctx context.Context, id, cashDeskID string) (torg.
 	if err != nil {
 		return c, err
 	}
-	if c.Posted {
-		return c, torg.Errorf(torg.CodeStateConflict, "cash expense order %s is already posted", c.Number)
-	}
-	if ok, err := tx.exists(ctx, "cash_desks", cashDeskID); err != nil || !ok {
-		return c, cmpErr(err, torg.Invalid("cash_desk_id", "no cash desk has this id"))
-	}
-	cash := []moneyMove{{DocID: c.ID, Date: c.Date, Owner: cashDeskID, Amount: -c.Amount}}
-	var debt []moneyMove
-	if c.CustomerID != nil {
-		debt = []moneyMove{{DocID: c.ID, Date: c.Date, Owner: *c.CustomerID, Amount: c.Amount}}
-	}
-	l, err := tx.readLedger(ctx, nil, cash, debt)
-	if err != nil {
-		return c, err
-	}
-	if bad := l.apply(nil, cash, debt); len(bad) > 0 {
-		msg := tx.describe(ctx, &bad[0]).Error()
-		if bad[0].kind == kindCash {
-			return c, torg.Invalid("cash_desk_id", "%s", msg)
-		}
-		return c, torg.Errorf(torg.CodeStateConflict, "%s", msg)
-	}
-	if _, err := tx.exec(ctx, "UPDATE cash_expenses SET posted = ?, cash_desk_id = ?, not_posted_reason = NULL WHERE id = ?", true, cashDeskID, id); err != nil {
-		return c, err
-	}
-	if err := tx.moveCash(ctx, cash...); err != nil {
-		return c, err
-	}
-	if err := tx.moveDebt(ctx, debt...); err != nil {
+	doc := cashPosting{table: "cash_expenses", noun: "cash expense order", id: c.ID, number: c.Number, date: c.Date,
+		posted: c.Posted, amount: -c.Amount, customerID: c.CustomerID}
+	if err := tx.postCash(ctx, doc, cashDeskID); err != nil {
 		return c, err
 	}
 	return tx.CashExpense(ctx, id)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 
 	"torg"
 )
@@ -55,11 +54,14 @@ func (tx *Tx) saleOf(ctx context.Context, registerID, cond string, args []any, l
 	if out.Transaction, err = tx.Transaction(ctx, id); err != nil {
 		return out, err
 	}
-	returns, err := tx.returnsOf(ctx, id)
+	bodies, err := queryStrings(ctx, tx, "SELECT body FROM transactions WHERE original_transaction_id = ? AND kind = 'return'"+
+		" AND state NOT IN ('conflict', 'ignored') ORDER BY closed_at, id", id) // the returns that count against it
 	if err != nil {
 		return out, err
 	}
-	out.returned = torg.Returned(returns)
+	if out.returned, err = torg.ReturnedOf(bodies); err != nil {
+		return out, err
+	}
 	out.Returnable = torg.Returnable(&out.Transaction.TransactionInput, out.returned)
 	return out, tx.nameProducts(ctx, out.Returnable)
 }
@@ -80,29 +82,6 @@ func (tx *Tx) nameProducts(ctx context.Context, lines []torg.ReturnableLine) err
 	return err
 }
 
-// returnsOf lists the returns of a sale that count against it: all but conflicts and ignored ones.
-func (tx *Tx) returnsOf(ctx context.Context, saleID string) ([]torg.TransactionInput, error) {
-	rows, err := tx.query(ctx, "SELECT body FROM transactions WHERE original_transaction_id = ? AND kind = 'return'"+
-		" AND state NOT IN ('conflict', 'ignored') ORDER BY closed_at, id", saleID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []torg.TransactionInput
-	for rows.Next() {
-		var body string
-		var in torg.TransactionInput
-		if err := rows.Scan(&body); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(body), &in); err != nil {
-			return nil, err
-		}
-		out = append(out, in)
-	}
-	return out, rows.Err()
-}
-
 // SaleForReturn finds a sale of the register's warehouse, by its transaction id or by its fiscal
 // document (fn and fd, what a receipt's QR code carries), with what is still returnable of it.
 func (tx *Tx) SaleForReturn(ctx context.Context, registerID, transactionID, fn string, fd int64) (torg.SaleForReturn, error) {
@@ -119,18 +98,17 @@ func (tx *Tx) SaleForReturn(ctx context.Context, registerID, transactionID, fn s
 
 // ReturnsOfSale lists the returns a sale's transaction has, newest first.
 func (tx *Tx) ReturnsOfSale(ctx context.Context, saleID string) ([]torg.Transaction, error) {
-	rows, err := tx.query(ctx, "SELECT "+transactionCols+" FROM transactions WHERE original_transaction_id = ? ORDER BY received_at DESC, id DESC", saleID)
+	out := []torg.Transaction{}
+	err := tx.eachRow(ctx, func(row scanner) error {
+		var t torg.Transaction
+		if err := scanTransaction(row, &t); err != nil {
+			return err
+		}
+		out = append(out, t)
+		return nil
+	}, "SELECT "+transactionCols+" FROM transactions WHERE original_transaction_id = ? ORDER BY received_at DESC, id DESC", saleID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []torg.Transaction{}
-	for rows.Next() {
-		var t torg.Transaction
-		if err := scanTransaction(rows, &t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -44,29 +44,21 @@ func (tx *Tx) sequence(ctx context.Context, limit int) (int, error) {
 			return 0, err
 		}
 	}
-	rows, err := tx.query(ctx, "SELECT id, register_id, kind, order_id, version, reason, claim_register_id, claim_expires_at, send,"+
+	queue, err := queryAll(ctx, tx, scanQueued, "SELECT id, register_id, kind, order_id, version, reason, claim_register_id, claim_expires_at, send,"+
 		" created_at FROM package_queue ORDER BY id LIMIT ?", limit)
-	if err != nil {
-		return 0, err
-	}
-	var queue []queuedPackage
-	for rows.Next() {
-		var q queuedPackage
-		if err := rows.Scan(&q.id, &q.registerID, &q.kind, &q.orderID, &q.version, &q.reason, &q.claimant, &q.expires, &q.send,
-			&q.created); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		queue = append(queue, q)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(queue) == 0 {
+	if err != nil || len(queue) == 0 {
 		return 0, err
 	}
 	if err := tx.number(ctx, queue); err != nil {
 		return 0, err
 	}
 	return len(queue), tx.dequeue(ctx, queue)
+}
+
+func scanQueued(s scanner) (queuedPackage, error) {
+	var q queuedPackage
+	err := s.Scan(&q.id, &q.registerID, &q.kind, &q.orderID, &q.version, &q.reason, &q.claimant, &q.expires, &q.send, &q.created)
+	return q, err
 }
 
 // number gives the packages, in their order, their registers' next seqs, writes them and wakes the

@@ -21,21 +21,20 @@ func organisationKeys(o *torg.Organisation) map[string]*string {
 func (tx *Tx) Organisation(ctx context.Context) (torg.Organisation, error) {
 	var o torg.Organisation
 	keys := organisationKeys(&o)
-	rows, err := tx.query(ctx, "SELECT key, value FROM settings WHERE key LIKE 'organisation.%'")
-	if err != nil {
-		return o, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return o, err
+		if err := row.Scan(&k, &v); err != nil {
+			return err
 		}
 		if p := keys[k]; p != nil {
 			*p = v
 		}
+		return nil
+	}, "SELECT key, value FROM settings WHERE key LIKE 'organisation.%'")
+	if err != nil {
+		return o, err
 	}
-	return o, rows.Err()
+	return o, nil
 }
 
 // SaveOrganisation validates the organisation's details and stores them all, replacing the old.

@@ -31,20 +31,19 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 }
 
 func countBy(ctx context.Context, tx *Tx, q string, into map[string]int64) error {
-	rows, err := tx.query(ctx, q)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var k string
 		var n int64
-		if err := rows.Scan(&k, &n); err != nil {
+		if err := row.Scan(&k, &n); err != nil {
 			return err
 		}
 		into[k] = n
+		return nil
+	}, q)
+	if err != nil {
+		return err
 	}
-	return rows.Err()
+	return nil
 }
 
 // Pools are the store's connection pools by name, for their statistics: "read" and "write" on

@@ -38,9 +38,11 @@ type Store struct {
 	acks       ackBuffer    // acknowledgements gathered to be written together (acks.go)
 }
 
-// OnPackages sets the function told, after each commit, which registers got new packages in it.
-// Call it before serving.
-func (s *Store) OnPackages(fn func(registerIDs []string)) { s.wake = fn }
+// Option changes how Open sets up a store.
+type Option func(*Store)
+
+// OnPackages has the store tell fn, after each commit, which registers got new packages in it.
+func OnPackages(fn func(registerIDs []string)) Option { return func(s *Store) { s.wake = fn } }
 
 // Tx is one database transaction; every read and write of the domain is a method of Tx.
 type Tx struct {
@@ -54,24 +56,24 @@ type Tx struct {
 	pending  []queuedPackage        // the packages it queued, in a group
 	revoked  bool                   // tokens were revoked: the remembered principals are forgotten after commit
 	acks     *ackBuffer             // acknowledgements not yet written, shown in delivery states
-	ctx      context.Context        // when set, the transaction is part of a group commit: statements ignore cancellation
+	uncancel bool                   // part of a group commit: statements ignore the caller's cancellation
 	stmts    *stmtCache             // the writer's prepared statements (SQLite group commit)
 	prods    map[string]productInfo // products read in this transaction, by "id:" and "code:"
 	customer *torg.CustomerRef      // the customer read in this transaction, for a snapshot
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" or "postgres://…". It does not migrate.
-func Open(ctx context.Context, dsn string) (*Store, error) {
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
-		return openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+		return openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"), opts)
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return openPostgres(ctx, dsn)
+		return openPostgres(ctx, dsn, opts)
 	}
 	return nil, fmt.Errorf("store: database %q: want sqlite:PATH or postgres://…", dsn)
 }
 
-func openSQLite(ctx context.Context, path string) (*Store, error) {
+func openSQLite(ctx context.Context, path string, opts []Option) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: sqlite: empty path")
 	}
@@ -110,7 +112,10 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	readDB.SetMaxOpenConns(8)
 	readDB.SetMaxIdleConns(8)
 	s := &Store{d: sqliteDialect, db: readDB, writeDB: writeDB, path: path}
-	s.group = newGroupWriter(writeDB, func() func([]string) { return s.wake }, &s.numbered, s.principals.forget)
+	for _, o := range opts {
+		o(s)
+	}
+	s.group = newGroupWriter(writeDB, s.wake, &s.numbered, s.principals.forget)
 	s.group.acks = &s.acks
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
@@ -119,7 +124,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+func openPostgres(ctx context.Context, dsn string, opts []Option) (*Store, error) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -128,6 +133,9 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	db.SetMaxIdleConns(32)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	s := &Store{d: postgresDialect, db: db, writeDB: db}
+	for _, o := range opts {
+		o(s)
+	}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -209,7 +217,7 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 
 func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) (err error) {
 	tx := &Tx{d: s.d, acks: &s.acks}
-	if s.d.pg {
+	if s.d.connPerTx {
 		if tx.conn, err = db.Conn(ctx); err != nil {
 			return translate(err)
 		}
@@ -285,13 +293,10 @@ func (tx *Tx) inGroup() bool { return tx.group }
 
 // context is the context a statement runs with: the caller's, except that in a group commit its
 // cancellation is dropped (interrupting SQLite mid-statement could roll back the whole group's
-// transaction, other requests' work included); its values and deadline-free identity are kept.
+// transaction, other requests' work included); its values are kept.
 func (tx *Tx) context(ctx context.Context) context.Context {
-	if tx.ctx != nil && ctx != nil {
+	if tx.uncancel {
 		return context.WithoutCancel(ctx)
-	}
-	if tx.ctx != nil {
-		return tx.ctx
 	}
 	return ctx
 }
@@ -328,18 +333,5 @@ func itoa64(i int64) string { return strconv.FormatInt(i, 10) }
 
 // queryStrings runs a query of one text column and returns its values.
 func queryStrings(ctx context.Context, tx *Tx, q string, args ...any) ([]string, error) {
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, scanString, q, args...)
 }

@@ -77,18 +77,17 @@ func (tx *Tx) Transactions(ctx context.Context, f TransactionFilter, page torg.P
 		}
 		q, args = q+" AND (received_at < ? OR (received_at = ? AND id < ?))", append(args, at, at, id)
 	}
-	rows, err := tx.query(ctx, q+" ORDER BY received_at DESC, id DESC LIMIT ?", append(args, page.Limit+1)...)
-	if err != nil {
-		return torg.List[torg.Transaction]{}, err
-	}
-	defer rows.Close()
 	out := torg.List[torg.Transaction]{Items: []torg.Transaction{}}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var t torg.Transaction
-		if err := scanTransaction(rows, &t); err != nil {
-			return out, err
+		if err := scanTransaction(row, &t); err != nil {
+			return err
 		}
 		out.Items = append(out.Items, t)
+		return nil
+	}, q+" ORDER BY received_at DESC, id DESC LIMIT ?", append(args, page.Limit+1)...)
+	if err != nil {
+		return torg.List[torg.Transaction]{}, err
 	}
 	if len(out.Items) > page.Limit {
 		out.Items = out.Items[:page.Limit]
@@ -96,7 +95,7 @@ func (tx *Tx) Transactions(ctx context.Context, f TransactionFilter, page torg.P
 		next := torg.EncodeCursor(itoa64(micros(last.ReceivedAt)) + "|" + last.ID)
 		out.Next = &next
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // UploadTransaction stores a closed receipt uploaded by the register, exactly once by its id. The

@@ -49,37 +49,30 @@ func (tx *Tx) StockTurnover(ctx context.Context, p torg.Period, warehouseID, pro
 	sums, args := spanOf(micros(p.From), micros(p.To)).periodSums(stockMonths, "stock_moves", "quantity",
 		"m.quantity > 0 AND EXISTS (SELECT 1 FROM goods_receipts r WHERE r.id = m.doc_id)", "m.quantity < 0",
 		[][2]string{{"warehouse_id", warehouseID}, {"product_id", productID}})
-	rows, err := tx.query(ctx, "SELECT t.warehouse_id, t.product_id, pr.code, t.opening, t.a, t.b, t.net FROM ("+sums+") t"+
-		" JOIN products pr ON pr.id = t.product_id ORDER BY t.warehouse_id, pr.code", args...)
-	if err != nil {
-		return nil, outOfRange(err, kindStock)
-	}
 	out := []torg.StockTurnover{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var it torg.StockTurnover
 		var opening, receipts, shipments, net int64Cell
-		if err := rows.Scan(&it.WarehouseID, &it.ProductID, &it.ProductCode, &opening, &receipts, &shipments, &net); err != nil {
-			rows.Close()
-			return nil, err
+		if err := row.Scan(&it.WarehouseID, &it.ProductID, &it.ProductCode, &opening, &receipts, &shipments, &net); err != nil {
+			return err
 		}
 		if err := cells("stock of product "+it.ProductCode, &opening, &receipts, &shipments, &net); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		it.Opening, it.Receipts, it.Shipments = torg.Quantity(opening.v), torg.Quantity(receipts.v), torg.Quantity(shipments.v)
 		returns, ok1 := torg.Quantity(net.v).Plus(-it.Receipts)
 		returns, ok2 := returns.Plus(it.Shipments)
 		closing, ok3 := it.Opening.Plus(torg.Quantity(net.v))
 		if !ok1 || !ok2 || !ok3 {
-			rows.Close()
-			return nil, beyondRange("stock of product " + it.ProductCode)
+			return beyondRange("stock of product " + it.ProductCode)
 		}
 		it.Returns, it.Closing = returns, closing
 		out = append(out, it)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil
+	}, "SELECT t.warehouse_id, t.product_id, pr.code, t.opening, t.a, t.b, t.net FROM ("+sums+") t"+
+		" JOIN products pr ON pr.id = t.product_id ORDER BY t.warehouse_id, pr.code", args...)
+	if err != nil {
+		return nil, outOfRange(err, kindStock)
 	}
 	if !p.Current {
 		return out, nil
@@ -115,32 +108,31 @@ func (tx *Tx) CashTurnover(ctx context.Context, p torg.Period, cashDeskID string
 		[][2]string{{"cash_desk_id", cashDeskID}})
 	q, args := turnoverFilter("SELECT d.id, d.code, t.opening, t.a, t.b FROM cash_desks d LEFT JOIN ("+sums+") t ON t.cash_desk_id = d.id WHERE 1 = 1",
 		args, [2]string{"d.id", cashDeskID})
-	rows, err := tx.query(ctx, q+" ORDER BY d.code", args...)
-	if err != nil {
-		return nil, outOfRange(err, kindCash)
-	}
-	defer rows.Close()
 	out := []torg.CashTurnover{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var it torg.CashTurnover
 		var code string
 		var opening, in, outs int64Cell
-		if err := rows.Scan(&it.CashDeskID, &code, &opening, &in, &outs); err != nil {
-			return nil, err
+		if err := row.Scan(&it.CashDeskID, &code, &opening, &in, &outs); err != nil {
+			return err
 		}
 		if err := cells("cash of cash desk "+code, &opening, &in, &outs); err != nil {
-			return nil, err
+			return err
 		}
 		it.Opening, it.In, it.Out = torg.Money(opening.v), torg.Money(in.v), torg.Money(outs.v)
 		closing, ok1 := it.Opening.Plus(it.In)
 		closing, ok2 := closing.Plus(-it.Out)
 		if !ok1 || !ok2 || it.Out == math.MinInt64 {
-			return nil, beyondRange("cash of cash desk " + code)
+			return beyondRange("cash of cash desk " + code)
 		}
 		it.Closing = closing
 		out = append(out, it)
+		return nil
+	}, q+" ORDER BY d.code", args...)
+	if err != nil {
+		return nil, outOfRange(err, kindCash)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CashMoves lists the documents that moved cash through a cash desk in the period, oldest first: the
@@ -156,18 +148,13 @@ func (tx *Tx) CashMoves(ctx context.Context, p torg.Period, cashDeskID string, p
 		}
 		q, args = q+" AND (m.date > ? OR (m.date = ? AND m.doc_id > ?))", append(args, d, d, id)
 	}
-	rows, err := tx.query(ctx, q+" ORDER BY m.date, m.doc_id LIMIT "+itoa(page.Limit+1), args...)
-	if err != nil {
-		return torg.List[torg.CashMove]{}, err
-	}
-	defer rows.Close()
 	list := torg.List[torg.CashMove]{Items: []torg.CashMove{}}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var m torg.CashMove
 		var date int64
 		var receipt, expense *int64
-		if err := rows.Scan(&m.DocumentID, &date, &m.Amount, &receipt, &expense); err != nil {
-			return list, err
+		if err := row.Scan(&m.DocumentID, &date, &m.Amount, &receipt, &expense); err != nil {
+			return err
 		}
 		m.CashDeskID, m.Date, m.Document = cashDeskID, fromMicros(date), "other"
 		switch {
@@ -177,6 +164,10 @@ func (tx *Tx) CashMoves(ctx context.Context, p torg.Period, cashDeskID string, p
 			m.Document, m.Number = "cash-expenses", formatNumber(*expense)
 		}
 		list.Items = append(list.Items, m)
+		return nil
+	}, q+" ORDER BY m.date, m.doc_id LIMIT "+itoa(page.Limit+1), args...)
+	if err != nil {
+		return torg.List[torg.CashMove]{}, err
 	}
 	if len(list.Items) > page.Limit {
 		list.Items = list.Items[:page.Limit]
@@ -184,7 +175,7 @@ func (tx *Tx) CashMoves(ctx context.Context, p torg.Period, cashDeskID string, p
 		next := torg.EncodeCursor(itoa64(micros(last.Date)) + "/" + last.DocumentID)
 		list.Next = &next
 	}
-	return list, rows.Err()
+	return list, nil
 }
 
 // SettlementTurnover reports each customer's opening debt, invoiced, paid, returned and closing debt
@@ -196,22 +187,16 @@ func (tx *Tx) SettlementTurnover(ctx context.Context, p torg.Period, customerID 
 	sums, args := spanOf(micros(p.From), micros(p.To)).periodSums(debtMonths, "debt_moves", "amount",
 		"m.amount > 0 AND EXISTS (SELECT 1 FROM sales_invoices v WHERE v.id = m.doc_id)",
 		"m.amount < 0 AND EXISTS (SELECT 1 FROM customer_returns r WHERE r.id = m.doc_id)", [][2]string{{"customer_id", customerID}})
-	rows, err := tx.query(ctx, "SELECT t.customer_id, c.code, t.opening, t.a, t.b, t.net FROM ("+sums+") t"+
-		" JOIN customers c ON c.id = t.customer_id ORDER BY c.code", args...)
-	if err != nil {
-		return nil, outOfRange(err, kindDebt)
-	}
-	defer rows.Close()
 	out := []torg.SettlementTurnover{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var it torg.SettlementTurnover
 		var code string
 		var opening, invoiced, returned, net int64Cell
-		if err := rows.Scan(&it.CustomerID, &code, &opening, &invoiced, &returned, &net); err != nil {
-			return nil, err
+		if err := row.Scan(&it.CustomerID, &code, &opening, &invoiced, &returned, &net); err != nil {
+			return err
 		}
 		if err := cells("the debt of customer "+code, &opening, &invoiced, &returned, &net); err != nil {
-			return nil, err
+			return err
 		}
 		it.Opening, it.Invoiced, it.Returned = torg.Money(opening.v), torg.Money(invoiced.v), torg.Money(returned.v)
 		// net = invoiced − paid − returned
@@ -219,12 +204,17 @@ func (tx *Tx) SettlementTurnover(ctx context.Context, p torg.Period, customerID 
 		paid, ok2 := paid.Plus(-torg.Money(net.v))
 		closing, ok3 := it.Opening.Plus(torg.Money(net.v))
 		if !ok1 || !ok2 || !ok3 || it.Returned == math.MinInt64 || net.v == math.MinInt64 {
-			return nil, beyondRange("the debt of customer " + code)
+			return beyondRange("the debt of customer " + code)
 		}
 		it.Paid, it.Closing = paid, closing
 		out = append(out, it)
+		return nil
+	}, "SELECT t.customer_id, c.code, t.opening, t.a, t.b, t.net FROM ("+sums+") t"+
+		" JOIN customers c ON c.id = t.customer_id ORDER BY c.code", args...)
+	if err != nil {
+		return nil, outOfRange(err, kindDebt)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // dayBucket is the span the sales analysis sums by before it folds the sums into days of the
@@ -302,16 +292,11 @@ func dayKey(bucket int64) string {
 // addReturns adds the returns' sums (key, sum) to the rows of the same key, or as rows of their own,
 // and orders the rows by key.
 func (tx *Tx) addReturns(ctx context.Context, out []torg.SalesRow, q string, args []any, days bool) ([]torg.SalesRow, error) {
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	index := map[string]int{}
 	for i := range out {
 		index[out[i].Key] = i
 	}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var key string
 		var bucket int64
 		var sum int64Cell
@@ -319,11 +304,11 @@ func (tx *Tx) addReturns(ctx context.Context, out []torg.SalesRow, q string, arg
 		if days {
 			target = &bucket
 		}
-		if err := rows.Scan(target, &sum); err != nil {
-			return nil, err
+		if err := row.Scan(target, &sum); err != nil {
+			return err
 		}
 		if err := cells("returns", &sum); err != nil {
-			return nil, err
+			return err
 		}
 		if days {
 			key = dayKey(bucket)
@@ -335,10 +320,11 @@ func (tx *Tx) addReturns(ctx context.Context, out []torg.SalesRow, q string, arg
 		}
 		var ok bool
 		if out[i].Returns, ok = out[i].Returns.Plus(torg.Money(sum.v)); !ok {
-			return nil, beyondRange("returns")
+			return beyondRange("returns")
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, q, args...)
+	if err != nil {
 		return nil, err
 	}
 	slices.SortFunc(out, func(a, b torg.SalesRow) int { return strings.Compare(a.Key, b.Key) })
@@ -347,14 +333,9 @@ func (tx *Tx) addReturns(ctx context.Context, out []torg.SalesRow, q string, arg
 
 // salesRows scans the groups; buckets of a quarter of an hour are folded into days.
 func (tx *Tx) salesRows(ctx context.Context, q string, args []any, days bool) ([]torg.SalesRow, error) {
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := []torg.SalesRow{}
 	index := map[string]int{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var key string
 		var bucket int64
 		var count, quantity, revenue, vat int64Cell
@@ -362,11 +343,11 @@ func (tx *Tx) salesRows(ctx context.Context, q string, args []any, days bool) ([
 		if days {
 			target = &bucket
 		}
-		if err := rows.Scan(target, &count, &quantity, &revenue, &vat); err != nil {
-			return nil, err
+		if err := row.Scan(target, &count, &quantity, &revenue, &vat); err != nil {
+			return err
 		}
 		if err := cells("sales", &count, &quantity, &revenue, &vat); err != nil {
-			return nil, err
+			return err
 		}
 		if days {
 			key = dayKey(bucket)
@@ -383,11 +364,15 @@ func (tx *Tx) salesRows(ctx context.Context, q string, args []any, days bool) ([
 		r.Revenue, ok[1] = r.Revenue.Plus(torg.Money(revenue.v))
 		r.VAT, ok[2] = r.VAT.Plus(torg.Money(vat.v))
 		if slices.Contains(ok[:], false) {
-			return nil, beyondRange("sales")
+			return beyondRange("sales")
 		}
+		return nil
+	}, q, args...)
+	if err != nil {
+		return nil, err
 	}
 	for i := range out {
 		out[i].AverageReceipt = torg.DivRound(out[i].Revenue, out[i].Receipts)
 	}
-	return out, rows.Err()
+	return out, nil
 }

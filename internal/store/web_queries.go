@@ -29,21 +29,16 @@ func (tx *Tx) Names(ctx context.Context, table string, ids []string) (map[string
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
-		rows, err := tx.query(ctx, "SELECT id, code, name FROM "+table+" WHERE id IN ("+marks(n)+")", anys(ids[:n])...)
-		if err != nil {
-			return out, err
-		}
-		for rows.Next() {
+		err := tx.eachRow(ctx, func(row scanner) error {
 			var id string
 			var cn CodeName
-			if err := rows.Scan(&id, &cn.Code, &cn.Name); err != nil {
-				rows.Close()
-				return out, err
+			if err := row.Scan(&id, &cn.Code, &cn.Name); err != nil {
+				return err
 			}
 			out[id] = cn
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}, "SELECT id, code, name FROM "+table+" WHERE id IN ("+marks(n)+")", anys(ids[:n])...)
+		if err != nil {
 			return out, err
 		}
 		ids = ids[n:]
@@ -53,20 +48,12 @@ func (tx *Tx) Names(ctx context.Context, table string, ids []string) (map[string
 
 // Users lists the web UI users by name.
 func (tx *Tx) Users(ctx context.Context) ([]torg.User, error) {
-	rows, err := tx.query(ctx, "SELECT id, name, role, disabled FROM users ORDER BY name")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []torg.User{}
-	for rows.Next() {
+	out, err := queryAll(ctx, tx, func(row scanner) (torg.User, error) {
 		var u torg.User
-		if err := rows.Scan(&u.ID, &u.Name, &u.Role, &u.Disabled); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+		err := row.Scan(&u.ID, &u.Name, &u.Role, &u.Disabled)
+		return u, err
+	}, "SELECT id, name, role, disabled FROM users ORDER BY name")
+	return orEmpty(out), err
 }
 
 // FindProducts lists up to limit products whose code or barcode is q, or whose code starts with q,
@@ -77,24 +64,16 @@ func (tx *Tx) FindProducts(ctx context.Context, q string, limit int) ([]torg.Pro
 		return []torg.Product{}, nil
 	}
 	like := likeEscape(q)
-	rows, err := tx.query(ctx, "SELECT id, code, name, unit, vat_rate, price FROM products p WHERE code = ? OR code LIKE ? ESCAPE '\\'"+
+	out, err := queryAll(ctx, tx, func(row scanner) (torg.Product, error) {
+		p := torg.NewProduct()
+		err := row.Scan(&p.ID, &p.Code, &p.Name, &p.Unit, &p.VATRate, &p.Price)
+		return p, err
+	}, "SELECT id, code, name, unit, vat_rate, price FROM products p WHERE code = ? OR code LIKE ? ESCAPE '\\'"+
 		" OR name LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\'"+
 		" OR id IN (SELECT product_id FROM product_barcodes WHERE barcode = ?)"+
 		" ORDER BY CASE WHEN code = ? THEN 0 ELSE 1 END, code LIMIT ?",
 		q, like+"%", "%"+like+"%", "%"+strings.ToLower(like)+"%", "%"+upperFirst(like)+"%", q, q, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []torg.Product{}
-	for rows.Next() {
-		p := torg.NewProduct()
-		if err := rows.Scan(&p.ID, &p.Code, &p.Name, &p.Unit, &p.VATRate, &p.Price); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return orEmpty(out), err
 }
 
 // likeEscape escapes the wildcards of a LIKE pattern.
@@ -113,20 +92,18 @@ func (tx *Tx) ProductByText(ctx context.Context, text string) (string, error) {
 	text = strings.TrimSpace(text)
 	for _, q := range []string{"SELECT id FROM products WHERE code = ?", "SELECT product_id FROM product_barcodes WHERE barcode = ?",
 		"SELECT id FROM products WHERE name = ?"} {
-		rows, err := tx.query(ctx, q+" LIMIT 2", text)
+		var ids []string
+		err := tx.eachRow(ctx, func(row scanner) error {
+			var id string
+			if err := row.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			return nil
+		}, q+" LIMIT 2", text)
 		if err != nil {
 			return "", err
 		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return "", err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		if len(ids) == 1 {
 			return ids[0], nil
 		}
@@ -158,24 +135,19 @@ func (tx *Tx) Available(ctx context.Context, warehouseID, exceptOrderID string, 
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
 		args := append([]any{warehouseID, warehouseID, exceptOrderID}, anys(ids[:n])...)
-		rows, err := tx.query(ctx, "SELECT p.id, CAST("+
+		err := tx.eachRow(ctx, func(row scanner) error {
+			var id string
+			var q int64
+			if err := row.Scan(&id, &q); err != nil {
+				return err
+			}
+			out[id] = torg.Quantity(q)
+			return nil
+		}, "SELECT p.id, CAST("+
 			"COALESCE((SELECT b.on_hand FROM stock_balances b WHERE b.warehouse_id = ? AND b.product_id = p.id), 0) -"+
 			" COALESCE((SELECT SUM(r.quantity) FROM reservations r WHERE r.warehouse_id = ? AND r.product_id = p.id AND r.order_id <> ?), 0) AS BIGINT)"+
 			" FROM products p WHERE p.id IN ("+marks(n)+")", args...)
 		if err != nil {
-			return out, err
-		}
-		for rows.Next() {
-			var id string
-			var q int64
-			if err := rows.Scan(&id, &q); err != nil {
-				rows.Close()
-				return out, err
-			}
-			out[id] = torg.Quantity(q)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return out, err
 		}
 		ids = ids[n:]

@@ -54,19 +54,18 @@ func (tx *Tx) Webhook(ctx context.Context, id string) (torg.Webhook, error) {
 // Webhooks lists the registered webhooks, the oldest first.
 func (tx *Tx) Webhooks(ctx context.Context) (torg.List[torg.Webhook], error) {
 	out := torg.List[torg.Webhook]{Items: []torg.Webhook{}}
-	rows, err := tx.query(ctx, "SELECT "+webhookCols+" FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at, id")
+	err := tx.eachRow(ctx, func(row scanner) error {
+		var w torg.Webhook
+		if err := scanWebhook(row, &w); err != nil {
+			return err
+		}
+		out.Items = append(out.Items, w)
+		return nil
+	}, "SELECT "+webhookCols+" FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at, id")
 	if err != nil {
 		return out, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var w torg.Webhook
-		if err := scanWebhook(rows, &w); err != nil {
-			return out, err
-		}
-		out.Items = append(out.Items, w)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // DeleteWebhook stops the webhook: nothing more is written for it or sent to it. Its delivery log is kept.
@@ -184,29 +183,21 @@ func (s *Store) ClaimWebhookDeliveries(ctx context.Context, now time.Time, lease
 		q := "SELECT d.webhook_id, d.event_seq FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.deleted_at IS NULL" +
 			" WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND d.lease_until <= ? AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e" +
 			" WHERE e.webhook_id = d.webhook_id AND e.order_key = d.order_key AND e.state = 'pending' AND e.event_seq < d.event_seq)" +
-			" ORDER BY d.event_seq LIMIT ?"
-		if tx.d.pg {
-			q += " FOR UPDATE OF d SKIP LOCKED"
-		}
-		rows, err := tx.query(ctx, q, micros(now), micros(now), limit)
-		if err != nil {
-			return err
-		}
+			" ORDER BY d.event_seq LIMIT ?" + tx.d.lockOf("d", true)
 		type key struct {
 			hook string
 			seq  int64
 		}
 		var keys []key
-		for rows.Next() {
+		err := tx.eachRow(ctx, func(row scanner) error {
 			var k key
-			if err := rows.Scan(&k.hook, &k.seq); err != nil {
-				rows.Close()
+			if err := row.Scan(&k.hook, &k.seq); err != nil {
 				return err
 			}
 			keys = append(keys, k)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}, q, micros(now), micros(now), limit)
+		if err != nil {
 			return err
 		}
 		for _, k := range keys {
@@ -310,27 +301,20 @@ func (tx *Tx) WebhookDeliveries(ctx context.Context, webhookID, state string, pa
 // webhookDeliveries reads deliveries of the webhook matching cond, the latest event first, with
 // their events' seqs.
 func (tx *Tx) webhookDeliveries(ctx context.Context, webhookID, cond string, args []any, limit int) ([]torg.WebhookDelivery, []int64, error) {
-	rows, err := tx.query(ctx, "SELECT e.seq, e.id, e.type, e.order_key, e.created_at, d.state, d.attempts, d.next_attempt_at, d.last_attempt_at,"+
-		" d.last_status, d.last_error, d.delivered_at, e.body FROM webhook_deliveries d JOIN webhook_events e ON e.seq = d.event_seq"+
-		" WHERE d.webhook_id = ?"+cond+" ORDER BY d.event_seq DESC LIMIT ?", append(append([]any{webhookID}, args...), limit)...)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
 	out, seqs := []torg.WebhookDelivery{}, []int64{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, func(row scanner) error {
 		var d torg.WebhookDelivery
 		var key string
 		var seq, created, next int64
 		var body string
 		var status sql.NullInt64
 		var lastErr sql.NullString
-		if err := rows.Scan(&seq, &d.EventID, &d.Type, &key, &created, &d.State, &d.Attempts, &next, nullMicros{&d.LastAttemptAt},
+		if err := row.Scan(&seq, &d.EventID, &d.Type, &key, &created, &d.State, &d.Attempts, &next, nullMicros{&d.LastAttemptAt},
 			&status, &lastErr, nullMicros{&d.DeliveredAt}, &body); err != nil {
-			return nil, nil, err
+			return err
 		}
 		if err := json.Unmarshal([]byte(body), &d.Event); err != nil {
-			return nil, nil, err
+			return err
 		}
 		d.CreatedAt, d.LastError = fromMicros(created), nullString(lastErr)
 		if status.Valid {
@@ -345,8 +329,14 @@ func (tx *Tx) webhookDeliveries(ctx context.Context, webhookID, cond string, arg
 			d.OrderID = &key
 		}
 		out, seqs = append(out, d), append(seqs, seq)
+		return nil
+	}, "SELECT e.seq, e.id, e.type, e.order_key, e.created_at, d.state, d.attempts, d.next_attempt_at, d.last_attempt_at,"+
+		" d.last_status, d.last_error, d.delivered_at, e.body FROM webhook_deliveries d JOIN webhook_events e ON e.seq = d.event_seq"+
+		" WHERE d.webhook_id = ?"+cond+" ORDER BY d.event_seq DESC LIMIT ?", append(append([]any{webhookID}, args...), limit)...)
+	if err != nil {
+		return nil, nil, err
 	}
-	return out, seqs, rows.Err()
+	return out, seqs, nil
 }
 
 // emitCancelled writes order.cancelled when a change left the order cancelled: only a change that

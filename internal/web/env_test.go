@@ -72,16 +72,16 @@ const password = "correct horse battery"
 // options change the UI's configuration.
 func newEnv(t testing.TB, dialect string, options ...func(*web.Config)) *env {
 	t.Helper()
-	return newEnvOn(t, storetest.New(t, dialect), options...)
+	hub := exchange.NewHub()
+	return newEnvOn(t, storetest.New(t, dialect, store.OnPackages(hub.Wake)), hub, options...)
 }
 
-// newEnvOn starts a back office on a migrated store, with users "admin" and "manager".
-func newEnvOn(t testing.TB, st *store.Store, options ...func(*web.Config)) *env {
+// newEnvOn starts a back office on a migrated store that wakes hub's long polls, with users "admin"
+// and "manager".
+func newEnvOn(t testing.TB, st *store.Store, hub *exchange.Hub, options ...func(*web.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hub := exchange.NewHub()
-	st.OnPackages(hub.Wake)
 	kkm := kkmtransfer.New(st, log, 0)
 	srv := api.New(api.Config{Store: st, Log: log, AdminToken: "test-admin-token", Hub: hub, KKM: kkm})
 	srv.SetReady(true)

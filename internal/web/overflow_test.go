@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"torg"
+	"torg/internal/exchange"
 	"torg/internal/store"
 	"torg/internal/store/storetest"
 )
@@ -29,7 +30,8 @@ func TestReportsWhenCashDesksReachTheLimit(t *testing.T) {
 	for _, d := range dialects(t) {
 		t.Run(d, func(t *testing.T) {
 			dsn := storetest.DSN(t, d)
-			st, err := store.Open(ctx, dsn)
+			hub := exchange.NewHub()
+			st, err := store.Open(ctx, dsn, store.OnPackages(hub.Wake))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -37,7 +39,7 @@ func TestReportsWhenCashDesksReachTheLimit(t *testing.T) {
 			if err := st.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 				t.Fatal(err)
 			}
-			e := newEnvOn(t, st)
+			e := newEnvOn(t, st, hub)
 			var desks []string
 			var ins []torg.TransactionInput
 			err = st.Update(ctx, func(tx *store.Tx) error {

@@ -40,10 +40,10 @@ func ForEach(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 }
 
 // New opens a fresh, migrated store of the dialect, closed (and on PostgreSQL dropped) after the test.
-func New(t testing.TB, dialect string) *store.Store {
+func New(t testing.TB, dialect string, opts ...store.Option) *store.Store {
 	t.Helper()
 	dsn := DSN(t, dialect)
-	s, err := store.Open(context.Background(), dsn)
+	s, err := store.Open(context.Background(), dsn, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
