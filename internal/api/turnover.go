@@ -40,7 +40,7 @@ func answerReport[T any](s *Server, w http.ResponseWriter, r *request, p torg.Pe
 		return err
 	}
 	if format != "" {
-		return writeFile(w, format, path.Base(r.URL.Path), p, items)
+		return writeFile(w, format, path.Base(r.URL.Path)+"-"+fileDay(p.From)+"-"+fileDay(p.To.Add(-time.Microsecond)), items)
 	}
 	return writeJSON(w, http.StatusOK, torg.PeriodReport[T]{From: p.From, To: p.To, Items: items})
 }
