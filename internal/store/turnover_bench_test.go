@@ -14,9 +14,10 @@ import (
 )
 
 // BenchmarkPeriodReportsOverAMillionMovements fills an SQLite store with a year of 1,000,000 stock
-// movements (10 warehouses × 1,000 products; one in twenty a goods receipt line, the rest sales), as
-// many cash and debt movements, and times each report over that year and over its last month
-// (BENCHMARKS: docs/REPORTS.md). Run it with
+// movements (10 warehouses × 1,000 products; one in twenty a goods receipt line, the rest sales, each
+// sale a posted sales invoice of one line from its register's transaction), as many cash and debt
+// movements, and times each report over that year and over its last month (BENCHMARKS:
+// docs/REPORTS.md). Run it with
 // go test ./internal/store/ -run '^$' -bench PeriodReports -benchtime 5x
 func BenchmarkPeriodReportsOverAMillionMovements(b *testing.B) {
 	ctx := context.Background()
@@ -42,10 +43,11 @@ func BenchmarkPeriodReportsOverAMillionMovements(b *testing.B) {
 		if filled {
 			return nil
 		}
-		var whs, prods, desks, custs, grs [][]any
+		var whs, prods, desks, custs, grs, regs [][]any
 		for i := range warehouses {
 			whs = append(whs, []any{fmt.Sprintf("w%02d", i), fmt.Sprintf("W%02d", i), "w", 0, 0})
 			desks = append(desks, []any{fmt.Sprintf("d%02d", i), fmt.Sprintf("D%02d", i), "d", 0, 0})
+			regs = append(regs, []any{fmt.Sprintf("r%02d", i), fmt.Sprintf("R%02d", i), "r", fmt.Sprintf("w%02d", i), true, false, fmt.Sprintf("d%02d", i), 0, 0})
 		}
 		for i := range products {
 			prods = append(prods, []any{fmt.Sprintf("p%04d", i), fmt.Sprintf("P%04d", i), "p", "шт", "22", 100, 0, 0})
@@ -64,6 +66,7 @@ func BenchmarkPeriodReportsOverAMillionMovements(b *testing.B) {
 			{"products", []string{"id", "code", "name", "unit", "vat_rate", "price", "created_at", "updated_at"}, prods},
 			{"customers", []string{"id", "code", "name", "phone", "email", "inn", "created_at", "updated_at"}, custs},
 			{"goods_receipts", []string{"id", "number", "date", "warehouse_id", "posted", "total_cost", "created_at"}, grs},
+			{"registers", []string{"id", "code", "name", "warehouse_id", "accepts_orders", "auto_load_orders", "cash_desk_id", "created_at", "updated_at"}, regs},
 		} {
 			if err := tx.insertRows(ctx, t.table, t.cols, t.rows); err != nil {
 				return err
@@ -81,6 +84,9 @@ func BenchmarkPeriodReportsOverAMillionMovements(b *testing.B) {
 				ProductID: fmt.Sprintf("p%04d", i/warehouses%products), Quantity: q})
 			cash = append(cash, moneyMove{DocID: doc, Date: at, Owner: fmt.Sprintf("d%02d", i%warehouses), Amount: 15000})
 			debt = append(debt, moneyMove{DocID: doc, Date: at, Owner: fmt.Sprintf("c%04d", i%products), Amount: 15000})
+		}
+		if err := fillSales(ctx, tx, start, step, moves); err != nil {
+			return err
 		}
 		if err := tx.moveStock(ctx, stock); err != nil {
 			return err
@@ -105,6 +111,26 @@ func BenchmarkPeriodReportsOverAMillionMovements(b *testing.B) {
 		{"stock-one-warehouse", func(tx *Tx, p torg.Period) error { _, err := tx.StockTurnover(ctx, p, "w03", ""); return err }},
 		{"cash", func(tx *Tx, p torg.Period) error { _, err := tx.CashTurnover(ctx, p, ""); return err }},
 		{"settlements", func(tx *Tx, p torg.Period) error { _, err := tx.SettlementTurnover(ctx, p, ""); return err }},
+		{"sales-by-day", func(tx *Tx, p torg.Period) error {
+			_, err := tx.SalesAnalysis(ctx, p, "day", SalesFilters{})
+			return err
+		}},
+		{"sales-by-register", func(tx *Tx, p torg.Period) error {
+			_, err := tx.SalesAnalysis(ctx, p, "register", SalesFilters{})
+			return err
+		}},
+		{"sales-by-cashier", func(tx *Tx, p torg.Period) error {
+			_, err := tx.SalesAnalysis(ctx, p, "cashier", SalesFilters{})
+			return err
+		}},
+		{"sales-by-product", func(tx *Tx, p torg.Period) error {
+			_, err := tx.SalesAnalysis(ctx, p, "product", SalesFilters{})
+			return err
+		}},
+		{"sales-one-product", func(tx *Tx, p torg.Period) error {
+			_, err := tx.SalesAnalysis(ctx, p, "day", SalesFilters{ProductID: "p0042"})
+			return err
+		}},
 	} {
 		for _, p := range []struct {
 			name string
@@ -119,4 +145,47 @@ func BenchmarkPeriodReportsOverAMillionMovements(b *testing.B) {
 			})
 		}
 	}
+}
+
+// fillSales writes the sales of the benchmark's movements: for each movement that is not a goods
+// receipt line, a processed transaction of its warehouse's register (20 cashiers) and a posted sales
+// invoice of one line, 1 unit at 150.00 with 22 % VAT, with the movement's document id.
+func fillSales(ctx context.Context, tx *Tx, start time.Time, step time.Duration, moves int) error {
+	const batch = 50_000
+	var txs, invs, lines [][]any
+	flush := func() error {
+		for _, t := range []struct {
+			table string
+			cols  []string
+			rows  [][]any
+		}{
+			{"transactions", []string{"id", "register_id", "shift_number", "receipt_number", "closed_at", "cashier", "total", "cash_amount",
+				"card_amount", "body", "content_hash", "state", "received_at", "sales_invoice_id"}, txs},
+			{"sales_invoices", []string{"id", "number", "date", "posted", "transaction_id", "register_id", "customer_id", "warehouse_id",
+				"total", "vat_total", "created_at"}, invs},
+			{"sales_invoice_lines", []string{"invoice_id", "line_no", "product_id", "quantity", "price", "discount", "amount", "vat_rate", "vat_amount"}, lines},
+		} {
+			if err := tx.insertRows(ctx, t.table, t.cols, t.rows); err != nil {
+				return err
+			}
+		}
+		txs, invs, lines = txs[:0], invs[:0], lines[:0]
+		return nil
+	}
+	for i := range moves {
+		if i%20 == 0 {
+			continue
+		}
+		at := micros(start.Add(time.Duration(i) * step))
+		doc, tid, reg := fmt.Sprintf("m%07d", i), fmt.Sprintf("t%07d", i), fmt.Sprintf("r%02d", i%10)
+		txs = append(txs, []any{tid, reg, 1, i, at, fmt.Sprintf("cashier %02d", i%20), 15000, 15000, 0, "{}", []byte{byte(i)}, "processed", at, doc})
+		invs = append(invs, []any{doc, i + 1, at, true, tid, reg, fmt.Sprintf("c%04d", i%1000), fmt.Sprintf("w%02d", i%10), 15000, 2705, at})
+		lines = append(lines, []any{doc, 1, fmt.Sprintf("p%04d", i/10%1000), 1000, 15000, 0, 15000, "22", 2705})
+		if len(txs) == batch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
 }
