@@ -3034,6 +3034,9 @@ type IssueRegisterTokenJSONBody = map[string]interface{}
 type CashReportParams struct {
 	// CashDeskId Only this cash desk «Касса».
 	CashDeskId *string `form:"cash_desk_id,omitempty" json:"cash_desk_id,omitempty"`
+
+	// Format Answer the rows as a file instead of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`).
+	Format *ReportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // CashTurnoverReportParams defines parameters for CashTurnoverReport.
@@ -3067,6 +3070,9 @@ type CashTurnoverDocumentsParams struct {
 
 	// After The `next` cursor of the page before.
 	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // SalesReportParams defines parameters for SalesReport.
@@ -3112,6 +3118,9 @@ type SettlementTurnoverReportParams struct {
 type SettlementsReportParams struct {
 	// CustomerId Only this customer «Контрагент / покупатель».
 	CustomerId *string `form:"customer_id,omitempty" json:"customer_id,omitempty"`
+
+	// Format Answer the rows as a file instead of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`).
+	Format *ReportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // StockReportParams defines parameters for StockReport.
@@ -3121,6 +3130,9 @@ type StockReportParams struct {
 
 	// ProductId Only this product «Номенклатура».
 	ProductId *string `form:"product_id,omitempty" json:"product_id,omitempty"`
+
+	// Format Answer the rows as a file instead of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`).
+	Format *ReportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // StockTurnoverReportParams defines parameters for StockTurnoverReport.
@@ -9947,6 +9959,18 @@ func NewCashReportRequest(server string, params *CashReportParams) (*http.Reques
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -10126,6 +10150,18 @@ func NewCashTurnoverDocumentsRequest(server string, params *CashTurnoverDocument
 		if params.After != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10405,6 +10441,18 @@ func NewSettlementsReportRequest(server string, params *SettlementsReportParams)
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -10462,6 +10510,18 @@ func NewStockReportRequest(server string, params *StockReportParams) (*http.Requ
 		if params.ProductId != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "product_id", *params.ProductId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -27661,6 +27721,9 @@ func ParseCashReportResponse(rsp *http.Response) (*CashReportResponse, error) {
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -27804,6 +27867,9 @@ func ParseCashTurnoverDocumentsResponse(rsp *http.Response) (*CashTurnoverDocume
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
@@ -28033,6 +28099,9 @@ func ParseSettlementsReportResponse(rsp *http.Response) (*SettlementsReportRespo
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -28106,6 +28175,9 @@ func ParseStockReportResponse(rsp *http.Response) (*StockReportResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 

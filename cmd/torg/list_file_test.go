@@ -16,7 +16,13 @@ import (
 )
 
 // roubles writes kopecks as the files write money: roubles with two decimals and a point.
-func roubles(kopecks int64) string { return fmt.Sprintf("%d.%02d", kopecks/100, kopecks%100) }
+func roubles(kopecks int64) string {
+	sign := ""
+	if kopecks < 0 {
+		sign, kopecks = "-", -kopecks
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, kopecks/100, kopecks%100)
+}
 
 // csvRows reads a CSV answer: a byte order mark, then comma-separated rows.
 func csvRows(t *testing.T, r response) [][]string {
@@ -48,7 +54,7 @@ func xlsxFile(t *testing.T, r response) *excelize.File {
 	return f
 }
 
-// TestListsDownloadAsFiles: every list answers ?format=csv and ?format=xlsx with every item its
+// TestListsDownloadAsFiles: every list and report of balances answers ?format=csv and ?format=xlsx with every item its
 // filters match — the JSON names as headings, one row per item in the JSON's order, money in roubles
 // with two decimals, stored in XLSX as a number — and a file of more items than a page holds them all.
 func TestListsDownloadAsFiles(t *testing.T) {
@@ -72,24 +78,31 @@ func TestListsDownloadAsFiles(t *testing.T) {
 			t.Fatalf("the sold order is %v", o["status"])
 		}
 
-		for _, c := range []struct{ list, filter, money string }{
-			{"orders", "status=closed", "total"},
-			{"transactions", "kind=return", "total"},
-			{"goods-receipts", "warehouse_id=" + sh.wh, "total_cost"},
-			{"sales-invoices", "order_id=" + order["id"].(string), "total"},
-			{"cash-receipts", "purpose=sale", "amount"},
-			{"card-payments", "transaction_id=" + tx["id"].(string), "amount"},
-			{"customer-returns", "transaction_id=" + ret, "total"},
-			{"cash-expenses", "purpose=refund", "amount"},
-			{"card-refunds", "transaction_id=" + ret, "amount"},
-			{"products", "code=MILK", "price"},
-			{"products", "", "price"},
-			{"warehouses", "code=SECOND", ""},
-			{"cash-desks", "", ""},
-			{"customers", "code=retail", ""},
-			{"registers", "", ""},
-			{"api-tokens", "", ""},
+		for _, c := range []struct{ list, filter, money, key string }{
+			{"orders", "status=closed", "total", ""},
+			{"transactions", "kind=return", "total", ""},
+			{"goods-receipts", "warehouse_id=" + sh.wh, "total_cost", ""},
+			{"sales-invoices", "order_id=" + order["id"].(string), "total", ""},
+			{"cash-receipts", "purpose=sale", "amount", ""},
+			{"card-payments", "transaction_id=" + tx["id"].(string), "amount", ""},
+			{"customer-returns", "transaction_id=" + ret, "total", ""},
+			{"cash-expenses", "purpose=refund", "amount", ""},
+			{"card-refunds", "transaction_id=" + ret, "amount", ""},
+			{"products", "code=MILK", "price", ""},
+			{"products", "", "price", ""},
+			{"warehouses", "code=SECOND", "", ""},
+			{"cash-desks", "", "", ""},
+			{"customers", "code=retail", "", ""},
+			{"registers", "", "", ""},
+			{"api-tokens", "", "", ""},
+			{"reports/cash", "", "balance", "cash_desk_id"},
+			{"reports/settlements", "customer_id=" + retailID(t, s), "debt", "customer_id"},
+			{"reports/stock", "warehouse_id=" + sh.wh, "", "product_id"},
+			{"reports/cash-turnover/documents", "cash_desk_id=" + desk, "amount", "document_id"},
 		} {
+			if c.key == "" {
+				c.key = "id"
+			}
 			t.Run(c.list+"?"+c.filter, func(t *testing.T) {
 				items := s.must(200, "GET", "/api/v1/"+c.list+"?"+c.filter, "")["items"].([]any)
 				if len(items) == 0 {
@@ -98,14 +111,14 @@ func TestListsDownloadAsFiles(t *testing.T) {
 				want := make([][2]string, len(items)) // id and money of each item
 				for i, it := range items {
 					m := it.(map[string]any)
-					want[i][0] = m["id"].(string)
+					want[i][0] = m[c.key].(string)
 					if c.money != "" {
 						want[i][1] = roubles(int64(m[c.money].(float64)))
 					}
 				}
 				path := "/api/v1/" + c.list + "?" + c.filter + "&format="
 				rows := csvRows(t, s.do("GET", path+"csv", s.admin, ""))
-				id, money := col(rows[0], "id"), col(rows[0], c.money)
+				id, money := col(rows[0], c.key), col(rows[0], c.money)
 				if len(rows) != len(items)+1 || id < 0 || (c.money != "" && money < 0) {
 					t.Fatalf("CSV: %d rows, headings %q; want %d items", len(rows)-1, rows[0], len(items))
 				}

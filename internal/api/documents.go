@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"net/http"
+	"path"
+	"time"
 
 	"torg"
 	"torg/internal/store"
@@ -177,8 +179,10 @@ func (s *Server) kkmTransferStatus(w http.ResponseWriter, r *request) error {
 	return writeJSON(w, http.StatusOK, st)
 }
 
-// report answers a report built from the query parameters it names.
+// report answers a report built from the query parameters it names, as JSON or, with ?format=, as a
+// file of its rows.
 func report[T any](s *Server, params []string, build func(tx *store.Tx, ctx context.Context, q map[string]string) ([]T, error)) handler {
+	params = append(params, "format")
 	return func(w http.ResponseWriter, r *request) error {
 		var f torg.Fields
 		q := map[string]string{}
@@ -189,8 +193,20 @@ func report[T any](s *Server, params []string, build func(tx *store.Tx, ctx cont
 			}
 			q[k] = v[0]
 		}
+		checkFormat(q, &f)
 		if err := f.Err(); err != nil {
 			return err
+		}
+		if format, ok := q["format"]; ok {
+			var items []T
+			err := s.store.View(r.Context(), func(tx *store.Tx) (err error) {
+				items, err = build(tx, r.Context(), q)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			return writeFile(w, format, path.Base(r.URL.Path)+"-"+fileDay(time.Now()), items)
 		}
 		return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
 			items, err := build(tx, ctx, q)
