@@ -60,6 +60,8 @@ var messages = []Message{
 	msg("unknown_query_param", "is not a query parameter of this list (known: %s)", "у этого списка нет такого параметра (есть: %[1]s)"),
 	msg("unknown_query_param_poll", "is not a query parameter here (known: after, wait)", "здесь нет такого параметра (есть: after, wait)"),
 	msg("unknown_report_param", "is not a parameter of this report", "у этого отчёта нет такого параметра"),
+	msg("page_with_file", "is not used with format: a file holds every item that matches the filters", "не используется с format: в файле все подходящие под отбор записи"),
+	msg("file_with_changes", "is not used with updated_after: a file holds the list, not its changes", "не используется с updated_after: в файле список, а не его изменения"),
 	msg("idempotency_key_format", "must be 1 to 255 printable ASCII characters", "должен быть от 1 до 255 печатных символов ASCII"),
 	msg("if_match_format", `must be the order's version in quotes, such as "3"`, `должно быть версией заказа в кавычках, например "3"`),
 	msg("out_of_range", "is out of range", "вне допустимого диапазона"),

@@ -2565,6 +2565,9 @@ type IfMatch = string
 // Limit defines model for Limit.
 type Limit = int64
 
+// ListFormat The file a report downloads as: `csv` (UTF-8 with a byte order mark, comma-separated, numbers with a decimal point) or `xlsx` (numbers stored as numbers, money with two decimals). The headings are the JSON names of the row's fields; money is in roubles, as in JSON.
+type ListFormat = ReportFormat
+
 // ForbiddenAdmin An RFC 9457 problem detail, sent as `application/problem+json` with every error status.
 type ForbiddenAdmin = Problem
 
@@ -2608,6 +2611,9 @@ type ListAPITokensParams struct {
 
 	// After Cursor of the page to get: the `next` of the previous page. Absent for the first page.
 	After *After `form:"after,omitempty" json:"after,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // CreateAPITokenJSONBody defines parameters for CreateAPIToken.
@@ -2629,6 +2635,9 @@ type ListCardPaymentsParams struct {
 
 	// TransactionId Only the card payment made of this register transaction «Транзакция ККМ».
 	TransactionId *string `form:"transaction_id,omitempty" json:"transaction_id,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // ListCardRefundsParams defines parameters for ListCardRefunds.
@@ -2641,6 +2650,9 @@ type ListCardRefundsParams struct {
 
 	// TransactionId Only the card refund made of this register transaction «Транзакция ККМ».
 	TransactionId *string `form:"transaction_id,omitempty" json:"transaction_id,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // ListCashDesksParams defines parameters for ListCashDesks.
@@ -2653,6 +2665,9 @@ type ListCashDesksParams struct {
 
 	// Code Only the item with this code.
 	Code *Code `form:"code,omitempty" json:"code,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // CreateCashDeskJSONBody defines parameters for CreateCashDesk.
@@ -2686,6 +2701,9 @@ type ListCashExpensesParams struct {
 
 	// TransactionId Only the cash expense order made of this register transaction «Транзакция ККМ».
 	TransactionId *string `form:"transaction_id,omitempty" json:"transaction_id,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // PostCashExpenseParams defines parameters for PostCashExpense.
@@ -2716,6 +2734,9 @@ type ListCashReceiptsParams struct {
 
 	// TransactionId Only the cash receipt order made of this register transaction «Транзакция ККМ».
 	TransactionId *string `form:"transaction_id,omitempty" json:"transaction_id,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // PostCashReceiptParams defines parameters for PostCashReceipt.
@@ -2746,6 +2767,9 @@ type ListCustomerReturnsParams struct {
 
 	// TransactionId Only the customer return made of this register transaction «Транзакция ККМ».
 	TransactionId *string `form:"transaction_id,omitempty" json:"transaction_id,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // ListCustomersParams defines parameters for ListCustomers.
@@ -2758,6 +2782,9 @@ type ListCustomersParams struct {
 
 	// Code Only the item with this code.
 	Code *Code `form:"code,omitempty" json:"code,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // CreateCustomerJSONBody defines parameters for CreateCustomer.
@@ -2794,6 +2821,9 @@ type ListGoodsReceiptsParams struct {
 
 	// WarehouseId Only goods receipts of this warehouse «Склад».
 	WarehouseId *string `form:"warehouse_id,omitempty" json:"warehouse_id,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // CreateGoodsReceiptParams defines parameters for CreateGoodsReceipt.
@@ -2827,6 +2857,9 @@ type ListOrdersParams struct {
 
 	// UpdatedAfter `0`, or the `next` of an earlier answer with `updated_after`: list the orders changed since, oldest change first. Not used with `after`.
 	UpdatedAfter *string `form:"updated_after,omitempty" json:"updated_after,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // CreateOrderParams defines parameters for CreateOrder.
@@ -2899,6 +2932,9 @@ type ListProductsParams struct {
 
 	// Code Only the item with this code.
 	Code *Code `form:"code,omitempty" json:"code,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // CreateProductJSONBody defines parameters for CreateProduct.
@@ -2959,6 +2995,9 @@ type ListRegistersParams struct {
 
 	// Code Only the item with this code.
 	Code *Code `form:"code,omitempty" json:"code,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // CreateRegisterJSONBody defines parameters for CreateRegister.
@@ -2995,6 +3034,9 @@ type IssueRegisterTokenJSONBody = map[string]interface{}
 type CashReportParams struct {
 	// CashDeskId Only this cash desk «Касса».
 	CashDeskId *string `form:"cash_desk_id,omitempty" json:"cash_desk_id,omitempty"`
+
+	// Format Answer the rows as a file instead of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`).
+	Format *ReportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // CashTurnoverReportParams defines parameters for CashTurnoverReport.
@@ -3028,6 +3070,9 @@ type CashTurnoverDocumentsParams struct {
 
 	// After The `next` cursor of the page before.
 	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // SalesReportParams defines parameters for SalesReport.
@@ -3073,6 +3118,9 @@ type SettlementTurnoverReportParams struct {
 type SettlementsReportParams struct {
 	// CustomerId Only this customer «Контрагент / покупатель».
 	CustomerId *string `form:"customer_id,omitempty" json:"customer_id,omitempty"`
+
+	// Format Answer the rows as a file instead of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`).
+	Format *ReportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // StockReportParams defines parameters for StockReport.
@@ -3082,6 +3130,9 @@ type StockReportParams struct {
 
 	// ProductId Only this product «Номенклатура».
 	ProductId *string `form:"product_id,omitempty" json:"product_id,omitempty"`
+
+	// Format Answer the rows as a file instead of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`).
+	Format *ReportFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // StockTurnoverReportParams defines parameters for StockTurnoverReport.
@@ -3115,6 +3166,9 @@ type ListSalesInvoicesParams struct {
 
 	// TransactionId Only the sales invoice made of this register transaction «Транзакция ККМ».
 	TransactionId *string `form:"transaction_id,omitempty" json:"transaction_id,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // PrintSalesInvoiceParams defines parameters for PrintSalesInvoice.
@@ -3142,6 +3196,9 @@ type ListTransactionsParams struct {
 
 	// Kind Only transactions of this kind: `sale`, `return`, `cash_in` or `cash_out`.
 	Kind *TxKind `form:"kind,omitempty" json:"kind,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // PrintTransactionParams defines parameters for PrintTransaction.
@@ -3166,6 +3223,9 @@ type ListWarehousesParams struct {
 
 	// Code Only the item with this code.
 	Code *Code `form:"code,omitempty" json:"code,omitempty"`
+
+	// Format Answer every item that matches the filters as a file instead of one page of JSON: `csv` or `xlsx` (`Content-Disposition: attachment`). A file is not paged: it holds the whole list, so `limit` and `after` are refused beside it. The columns are the items' JSON fields that hold one value (an object's fields as `object.field`; lists inside an item, such as lines and payments, are left out); money in roubles with two decimals.
+	Format *ListFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // CreateWarehouseJSONBody defines parameters for CreateWarehouse.
@@ -6591,6 +6651,18 @@ func NewListAPITokensRequest(server string, params *ListAPITokensParams) (*http.
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -6743,6 +6815,18 @@ func NewListCardPaymentsRequest(server string, params *ListCardPaymentsParams) (
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -6855,6 +6939,18 @@ func NewListCardRefundsRequest(server string, params *ListCardRefundsParams) (*h
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -6958,6 +7054,18 @@ func NewListCashDesksRequest(server string, params *ListCashDesksParams) (*http.
 		if params.Code != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code", *params.Code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -7196,6 +7304,18 @@ func NewListCashExpensesRequest(server string, params *ListCashExpensesParams) (
 		if params.TransactionId != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "transaction_id", *params.TransactionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -7464,6 +7584,18 @@ func NewListCashReceiptsRequest(server string, params *ListCashReceiptsParams) (
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -7723,6 +7855,18 @@ func NewListCustomerReturnsRequest(server string, params *ListCustomerReturnsPar
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -7826,6 +7970,18 @@ func NewListCustomersRequest(server string, params *ListCustomersParams) (*http.
 		if params.Code != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code", *params.Code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8040,6 +8196,18 @@ func NewListGoodsReceiptsRequest(server string, params *ListGoodsReceiptsParams)
 		if params.WarehouseId != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "warehouse_id", *params.WarehouseId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8322,6 +8490,18 @@ func NewListOrdersRequest(server string, params *ListOrdersParams) (*http.Reques
 		if params.UpdatedAfter != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "updated_after", *params.UpdatedAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8972,6 +9152,18 @@ func NewListProductsRequest(server string, params *ListProductsParams) (*http.Re
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -9518,6 +9710,18 @@ func NewListRegistersRequest(server string, params *ListRegistersParams) (*http.
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -9755,6 +9959,18 @@ func NewCashReportRequest(server string, params *CashReportParams) (*http.Reques
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -9934,6 +10150,18 @@ func NewCashTurnoverDocumentsRequest(server string, params *CashTurnoverDocument
 		if params.After != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10213,6 +10441,18 @@ func NewSettlementsReportRequest(server string, params *SettlementsReportParams)
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -10270,6 +10510,18 @@ func NewStockReportRequest(server string, params *StockReportParams) (*http.Requ
 		if params.ProductId != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "product_id", *params.ProductId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10462,6 +10714,18 @@ func NewListSalesInvoicesRequest(server string, params *ListSalesInvoicesParams)
 		if params.TransactionId != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "transaction_id", *params.TransactionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10747,6 +11011,18 @@ func NewListTransactionsRequest(server string, params *ListTransactionsParams) (
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -10973,6 +11249,18 @@ func NewListWarehousesRequest(server string, params *ListWarehousesParams) (*htt
 		if params.Code != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code", *params.Code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -22557,6 +22845,9 @@ func ParseListAPITokensResponse(rsp *http.Response) (*ListAPITokensResponse, err
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -22782,6 +23073,9 @@ func ParseListCardPaymentsResponse(rsp *http.Response) (*ListCardPaymentsRespons
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -22923,6 +23217,9 @@ func ParseListCardRefundsResponse(rsp *http.Response) (*ListCardRefundsResponse,
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -23063,6 +23360,9 @@ func ParseListCashDesksResponse(rsp *http.Response) (*ListCashDesksResponse, err
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
@@ -23412,6 +23712,9 @@ func ParseListCashExpensesResponse(rsp *http.Response) (*ListCashExpensesRespons
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -23731,6 +24034,9 @@ func ParseListCashReceiptsResponse(rsp *http.Response) (*ListCashReceiptsRespons
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
@@ -24052,6 +24358,9 @@ func ParseListCustomerReturnsResponse(rsp *http.Response) (*ListCustomerReturnsR
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -24192,6 +24501,9 @@ func ParseListCustomersResponse(rsp *http.Response) (*ListCustomersResponse, err
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
@@ -24540,6 +24852,9 @@ func ParseListGoodsReceiptsResponse(rsp *http.Response) (*ListGoodsReceiptsRespo
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
@@ -24941,6 +25256,9 @@ func ParseListOrdersResponse(rsp *http.Response) (*ListOrdersResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
@@ -26015,6 +26333,9 @@ func ParseListProductsResponse(rsp *http.Response) (*ListProductsResponse, error
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -26947,6 +27268,9 @@ func ParseListRegistersResponse(rsp *http.Response) (*ListRegistersResponse, err
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -27397,6 +27721,9 @@ func ParseCashReportResponse(rsp *http.Response) (*CashReportResponse, error) {
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -27540,6 +27867,9 @@ func ParseCashTurnoverDocumentsResponse(rsp *http.Response) (*CashTurnoverDocume
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
@@ -27769,6 +28099,9 @@ func ParseSettlementsReportResponse(rsp *http.Response) (*SettlementsReportRespo
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -27842,6 +28175,9 @@ func ParseStockReportResponse(rsp *http.Response) (*StockReportResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
@@ -27986,6 +28322,9 @@ func ParseListSalesInvoicesResponse(rsp *http.Response) (*ListSalesInvoicesRespo
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
@@ -28350,6 +28689,9 @@ func ParseListTransactionsResponse(rsp *http.Response) (*ListTransactionsRespons
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -28669,6 +29011,9 @@ func ParseListWarehousesResponse(rsp *http.Response) (*ListWarehousesResponse, e
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 

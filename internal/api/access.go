@@ -19,11 +19,13 @@ func (s *Server) createAPIToken(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) listAPITokens(w http.ResponseWriter, r *request) error {
-	p, err := listParams(r)
+	p, format, err := fileListParams(r)
 	if err != nil {
 		return err
 	}
-	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) { return tx.APITokens(ctx, p) })
+	return answerList(s, w, r, p, format, func(ctx context.Context, tx *store.Tx, p torg.Page) (torg.List[torg.APIToken], error) {
+		return tx.APITokens(ctx, p)
+	})
 }
 
 func (s *Server) revokeAPIToken(w http.ResponseWriter, r *request) error {

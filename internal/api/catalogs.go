@@ -24,11 +24,11 @@ func catalogRoutes[T any, In interface{ Apply(*T) error }](s *Server, kind strin
 		})
 	}
 	list := func(w http.ResponseWriter, r *request) error {
-		p, err := listParams(r, "code")
+		p, format, err := fileListParams(r, "code")
 		if err != nil {
 			return err
 		}
-		return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return answerList(s, w, r, p, format, func(ctx context.Context, tx *store.Tx, p torg.Page) (torg.List[T], error) {
 			return c.List(ctx, tx, norm.NFC.String(r.URL.Query().Get("code")), p) // codes are stored NFC
 		})
 	}

@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"net/http"
+	"path"
+	"time"
 
 	"torg"
 	"torg/internal/store"
@@ -26,28 +28,28 @@ func (s *Server) createGoodsReceipt(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) listGoodsReceipts(w http.ResponseWriter, r *request) error {
-	p, err := listParams(r, "warehouse_id")
+	p, format, err := fileListParams(r, "warehouse_id")
 	if err != nil {
 		return err
 	}
-	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+	return answerList(s, w, r, p, format, func(ctx context.Context, tx *store.Tx, p torg.Page) (torg.List[torg.GoodsReceipt], error) {
 		return tx.GoodsReceipts(ctx, r.URL.Query().Get("warehouse_id"), p)
 	})
 }
 
 func (s *Server) listSalesInvoices(w http.ResponseWriter, r *request) error {
-	p, err := listParams(r, "order_id", "transaction_id")
+	p, format, err := fileListParams(r, "order_id", "transaction_id")
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
-	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+	return answerList(s, w, r, p, format, func(ctx context.Context, tx *store.Tx, p torg.Page) (torg.List[torg.SalesInvoice], error) {
 		return tx.SalesInvoices(ctx, q.Get("order_id"), q.Get("transaction_id"), p)
 	})
 }
 
 func (s *Server) listCashReceipts(w http.ResponseWriter, r *request) error {
-	p, err := listParams(r, "posted", "purpose", "transaction_id")
+	p, format, err := fileListParams(r, "posted", "purpose", "transaction_id")
 	q := r.URL.Query()
 	if v := q.Get("posted"); v != "" && v != "true" && v != "false" {
 		err = mergeFields(err, torg.Invalid("posted", "must be true or false"))
@@ -58,7 +60,7 @@ func (s *Server) listCashReceipts(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+	return answerList(s, w, r, p, format, func(ctx context.Context, tx *store.Tx, p torg.Page) (torg.List[torg.CashReceipt], error) {
 		return tx.CashReceipts(ctx, q.Get("posted"), q.Get("purpose"), q.Get("transaction_id"), p)
 	})
 }
@@ -82,28 +84,28 @@ func (s *Server) postCashReceipt(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) listCardPayments(w http.ResponseWriter, r *request) error {
-	p, err := listParams(r, "transaction_id")
+	p, format, err := fileListParams(r, "transaction_id")
 	if err != nil {
 		return err
 	}
-	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+	return answerList(s, w, r, p, format, func(ctx context.Context, tx *store.Tx, p torg.Page) (torg.List[torg.CardPayment], error) {
 		return tx.CardPayments(ctx, r.URL.Query().Get("transaction_id"), p)
 	})
 }
 
 func (s *Server) listCustomerReturns(w http.ResponseWriter, r *request) error {
-	p, err := listParams(r, "order_id", "sales_invoice_id", "transaction_id")
+	p, format, err := fileListParams(r, "order_id", "sales_invoice_id", "transaction_id")
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
-	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+	return answerList(s, w, r, p, format, func(ctx context.Context, tx *store.Tx, p torg.Page) (torg.List[torg.CustomerReturn], error) {
 		return tx.CustomerReturns(ctx, q.Get("order_id"), q.Get("sales_invoice_id"), q.Get("transaction_id"), p)
 	})
 }
 
 func (s *Server) listCashExpenses(w http.ResponseWriter, r *request) error {
-	p, err := listParams(r, "posted", "purpose", "transaction_id")
+	p, format, err := fileListParams(r, "posted", "purpose", "transaction_id")
 	q := r.URL.Query()
 	if v := q.Get("posted"); v != "" && v != "true" && v != "false" {
 		err = mergeFields(err, torg.Invalid("posted", "must be true or false"))
@@ -114,7 +116,7 @@ func (s *Server) listCashExpenses(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+	return answerList(s, w, r, p, format, func(ctx context.Context, tx *store.Tx, p torg.Page) (torg.List[torg.CashExpense], error) {
 		return tx.CashExpenses(ctx, q.Get("posted"), q.Get("purpose"), q.Get("transaction_id"), p)
 	})
 }
@@ -138,11 +140,11 @@ func (s *Server) postCashExpense(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) listCardRefunds(w http.ResponseWriter, r *request) error {
-	p, err := listParams(r, "transaction_id")
+	p, format, err := fileListParams(r, "transaction_id")
 	if err != nil {
 		return err
 	}
-	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+	return answerList(s, w, r, p, format, func(ctx context.Context, tx *store.Tx, p torg.Page) (torg.List[torg.CardRefund], error) {
 		return tx.CardRefunds(ctx, r.URL.Query().Get("transaction_id"), p)
 	})
 }
@@ -177,8 +179,10 @@ func (s *Server) kkmTransferStatus(w http.ResponseWriter, r *request) error {
 	return writeJSON(w, http.StatusOK, st)
 }
 
-// report answers a report built from the query parameters it names.
+// report answers a report built from the query parameters it names, as JSON or, with ?format=, as a
+// file of its rows.
 func report[T any](s *Server, params []string, build func(tx *store.Tx, ctx context.Context, q map[string]string) ([]T, error)) handler {
+	params = append(params, "format")
 	return func(w http.ResponseWriter, r *request) error {
 		var f torg.Fields
 		q := map[string]string{}
@@ -189,8 +193,20 @@ func report[T any](s *Server, params []string, build func(tx *store.Tx, ctx cont
 			}
 			q[k] = v[0]
 		}
+		checkFormat(q, &f)
 		if err := f.Err(); err != nil {
 			return err
+		}
+		if format, ok := q["format"]; ok {
+			var items []T
+			err := s.store.View(r.Context(), func(tx *store.Tx) (err error) {
+				items, err = build(tx, r.Context(), q)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			return writeFile(w, format, path.Base(r.URL.Path)+"-"+fileDay(time.Now()), items)
 		}
 		return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
 			items, err := build(tx, ctx, q)

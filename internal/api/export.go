@@ -2,9 +2,12 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"net/http"
+	"path"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,12 +15,13 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"torg"
+	"torg/internal/store"
 )
 
-// A report over a period answers as a file when ?format= asks for one (docs/API.md, «Reports over a
-// period»): csv (UTF-8 with a byte order mark, comma-separated, numbers with a decimal point) or
+// A report over a period, and every list, answers as a file when ?format= asks for one (docs/API.md,
+// «Reports over a period» and «Lists as files»): csv (UTF-8 with a byte order mark, comma-separated, numbers with a decimal point) or
 // xlsx (numbers stored as numbers, money formatted with two decimals). The headings are the JSON
-// names of the row's fields, the rows those of the JSON answer; money is in roubles, as in JSON.
+// names of the row's fields, the rows those of the JSON answer; money is in roubles with two decimals.
 
 // reportFormats are the files a report downloads as.
 var reportFormats = []string{"csv", "xlsx"}
@@ -29,56 +33,130 @@ type fileCell struct {
 	money bool
 }
 
-// fileTable turns report rows (structs) into headings and cells by their JSON names.
-func fileTable[T any](items []T) (heads []string, rows [][]fileCell) {
-	typ := reflect.TypeFor[T]()
-	var fields []int
+// fileColumn is a column of a file: its heading, the JSON name (an object's fields prefixed with its
+// name and a point), and the path of struct fields to its value.
+type fileColumn struct {
+	name  string
+	index []int
+}
+
+// fileColumns are the columns of a row type: every field of its JSON form that holds one value, the
+// fields of an embedded struct in their place, those of an object (fiscal data, a claim) prefixed with
+// its name. Lists inside an item (an order's lines, a receipt's payments) have no place in a row of
+// their own and are left out. A name an outer struct repeats wins, as in JSON.
+func fileColumns(typ reflect.Type, prefix string, index []int) []fileColumn {
+	var out []fileColumn
 	for i := range typ.NumField() {
-		name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
-		if name == "" || name == "-" {
+		f := typ.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
 			continue
 		}
-		heads, fields = append(heads, name), append(fields, i)
+		idx := append(slices.Clone(index), i)
+		t := f.Type
+		if t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch {
+		case f.Anonymous && name == "" && t.Kind() == reflect.Struct:
+			out = append(out, fileColumns(t, prefix, idx)...)
+		case name == "":
+		case oneValue(t):
+			out = append(out, fileColumn{prefix + name, idx})
+		case t.Kind() == reflect.Struct:
+			out = append(out, fileColumns(t, prefix+name+".", idx)...)
+		}
+	}
+	return shallowest(out)
+}
+
+// oneValue reports whether a field of the type is one cell of a file.
+func oneValue(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int32, reflect.Int64:
+		return true
+	case reflect.Slice:
+		return t.Elem().Kind() == reflect.String
+	}
+	return t == reflect.TypeFor[time.Time]()
+}
+
+// shallowest keeps, of the columns of one name, the one least deep, in the place of the first.
+func shallowest(cols []fileColumn) []fileColumn {
+	at := map[string]int{}
+	var out []fileColumn
+	for _, c := range cols {
+		i, seen := at[c.name]
+		switch {
+		case !seen:
+			at[c.name] = len(out)
+			out = append(out, c)
+		case len(c.index) < len(out[i].index):
+			out[i] = c
+		}
+	}
+	return out
+}
+
+// fileTable turns rows (structs) into headings and cells by their JSON names.
+func fileTable[T any](items []T) (heads []string, rows [][]fileCell) {
+	cols := fileColumns(reflect.TypeFor[T](), "", nil)
+	for _, c := range cols {
+		heads = append(heads, c.name)
 	}
 	for _, it := range items {
 		v := reflect.ValueOf(it)
-		row := make([]fileCell, 0, len(fields))
-		for _, i := range fields {
-			row = append(row, cellOf(v.Field(i).Interface()))
+		row := make([]fileCell, 0, len(cols))
+		for _, c := range cols {
+			row = append(row, cellAt(v, c.index))
 		}
 		rows = append(rows, row)
 	}
 	return heads, rows
 }
 
-func cellOf(v any) fileCell {
-	switch x := v.(type) {
+// cellAt is the cell of the field at the path; empty where a pointer on the way is nil.
+func cellAt(v reflect.Value, index []int) fileCell {
+	for _, i := range index {
+		if v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return fileCell{}
+			}
+			v = v.Elem()
+		}
+		v = v.Field(i)
+	}
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return fileCell{}
+		}
+		v = v.Elem()
+	}
+	return cellOf(v)
+}
+
+func cellOf(v reflect.Value) fileCell {
+	switch x := v.Interface().(type) {
 	case torg.Money:
 		return fileCell{text: x.String(), num: true, money: true}
 	case torg.Quantity:
 		return fileCell{text: x.String(), num: true}
-	case *torg.Quantity:
-		if x == nil {
-			return fileCell{}
-		}
-		return fileCell{text: x.String(), num: true}
-	case int64:
-		return fileCell{text: strconv.FormatInt(x, 10), num: true}
 	case time.Time:
 		return fileCell{text: x.Format(time.RFC3339)}
-	case string:
-		return fileCell{text: x}
-	case *string:
-		if x == nil {
-			return fileCell{}
-		}
-		return fileCell{text: *x}
 	}
-	return fileCell{text: reflect.ValueOf(v).String()}
+	switch v.Kind() {
+	case reflect.Bool:
+		return fileCell{text: strconv.FormatBool(v.Bool())}
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		return fileCell{text: strconv.FormatInt(v.Int(), 10), num: true}
+	case reflect.Slice:
+		return fileCell{text: strings.Join(v.Interface().([]string), " ")}
+	}
+	return fileCell{text: v.String()}
 }
 
-// writeFile answers the rows as a file of the format, named after the report and its period.
-func writeFile[T any](w http.ResponseWriter, format, report string, p torg.Period, items []T) error {
+// writeFile answers the rows as a file of the format, named name.format.
+func writeFile[T any](w http.ResponseWriter, format, name string, items []T) error {
 	heads, rows := fileTable(items)
 	var body []byte
 	var err error
@@ -92,12 +170,64 @@ func writeFile[T any](w http.ResponseWriter, format, report string, p torg.Perio
 	if err != nil {
 		return err
 	}
-	day := func(t time.Time) string { return t.In(time.Local).Format("2006-01-02") }
 	w.Header().Set("Content-Type", mime)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+report+"-"+day(p.From)+"-"+day(p.To.Add(-time.Microsecond))+"."+format+`"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+"."+format+`"`)
 	w.WriteHeader(http.StatusOK)
 	_, err = w.Write(body)
 	return err
+}
+
+// fileDay is a day of the server's zone as a file name writes it.
+func fileDay(t time.Time) string { return t.In(time.Local).Format("2006-01-02") }
+
+// fileListParams reads a list's parameters as listParams does, and ?format=: "" for a page of JSON,
+// csv or xlsx for a file of every item that matches the filters, so that limit and after have no
+// place beside it.
+func fileListParams(r *request, known ...string) (torg.Page, string, error) {
+	p, err := listParams(r, append(known, "format")...)
+	q := r.URL.Query()
+	if !q.Has("format") {
+		return p, "", err
+	}
+	var f torg.Fields
+	if !contains(reportFormats, q.Get("format")) {
+		f.Add("format", "must be csv or xlsx")
+	}
+	for _, k := range []string{"limit", "after"} {
+		if q.Has(k) {
+			f.Add(k, "is not used with format: a file holds every item that matches the filters")
+		}
+	}
+	return p, q.Get("format"), mergeFields(err, f.Err())
+}
+
+// answerList answers one page of a list as JSON or, with a format, the whole list as a file: every
+// page read in one read transaction, so the file is the list of one moment.
+func answerList[T any](s *Server, w http.ResponseWriter, r *request, p torg.Page, format string, read func(ctx context.Context, tx *store.Tx, p torg.Page) (torg.List[T], error)) error {
+	if format == "" {
+		return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) { return read(ctx, tx, p) })
+	}
+	var items []T
+	err := s.store.View(r.Context(), func(tx *store.Tx) error {
+		p := torg.Page{Limit: torg.MaxPageLimit}
+		for {
+			list, err := read(r.Context(), tx, p)
+			if err != nil {
+				return err
+			}
+			items = append(items, list.Items...)
+			if list.Next == nil {
+				return nil
+			}
+			if p.After, err = torg.DecodeCursor(*list.Next); err != nil {
+				return err
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return writeFile(w, format, path.Base(r.URL.Path)+"-"+fileDay(time.Now()), items)
 }
 
 func csvOf(heads []string, rows [][]fileCell) ([]byte, error) {

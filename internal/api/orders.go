@@ -79,7 +79,7 @@ func (s *Server) getOrder(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) listOrders(w http.ResponseWriter, r *request) error {
-	p, err := listParams(r, "status", "warehouse_id", "customer_id", "external_number", "updated_after")
+	p, format, err := fileListParams(r, "status", "warehouse_id", "customer_id", "external_number", "updated_after")
 	q := r.URL.Query()
 	f := store.OrderFilter{Status: torg.Status(q.Get("status")), WarehouseID: q.Get("warehouse_id"),
 		CustomerID: q.Get("customer_id"), ExternalNumber: norm.NFC.String(q.Get("external_number"))}
@@ -92,12 +92,17 @@ func (s *Server) listOrders(w http.ResponseWriter, r *request) error {
 		if err != nil {
 			return err
 		}
-		return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) { return tx.Orders(ctx, f, p) })
+		return answerList(s, w, r, p, format, func(ctx context.Context, tx *store.Tx, p torg.Page) (torg.List[torg.Order], error) {
+			return tx.Orders(ctx, f, p)
+		})
 	}
 	after, cerr := changeCursor(q.Get("updated_after"))
 	err = mergeFields(err, cerr)
 	if q.Has("after") {
 		err = mergeFields(err, torg.Invalid("after", "is not used with updated_after: pass the answer's next as updated_after"))
+	}
+	if q.Has("format") {
+		err = mergeFields(err, torg.Invalid("format", "is not used with updated_after: a file holds the list, not its changes"))
 	}
 	if err != nil {
 		return err
@@ -179,7 +184,7 @@ func (s *Server) removeOrderRegister(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) listTransactions(w http.ResponseWriter, r *request) error {
-	p, err := listParams(r, "state", "register_id", "order_id", "kind")
+	p, format, err := fileListParams(r, "state", "register_id", "order_id", "kind")
 	q := r.URL.Query()
 	f := store.TransactionFilter{State: torg.TxState(q.Get("state")), RegisterID: q.Get("register_id"), OrderID: q.Get("order_id"), Kind: q.Get("kind")}
 	if f.Kind != "" && !contains(torg.TxKinds, f.Kind) {
@@ -193,7 +198,9 @@ func (s *Server) listTransactions(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) { return tx.Transactions(ctx, f, p) })
+	return answerList(s, w, r, p, format, func(ctx context.Context, tx *store.Tx, p torg.Page) (torg.List[torg.Transaction], error) {
+		return tx.Transactions(ctx, f, p)
+	})
 }
 
 func (s *Server) getTransaction(w http.ResponseWriter, r *request) error {

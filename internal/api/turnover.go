@@ -40,7 +40,7 @@ func answerReport[T any](s *Server, w http.ResponseWriter, r *request, p torg.Pe
 		return err
 	}
 	if format != "" {
-		return writeFile(w, format, path.Base(r.URL.Path), p, items)
+		return writeFile(w, format, path.Base(r.URL.Path)+"-"+fileDay(p.From)+"-"+fileDay(p.To.Add(-time.Microsecond)), items)
 	}
 	return writeJSON(w, http.StatusOK, torg.PeriodReport[T]{From: p.From, To: p.To, Items: items})
 }
@@ -85,8 +85,8 @@ func (s *Server) salesReport(w http.ResponseWriter, r *request) error {
 
 // cashMoves answers the documents behind a cash desk's turnover, a page at a time.
 func (s *Server) cashMoves(w http.ResponseWriter, r *request) error {
-	page, perr := listParams(r, "from", "to", "cash_desk_id")
-	p, q, err := periodParams(r, []string{"cash_desk_id", "limit", "after"}, func(q map[string]string, f *torg.Fields) {
+	page, format, perr := fileListParams(r, "from", "to", "cash_desk_id")
+	p, q, err := periodParams(r, []string{"cash_desk_id", "limit", "after", "format"}, func(q map[string]string, f *torg.Fields) {
 		if q["cash_desk_id"] == "" {
 			f.Add("cash_desk_id", "is required: the cash desk whose documents to list")
 		}
@@ -94,7 +94,7 @@ func (s *Server) cashMoves(w http.ResponseWriter, r *request) error {
 	if err = mergeFields(perr, err); err != nil {
 		return err
 	}
-	return s.read(w, r, func(ctx context.Context, tx *store.Tx) (any, error) {
+	return answerList(s, w, r, page, format, func(ctx context.Context, tx *store.Tx, page torg.Page) (torg.List[torg.CashMove], error) {
 		return tx.CashMoves(ctx, p, q["cash_desk_id"], page)
 	})
 }

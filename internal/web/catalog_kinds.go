@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 
 	"torg"
@@ -19,14 +18,14 @@ func (u *UI) catalogs() []catalog {
 			input: func(v url.Values, _ *torg.Fields) torg.WarehouseInput {
 				return torg.WarehouseInput{Code: torg.Of(v.Get("code")), Name: torg.Of(v.Get("name"))}
 			},
-			cells: func(_ fmtr, w *torg.Warehouse, _ map[string]string) []string { return []string{w.Code, w.Name} }},
+			cells: func(_ fmtr, w *torg.Warehouse, _ map[string]string) []cell { return []cell{w.Code, w.Name} }},
 		&catalogOf[torg.CashDesk, torg.CashDeskInput]{u: u, name: "cash-desks", cat: store.CashDesks, fields: codeName, adminOnly: true,
 			columns: []string{"f.code", "f.name"}, id: func(c *torg.CashDesk) string { return c.ID },
 			values: func(_ fmtr, c *torg.CashDesk) url.Values { return url.Values{"code": {c.Code}, "name": {c.Name}} },
 			input: func(v url.Values, _ *torg.Fields) torg.CashDeskInput {
 				return torg.CashDeskInput{Code: torg.Of(v.Get("code")), Name: torg.Of(v.Get("name"))}
 			},
-			cells: func(_ fmtr, c *torg.CashDesk, _ map[string]string) []string { return []string{c.Code, c.Name} }},
+			cells: func(_ fmtr, c *torg.CashDesk, _ map[string]string) []cell { return []cell{c.Code, c.Name} }},
 		u.productsCatalog(codeName),
 		u.customersCatalog(codeName),
 		u.registersCatalog(codeName),
@@ -52,8 +51,8 @@ func (u *UI) productsCatalog(codeName []fieldSpec) catalog {
 				VATRate: torg.Of(torg.VATRate(v.Get("vat_rate"))), Price: torg.Of(price),
 				Barcodes: torg.Of(strings.FieldsFunc(v.Get("barcodes"), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '\t' }))}
 		},
-		cells: func(f fmtr, p *torg.Product, _ map[string]string) []string {
-			return []string{p.Code, p.Name, p.Unit, vatLabel(f.lang, p.VATRate), f.money(p.Price), strings.Join(p.Barcodes, ", ")}
+		cells: func(f fmtr, p *torg.Product, _ map[string]string) []cell {
+			return []cell{p.Code, p.Name, p.Unit, vatLabel(f.lang, p.VATRate), p.Price, strings.Join(p.Barcodes, ", ")}
 		}}
 }
 
@@ -70,8 +69,8 @@ func (u *UI) customersCatalog(codeName []fieldSpec) catalog {
 			return torg.CustomerInput{Code: torg.Of(v.Get("code")), Name: torg.Of(v.Get("name")), Phone: torg.Of(v.Get("phone")),
 				Email: torg.Of(v.Get("email")), INN: torg.Of(v.Get("inn"))}
 		},
-		cells: func(_ fmtr, c *torg.Customer, _ map[string]string) []string {
-			return []string{c.Code, c.Name, c.Phone, c.Email, c.INN}
+		cells: func(_ fmtr, c *torg.Customer, _ map[string]string) []cell {
+			return []cell{c.Code, c.Name, c.Phone, c.Email, c.INN}
 		}}
 }
 
@@ -101,9 +100,9 @@ func (u *UI) registersCatalog(codeName []fieldSpec) catalog {
 			}
 			return in
 		},
-		cells: func(f fmtr, r *torg.Register, names map[string]string) []string {
-			return []string{r.Code, r.Name, names[r.WarehouseID], check(r.AcceptsOrders), check(r.AutoLoadOrders),
-				names[deref(r.CashDeskID)], sinceText(f.lang, r.LastSeenAt), strconv.FormatInt(r.AckedSeq, 10)}
+		cells: func(f fmtr, r *torg.Register, names map[string]string) []cell {
+			return []cell{r.Code, r.Name, names[r.WarehouseID], check(r.AcceptsOrders), check(r.AutoLoadOrders),
+				names[deref(r.CashDeskID)], sinceText(f.lang, r.LastSeenAt), r.AckedSeq}
 		}}
 }
 

@@ -40,6 +40,7 @@ type catalogListData struct {
 	Columns     []string
 	Rows        []catalogRow
 	Next, First string
+	Downloads   downloads
 }
 
 // catalogRow is an item in a list: its id and its cells as text.
@@ -68,7 +69,7 @@ type catalogOf[T any, In interface{ Apply(*T) error }] struct {
 	id      func(*T) string
 	values  func(fmtr, *T) url.Values
 	input   func(url.Values, *torg.Fields) In
-	cells   func(fmtr, *T, map[string]string) []string
+	cells   func(fmtr, *T, map[string]string) []cell // money and counts as such, for files
 	// adminOnly: only admins create and change these items (registers and cash desks decide where a
 	// till's cash is booked), as in the API.
 	adminOnly bool
@@ -84,7 +85,10 @@ func (c *catalogOf[T, In]) writePerm() torg.Permission {
 }
 
 func (c *catalogOf[T, In]) list(p *page) error {
-	d := catalogListData{Kind: c.name, WritePerm: string(c.writePerm()), Columns: c.columns}
+	if format := p.r.URL.Query().Get("format"); format != "" {
+		return c.export(p, format)
+	}
+	d := catalogListData{Kind: c.name, WritePerm: string(c.writePerm()), Columns: c.columns, Downloads: downloadLinks(p.r.URL)}
 	page := torg.Page{Limit: 100}
 	if after := p.r.URL.Query().Get("after"); after != "" {
 		pos, err := torg.DecodeCursor(after)
@@ -104,7 +108,15 @@ func (c *catalogOf[T, In]) list(p *page) error {
 			return err
 		}
 		for i := range items.Items {
-			d.Rows = append(d.Rows, catalogRow{ID: c.id(&items.Items[i]), Cells: c.cells(fmtr{p.lang}, &items.Items[i], names)})
+			row := catalogRow{ID: c.id(&items.Items[i])}
+			for _, v := range c.cells(fmtr{p.lang}, &items.Items[i], names) {
+				s, ok := v.(string)
+				if !ok {
+					s = cellText(p.lang, v, "")
+				}
+				row.Cells = append(row.Cells, s)
+			}
+			d.Rows = append(d.Rows, row)
 		}
 		if items.Next != nil {
 			d.Next = pageURL(p.r.URL, *items.Next)
@@ -115,6 +127,32 @@ func (c *catalogOf[T, In]) list(p *page) error {
 		return err
 	}
 	return c.u.render(p, http.StatusOK, "catalog", view{Nav: c.name, Title: "nav." + c.name, Data: d})
+}
+
+// export answers every item of the catalog as a file of the format.
+func (c *catalogOf[T, In]) export(p *page, format string) error {
+	t := table{}
+	for _, l := range c.columns {
+		t.Columns = append(t.Columns, column{l, "text"})
+	}
+	err := c.u.store.View(p.ctx, func(tx *store.Tx) error {
+		items, err := everyPage(func(page torg.Page) ([]T, *string, error) {
+			list, err := c.cat.List(p.ctx, tx, "", page)
+			return list.Items, list.Next, err
+		})
+		if err != nil {
+			return err
+		}
+		names, err := catalogNames(p.ctx, tx, c.name)
+		for i := range items {
+			t.Rows = append(t.Rows, c.cells(fmtr{p.lang}, &items[i], names))
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.u.export(p, c.name, t, format)
 }
 
 // catalogNames are the names a list shows for the ids its items refer to: registers show their

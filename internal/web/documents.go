@@ -112,48 +112,31 @@ func (u *UI) listCardPayments(p *page) error {
 	})
 }
 
-// exportLimit is the most rows a list downloads.
-const exportLimit = 100_000
-
 // exportDocs answers the whole list, every page of it with the filter on screen, as a file of the
 // format.
 func (u *UI) exportDocs(p *page, kind, format string, rows func(context.Context, *store.Tx, torg.Page) ([]docRow, *string, error)) error {
 	t := table{Columns: []column{{"f.number", "mono"}, {"f.date", "text"}, {"f.customer", "text"}}}
-	switch kind {
-	case "sales-invoices":
-		t.Columns = append(t.Columns, column{"f.warehouse", "text"})
-	case "cash-receipts":
-		t.Columns = append(t.Columns, column{"f.cash_desk", "text"})
+	extra := ""
+	switch kind { // the column the page shows beside the customer
+	case "sales-invoices", "customer-returns":
+		extra = "f.warehouse"
+	case "cash-receipts", "cash-expenses":
+		extra = "f.cash_desk"
+	}
+	if extra != "" {
+		t.Columns = append(t.Columns, column{extra, "text"})
 	}
 	t.Columns = append(t.Columns, column{"doc.state", "text"}, column{"f.amount", "money"})
 	err := u.store.View(p.ctx, func(tx *store.Tx) error {
-		page := torg.Page{Limit: torg.MaxPageLimit}
-		for len(t.Rows) < exportLimit {
-			rs, next, err := rows(p.ctx, tx, page)
-			if err != nil {
-				return err
+		rs, err := everyPage(func(page torg.Page) ([]docRow, *string, error) { return rows(p.ctx, tx, page) })
+		for _, r := range rs {
+			row := []cell{r.Number, r.Date, r.Customer}
+			if extra != "" {
+				row = append(row, r.Extra)
 			}
-			for _, r := range rs {
-				state := translate(p.lang, "doc.not_posted")
-				if r.Posted {
-					state = translate(p.lang, "doc.posted")
-				}
-				row := []cell{r.Number, r.Date, r.Customer}
-				if kind != "card-payments" {
-					row = append(row, r.Extra)
-				}
-				t.Rows = append(t.Rows, append(row, state, r.Amount))
-			}
-			if next == nil {
-				return nil
-			}
-			pos, err := torg.DecodeCursor(*next)
-			if err != nil {
-				return err
-			}
-			page.After = pos
+			t.Rows = append(t.Rows, append(row, postedText(p.lang, r.Posted), r.Amount))
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -16,6 +17,53 @@ import (
 // byte order mark, so that Excel reads Cyrillic; separated and with decimals as the UI's language
 // writes them, so that Excel in that language reads numbers as numbers) and XLSX (numbers stored as
 // numbers, money in roubles with two decimals).
+
+// downloads are the links beside a list to download it whole: its address with the filters on
+// screen, without the page, and the format.
+type downloads struct{ CSV, XLSX string }
+
+func downloadLinks(u *url.URL) downloads {
+	link := func(format string) string {
+		q := u.Query()
+		q.Del("after")
+		q.Del("ok")
+		q.Set("format", format)
+		return u.Path + "?" + q.Encode()
+	}
+	return downloads{link("csv"), link("xlsx")}
+}
+
+// exportLimit is the most rows a list downloads.
+const exportLimit = 100_000
+
+// everyPage reads a list page after page, as read answers them, up to exportLimit items: what a
+// file of the list holds.
+func everyPage[T any](read func(torg.Page) ([]T, *string, error)) ([]T, error) {
+	var out []T
+	page := torg.Page{Limit: torg.MaxPageLimit}
+	for len(out) < exportLimit {
+		items, next, err := read(page)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		if next == nil {
+			break
+		}
+		if page.After, err = torg.DecodeCursor(*next); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// postedText is a document's state as a file writes it.
+func postedText(lang string, posted bool) string {
+	if posted {
+		return translate(lang, "doc.posted")
+	}
+	return translate(lang, "doc.not_posted")
+}
 
 // export answers the table as a file of the format, csv or xlsx; any other is not found.
 func (u *UI) export(p *page, report string, t table, format string) error {

@@ -21,27 +21,24 @@ type goodsReceiptRow struct {
 type goodsReceiptsData struct {
 	Rows        []goodsReceiptRow
 	Next, First string
+	Downloads   downloads
 }
 
 func (u *UI) listGoodsReceipts(p *page) error {
+	if format := p.r.URL.Query().Get("format"); format != "" {
+		return u.exportGoodsReceipts(p, format)
+	}
 	pg, err := pageOf(p.r.URL.Query().Get("after"), 50)
 	if err != nil {
 		return err
 	}
-	var d goodsReceiptsData
+	d := goodsReceiptsData{Downloads: downloadLinks(p.r.URL)}
 	err = u.store.View(p.ctx, func(tx *store.Tx) error {
 		list, err := tx.GoodsReceipts(p.ctx, "", pg)
 		if err != nil {
 			return err
 		}
-		var whs []string
-		for _, g := range list.Items {
-			whs = append(whs, g.WarehouseID)
-		}
-		names, err := tx.Names(p.ctx, "warehouses", whs)
-		for _, g := range list.Items {
-			d.Rows = append(d.Rows, goodsReceiptRow{GoodsReceipt: g, Warehouse: names[g.WarehouseID].Name})
-		}
+		d.Rows, err = goodsReceiptRows(p.ctx, tx, list.Items)
 		d.Next, d.First = nextFirst(p, list.Next)
 		return err
 	})
@@ -49,6 +46,44 @@ func (u *UI) listGoodsReceipts(p *page) error {
 		return err
 	}
 	return u.render(p, http.StatusOK, "goods_receipts", view{Nav: "goods-receipts", Title: "nav.goods-receipts", Data: d})
+}
+
+// goodsReceiptRows names the warehouses of goods receipts.
+func goodsReceiptRows(ctx context.Context, tx *store.Tx, grs []torg.GoodsReceipt) ([]goodsReceiptRow, error) {
+	var whs []string
+	for _, g := range grs {
+		whs = append(whs, g.WarehouseID)
+	}
+	names, err := tx.Names(ctx, "warehouses", whs)
+	rows := make([]goodsReceiptRow, 0, len(grs))
+	for _, g := range grs {
+		rows = append(rows, goodsReceiptRow{GoodsReceipt: g, Warehouse: names[g.WarehouseID].Name})
+	}
+	return rows, err
+}
+
+// exportGoodsReceipts answers every goods receipt as a file of the format.
+func (u *UI) exportGoodsReceipts(p *page, format string) error {
+	t := table{Columns: []column{{"f.number", "mono"}, {"f.date", "text"}, {"gr.supplier", "text"}, {"f.warehouse", "text"},
+		{"doc.state", "text"}, {"f.amount", "money"}}}
+	err := u.store.View(p.ctx, func(tx *store.Tx) error {
+		grs, err := everyPage(func(page torg.Page) ([]torg.GoodsReceipt, *string, error) {
+			list, err := tx.GoodsReceipts(p.ctx, "", page)
+			return list.Items, list.Next, err
+		})
+		if err != nil {
+			return err
+		}
+		rows, err := goodsReceiptRows(p.ctx, tx, grs)
+		for _, g := range rows {
+			t.Rows = append(t.Rows, []cell{g.Number, g.Date, g.Supplier, g.Warehouse, postedText(p.lang, g.Posted), g.TotalCost})
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return u.export(p, "goods-receipts", t, format)
 }
 
 // goodsReceiptData is a goods receipt's page.

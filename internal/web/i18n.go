@@ -104,6 +104,7 @@ var messages = map[string][2]string{
 	"orders.any_customer": {"Все покупатели", "Any customer"}, "orders.none": {"Заказов нет.", "No orders."},
 	"order.title": {"Заказ покупателя", "Customer order"}, "order.new": {"Новый заказ покупателя", "New customer order"},
 	"order.sold_partly": {"Продан частично", "Sold in part"}, "order.sold_for": {"продано на", "sold for"},
+	"order.sold_total":       {"Продано на", "Sold for"},
 	"order.sold_partly_hint": {"Касса продала меньше, чем заказано: строка убрана или количество уменьшено. Накладная — на проданное, резерв снят целиком.", "The register sold less than was ordered: a line left out or a quantity lowered. The invoice is for what was sold; the whole reservation has ended."},
 	"order.barcode_hint":     {"Номер заказа штрихкодом: касса находит заказ, когда его сканируют", "The order's number as a barcode: a register finds the order when it is scanned"},
 	"order.number_new":       {"будет присвоен", "on saving"}, "order.post": {"Провести", "Post"}, "order.save": {"Записать", "Save"},

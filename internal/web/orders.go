@@ -33,6 +33,7 @@ type orderRow struct {
 // ordersData is the orders list page.
 type ordersData struct {
 	Filter                orderFilter
+	Downloads             downloads
 	Rows                  []orderRow
 	Next, First           string
 	Statuses              []torg.Status
@@ -45,7 +46,10 @@ var allStatuses = []torg.Status{torg.StatusNew, torg.StatusAgreed, torg.StatusSo
 func (u *UI) listOrders(p *page) error {
 	q := p.r.URL.Query()
 	f := orderFilter{Status: q.Get("status"), Warehouse: q.Get("warehouse"), Customer: q.Get("customer"), Q: strings.TrimSpace(q.Get("q"))}
-	d := ordersData{Filter: f, Statuses: allStatuses}
+	if format := q.Get("format"); format != "" {
+		return u.exportOrders(p, f, format)
+	}
+	d := ordersData{Filter: f, Statuses: allStatuses, Downloads: downloadLinks(p.r.URL)}
 	err := u.store.View(p.ctx, func(tx *store.Tx) error {
 		var err error
 		if d.Warehouses, d.Customers, err = pickers(p.ctx, tx); err != nil {
@@ -82,15 +86,48 @@ func (u *UI) findOrders(ctx context.Context, tx *store.Tx, f orderFilter, after 
 		out.Items = append(out.Items, o)
 		return out, err
 	}
-	page := torg.Page{Limit: ordersPageSize}
-	if after != "" {
-		pos, err := torg.DecodeCursor(after)
-		if err != nil {
-			return torg.List[torg.Order]{}, errNotFound
-		}
-		page.After = pos
+	page, err := pageOf(after, ordersPageSize)
+	if err != nil {
+		return torg.List[torg.Order]{}, err
 	}
-	return tx.Orders(ctx, store.OrderFilter{Status: torg.Status(f.Status), WarehouseID: f.Warehouse, CustomerID: f.Customer}, page)
+	return tx.Orders(ctx, f.store(), page)
+}
+
+func (f orderFilter) store() store.OrderFilter {
+	return store.OrderFilter{Status: torg.Status(f.Status), WarehouseID: f.Warehouse, CustomerID: f.Customer}
+}
+
+// exportOrders answers every order the filters on screen find as a file of the format.
+func (u *UI) exportOrders(p *page, f orderFilter, format string) error {
+	t := table{Columns: []column{{"f.number", "mono"}, {"f.date", "text"}, {"f.customer", "text"}, {"f.warehouse", "text"},
+		{"f.status", "text"}, {"doc.state", "text"}, {"f.total", "money"}, {"order.sold_total", "money"}, {"f.external_number", "text"}}}
+	err := u.store.View(p.ctx, func(tx *store.Tx) error {
+		orders, err := everyPage(func(page torg.Page) ([]torg.Order, *string, error) {
+			if f.Q != "" {
+				list, err := u.findOrders(p.ctx, tx, f, "")
+				return list.Items, nil, err
+			}
+			list, err := tx.Orders(p.ctx, f.store(), page)
+			return list.Items, list.Next, err
+		})
+		if err != nil {
+			return err
+		}
+		rows, err := orderRows(p.ctx, tx, orders)
+		for _, o := range rows {
+			var sold cell = ""
+			if o.SoldTotal != nil {
+				sold = *o.SoldTotal
+			}
+			t.Rows = append(t.Rows, []cell{o.Number, o.Date, o.Customer, o.Warehouse, translate(p.lang, "status."+string(o.Status)),
+				postedText(p.lang, o.Posted), o.Total, sold, deref(o.ExternalNumber)})
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return u.export(p, "orders", t, format)
 }
 
 // pageURL is the list's URL with the cursor set (or removed when after is "").

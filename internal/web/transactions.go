@@ -20,6 +20,7 @@ type txRow struct {
 // transactionsData is the register transactions page.
 type transactionsData struct {
 	State, Kind string
+	Downloads   downloads
 	States      []torg.TxState
 	Kinds       []string
 	Rows        []txRow
@@ -36,12 +37,17 @@ func (u *UI) listTransactions(p *page) error {
 	if d.Kind != "" && !slices.Contains(torg.TxKinds, d.Kind) {
 		d.Kind = ""
 	}
+	filter := store.TransactionFilter{State: torg.TxState(d.State), Kind: d.Kind}
+	if format := q.Get("format"); format != "" {
+		return u.exportTransactions(p, filter, format)
+	}
+	d.Downloads = downloadLinks(p.r.URL)
 	page, err := pageOf(q.Get("after"), 50)
 	if err != nil {
 		return err
 	}
 	err = u.store.View(p.ctx, func(tx *store.Tx) error {
-		list, err := tx.Transactions(p.ctx, store.TransactionFilter{State: torg.TxState(d.State), Kind: d.Kind}, page)
+		list, err := tx.Transactions(p.ctx, filter, page)
 		if err != nil {
 			return err
 		}
@@ -56,6 +62,31 @@ func (u *UI) listTransactions(p *page) error {
 		return err
 	}
 	return u.render(p, http.StatusOK, "transactions", view{Nav: "transactions", Title: "nav.transactions", Data: d})
+}
+
+// exportTransactions answers every transaction the filters on screen find as a file of the format.
+func (u *UI) exportTransactions(p *page, f store.TransactionFilter, format string) error {
+	t := table{Columns: []column{{"tx.received", "text"}, {"tx.closed", "text"}, {"f.register", "mono"}, {"tx.receipt_no", "mono"},
+		{"tx.kind", "text"}, {"tx.order", "mono"}, {"f.state", "text"}, {"f.total", "money"}}}
+	err := u.store.View(p.ctx, func(tx *store.Tx) error {
+		ts, err := everyPage(func(page torg.Page) ([]torg.Transaction, *string, error) {
+			list, err := tx.Transactions(p.ctx, f, page)
+			return list.Items, list.Next, err
+		})
+		if err != nil {
+			return err
+		}
+		rows, err := txRows(p.ctx, tx, ts)
+		for _, r := range rows {
+			t.Rows = append(t.Rows, []cell{r.ReceivedAt, r.ClosedAt, r.Register, fmt.Sprintf("%d/%d", r.ShiftNumber, r.ReceiptNumber),
+				translate(p.lang, "kind."+r.Kind), r.OrderNumber, translate(p.lang, "tx."+string(r.State)), r.Total})
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return u.export(p, "transactions", t, format)
 }
 
 // pageOf is a page of a list from the query's cursor.

@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"torg"
@@ -65,8 +67,23 @@ func readPeriod(p *page) (periodData, error) {
 		}
 	}
 	d.Query = v.Encode()
+	var bad torg.Fields
+	for k := range q {
+		if !slices.Contains(periodFilters, k) {
+			bad.Add(k, "is not a parameter of this report")
+		}
+	}
+	var e *torg.Error
+	if len(bad) > 0 && errors.As(err, &e) {
+		return d, torg.Fields(append(slices.Clone(e.Fields), bad...)).Err()
+	} else if err == nil {
+		err = bad.Err()
+	}
 	return d, err
 }
+
+// periodFilters are the query parameters of a report over a period; another is refused, named.
+var periodFilters = []string{"from", "to", "warehouse", "by", "desk", "format"}
 
 // periodPage renders a report over a period that fill makes; a bad period is a 422 page naming it.
 func (u *UI) periodPage(report string, fill func(p *page, tx *store.Tx, d *periodData) error) func(*page) error {

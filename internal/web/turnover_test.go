@@ -51,6 +51,8 @@ func TestPeriodReportPages(t *testing.T) {
 	t.Run("a bad period is named", func(t *testing.T) {
 		c.get("/reports/stock-turnover?from=2026-03-10&to=2026-03-01", 422).contains(t, `class="ferr"`, "to")
 		c.get("/reports/sales?from=2000-01-01&to=2026-03-01", 422).contains(t, "10")
+		c.get("/reports/cash-turnover?from=2026-03-01&to=2026-03-10&store=2&desk="+sh.desk, 422).contains(t, `id="form-errors"`, "store: у этого отчёта нет такого параметра")
+		c.get("/reports/sales?from=2026-03-10&to=2026-03-01&client=1", 422).contains(t, "client: ", `class="ferr"`)
 	})
 	t.Run("CSV opens in Excel: a byte order mark, Cyrillic, numbers as the language writes them", func(t *testing.T) {
 		body, header := download(t, c, "/reports/settlement-turnover"+period+"&format=csv")
