@@ -59,3 +59,42 @@ func (sh *shop) receipt(orderID string, version int64, payments string) string {
 
 // ackAll acknowledges every package the register has.
 func (sh *shop) ackAll(t testing.TB, code string) { sh.AckAll(t, code) }
+
+// sell makes an agreed order posted to R1..R3, and uploads the register's receipt for it paid as given.
+func (sh *shop) sell(t testing.TB, code, payments string) (orderID, txID string) {
+	t.Helper()
+	return sh.Sell(t, code, payments)
+}
+
+// run runs KKMTransfer through the API and returns its counts.
+func (sh *shop) run(t testing.TB) map[string]any {
+	t.Helper()
+	return sh.s.must(200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
+}
+
+// reportItems is a report's items.
+func reportItems(t testing.TB, s *testServer, path string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, it := range s.must(200, "GET", path, "")["items"].([]any) {
+		out = append(out, it.(map[string]any))
+	}
+	return out
+}
+
+// retailID is the id of the retail customer.
+func retailID(t testing.TB, s *testServer) string {
+	t.Helper()
+	return s.must(200, "GET", "/api/v1/customers?code=retail", "")["items"].([]any)[0].(map[string]any)["id"].(string)
+}
+
+// hasField reports whether a problem names the field.
+func hasField(problem map[string]any, field string) bool {
+	errs, _ := problem["errors"].([]any)
+	for _, e := range errs {
+		if e.(map[string]any)["field"] == field {
+			return true
+		}
+	}
+	return false
+}

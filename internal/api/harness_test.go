@@ -181,3 +181,59 @@ func (s *testServer) must(status int, method, path, body string) map[string]any 
 	}
 	return r.json(s.t)
 }
+
+// hasField reports whether a problem names the field.
+func hasField(p torg.Problem, field string) bool {
+	for _, e := range p.Errors {
+		if e.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// listAll reads every page of a list.
+func listAll[T any](t testing.TB, s *testServer, path string) []T {
+	t.Helper()
+	var out []T
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	for next := ""; ; {
+		p := path + sep + "limit=500"
+		if next != "" {
+			p += "&after=" + next
+		}
+		list := call[torg.List[T]](s, 200, "GET", p, "")
+		out = append(out, list.Items...)
+		if list.Next == nil {
+			return out
+		}
+		next = *list.Next
+	}
+}
+
+// reportItems is a report's items, as maps: for reports whose rows the test reads by name.
+func reportItems(t testing.TB, s *testServer, path string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, it := range s.must(200, "GET", path, "")["items"].([]any) {
+		out = append(out, it.(map[string]any))
+	}
+	return out
+}
+
+// retailIDs caches the retail customer's id by server.
+var retailIDs sync.Map
+
+// retailID is the id of the retail customer every database has.
+func retailID(t testing.TB, s *testServer) string {
+	t.Helper()
+	if v, ok := retailIDs.Load(s.url); ok {
+		return v.(string)
+	}
+	id := call[torg.List[torg.Customer]](s, 200, "GET", "/api/v1/customers?code=retail", "").Items[0].ID
+	retailIDs.Store(s.url, id)
+	return id
+}

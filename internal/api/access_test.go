@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"fmt"
@@ -142,7 +142,7 @@ func TestOneRegisterCannotActForAnother(t *testing.T) {
 		sh := newShop(t, s)
 		// An order offered to R3 only.
 		o := sh.order(t, fmt.Sprintf(`,"status":"agreed","register_ids":[%q],"post":true`, sh.reg["R3"]))
-		id := o["id"].(string)
+		id := o.ID
 		t.Run("R1 cannot pick R3's order", func(t *testing.T) {
 			if r := s.do("POST", "/api/v1/register/orders/"+id+"/claim", sh.tok["R1"], ""); r.status != 410 || r.slug(t) != "withdrawn" {
 				t.Fatalf("got %d %s", r.status, r.body)

@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"encoding/json"
@@ -15,7 +15,7 @@ func TestSellingAnOrderAtARegister(t *testing.T) {
 		sh := newShop(t, s)
 		agreed := func(t *testing.T) (string, int64) {
 			o := sh.order(t, fmt.Sprintf(`,"status":"agreed","fill_registers":true,"register_ids":[%q],"post":true`, sh.reg["R3"]))
-			return o["id"].(string), int64(o["version"].(float64))
+			return o.ID, o.Version
 		}
 		claim := func(code, id, body string) response {
 			return s.do("POST", "/api/v1/register/orders/"+id+"/claim", sh.tok[code], body)
@@ -178,14 +178,14 @@ func TestSellingAnOrderAtARegister(t *testing.T) {
 			body = strings.Replace(body, `"amount":30000`, `"amount":30001`, 1)
 			body = strings.Replace(body, `"id":"`, `"id":"x`, 1)
 			r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body)
-			p := r.json(t)
+			p := r.problem(t)
 			for _, f := range []string{"id", "lines[0].amount", "total", "payments", "payments[1].type", "payments[1].amount"} {
 				if !hasField(p, f) {
 					t.Errorf("%s not named: %s", f, r.body)
 				}
 			}
 			unknown := strings.Replace(sh.receipt("", 0, `[{"type":"cash","amount":43400}]`), sh.milk, "ghost", 1)
-			if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], unknown); r.status != 422 || !hasField(r.json(t), "lines[0].product_id") {
+			if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], unknown); r.status != 422 || !hasField(r.problem(t), "lines[0].product_id") {
 				t.Errorf("unknown product: %d %s", r.status, r.body)
 			}
 		})

@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"strings"
@@ -27,7 +27,7 @@ func TestGoodsReceiptNamesItsSupplier(t *testing.T) {
 			t.Errorf("without a supplier the receipt answers %v (present: %v), want \"\"", v, ok)
 		}
 		bad := s.do("POST", "/api/v1/goods-receipts", s.admin, `{"warehouse_code":"MAIN","supplier":"`+strings.Repeat("я", 256)+`","lines":[{"product_code":"MILK","quantity":-1,"cost":9000}]}`)
-		p := bad.json(t)
+		p := bad.problem(t)
 		if bad.status != 422 || !hasField(p, "supplier") || !hasField(p, "lines[0].quantity") {
 			t.Errorf("a bad supplier and quantity: %d %s", bad.status, bad.body)
 		}

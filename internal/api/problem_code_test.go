@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"encoding/json"
@@ -45,7 +45,7 @@ func TestProblemsCarryCodesAndParams(t *testing.T) {
 		t.Run("a pick conflict: the code, the order, the register and the time as RFC 3339", func(t *testing.T) {
 			sh := newShop(t, s)
 			o := sh.order(t, fmt.Sprintf(`,"status":"agreed","register_ids":[%q,%q],"post":true`, sh.reg["R1"], sh.reg["R2"]))
-			id, number := o["id"].(string), o["number"].(string)
+			id, number := o.ID, o.Number
 			c := s.do("POST", "/api/v1/register/orders/"+id+"/claim", sh.tok["R1"], "")
 			if c.status != 200 {
 				t.Fatalf("claim: %d %s", c.status, c.body)

@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"bytes"
@@ -54,7 +54,7 @@ func TestIdempotencyKeys(t *testing.T) {
 		t.Run("a key over 255 characters is refused", func(t *testing.T) {
 			long := fmt.Sprintf("%0256d", 0)
 			resp := s.do("POST", "/api/v1/warehouses", s.admin, `{"code":"IDEM8","name":"a"}`, "Idempotency-Key", long)
-			if resp.status != 422 || !hasField(resp.json(t), "Idempotency-Key") {
+			if resp.status != 422 || !hasField(resp.problem(t), "Idempotency-Key") {
 				t.Fatalf("got %d %s", resp.status, resp.body)
 			}
 		})

@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"fmt"
@@ -47,12 +47,12 @@ func TestCatalogsOverHTTP(t *testing.T) {
 		t.Run("auto_load_orders without accepts_orders is refused", func(t *testing.T) {
 			wh := s.must(201, "POST", "/api/v1/warehouses", `{"code":"W3","name":"Третий"}`)
 			resp := s.do("POST", "/api/v1/registers", s.admin, fmt.Sprintf(`{"code":"R3","name":"x","warehouse_id":%q,"auto_load_orders":true}`, wh["id"]))
-			if resp.status != 422 || !hasField(resp.json(t), "auto_load_orders") {
+			if resp.status != 422 || !hasField(resp.problem(t), "auto_load_orders") {
 				t.Fatalf("got %d %s", resp.status, resp.body)
 			}
 			r := s.must(201, "POST", "/api/v1/registers", fmt.Sprintf(`{"code":"R3","name":"x","warehouse_id":%q,"accepts_orders":true,"auto_load_orders":true}`, wh["id"]))
 			resp = s.do("PATCH", "/api/v1/registers/"+r["id"].(string), s.admin, `{"accepts_orders":false}`)
-			if resp.status != 422 || !hasField(resp.json(t), "auto_load_orders") {
+			if resp.status != 422 || !hasField(resp.problem(t), "auto_load_orders") {
 				t.Fatalf("patch: got %d %s", resp.status, resp.body)
 			}
 		})
@@ -87,15 +87,4 @@ func TestCatalogsOverHTTP(t *testing.T) {
 			}
 		})
 	})
-}
-
-// hasField reports whether a validation problem names the field.
-func hasField(problem map[string]any, field string) bool {
-	errs, _ := problem["errors"].([]any)
-	for _, e := range errs {
-		if e.(map[string]any)["field"] == field {
-			return true
-		}
-	}
-	return false
 }

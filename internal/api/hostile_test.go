@@ -1,9 +1,11 @@
-package main
+package api_test
 
 import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"torg"
 )
 
 // TestHostileInput is a catalogue of malicious inputs, each with the answer it gets. Refused ones
@@ -12,7 +14,7 @@ func TestHostileInput(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *testServer) {
 		sh := newShop(t, s)
 		counts := func() string {
-			return fmt.Sprint(len(listAll(t, s, "/api/v1/products")), len(listAll(t, s, "/api/v1/orders")), len(listAll(t, s, "/api/v1/customers")))
+			return fmt.Sprint(len(listAll[torg.Product](t, s, "/api/v1/products")), len(listAll[torg.Order](t, s, "/api/v1/orders")), len(listAll[torg.Customer](t, s, "/api/v1/customers")))
 		}
 		order := func(lines string) string {
 			return fmt.Sprintf(`{"customer_code":"retail","warehouse_id":%q,"lines":[%s]}`, sh.wh, lines)
@@ -86,7 +88,7 @@ func TestHostileInput(t *testing.T) {
 				if got["code"] != code || got["name"] != name {
 					t.Fatalf("stored %v", got)
 				}
-				if len(listAll(t, s, "/api/v1/products")) == 0 {
+				if len(listAll[torg.Product](t, s, "/api/v1/products")) == 0 {
 					t.Fatal("the products are gone")
 				}
 			})
