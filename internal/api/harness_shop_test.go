@@ -21,11 +21,13 @@ type shop struct {
 // newShop makes the shop (shoptest.Registers: R1–R4 at MAIN, R5 at SECOND).
 func newShop(t testing.TB, s *testServer) *shop {
 	t.Helper()
+	w := &shop{s: s}
 	sh := shoptest.New(t, func(method, path, token, body string) (int, []byte) {
-		r := s.do(method, path, token, body)
+		r := w.s.do(method, path, token, body) // w.s: a test may move the shop to another server
 		return r.status, r.body
 	}, s.admin)
-	return &shop{Shop: sh, s: s, wh: sh.WH, wh2: sh.WH2, milk: sh.Milk, soap: sh.Soap, reg: sh.Register, tok: sh.Token}
+	w.Shop, w.wh, w.wh2, w.milk, w.soap, w.reg, w.tok = sh, sh.WH, sh.WH2, sh.Milk, sh.Soap, sh.Register, sh.Token
+	return w
 }
 
 // addRegister makes one more register at the warehouse (an id) and its token.
