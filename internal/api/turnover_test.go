@@ -134,7 +134,7 @@ func makeHistory(t *testing.T, s *testServer, sh *shop, desk string) history {
 		}
 		makeReturn(t, s, sh, rng, &h, sl, 1000+i)
 	}
-	if res := sh.run(t); res["failed"] != 0.0 {
+	if res := sh.run(t); res.Failed != 0 {
 		t.Fatalf("KKMTransfer: %v", res)
 	}
 	return h
