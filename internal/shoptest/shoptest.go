@@ -1,9 +1,10 @@
 // Package shoptest is the one shop every test suite works in — the store's, the API's, the web UI's,
 // the benchmarks' and the process tests': its warehouses, cash desk, products, registers and their
-// tokens, defined once here and made through the HTTP API.
+// tokens, defined once here and made through the HTTP API (New) or through the store (InStore).
 package shoptest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"torg"
+	"torg/internal/store"
 )
 
 // Warehouse is a warehouse of the shop.
@@ -271,4 +273,68 @@ func (sh *Shop) Sell(t testing.TB, code, payments string) (orderID, transactionI
 		t.Fatal(err)
 	}
 	return o.ID, tr.ID
+}
+
+// InStore makes the shop through the store, for the store's own tests, which run without the API.
+// Its client is nil: the methods that send requests are for a shop made by New.
+func InStore(t testing.TB, st *store.Store) *Shop {
+	t.Helper()
+	ctx := context.Background()
+	sh := &Shop{Warehouse: map[string]string{}, Product: map[string]string{}, Register: map[string]string{}, Token: map[string]string{}}
+	err := st.Update(ctx, func(tx *store.Tx) error {
+		for _, w := range Warehouses {
+			v, err := store.Warehouses.Create(ctx, tx, torg.WarehouseInput{Code: torg.Of(w.Code), Name: torg.Of(w.Name)})
+			if err != nil {
+				return err
+			}
+			sh.Warehouse[w.Code] = v.ID
+		}
+		desk, err := store.CashDesks.Create(ctx, tx, torg.CashDeskInput{Code: torg.Of(CashDesk.Code), Name: torg.Of(CashDesk.Name)})
+		if err != nil {
+			return err
+		}
+		sh.CashDesk = desk.ID
+		for _, p := range Products {
+			in := torg.ProductInput{Code: torg.Of(p.Code), Name: torg.Of(p.Name), Price: torg.Of(torg.Money(p.Price))}
+			if p.VATRate != "" {
+				in.VATRate = torg.Of(torg.VATRate(p.VATRate))
+			}
+			if p.Barcodes != nil {
+				in.Barcodes = torg.Of(p.Barcodes)
+			}
+			v, err := store.Products.Create(ctx, tx, in)
+			if err != nil {
+				return err
+			}
+			sh.Product[p.Code] = v.ID
+		}
+		for _, r := range Registers {
+			in := torg.RegisterInput{Code: torg.Of(r.Code), Name: torg.Of(r.Name), WarehouseID: torg.Of(sh.Warehouse[r.Warehouse]),
+				AcceptsOrders: torg.Of(r.AcceptsOrders), AutoLoadOrders: torg.Of(r.AutoLoad)}
+			if r.CashDesk != "" {
+				in.CashDeskID = torg.Of(sh.CashDesk)
+			}
+			v, err := store.Registers.Create(ctx, tx, in)
+			if err != nil {
+				return err
+			}
+			tok, err := tx.IssueRegisterToken(ctx, v.ID)
+			if err != nil {
+				return err
+			}
+			sh.Register[r.Code], sh.Token[r.Code] = v.ID, tok.Token
+		}
+		retail, err := store.Customers.List(ctx, tx, torg.RetailCustomerCode, torg.Page{Limit: 1})
+		if err != nil || len(retail.Items) != 1 {
+			return fmt.Errorf("the retail customer: %v %+v", err, retail)
+		}
+		sh.Retail = retail.Items[0].ID
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.WH, sh.WH2 = sh.Warehouse["MAIN"], sh.Warehouse["SECOND"]
+	sh.Milk, sh.Soap = sh.Product["MILK"], sh.Product["SOAP"]
+	return sh
 }
