@@ -83,10 +83,10 @@ func TestHostileInput(t *testing.T) {
 					name = c.value
 				}
 				body := fmt.Sprintf(`{"code":%q,"name":%q}`, code, name)
-				created := s.must(201, "POST", "/api/v1/customers", body)
-				got := s.must(200, "GET", "/api/v1/customers/"+created["id"].(string), "")
-				if got["code"] != code || got["name"] != name {
-					t.Fatalf("stored %v", got)
+				created := call[torg.Customer](s, 201, "POST", "/api/v1/customers", body)
+				got := call[torg.Customer](s, 200, "GET", "/api/v1/customers/"+created.ID, "")
+				if got.Code != code || got.Name != name {
+					t.Fatalf("stored %+v", got)
 				}
 				if len(listAll[torg.Product](t, s, "/api/v1/products")) == 0 {
 					t.Fatal("the products are gone")

@@ -3,12 +3,16 @@ package api_test
 import (
 	"strings"
 	"testing"
+
+	"torg"
 )
 
 func TestBadInputChangesNothing(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *testServer) {
-		s.must(201, "POST", "/api/v1/products", `{"code":"TAKEN","name":"existing"}`)
-		count := func() int { return len(s.must(200, "GET", "/api/v1/products?limit=500", "")["items"].([]any)) }
+		call[torg.Product](s, 201, "POST", "/api/v1/products", `{"code":"TAKEN","name":"existing"}`)
+		count := func() int {
+			return len(call[torg.List[torg.Product]](s, 200, "GET", "/api/v1/products?limit=500", "").Items)
+		}
 		before := count()
 		cases := []struct {
 			name        string

@@ -23,7 +23,7 @@ func soldShop(t *testing.T, s *testServer, sh *shop) (torg.Order, torg.Transacti
 	if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body); r.status != 201 {
 		t.Fatalf("upload: %d %s", r.status, r.body)
 	}
-	s.must(200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
+	call[torg.TransferResult](s, 200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
 	o = call[torg.Order](s, 200, "GET", "/api/v1/orders/"+id, "")
 	return o, call[torg.Transaction](s, 200, "GET", "/api/v1/transactions/"+*o.TransactionID, "")
 }
@@ -31,9 +31,9 @@ func soldShop(t *testing.T, s *testServer, sh *shop) (torg.Order, torg.Transacti
 func TestPrintForms(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *testServer) {
 		sh := newShop(t, s)
-		desk := s.must(201, "POST", "/api/v1/cash-desks", `{"code":"C1","name":"Касса магазина"}`)["id"].(string)
-		s.must(200, "PATCH", "/api/v1/registers/"+sh.reg["R1"], fmt.Sprintf(`{"cash_desk_id":%q}`, desk))
-		s.must(200, "PUT", "/api/v1/settings/organisation", `{"name":"ООО «Ромашка»","inn":"7707083893","kpp":"770701001",
+		desk := call[torg.CashDesk](s, 201, "POST", "/api/v1/cash-desks", `{"code":"C1","name":"Касса магазина"}`).ID
+		call[torg.Register](s, 200, "PATCH", "/api/v1/registers/"+sh.reg["R1"], fmt.Sprintf(`{"cash_desk_id":%q}`, desk))
+		call[torg.Organisation](s, 200, "PUT", "/api/v1/settings/organisation", `{"name":"ООО «Ромашка»","inn":"7707083893","kpp":"770701001",
 			"address":"Москва, ул. Ленина, 1","head":"Иванов И. И.","accountant":"Петрова А. А."}`)
 		order, tx := soldShop(t, s, sh)
 		print := func(path string) string {
@@ -84,12 +84,12 @@ func TestPrintForms(t *testing.T) {
 		if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body); r.status != 201 {
 			t.Fatalf("upload of the return: %d %s", r.status, r.body)
 		}
-		s.must(200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
-		rtx := s.must(200, "GET", "/api/v1/transactions/"+ret, "")
+		call[torg.TransferResult](s, 200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
+		rtx := call[torg.Transaction](s, 200, "GET", "/api/v1/transactions/"+ret, "")
 		t.Run("the return's cash expense order prints as КО-2", func(t *testing.T) {
-			cr := s.must(200, "GET", "/api/v1/customer-returns/"+rtx["customer_return_id"].(string), "")
-			has(t, print("/api/v1/cash-expenses/"+rtx["cash_expense_id"].(string)+"/print"), "Расходный кассовый ордер № ", "РАСХОДНЫЙ КАССОВЫЙ ОРДЕР",
-				"Розничный покупатель", "Возврат товаров от покупателя № "+cr["number"].(string), "Триста рублей 00 копеек", "300,00",
+			cr := call[torg.CustomerReturn](s, 200, "GET", "/api/v1/customer-returns/"+*rtx.CustomerReturnID, "")
+			has(t, print("/api/v1/cash-expenses/"+*rtx.CashExpenseID+"/print"), "Расходный кассовый ордер № ", "РАСХОДНЫЙ КАССОВЫЙ ОРДЕР",
+				"Розничный покупатель", "Возврат товаров от покупателя № "+cr.Number, "Триста рублей 00 копеек", "300,00",
 				"Касса магазина", "Иванов И. И.", "Петрова А. А.", "@page")
 		})
 		t.Run("the return prints as a receipt copy of «Возврат прихода»", func(t *testing.T) {
@@ -111,8 +111,8 @@ func TestPrintForms(t *testing.T) {
 				t.Fatalf("bad form: %d %s", r.status, r.body)
 			}
 			var fields []string
-			for _, e := range r.json(t)["errors"].([]any) {
-				fields = append(fields, e.(map[string]any)["field"].(string))
+			for _, e := range r.problem(t).Errors {
+				fields = append(fields, e.Field)
 			}
 			slices.Sort(fields)
 			if !slices.Equal(fields, []string{"copies", "form"}) {
@@ -124,27 +124,27 @@ func TestPrintForms(t *testing.T) {
 
 func TestOrganisationSettingsAPI(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *testServer) {
-		empty := s.must(200, "GET", "/api/v1/settings/organisation", "")
-		if empty["name"] != "" || empty["inn"] != "" {
-			t.Fatalf("a new store's details: %v", empty)
+		empty := call[torg.Organisation](s, 200, "GET", "/api/v1/settings/organisation", "")
+		if empty.Name != "" || empty.INN != "" {
+			t.Fatalf("a new store's details: %+v", empty)
 		}
-		s.must(200, "PUT", "/api/v1/settings/organisation", `{"name":"ООО «Ромашка»","inn":"7707083893"}`)
+		call[torg.Organisation](s, 200, "PUT", "/api/v1/settings/organisation", `{"name":"ООО «Ромашка»","inn":"7707083893"}`)
 		r := s.do("PUT", "/api/v1/settings/organisation", s.admin, `{"name":"X","inn":"123","kpp":"1","colour":"red"}`)
 		if r.status != 422 {
 			t.Fatalf("bad details: %d %s", r.status, r.body)
 		}
 		var fields []string
-		for _, e := range r.json(t)["errors"].([]any) {
-			fields = append(fields, e.(map[string]any)["field"].(string))
+		for _, e := range r.problem(t).Errors {
+			fields = append(fields, e.Field)
 		}
 		slices.Sort(fields)
 		if !slices.Equal(fields, []string{"colour", "inn", "kpp"}) {
 			t.Errorf("named %v, want colour, inn and kpp", fields)
 		}
-		if got := s.must(200, "GET", "/api/v1/settings/organisation", ""); got["name"] != "ООО «Ромашка»" || got["kpp"] != "" {
-			t.Errorf("after a refused change: %v", got)
+		if got := call[torg.Organisation](s, 200, "GET", "/api/v1/settings/organisation", ""); got.Name != "ООО «Ромашка»" || got.KPP != "" {
+			t.Errorf("after a refused change: %+v", got)
 		}
-		viewer := s.must(201, "POST", "/api/v1/api-tokens", `{"name":"v","role":"viewer"}`)["token"].(string)
+		viewer := call[torg.APIToken](s, 201, "POST", "/api/v1/api-tokens", `{"name":"v","role":"viewer"}`).Token
 		if r := s.do("PUT", "/api/v1/settings/organisation", viewer, `{"name":"Y"}`); r.status != 403 {
 			t.Errorf("a viewer changed the details: %d", r.status)
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"torg"
 )
 
 // A problem names its message and each field's by a stable code with its parameters, so that a
@@ -50,19 +52,16 @@ func TestProblemsCarryCodesAndParams(t *testing.T) {
 			if c.status != 200 {
 				t.Fatalf("claim: %d %s", c.status, c.body)
 			}
-			exp, err := time.Parse(time.RFC3339, c.json(t)["expires_at"].(string))
-			if err != nil {
-				t.Fatal(err)
-			}
+			exp := decode[torg.Claim](t, c.body).ExpiresAt
 			expires := exp.UTC().Format(time.RFC3339)
 			r := s.do("POST", "/api/v1/register/orders/"+id+"/claim", sh.tok["R2"], "")
-			p := r.json(t)
+			p := r.problem(t)
 			wantDetail := fmt.Sprintf("order %s is being sold at register R1 (Касса R1) until %s", number, expires)
-			if r.status != 409 || p["detail"] != wantDetail || p["code"] != "claimed" {
+			if r.status != 409 || p.Detail != wantDetail || p.Code != "claimed" {
 				t.Fatalf("%d %s, want detail %q", r.status, r.body, wantDetail)
 			}
-			if want := []any{number, "R1", "Касса R1", expires}; !reflect.DeepEqual(p["params"], want) {
-				t.Errorf("params %v, want %v", p["params"], want)
+			if want := []any{number, "R1", "Касса R1", expires}; !reflect.DeepEqual(p.Params, want) {
+				t.Errorf("params %v, want %v", p.Params, want)
 			}
 		})
 	})

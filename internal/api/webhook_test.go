@@ -3,6 +3,8 @@ package api_test
 import (
 	"fmt"
 	"testing"
+
+	"torg"
 )
 
 func TestWebhookURLsMustBePublic(t *testing.T) {
@@ -14,14 +16,14 @@ func TestWebhookURLsMustBePublic(t *testing.T) {
 			t.Fatalf("%s: %d %s", url, r.status, r.body)
 		}
 		fields := map[string]bool{}
-		for _, f := range r.json(t)["errors"].([]any) {
-			fields[f.(map[string]any)["field"].(string)] = true
+		for _, f := range r.problem(t).Errors {
+			fields[f.Field] = true
 		}
 		if !fields["url"] || !fields["events[1]"] || !fields["events[2]"] {
 			t.Errorf("%s: the refusal names %v, want url, events[1] and events[2]", url, fields)
 		}
 	}
-	if n := len(s.must(200, "GET", "/api/v1/webhooks", "")["items"].([]any)); n != 0 {
+	if n := len(call[torg.List[torg.Webhook]](s, 200, "GET", "/api/v1/webhooks", "").Items); n != 0 {
 		t.Errorf("a refused webhook was registered: %d webhooks", n)
 	}
 	s.must(201, "POST", "/api/v1/webhooks", `{"url":"https://shop.example/hook","events":["order.sold"]}`)
