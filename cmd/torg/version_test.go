@@ -23,12 +23,3 @@ func TestVersionNamesTheBuildAndItsSchema(t *testing.T) {
 		t.Errorf("the latest schema is %d: the migrations were not found", store.LatestSchema())
 	}
 }
-
-func TestReadyzSaysTheDatabasesSchemaVersion(t *testing.T) {
-	forEachDialect(t, func(t *testing.T, s *testServer) {
-		got := s.must(200, "GET", "/readyz", "")
-		if got["status"] != "ready" || got["schema_version"] != float64(store.LatestSchema()) {
-			t.Errorf("/readyz: %v, want schema_version %d", got, store.LatestSchema())
-		}
-	})
-}

@@ -226,28 +226,6 @@ func TestWebhooksReachAReceiverThatFailsThenRecovers(t *testing.T) {
 	}
 }
 
-func TestWebhookURLsMustBePublic(t *testing.T) {
-	s := startServer(t, "sqlite")
-	for _, url := range []string{"http://127.0.0.1:9/hook", "http://localhost/hook", "http://10.0.0.5/hook", "http://[::1]/hook",
-		"http://169.254.169.254/latest", "ftp://shop.example/hook", "shop.example/hook"} {
-		r := s.do("POST", "/api/v1/webhooks", s.admin, fmt.Sprintf(`{"url":%q,"events":["order.sold","order.sold","order.bought"]}`, url))
-		if r.status != 422 {
-			t.Fatalf("%s: %d %s", url, r.status, r.body)
-		}
-		fields := map[string]bool{}
-		for _, f := range r.json(t)["errors"].([]any) {
-			fields[f.(map[string]any)["field"].(string)] = true
-		}
-		if !fields["url"] || !fields["events[1]"] || !fields["events[2]"] {
-			t.Errorf("%s: the refusal names %v, want url, events[1] and events[2]", url, fields)
-		}
-	}
-	if n := len(s.must(200, "GET", "/api/v1/webhooks", "")["items"].([]any)); n != 0 {
-		t.Errorf("a refused webhook was registered: %d webhooks", n)
-	}
-	s.must(201, "POST", "/api/v1/webhooks", `{"url":"https://shop.example/hook","events":["order.sold"]}`)
-}
-
 // TestWebhookEventsSurviveSIGKILL kills the server with SIGKILL while it writes and sends events to a
 // slow receiver that fails every third request: every order cancelled with an acknowledged answer
 // has its event delivered in the end, by the processes that follow.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"torg"
+	"torg/internal/shoptest"
 	"torg/internal/store"
 	"torg/internal/store/storetest"
 )
@@ -12,11 +13,10 @@ import (
 func TestReservations(t *testing.T) {
 	ctx := context.Background()
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		wh := create(t, s, store.Warehouses, torg.WarehouseInput{Code: str("W"), Name: str("w")})
-		p := create(t, s, store.Products, torg.ProductInput{Code: str("P"), Name: str("p"), Price: torg.Of(torg.Money(100))})
+		sh := shoptest.InStore(t, s)
 		reserved := func() torg.Quantity {
 			var q torg.Quantity
-			if err := s.View(ctx, func(tx *store.Tx) (err error) { q, err = tx.Reserved(ctx, wh.ID, p.ID); return err }); err != nil {
+			if err := s.View(ctx, func(tx *store.Tx) (err error) { q, err = tx.Reserved(ctx, sh.WH, sh.Milk); return err }); err != nil {
 				t.Fatal(err)
 			}
 			return q
@@ -29,8 +29,8 @@ func TestReservations(t *testing.T) {
 		}
 		var o torg.Order
 		update(func(tx *store.Tx) (err error) {
-			o, err = tx.CreateOrder(ctx, torg.OrderInput{CustomerCode: "retail", WarehouseID: wh.ID,
-				Lines: []torg.OrderLineInput{{ProductID: p.ID, Quantity: 2500}}, Post: true})
+			o, err = tx.CreateOrder(ctx, torg.OrderInput{CustomerCode: "retail", WarehouseID: sh.WH,
+				Lines: []torg.OrderLineInput{{ProductID: sh.Milk, Quantity: 2500}}, Post: true})
 			return err
 		})
 		steps := []struct {
@@ -44,7 +44,7 @@ func TestReservations(t *testing.T) {
 				return err
 			}, 2500},
 			{"changing the lines changes the reservation", func(tx *store.Tx) error {
-				_, err := tx.PatchOrder(ctx, o.ID, torg.OrderPatch{Lines: torg.Of([]torg.OrderLineInput{{ProductID: p.ID, Quantity: 4000}})}, nil)
+				_, err := tx.PatchOrder(ctx, o.ID, torg.OrderPatch{Lines: torg.Of([]torg.OrderLineInput{{ProductID: sh.Milk, Quantity: 4000}})}, nil)
 				return err
 			}, 4000},
 			{"unposting ends it", func(tx *store.Tx) error { _, err := tx.UnpostOrder(ctx, o.ID); return err }, 0},

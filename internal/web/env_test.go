@@ -178,8 +178,20 @@ func (c *client) post(path string, on result, form url.Values) result {
 // api sends a request to the API as the admin and decodes nothing.
 func (e *env) api(method, path, body string) string {
 	e.t.Helper()
+	status, b := e.call(method, path, e.admin, body)
+	if status >= 300 {
+		e.t.Fatalf("%s %s: %d %s", method, path, status, b)
+	}
+	return string(b)
+}
+
+// call sends a request to the API with a bearer token (none when empty).
+func (e *env) call(method, path, token, body string) (int, []byte) {
+	e.t.Helper()
 	req, _ := http.NewRequest(method, e.url+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+e.admin)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -189,10 +201,7 @@ func (e *env) api(method, path, body string) string {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		e.t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
-	}
-	return string(b)
+	return resp.StatusCode, b
 }
 
 // contains fails unless the page has every string.

@@ -114,7 +114,7 @@ func TestAdministration(t *testing.T) {
 		reg := c.get("/registers/new", 200)
 		flags := c.post("/registers/new", reg, url.Values{"code": {"R9"}, "name": {"Касса 9"}, "warehouse_id": {sh.wh}, "auto_load_orders": {"on"}})
 		flags.contains(t, "требует «Работа с заказами покупателей»")
-		c.get("/registers", 200).contains(t, "Касса 1 у входа", "✓")
+		c.get("/registers", 200).contains(t, "Касса R1", "✓")
 	})
 	t.Run("a form without the CSRF token is refused", func(t *testing.T) {
 		req, _ := http.NewRequest("POST", e.url+"/users", strings.NewReader("name=x&role=admin&password=12345678"))

@@ -11,11 +11,11 @@ import (
 	"github.com/google/uuid"
 
 	"torg"
+	"torg/internal/shoptest"
 )
 
-// shop is a small store made through the API: a warehouse, a cash desk, two products and four
-// registers — R1 and R2 load orders automatically (R1 records cash in the cash desk), R3 accepts
-// orders only when added, R4 does not work with orders.
+// shop is the shop of internal/shoptest, made through the API, with its goods in stock
+// (shoptest.StockBody).
 type shop struct {
 	e          *env
 	wh, desk   string
@@ -26,32 +26,11 @@ type shop struct {
 
 func newShop(t testing.TB, e *env) *shop {
 	t.Helper()
-	sh := &shop{e: e, reg: map[string]string{}, tok: map[string]string{}}
-	sh.wh = sh.id(e.api("POST", "/api/v1/warehouses", `{"code":"MAIN","name":"Основной склад"}`))
-	sh.desk = sh.id(e.api("POST", "/api/v1/cash-desks", `{"code":"CASH1","name":"Касса торгового зала"}`))
-	sh.milk = sh.id(e.api("POST", "/api/v1/products", `{"code":"MILK","name":"Молоко 3,2% 1 л","price":15000,"vat_rate":"10","barcodes":["4600000000011"]}`))
-	sh.soap = sh.id(e.api("POST", "/api/v1/products", `{"code":"SOAP","name":"Мыло хозяйственное","price":8990}`))
-	e.api("POST", "/api/v1/goods-receipts", fmt.Sprintf(`{"warehouse_id":%q,"lines":[{"product_id":%q,"quantity":40,"cost":9000},{"product_id":%q,"quantity":25,"cost":5000}]}`, sh.wh, sh.milk, sh.soap))
-	for _, r := range []struct {
-		code, name        string
-		accepts, autoLoad bool
-		desk              string
-	}{{"R1", "Касса 1 у входа", true, true, sh.desk}, {"R2", "Касса 2", true, true, ""}, {"R3", "Касса экспресс", true, false, ""}, {"R4", "Касса кафе", false, false, ""}} {
-		desk := "null"
-		if r.desk != "" {
-			desk = fmt.Sprintf("%q", r.desk)
-		}
-		id := sh.id(e.api("POST", "/api/v1/registers", fmt.Sprintf(`{"code":%q,"name":%q,"warehouse_id":%q,"accepts_orders":%v,"auto_load_orders":%v,"cash_desk_id":%s}`,
-			r.code, r.name, sh.wh, r.accepts, r.autoLoad, desk)))
-		sh.reg[r.code] = id
-		var tok struct{ Token string }
-		json.Unmarshal([]byte(e.api("POST", "/api/v1/registers/"+id+"/token", "")), &tok)
-		sh.tok[r.code] = tok.Token
-	}
-	var custs struct{ Items []struct{ ID string } }
-	json.Unmarshal([]byte(e.api("GET", "/api/v1/customers?code=retail", "")), &custs)
-	sh.retail = custs.Items[0].ID
-	return sh
+	sh := shoptest.New(t, func(method, path, token, body string) (int, []byte) {
+		return e.call(method, path, token, body)
+	}, e.admin)
+	sh.Stock(t)
+	return &shop{e: e, wh: sh.WH, desk: sh.CashDesk, milk: sh.Milk, soap: sh.Soap, reg: sh.Register, tok: sh.Token, retail: sh.Retail}
 }
 
 func (sh *shop) id(body string) string {

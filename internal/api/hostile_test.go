@@ -1,9 +1,11 @@
-package main
+package api_test
 
 import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"torg"
 )
 
 // TestHostileInput is a catalogue of malicious inputs, each with the answer it gets. Refused ones
@@ -12,7 +14,7 @@ func TestHostileInput(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *testServer) {
 		sh := newShop(t, s)
 		counts := func() string {
-			return fmt.Sprint(len(listAll(t, s, "/api/v1/products")), len(listAll(t, s, "/api/v1/orders")), len(listAll(t, s, "/api/v1/customers")))
+			return fmt.Sprint(len(listAll[torg.Product](t, s, "/api/v1/products")), len(listAll[torg.Order](t, s, "/api/v1/orders")), len(listAll[torg.Customer](t, s, "/api/v1/customers")))
 		}
 		order := func(lines string) string {
 			return fmt.Sprintf(`{"customer_code":"retail","warehouse_id":%q,"lines":[%s]}`, sh.wh, lines)
@@ -81,12 +83,12 @@ func TestHostileInput(t *testing.T) {
 					name = c.value
 				}
 				body := fmt.Sprintf(`{"code":%q,"name":%q}`, code, name)
-				created := s.must(201, "POST", "/api/v1/customers", body)
-				got := s.must(200, "GET", "/api/v1/customers/"+created["id"].(string), "")
-				if got["code"] != code || got["name"] != name {
-					t.Fatalf("stored %v", got)
+				created := call[torg.Customer](s, 201, "POST", "/api/v1/customers", body)
+				got := call[torg.Customer](s, 200, "GET", "/api/v1/customers/"+created.ID, "")
+				if got.Code != code || got.Name != name {
+					t.Fatalf("stored %+v", got)
 				}
-				if len(listAll(t, s, "/api/v1/products")) == 0 {
+				if len(listAll[torg.Product](t, s, "/api/v1/products")) == 0 {
 					t.Fatal("the products are gone")
 				}
 			})

@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"torg"
 )
 
 // TestPeriodReportsDownloadAsFiles: ?format=csv or xlsx answers the report's rows as a file — the
@@ -16,8 +18,8 @@ import (
 func TestPeriodReportsDownloadAsFiles(t *testing.T) {
 	s := startServer(t, "sqlite")
 	sh := newShop(t, s)
-	desk := s.must(201, "POST", "/api/v1/cash-desks", `{"code":"D","name":"d"}`)["id"].(string)
-	s.must(200, "PATCH", "/api/v1/registers/"+sh.reg["R1"], fmt.Sprintf(`{"cash_desk_id":%q}`, desk))
+	desk := call[torg.CashDesk](s, 201, "POST", "/api/v1/cash-desks", `{"code":"D","name":"d"}`).ID
+	call[torg.Register](s, 200, "PATCH", "/api/v1/registers/"+sh.reg["R1"], fmt.Sprintf(`{"cash_desk_id":%q}`, desk))
 	sh.sell(t, "R1", `[{"type":"cash","amount":43400}]`)
 	sh.run(t)
 	t.Run("CSV: a byte order mark, comma-separated, the JSON names, roubles with a point", func(t *testing.T) {

@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"fmt"
@@ -14,11 +14,11 @@ func principals(t *testing.T, s *testServer) map[string]string {
 	t.Helper()
 	toks := map[string]string{"none": "", "bad token": "torg_not-a-real-token", "admin": s.admin}
 	for _, role := range []string{"viewer", "integration"} {
-		toks[role] = s.must(201, "POST", "/api/v1/api-tokens", fmt.Sprintf(`{"name":"t-%s","role":%q}`, role, role))["token"].(string)
+		toks[role] = call[torg.APIToken](s, 201, "POST", "/api/v1/api-tokens", fmt.Sprintf(`{"name":"t-%s","role":%q}`, role, role)).Token
 	}
-	wh := s.must(201, "POST", "/api/v1/warehouses", `{"code":"ACCESS","name":"w"}`)
-	reg := s.must(201, "POST", "/api/v1/registers", fmt.Sprintf(`{"code":"ACCESS","name":"r","warehouse_id":%q}`, wh["id"]))
-	toks["register"] = s.must(201, "POST", "/api/v1/registers/"+reg["id"].(string)+"/token", "")["token"].(string)
+	wh := call[torg.Warehouse](s, 201, "POST", "/api/v1/warehouses", `{"code":"ACCESS","name":"w"}`)
+	reg := call[torg.Register](s, 201, "POST", "/api/v1/registers", fmt.Sprintf(`{"code":"ACCESS","name":"r","warehouse_id":%q}`, wh.ID))
+	toks["register"] = call[torg.APIToken](s, 201, "POST", "/api/v1/registers/"+reg.ID+"/token", "").Token
 	return toks
 }
 
@@ -83,11 +83,11 @@ func TestAccessMatrix(t *testing.T) {
 			}
 		})
 		t.Run("an integration token reads registers and cash desks but may not change where cash is booked", func(t *testing.T) {
-			me := s.do("GET", "/api/v1/register/me", toks["register"], "").json(t)
-			id := me["id"].(string)
-			desk := s.must(201, "POST", "/api/v1/cash-desks", `{"code":"SHOP-DESK","name":"d"}`)["id"].(string)
+			me := decode[torg.Register](t, s.do("GET", "/api/v1/register/me", toks["register"], "").body)
+			id := me.ID
+			desk := call[torg.CashDesk](s, 201, "POST", "/api/v1/cash-desks", `{"code":"SHOP-DESK","name":"d"}`).ID
 			for _, c := range []struct{ method, path, body string }{
-				{"POST", "/api/v1/registers", fmt.Sprintf(`{"code":"SHOP-R","name":"r","warehouse_id":%q}`, me["warehouse_id"])},
+				{"POST", "/api/v1/registers", fmt.Sprintf(`{"code":"SHOP-R","name":"r","warehouse_id":%q}`, me.WarehouseID)},
 				{"PATCH", "/api/v1/registers/" + id, `{"name":"renamed"}`},
 				{"PATCH", "/api/v1/registers/" + id, fmt.Sprintf(`{"cash_desk_id":%q}`, desk)},
 				{"POST", "/api/v1/registers/" + id + "/token", ""},
@@ -103,7 +103,7 @@ func TestAccessMatrix(t *testing.T) {
 					t.Errorf("GET %s as integration: %d", path, r.status)
 				}
 			}
-			if got := s.must(200, "GET", "/api/v1/registers/"+id, ""); got["cash_desk_id"] != nil || got["name"] != "r" {
+			if got := call[torg.Register](s, 200, "GET", "/api/v1/registers/"+id, ""); got.CashDeskID != nil || got.Name != "r" {
 				t.Errorf("the register changed: %v", got)
 			}
 			if r := s.do("GET", "/api/v1/register/me", toks["register"], ""); r.status != 200 {
@@ -112,8 +112,8 @@ func TestAccessMatrix(t *testing.T) {
 			s.must(200, "PATCH", "/api/v1/registers/"+id, fmt.Sprintf(`{"cash_desk_id":%q}`, desk))
 		})
 		t.Run("a new register token revokes the old one", func(t *testing.T) {
-			me := s.do("GET", "/api/v1/register/me", toks["register"], "").json(t)
-			fresh := s.must(201, "POST", "/api/v1/registers/"+me["id"].(string)+"/token", "")["token"].(string)
+			me := decode[torg.Register](t, s.do("GET", "/api/v1/register/me", toks["register"], "").body)
+			fresh := call[torg.APIToken](s, 201, "POST", "/api/v1/registers/"+me.ID+"/token", "").Token
 			if r := s.do("GET", "/api/v1/register/me", toks["register"], ""); r.status != 401 {
 				t.Fatalf("old token: %d", r.status)
 			}
@@ -122,15 +122,15 @@ func TestAccessMatrix(t *testing.T) {
 			}
 		})
 		t.Run("a revoked API token stops working and secrets are never listed", func(t *testing.T) {
-			tok := s.must(201, "POST", "/api/v1/api-tokens", `{"name":"short-lived","role":"viewer"}`)
+			tok := call[torg.APIToken](s, 201, "POST", "/api/v1/api-tokens", `{"name":"short-lived","role":"viewer"}`)
 			list := s.must(200, "GET", "/api/v1/api-tokens", "")
 			for _, it := range list["items"].([]any) {
 				if _, ok := it.(map[string]any)["token"]; ok {
 					t.Fatalf("a listed token shows its secret: %v", it)
 				}
 			}
-			s.must(204, "DELETE", "/api/v1/api-tokens/"+tok["id"].(string), "")
-			if r := s.do("GET", "/api/v1/warehouses", tok["token"].(string), ""); r.status != 401 {
+			s.send(204, "DELETE", "/api/v1/api-tokens/"+tok.ID, "")
+			if r := s.do("GET", "/api/v1/warehouses", tok.Token, ""); r.status != 401 {
 				t.Fatalf("revoked token: %d", r.status)
 			}
 		})
@@ -142,7 +142,7 @@ func TestOneRegisterCannotActForAnother(t *testing.T) {
 		sh := newShop(t, s)
 		// An order offered to R3 only.
 		o := sh.order(t, fmt.Sprintf(`,"status":"agreed","register_ids":[%q],"post":true`, sh.reg["R3"]))
-		id := o["id"].(string)
+		id := o.ID
 		t.Run("R1 cannot pick R3's order", func(t *testing.T) {
 			if r := s.do("POST", "/api/v1/register/orders/"+id+"/claim", sh.tok["R1"], ""); r.status != 410 || r.slug(t) != "withdrawn" {
 				t.Fatalf("got %d %s", r.status, r.body)
@@ -161,18 +161,18 @@ func TestOneRegisterCannotActForAnother(t *testing.T) {
 		t.Run("R3's claim cannot be released by R1", func(t *testing.T) {
 			s.do("POST", "/api/v1/register/orders/"+id+"/claim", sh.tok["R3"], "")
 			s.do("DELETE", "/api/v1/register/orders/"+id+"/claim", sh.tok["R1"], "")
-			claim, _ := s.must(200, "GET", "/api/v1/orders/"+id, "")["claim"].(map[string]any)
-			if claim == nil || claim["register_id"] != sh.reg["R3"] {
+			claim := call[torg.Order](s, 200, "GET", "/api/v1/orders/"+id, "").Claim
+			if claim == nil || claim.RegisterID != sh.reg["R3"] {
 				t.Fatalf("claim %v", claim)
 			}
 		})
 		t.Run("R1's receipt for R3's order is kept as a conflict and does not sell it", func(t *testing.T) {
 			r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], sh.receipt(id, 1, `[{"type":"cash","amount":43400}]`))
-			if r.status != 201 || r.json(t)["state"] != "conflict" || r.json(t)["conflict_reason"] != "not_offered" || r.json(t)["register_id"] != sh.reg["R1"] {
+			if tr := decode[torg.Transaction](t, r.body); r.status != 201 || tr.State != "conflict" || tr.ConflictReason == nil || *tr.ConflictReason != "not_offered" || tr.RegisterID != sh.reg["R1"] {
 				t.Fatalf("got %d %s", r.status, r.body)
 			}
-			if got := s.must(200, "GET", "/api/v1/orders/"+id, ""); got["status"] != "agreed" {
-				t.Fatalf("order %v", got["status"])
+			if got := call[torg.Order](s, 200, "GET", "/api/v1/orders/"+id, ""); got.Status != torg.StatusAgreed {
+				t.Fatalf("order %v", got.Status)
 			}
 		})
 		t.Run("R1 cannot upload under R3's transaction id", func(t *testing.T) {

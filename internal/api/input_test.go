@@ -1,14 +1,18 @@
-package main
+package api_test
 
 import (
 	"strings"
 	"testing"
+
+	"torg"
 )
 
 func TestBadInputChangesNothing(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *testServer) {
-		s.must(201, "POST", "/api/v1/products", `{"code":"TAKEN","name":"existing"}`)
-		count := func() int { return len(s.must(200, "GET", "/api/v1/products?limit=500", "")["items"].([]any)) }
+		call[torg.Product](s, 201, "POST", "/api/v1/products", `{"code":"TAKEN","name":"existing"}`)
+		count := func() int {
+			return len(call[torg.List[torg.Product]](s, 200, "GET", "/api/v1/products?limit=500", "").Items)
+		}
 		before := count()
 		cases := []struct {
 			name        string
@@ -50,8 +54,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 				if ct := resp.header.Get("Content-Type"); ct != "application/problem+json" {
 					t.Errorf("content type %q", ct)
 				}
-				p := resp.json(t)
-				if resp.slug(t) != c.slug || p["status"] != float64(c.status) || p["title"] == "" || p["detail"] == "" {
+				p := resp.problem(t)
+				if resp.slug(t) != c.slug || p.Status != c.status || p.Title == "" || p.Detail == "" {
 					t.Errorf("problem %v, want slug %s", p, c.slug)
 				}
 				for _, f := range c.fields {
@@ -66,7 +70,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		}
 		t.Run("bad list parameters are named", func(t *testing.T) {
 			resp := s.do("GET", "/api/v1/products?limit=501&after=!!!&colour=red", s.admin, "")
-			p := resp.json(t)
+			p := resp.problem(t)
 			if resp.status != 422 || !hasField(p, "limit") || !hasField(p, "after") || !hasField(p, "colour") {
 				t.Fatalf("got %d %s", resp.status, resp.body)
 			}

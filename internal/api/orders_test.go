@@ -1,9 +1,11 @@
-package main
+package api_test
 
 import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"torg"
 )
 
 func TestOrdersFollowTheSourcesRules(t *testing.T) {
@@ -11,16 +13,15 @@ func TestOrdersFollowTheSourcesRules(t *testing.T) {
 		sh := newShop(t, s)
 		t.Run("an order is priced exactly and numbered by the back office", func(t *testing.T) {
 			o := sh.order(t, `,"external_number":"SHOP-1"`)
-			lines := o["lines"].([]any)
-			l0, l1 := lines[0].(map[string]any), lines[1].(map[string]any)
-			if l0["amount"] != 30000.0 || l0["vat_amount"] != 2727.0 || l0["vat_rate"] != "10" || l0["price"] != 15000.0 {
-				t.Errorf("line 1: %v", l0)
+			l0, l1 := o.Lines[0], o.Lines[1]
+			if l0.Amount != 30000 || l0.VATAmount != 2727 || l0.VATRate != "10" || l0.Price != 15000 {
+				t.Errorf("line 1: %+v", l0)
 			}
-			if l1["quantity"] != 1.5 || l1["amount"] != 13400.0 || l1["vat_amount"] != 2416.0 || l1["line_no"] != 2.0 {
-				t.Errorf("line 2: %v", l1)
+			if l1.Quantity != 1500 || l1.Amount != 13400 || l1.VATAmount != 2416 || l1.LineNo != 2 {
+				t.Errorf("line 2: %+v", l1)
 			}
-			if o["total"] != 43400.0 || o["status"] != "new" || o["posted"] != false || o["version"] != 1.0 || o["number"] == "" {
-				t.Errorf("order: %v", o)
+			if o.Total != 43400 || o.Status != torg.StatusNew || o.Posted || o.Version != 1 || o.Number == "" {
+				t.Errorf("order: %+v", o)
 			}
 			dup := s.do("POST", "/api/v1/orders", s.admin, fmt.Sprintf(`{"external_number":"SHOP-1","customer_code":"retail","warehouse_id":%q,"lines":[{"product_code":"MILK","quantity":1}]}`, sh.wh))
 			if dup.status != 409 || dup.slug(t) != "duplicate" {
@@ -29,7 +30,7 @@ func TestOrdersFollowTheSourcesRules(t *testing.T) {
 		})
 		t.Run("only an agreed order is sent to registers", func(t *testing.T) {
 			o := sh.order(t, `,"fill_registers":true,"post":true`)
-			id := o["id"].(string)
+			id := o.ID
 			if st := sh.states(t, id); st["R1"] != "not_sent" || st["R2"] != "not_sent" {
 				t.Fatalf("a new order was sent: %v", st)
 			}
@@ -48,25 +49,25 @@ func TestOrdersFollowTheSourcesRules(t *testing.T) {
 		})
 		t.Run("Add offers only registers that accept orders", func(t *testing.T) {
 			o := sh.order(t, "")
-			resp := s.do("POST", "/api/v1/orders/"+o["id"].(string)+"/registers", s.admin, fmt.Sprintf(`{"register_id":%q}`, sh.reg["R4"]))
-			if resp.status != 422 || !hasField(resp.json(t), "register_id") {
+			resp := s.do("POST", "/api/v1/orders/"+o.ID+"/registers", s.admin, fmt.Sprintf(`{"register_id":%q}`, sh.reg["R4"]))
+			if resp.status != 422 || !hasField(resp.problem(t), "register_id") {
 				t.Fatalf("adding R4: %d %s", resp.status, resp.body)
 			}
 			resp = s.do("POST", "/api/v1/orders", s.admin, fmt.Sprintf(`{"customer_code":"retail","warehouse_id":%q,"lines":[{"product_code":"MILK","quantity":1}],"register_ids":[%q,%q]}`,
 				sh.wh, sh.reg["R3"], sh.reg["R4"]))
-			if resp.status != 422 || !hasField(resp.json(t), "register_ids[1]") || hasField(resp.json(t), "register_ids[0]") {
+			if resp.status != 422 || !hasField(resp.problem(t), "register_ids[1]") || hasField(resp.problem(t), "register_ids[0]") {
 				t.Fatalf("creating with R4: %d %s", resp.status, resp.body)
 			}
-			added := s.must(200, "POST", "/api/v1/orders/"+o["id"].(string)+"/registers", fmt.Sprintf(`{"register_id":%q}`, sh.reg["R3"]))
-			again := s.must(200, "POST", "/api/v1/orders/"+o["id"].(string)+"/registers", fmt.Sprintf(`{"register_id":%q}`, sh.reg["R3"]))
-			if len(added["registers"].([]any)) != 1 || len(again["registers"].([]any)) != 1 {
-				t.Fatalf("adding R3 twice: %v", again["registers"])
+			added := call[torg.Order](s, 200, "POST", "/api/v1/orders/"+o.ID+"/registers", fmt.Sprintf(`{"register_id":%q}`, sh.reg["R3"]))
+			again := call[torg.Order](s, 200, "POST", "/api/v1/orders/"+o.ID+"/registers", fmt.Sprintf(`{"register_id":%q}`, sh.reg["R3"]))
+			if len(added.Registers) != 1 || len(again.Registers) != 1 {
+				t.Fatalf("adding R3 twice: %+v", again.Registers)
 			}
 		})
 		t.Run("Fill takes exactly the warehouse's registers that load orders automatically", func(t *testing.T) {
 			o := sh.order(t, "")
-			filled := s.must(200, "POST", "/api/v1/orders/"+o["id"].(string)+"/registers/fill", "")
-			st := sh.states(t, filled["id"].(string))
+			filled := call[torg.Order](s, 200, "POST", "/api/v1/orders/"+o.ID+"/registers/fill", "")
+			st := sh.states(t, filled.ID)
 			if len(st) != 2 || st["R1"] == "" || st["R2"] == "" {
 				t.Fatalf("filled %v", st)
 			}
@@ -82,17 +83,8 @@ func TestOrdersFollowTheSourcesRules(t *testing.T) {
 				if len(p.Packages) != 1 || p.Packages[0].Kind != "order.upsert" || p.Packages[0].Seq != before[c]+1 {
 					t.Fatalf("%s got %+v", c, p)
 				}
-				var snap struct {
-					ID, Number string
-					Customer   struct{ Code, Name string }
-					Lines      []struct {
-						ProductCode string `json:"product_code"`
-						Name, Unit  string
-						Amount      int64
-					}
-					Total int64
-				}
-				if err := jsonUnmarshal(p.Packages[0].Order, &snap); err != nil || snap.ID != o["id"] || snap.Number != o["number"] || snap.Customer.Code != "retail" ||
+				snap := decode[torg.OrderSnapshot](t, p.Packages[0].Order)
+				if snap.ID != o.ID || snap.Number != o.Number || snap.Customer.Code != "retail" ||
 					snap.Total != 43400 || len(snap.Lines) != 2 || snap.Lines[0].ProductCode != "MILK" || snap.Lines[0].Unit != "шт" {
 					t.Fatalf("%s snapshot %s", c, p.Packages[0].Order)
 				}
@@ -100,7 +92,7 @@ func TestOrdersFollowTheSourcesRules(t *testing.T) {
 			if got := sh.fetch(t, "R5", before["R5"]); len(got.Packages) != 0 {
 				t.Fatalf("R5 of another warehouse got %+v", got)
 			}
-			s.must(200, "POST", "/api/v1/orders/"+o["id"].(string)+"/post", "")
+			s.must(200, "POST", "/api/v1/orders/"+o.ID+"/post", "")
 			if got := sh.fetch(t, "R1", before["R1"]+1); len(got.Packages) != 0 {
 				t.Fatalf("posting again sent %+v", got)
 			}
@@ -118,7 +110,7 @@ func TestOrdersFollowTheSourcesRules(t *testing.T) {
 				t.Run(c.name, func(t *testing.T) {
 					seq := sh.fetch(t, "R1", 0).LastSeq
 					o := sh.order(t, `,"status":"agreed","fill_registers":true,"post":true`)
-					id := o["id"].(string)
+					id := o.ID
 					s.must(200, c.method, "/api/v1/orders/"+id+c.path, c.body)
 					if got := sh.kinds(t, "R1", seq); len(got) != 2 || got[1] != "delete "+c.reason {
 						t.Fatalf("R1 got %v", got)
@@ -138,7 +130,7 @@ func TestOrdersFollowTheSourcesRules(t *testing.T) {
 		})
 		t.Run("a sold, cancelled or closed order cannot be edited", func(t *testing.T) {
 			o := sh.order(t, "")
-			id := o["id"].(string)
+			id := o.ID
 			s.must(200, "POST", "/api/v1/orders/"+id+"/cancel", "")
 			for _, c := range []struct{ method, path, body string }{
 				{"PATCH", "", `{"comment":"late"}`}, {"POST", "/post", ""}, {"POST", "/registers/fill", ""},
@@ -151,7 +143,7 @@ func TestOrdersFollowTheSourcesRules(t *testing.T) {
 		})
 		t.Run("a change rises the version and If-Match guards it", func(t *testing.T) {
 			o := sh.order(t, "")
-			id := o["id"].(string)
+			id := o.ID
 			r := s.do("GET", "/api/v1/orders/"+id, s.admin, "")
 			if r.header.Get("ETag") != `"1"` {
 				t.Fatalf("ETag %q", r.header.Get("ETag"))
@@ -159,40 +151,39 @@ func TestOrdersFollowTheSourcesRules(t *testing.T) {
 			if r := s.do("PATCH", "/api/v1/orders/"+id, s.admin, `{"comment":"x"}`, "If-Match", `"7"`); r.status != 412 || r.slug(t) != "stale-version" {
 				t.Fatalf("stale If-Match: %d %s", r.status, r.body)
 			}
-			got := s.do("PATCH", "/api/v1/orders/"+id, s.admin, `{"comment":"позвонить","lines":[{"product_code":"SOAP","quantity":3}]}`, "If-Match", `"1"`).json(t)
-			if got["version"] != 2.0 || got["total"] != 26970.0 || len(got["lines"].([]any)) != 1 || got["comment"] != "позвонить" {
-				t.Fatalf("patched: %v", got)
+			got := decode[torg.Order](t, s.do("PATCH", "/api/v1/orders/"+id, s.admin, `{"comment":"позвонить","lines":[{"product_code":"SOAP","quantity":3}]}`, "If-Match", `"1"`).body)
+			if got.Version != 2 || got.Total != 26970 || len(got.Lines) != 1 || got.Comment != "позвонить" {
+				t.Fatalf("patched: %+v", got)
 			}
-			same := s.must(200, "PATCH", "/api/v1/orders/"+id, `{"comment":"позвонить"}`)
-			if same["version"] != 2.0 {
-				t.Fatalf("a patch that changes nothing rose the version: %v", same["version"])
+			same := call[torg.Order](s, 200, "PATCH", "/api/v1/orders/"+id, `{"comment":"позвонить"}`)
+			if same.Version != 2 {
+				t.Fatalf("a patch that changes nothing rose the version: %v", same.Version)
 			}
 		})
 		t.Run("orders list newest first with filters", func(t *testing.T) {
-			list := s.must(200, "GET", "/api/v1/orders?status=cancelled&limit=1", "")
-			items := list["items"].([]any)
-			if len(items) != 1 || list["next"] == nil {
-				t.Fatalf("cancelled orders: %v", list)
+			list := call[torg.List[torg.Order]](s, 200, "GET", "/api/v1/orders?status=cancelled&limit=1", "")
+			if len(list.Items) != 1 || list.Next == nil {
+				t.Fatalf("cancelled orders: %+v", list)
 			}
-			more := s.must(200, "GET", "/api/v1/orders?status=cancelled&limit=1&after="+list["next"].(string), "")["items"].([]any)
-			first, second := items[0].(map[string]any)["number"].(string), more[0].(map[string]any)["number"].(string)
+			more := call[torg.List[torg.Order]](s, 200, "GET", "/api/v1/orders?status=cancelled&limit=1&after="+*list.Next, "").Items
+			first, second := list.Items[0].Number, more[0].Number
 			if first <= second {
 				t.Fatalf("not newest first: %s then %s", first, second)
 			}
-			byExt := s.must(200, "GET", "/api/v1/orders?external_number=SHOP-1", "")["items"].([]any)
+			byExt := call[torg.List[torg.Order]](s, 200, "GET", "/api/v1/orders?external_number=SHOP-1", "").Items
 			if len(byExt) != 1 {
 				t.Fatalf("by external number: %v", byExt)
 			}
-			if r := s.do("GET", "/api/v1/orders?status=lost", s.admin, ""); r.status != 422 || !hasField(r.json(t), "status") {
+			if r := s.do("GET", "/api/v1/orders?status=lost", s.admin, ""); r.status != 422 || !hasField(r.problem(t), "status") {
 				t.Fatalf("bad status filter: %d %s", r.status, r.body)
 			}
 		})
 		t.Run("bad order input names every field and writes nothing", func(t *testing.T) {
-			before := len(s.must(200, "GET", "/api/v1/orders?limit=500", "")["items"].([]any))
+			before := len(call[torg.List[torg.Order]](s, 200, "GET", "/api/v1/orders?limit=500", "").Items)
 			resp := s.do("POST", "/api/v1/orders", s.admin, fmt.Sprintf(`{"customer_id":"x","customer_code":"retail","warehouse_code":"MAIN",
 				"lines":[{"product_code":"MILK","quantity":1.2345},{"product_code":"GHOST","quantity":1},{"product_code":"MILK","quantity":0,"price":-5},
 				{"product_code":"MILK","quantity":1,"discount":20000}],"status":"sold"}`))
-			p := resp.json(t)
+			p := resp.problem(t)
 			for _, f := range []string{"customer_id", "lines[0].quantity", "lines[2].quantity", "lines[2].price", "status"} {
 				if !hasField(p, f) {
 					t.Errorf("%s not named: %s", f, resp.body)
@@ -200,13 +191,13 @@ func TestOrdersFollowTheSourcesRules(t *testing.T) {
 			}
 			resp = s.do("POST", "/api/v1/orders", s.admin, fmt.Sprintf(`{"customer_code":"retail","warehouse_code":"NOPE",
 				"lines":[{"product_code":"GHOST","quantity":1},{"product_code":"MILK","quantity":1,"discount":20000},{"product_code":"MILK","quantity":1000000000,"price":100000000000}]}`))
-			p = resp.json(t)
+			p = resp.problem(t)
 			for _, f := range []string{"warehouse_code", "lines[0].product_id", "lines[1].discount", "lines[2].quantity"} {
 				if !hasField(p, f) {
 					t.Errorf("%s not named: %s", f, resp.body)
 				}
 			}
-			if after := len(s.must(200, "GET", "/api/v1/orders?limit=500", "")["items"].([]any)); after != before {
+			if after := len(call[torg.List[torg.Order]](s, 200, "GET", "/api/v1/orders?limit=500", "").Items); after != before {
 				t.Fatalf("%d orders after refused requests, want %d", after, before)
 			}
 		})

@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"bytes"
@@ -68,13 +68,13 @@ func TestListsDownloadAsFiles(t *testing.T) {
 		ret := uuid.NewString()
 		body := fmt.Sprintf(`{"id":%q,"kind":"return","original_transaction_id":%q,"order_id":null,"shift_number":1,"receipt_number":2,
 			"closed_at":%q,"cashier":"Петров","lines":[{"line_no":1,"product_id":%q,"quantity":2,"price":15000,"discount":0,"amount":30000}],
-			"payments":[{"type":"cash","amount":20000},{"type":"card","amount":10000}],"total":30000}`, ret, tx["id"], torg.Now().Format(time.RFC3339), sh.milk)
+			"payments":[{"type":"cash","amount":20000},{"type":"card","amount":10000}],"total":30000}`, ret, tx.ID, torg.Now().Format(time.RFC3339), sh.milk)
 		if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body); r.status != 201 {
 			t.Fatalf("upload of the return: %d %s", r.status, r.body)
 		}
 		s.must(200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
 		s.must(201, "POST", "/api/v1/api-tokens", `{"name":"Склад","role":"viewer"}`)
-		if o := s.must(200, "GET", "/api/v1/orders/"+order["id"].(string), ""); o["status"] != "closed" {
+		if o := s.must(200, "GET", "/api/v1/orders/"+order.ID, ""); o["status"] != "closed" {
 			t.Fatalf("the sold order is %v", o["status"])
 		}
 
@@ -82,9 +82,9 @@ func TestListsDownloadAsFiles(t *testing.T) {
 			{"orders", "status=closed", "total", ""},
 			{"transactions", "kind=return", "total", ""},
 			{"goods-receipts", "warehouse_id=" + sh.wh, "total_cost", ""},
-			{"sales-invoices", "order_id=" + order["id"].(string), "total", ""},
+			{"sales-invoices", "order_id=" + order.ID, "total", ""},
 			{"cash-receipts", "purpose=sale", "amount", ""},
-			{"card-payments", "transaction_id=" + tx["id"].(string), "amount", ""},
+			{"card-payments", "transaction_id=" + tx.ID, "amount", ""},
 			{"customer-returns", "transaction_id=" + ret, "total", ""},
 			{"cash-expenses", "purpose=refund", "amount", ""},
 			{"card-refunds", "transaction_id=" + ret, "amount", ""},

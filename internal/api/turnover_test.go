@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"bytes"
@@ -80,7 +80,7 @@ func makeHistory(t *testing.T, s *testServer, sh *shop, desk string) history {
 		if rng.IntN(8) == 0 { // a goods receipt
 			p := []string{sh.milk, sh.soap}[rng.IntN(2)]
 			q := int64(rng.IntN(50_000) + 1)
-			s.must(201, "POST", "/api/v1/goods-receipts", fmt.Sprintf(`{"warehouse_id":%q,"date":%q,"lines":[{"product_id":%q,"quantity":%d.%03d,"cost":100}]}`,
+			call[torg.GoodsReceipt](s, 201, "POST", "/api/v1/goods-receipts", fmt.Sprintf(`{"warehouse_id":%q,"date":%q,"lines":[{"product_id":%q,"quantity":%d.%03d,"cost":100}]}`,
 				sh.wh, at.UTC().Format(time.RFC3339), p, q/1000, q%1000))
 			h.stock = append(h.stock, stockMove{at: at, product: p, quantity: q, receipt: true})
 			continue
@@ -134,7 +134,7 @@ func makeHistory(t *testing.T, s *testServer, sh *shop, desk string) history {
 		}
 		makeReturn(t, s, sh, rng, &h, sl, 1000+i)
 	}
-	if res := sh.run(t); res["failed"] != 0.0 {
+	if res := sh.run(t); res.Failed != 0 {
 		t.Fatalf("KKMTransfer: %v", res)
 	}
 	return h
@@ -212,8 +212,8 @@ func exactReport[T any](t *testing.T, s *testServer, path string) []T {
 func TestPeriodReportsEqualTheHistory(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *testServer) {
 		sh := newShop(t, s)
-		desk := s.must(201, "POST", "/api/v1/cash-desks", `{"code":"D","name":"d"}`)["id"].(string)
-		s.must(200, "PATCH", "/api/v1/registers/"+sh.reg["R1"], fmt.Sprintf(`{"cash_desk_id":%q}`, desk))
+		desk := call[torg.CashDesk](s, 201, "POST", "/api/v1/cash-desks", `{"code":"D","name":"d"}`).ID
+		call[torg.Register](s, 200, "PATCH", "/api/v1/registers/"+sh.reg["R1"], fmt.Sprintf(`{"cash_desk_id":%q}`, desk))
 		h := makeHistory(t, s, sh, desk)
 		day := func(d int) time.Time {
 			n := time.Now().In(time.Local)
@@ -435,8 +435,8 @@ func TestPeriodReportsRefuseBadPeriods(t *testing.T) {
 			continue
 		}
 		var fields []string
-		for _, e := range r.json(t)["errors"].([]any) {
-			fields = append(fields, e.(map[string]any)["field"].(string))
+		for _, e := range r.problem(t).Errors {
+			fields = append(fields, e.Field)
 		}
 		slices.Sort(fields)
 		if !slices.Equal(fields, c.fields) {

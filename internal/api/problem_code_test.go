@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"torg"
 )
 
 // A problem names its message and each field's by a stable code with its parameters, so that a
@@ -45,24 +47,21 @@ func TestProblemsCarryCodesAndParams(t *testing.T) {
 		t.Run("a pick conflict: the code, the order, the register and the time as RFC 3339", func(t *testing.T) {
 			sh := newShop(t, s)
 			o := sh.order(t, fmt.Sprintf(`,"status":"agreed","register_ids":[%q,%q],"post":true`, sh.reg["R1"], sh.reg["R2"]))
-			id, number := o["id"].(string), o["number"].(string)
+			id, number := o.ID, o.Number
 			c := s.do("POST", "/api/v1/register/orders/"+id+"/claim", sh.tok["R1"], "")
 			if c.status != 200 {
 				t.Fatalf("claim: %d %s", c.status, c.body)
 			}
-			exp, err := time.Parse(time.RFC3339, c.json(t)["expires_at"].(string))
-			if err != nil {
-				t.Fatal(err)
-			}
+			exp := decode[torg.Claim](t, c.body).ExpiresAt
 			expires := exp.UTC().Format(time.RFC3339)
 			r := s.do("POST", "/api/v1/register/orders/"+id+"/claim", sh.tok["R2"], "")
-			p := r.json(t)
+			p := r.problem(t)
 			wantDetail := fmt.Sprintf("order %s is being sold at register R1 (Касса R1) until %s", number, expires)
-			if r.status != 409 || p["detail"] != wantDetail || p["code"] != "claimed" {
+			if r.status != 409 || p.Detail != wantDetail || p.Code != "claimed" {
 				t.Fatalf("%d %s, want detail %q", r.status, r.body, wantDetail)
 			}
-			if want := []any{number, "R1", "Касса R1", expires}; !reflect.DeepEqual(p["params"], want) {
-				t.Errorf("params %v, want %v", p["params"], want)
+			if want := []any{number, "R1", "Касса R1", expires}; !reflect.DeepEqual(p.Params, want) {
+				t.Errorf("params %v, want %v", p.Params, want)
 			}
 		})
 	})

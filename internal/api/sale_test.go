@@ -1,13 +1,15 @@
-package main
+package api_test
 
 import (
-	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
+
+	"torg"
 )
 
 func TestSellingAnOrderAtARegister(t *testing.T) {
@@ -15,7 +17,7 @@ func TestSellingAnOrderAtARegister(t *testing.T) {
 		sh := newShop(t, s)
 		agreed := func(t *testing.T) (string, int64) {
 			o := sh.order(t, fmt.Sprintf(`,"status":"agreed","fill_registers":true,"register_ids":[%q],"post":true`, sh.reg["R3"]))
-			return o["id"].(string), int64(o["version"].(float64))
+			return o.ID, o.Version
 		}
 		claim := func(code, id, body string) response {
 			return s.do("POST", "/api/v1/register/orders/"+id+"/claim", sh.tok[code], body)
@@ -23,19 +25,19 @@ func TestSellingAnOrderAtARegister(t *testing.T) {
 		t.Run("pick receipt claims the order for one register at a time", func(t *testing.T) {
 			id, version := agreed(t)
 			c := claim("R1", id, fmt.Sprintf(`{"version":%d}`, version))
-			if c.status != 200 || c.json(t)["register_id"] != sh.reg["R1"] || c.json(t)["expires_at"] == nil {
+			if c.status != 200 || decode[torg.Claim](t, c.body).RegisterID != sh.reg["R1"] || decode[torg.Claim](t, c.body).ExpiresAt.IsZero() {
 				t.Fatalf("R1 claim: %d %s", c.status, c.body)
 			}
 			if r := claim("R1", id, ""); r.status != 200 {
 				t.Fatalf("R1 renewal: %d %s", r.status, r.body)
 			}
 			r := claim("R2", id, "")
-			if r.status != 409 || r.slug(t) != "claimed" || !strings.Contains(r.json(t)["detail"].(string), "R1") {
+			if r.status != 409 || r.slug(t) != "claimed" || !strings.Contains(r.problem(t).Detail, "R1") {
 				t.Fatalf("R2 claim: %d %s", r.status, r.body)
 			}
-			o := s.must(200, "GET", "/api/v1/orders/"+id, "")
-			if o["claim"].(map[string]any)["register_id"] != sh.reg["R1"] {
-				t.Fatalf("order claim: %v", o["claim"])
+			o := call[torg.Order](s, 200, "GET", "/api/v1/orders/"+id, "")
+			if o.Claim == nil || o.Claim.RegisterID != sh.reg["R1"] {
+				t.Fatalf("order claim: %+v", o.Claim)
 			}
 			if r := s.do("DELETE", "/api/v1/register/orders/"+id+"/claim", sh.tok["R1"], ""); r.status != 204 {
 				t.Fatalf("release: %d", r.status)
@@ -71,17 +73,17 @@ func TestSellingAnOrderAtARegister(t *testing.T) {
 			if first.status != 201 {
 				t.Fatalf("upload: %d %s", first.status, first.body)
 			}
-			tr := first.json(t)
-			if tr["state"] != "new" || tr["register_id"] != sh.reg["R1"] || tr["conflict_reason"] != nil || tr["received_at"] == nil {
-				t.Fatalf("transaction: %v", tr)
+			tr := decode[torg.Transaction](t, first.body)
+			if tr.State != "new" || tr.RegisterID != sh.reg["R1"] || tr.ConflictReason != nil || tr.ReceivedAt.IsZero() {
+				t.Fatalf("transaction: %+v", tr)
 			}
 			again := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body)
 			if again.status != 200 || string(again.body) != string(first.body) {
 				t.Fatalf("the same upload again: %d %s", again.status, again.body)
 			}
-			o := s.must(200, "GET", "/api/v1/orders/"+id, "")
-			if o["status"] != "sold" || o["transaction_id"] != tr["id"] || o["claim"] != nil || o["version"] != float64(version+1) {
-				t.Fatalf("order after the sale: %v", o)
+			o := call[torg.Order](s, 200, "GET", "/api/v1/orders/"+id, "")
+			if o.Status != torg.StatusSold || o.TransactionID == nil || *o.TransactionID != tr.ID || o.Claim != nil || o.Version != version+1 {
+				t.Fatalf("order after the sale: %+v", o)
 			}
 			for _, c := range []string{"R2", "R3"} {
 				if got := sh.kinds(t, c, seq[c]); len(got) != 2 || got[0] != "claimed by Касса R1" || got[1] != "delete sold" {
@@ -94,11 +96,11 @@ func TestSellingAnOrderAtARegister(t *testing.T) {
 			if r := claim("R2", id, ""); r.status != 409 || r.slug(t) != "sold" {
 				t.Errorf("claim after the sale: %d %s", r.status, r.body)
 			}
-			got := s.must(200, "GET", "/api/v1/transactions/"+tr["id"].(string), "")
-			if string(mustJSON(got)) != string(mustJSON(tr)) {
-				t.Errorf("GET transaction %v, uploaded %v", got, tr)
+			got := call[torg.Transaction](s, 200, "GET", "/api/v1/transactions/"+tr.ID, "")
+			if !reflect.DeepEqual(got, tr) {
+				t.Errorf("GET transaction %+v, uploaded %+v", got, tr)
 			}
-			list := s.must(200, "GET", "/api/v1/transactions?order_id="+id, "")["items"].([]any)
+			list := call[torg.List[torg.Transaction]](s, 200, "GET", "/api/v1/transactions?order_id="+id, "").Items
 			if len(list) != 1 {
 				t.Errorf("transactions of the order: %v", list)
 			}
@@ -127,12 +129,12 @@ func TestSellingAnOrderAtARegister(t *testing.T) {
 			}
 			for _, c := range cases {
 				r := s.do("POST", "/api/v1/register/transactions", sh.tok[c.code], sh.receipt(c.order, 1, `[{"type":"card","amount":43400}]`))
-				if r.status != 201 || r.json(t)["state"] != "conflict" || r.json(t)["conflict_reason"] != c.reason {
+				if tr := decode[torg.Transaction](t, r.body); r.status != 201 || tr.State != "conflict" || tr.ConflictReason == nil || *tr.ConflictReason != c.reason {
 					t.Errorf("%s: %d %s", c.reason, r.status, r.body)
 				}
 			}
-			if o := s.must(200, "GET", "/api/v1/orders/"+offered, ""); o["status"] != "agreed" {
-				t.Errorf("a not-offered sale changed the order: %v", o["status"])
+			if o := call[torg.Order](s, 200, "GET", "/api/v1/orders/"+offered, ""); o.Status != torg.StatusAgreed {
+				t.Errorf("a not-offered sale changed the order: %v", o.Status)
 			}
 		})
 		t.Run("a receipt that differs from its order is a mismatch that waits for a person to accept it", func(t *testing.T) {
@@ -142,35 +144,35 @@ func TestSellingAnOrderAtARegister(t *testing.T) {
 				"cashier":"Иванова","lines":[{"product_id":%q,"quantity":1000,"price":1,"discount":0,"amount":1000}],
 				"payments":[{"type":"cash","amount":1000}],"total":1000}`, uuid.NewString(), id, v, sh.soap)
 			r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body)
-			tr := r.json(t)
-			if r.status != 201 || tr["state"] != "conflict" || tr["conflict_reason"] != "mismatch" || tr["kind"] != "sale" {
+			tr := decode[torg.Transaction](t, r.body)
+			if r.status != 201 || tr.State != "conflict" || tr.ConflictReason == nil || *tr.ConflictReason != "mismatch" || tr.Kind != "sale" {
 				t.Fatalf("upload: %d %s", r.status, r.body)
 			}
 			for _, f := range []string{"closed_at", "lines[0].price", "lines"} {
-				if !slices.ContainsFunc(tr["mismatches"].([]any), func(m any) bool { return m.(map[string]any)["field"] == f }) {
-					t.Errorf("mismatches do not name %s: %v", f, tr["mismatches"])
+				if !slices.ContainsFunc(tr.Mismatches, func(m torg.FieldError) bool { return m.Field == f }) {
+					t.Errorf("mismatches do not name %s: %v", f, tr.Mismatches)
 				}
 			}
-			if o := s.must(200, "GET", "/api/v1/orders/"+id, ""); o["status"] != "sold" {
-				t.Errorf("the order is %v, want sold: the goods have left", o["status"])
+			if o := call[torg.Order](s, 200, "GET", "/api/v1/orders/"+id, ""); o.Status != torg.StatusSold {
+				t.Errorf("the order is %v, want sold: the goods have left", o.Status)
 			}
 			s.must(200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
-			if got := s.must(200, "GET", "/api/v1/transactions/"+tr["id"].(string), ""); got["state"] != "conflict" || got["sales_invoice_id"] != nil {
+			if got := call[torg.Transaction](s, 200, "GET", "/api/v1/transactions/"+tr.ID, ""); got.State != "conflict" || got.SalesInvoiceID != nil {
 				t.Fatalf("KKMTransfer processed a mismatch: %v", got)
 			}
-			if r := s.do("POST", "/api/v1/transactions/"+tr["id"].(string)+"/resolve", s.admin, `{"action":"accept","comment":"покупатель взял мыло"}`); r.status != 200 || r.json(t)["state"] != "new" {
+			if r := s.do("POST", "/api/v1/transactions/"+tr.ID+"/resolve", s.admin, `{"action":"accept","comment":"покупатель взял мыло"}`); r.status != 200 || decode[torg.Transaction](t, r.body).State != "new" {
 				t.Fatalf("accept: %d %s", r.status, r.body)
 			}
 			s.must(200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
-			got := s.must(200, "GET", "/api/v1/transactions/"+tr["id"].(string), "")
-			if got["state"] != "processed" || got["sales_invoice_id"] == nil {
+			got := call[torg.Transaction](s, 200, "GET", "/api/v1/transactions/"+tr.ID, "")
+			if got.State != "processed" || got.SalesInvoiceID == nil {
 				t.Fatalf("after accepting: %v", got)
 			}
-			if inv := s.must(200, "GET", "/api/v1/sales-invoices/"+got["sales_invoice_id"].(string), ""); inv["order_id"] != id || inv["total"] != 1000.0 {
+			if inv := call[torg.SalesInvoice](s, 200, "GET", "/api/v1/sales-invoices/"+*got.SalesInvoiceID, ""); inv.OrderID == nil || *inv.OrderID != id || inv.Total != 1000 {
 				t.Errorf("invoice: %v", inv)
 			}
-			if o := s.must(200, "GET", "/api/v1/orders/"+id, ""); o["status"] != "closed" {
-				t.Errorf("the order is %v, want closed", o["status"])
+			if o := call[torg.Order](s, 200, "GET", "/api/v1/orders/"+id, ""); o.Status != torg.StatusClosed {
+				t.Errorf("the order is %v, want closed", o.Status)
 			}
 		})
 		t.Run("a receipt whose sums do not add up is refused, naming every field", func(t *testing.T) {
@@ -178,21 +180,16 @@ func TestSellingAnOrderAtARegister(t *testing.T) {
 			body = strings.Replace(body, `"amount":30000`, `"amount":30001`, 1)
 			body = strings.Replace(body, `"id":"`, `"id":"x`, 1)
 			r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body)
-			p := r.json(t)
+			p := r.problem(t)
 			for _, f := range []string{"id", "lines[0].amount", "total", "payments", "payments[1].type", "payments[1].amount"} {
 				if !hasField(p, f) {
 					t.Errorf("%s not named: %s", f, r.body)
 				}
 			}
 			unknown := strings.Replace(sh.receipt("", 0, `[{"type":"cash","amount":43400}]`), sh.milk, "ghost", 1)
-			if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], unknown); r.status != 422 || !hasField(r.json(t), "lines[0].product_id") {
+			if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], unknown); r.status != 422 || !hasField(r.problem(t), "lines[0].product_id") {
 				t.Errorf("unknown product: %d %s", r.status, r.body)
 			}
 		})
 	})
-}
-
-func mustJSON(v any) []byte {
-	b, _ := json.Marshal(v)
-	return b
 }

@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"fmt"
@@ -14,26 +14,26 @@ import (
 
 // soldShop sells the shop's standard order (434.00: 200.00 cash, 234.00 card) at R1 with fiscal
 // data, runs KKMTransfer, and returns the order and the transaction as the API answers them.
-func soldShop(t *testing.T, s *testServer, sh *shop) (order, tx map[string]any) {
+func soldShop(t *testing.T, s *testServer, sh *shop) (torg.Order, torg.Transaction) {
 	t.Helper()
 	o := sh.order(t, fmt.Sprintf(`,"status":"agreed","register_ids":[%q],"post":true`, sh.reg["R1"]))
-	id := o["id"].(string)
-	body := strings.Replace(sh.receipt(id, int64(o["version"].(float64)), `[{"type":"cash","amount":20000},{"type":"card","amount":23400}]`),
+	id := o.ID
+	body := strings.Replace(sh.receipt(id, o.Version, `[{"type":"cash","amount":20000},{"type":"card","amount":23400}]`),
 		`"total":43400`, `"total":43400,"fiscal":{"fn":"9999078900012345","fd":321,"fp":"2751032817"}`, 1)
 	if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body); r.status != 201 {
 		t.Fatalf("upload: %d %s", r.status, r.body)
 	}
-	s.must(200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
-	o = s.must(200, "GET", "/api/v1/orders/"+id, "")
-	return o, s.must(200, "GET", "/api/v1/transactions/"+o["transaction_id"].(string), "")
+	call[torg.TransferResult](s, 200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
+	o = call[torg.Order](s, 200, "GET", "/api/v1/orders/"+id, "")
+	return o, call[torg.Transaction](s, 200, "GET", "/api/v1/transactions/"+*o.TransactionID, "")
 }
 
 func TestPrintForms(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *testServer) {
 		sh := newShop(t, s)
-		desk := s.must(201, "POST", "/api/v1/cash-desks", `{"code":"C1","name":"Касса магазина"}`)["id"].(string)
-		s.must(200, "PATCH", "/api/v1/registers/"+sh.reg["R1"], fmt.Sprintf(`{"cash_desk_id":%q}`, desk))
-		s.must(200, "PUT", "/api/v1/settings/organisation", `{"name":"ООО «Ромашка»","inn":"7707083893","kpp":"770701001",
+		desk := call[torg.CashDesk](s, 201, "POST", "/api/v1/cash-desks", `{"code":"C1","name":"Касса магазина"}`).ID
+		call[torg.Register](s, 200, "PATCH", "/api/v1/registers/"+sh.reg["R1"], fmt.Sprintf(`{"cash_desk_id":%q}`, desk))
+		call[torg.Organisation](s, 200, "PUT", "/api/v1/settings/organisation", `{"name":"ООО «Ромашка»","inn":"7707083893","kpp":"770701001",
 			"address":"Москва, ул. Ленина, 1","head":"Иванов И. И.","accountant":"Петрова А. А."}`)
 		order, tx := soldShop(t, s, sh)
 		print := func(path string) string {
@@ -52,12 +52,12 @@ func TestPrintForms(t *testing.T) {
 				}
 			}
 		}
-		number := order["number"].(string)
+		number := order.Number
 		t.Run("the order prints as a picking list with its number as a barcode", func(t *testing.T) {
-			has(t, print("/api/v1/orders/"+order["id"].(string)+"/print"), "Заказ покупателя № "+number, `aria-label="`+number+`"`,
+			has(t, print("/api/v1/orders/"+order.ID+"/print"), "Заказ покупателя № "+number, `aria-label="`+number+`"`,
 				"Молоко", "Мыло", "434,00", "Четыреста тридцать четыре рубля 00 копеек", "@page")
 		})
-		invoice := "/api/v1/sales-invoices/" + tx["sales_invoice_id"].(string) + "/print"
+		invoice := "/api/v1/sales-invoices/" + *tx.SalesInvoiceID + "/print"
 		t.Run("the sales invoice prints as УПД with status 2 by default", func(t *testing.T) {
 			has(t, print(invoice), "Универсальный передаточный документ", `Статус: <span class="box">2</span>`, "ООО «Ромашка»",
 				"7707083893/770701001", "Заказ покупателя № "+number, "Четыреста тридцать четыре рубля 00 копеек", "Иванов И. И.")
@@ -67,11 +67,11 @@ func TestPrintForms(t *testing.T) {
 				"Петрова А. А.")
 		})
 		t.Run("the cash receipt order prints as КО-1 with its tear-off receipt", func(t *testing.T) {
-			has(t, print("/api/v1/cash-receipts/"+tx["cash_receipt_id"].(string)+"/print"), "ПРИХОДНЫЙ КАССОВЫЙ ОРДЕР", "КВИТАНЦИЯ",
+			has(t, print("/api/v1/cash-receipts/"+*tx.CashReceiptID+"/print"), "ПРИХОДНЫЙ КАССОВЫЙ ОРДЕР", "КВИТАНЦИЯ",
 				"Двести рублей 00 копеек", "Касса магазина", "Петрова А. А.")
 		})
 		t.Run("the transaction prints as a receipt copy with its fiscal data and QR string", func(t *testing.T) {
-			page := print("/api/v1/transactions/" + tx["id"].(string) + "/print")
+			page := print("/api/v1/transactions/" + tx.ID + "/print")
 			has(t, page, "КОПИЯ КАССОВОГО ЧЕКА", "9999078900012345", "2751032817", "НАЛИЧНЫМИ", "БЕЗНАЛИЧНЫМИ", "&amp;s=434.00&amp;fn=9999078900012345&amp;i=321&amp;fp=2751032817&amp;n=1",
 				`class="qr"`)
 		})
@@ -80,16 +80,16 @@ func TestPrintForms(t *testing.T) {
 		body := fmt.Sprintf(`{"id":%q,"kind":"return","original_transaction_id":%q,"order_id":null,"shift_number":1,"receipt_number":2,
 			"closed_at":%q,"cashier":"Петров","lines":[{"line_no":1,"product_id":%q,"quantity":2,"price":15000,"discount":0,"amount":30000}],
 			"payments":[{"type":"cash","amount":30000}],"total":30000,"fiscal":{"fn":"9999078900012345","fd":322,"fp":"1234567890"}}`,
-			ret, tx["id"], torg.Now().Format(time.RFC3339), sh.milk)
+			ret, tx.ID, torg.Now().Format(time.RFC3339), sh.milk)
 		if r := s.do("POST", "/api/v1/register/transactions", sh.tok["R1"], body); r.status != 201 {
 			t.Fatalf("upload of the return: %d %s", r.status, r.body)
 		}
-		s.must(200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
-		rtx := s.must(200, "GET", "/api/v1/transactions/"+ret, "")
+		call[torg.TransferResult](s, 200, "POST", "/api/v1/jobs/kkm-transfer/run", "")
+		rtx := call[torg.Transaction](s, 200, "GET", "/api/v1/transactions/"+ret, "")
 		t.Run("the return's cash expense order prints as КО-2", func(t *testing.T) {
-			cr := s.must(200, "GET", "/api/v1/customer-returns/"+rtx["customer_return_id"].(string), "")
-			has(t, print("/api/v1/cash-expenses/"+rtx["cash_expense_id"].(string)+"/print"), "Расходный кассовый ордер № ", "РАСХОДНЫЙ КАССОВЫЙ ОРДЕР",
-				"Розничный покупатель", "Возврат товаров от покупателя № "+cr["number"].(string), "Триста рублей 00 копеек", "300,00",
+			cr := call[torg.CustomerReturn](s, 200, "GET", "/api/v1/customer-returns/"+*rtx.CustomerReturnID, "")
+			has(t, print("/api/v1/cash-expenses/"+*rtx.CashExpenseID+"/print"), "Расходный кассовый ордер № ", "РАСХОДНЫЙ КАССОВЫЙ ОРДЕР",
+				"Розничный покупатель", "Возврат товаров от покупателя № "+cr.Number, "Триста рублей 00 копеек", "300,00",
 				"Касса магазина", "Иванов И. И.", "Петрова А. А.", "@page")
 		})
 		t.Run("the return prints as a receipt copy of «Возврат прихода»", func(t *testing.T) {
@@ -111,8 +111,8 @@ func TestPrintForms(t *testing.T) {
 				t.Fatalf("bad form: %d %s", r.status, r.body)
 			}
 			var fields []string
-			for _, e := range r.json(t)["errors"].([]any) {
-				fields = append(fields, e.(map[string]any)["field"].(string))
+			for _, e := range r.problem(t).Errors {
+				fields = append(fields, e.Field)
 			}
 			slices.Sort(fields)
 			if !slices.Equal(fields, []string{"copies", "form"}) {
@@ -124,27 +124,27 @@ func TestPrintForms(t *testing.T) {
 
 func TestOrganisationSettingsAPI(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *testServer) {
-		empty := s.must(200, "GET", "/api/v1/settings/organisation", "")
-		if empty["name"] != "" || empty["inn"] != "" {
-			t.Fatalf("a new store's details: %v", empty)
+		empty := call[torg.Organisation](s, 200, "GET", "/api/v1/settings/organisation", "")
+		if empty.Name != "" || empty.INN != "" {
+			t.Fatalf("a new store's details: %+v", empty)
 		}
-		s.must(200, "PUT", "/api/v1/settings/organisation", `{"name":"ООО «Ромашка»","inn":"7707083893"}`)
+		call[torg.Organisation](s, 200, "PUT", "/api/v1/settings/organisation", `{"name":"ООО «Ромашка»","inn":"7707083893"}`)
 		r := s.do("PUT", "/api/v1/settings/organisation", s.admin, `{"name":"X","inn":"123","kpp":"1","colour":"red"}`)
 		if r.status != 422 {
 			t.Fatalf("bad details: %d %s", r.status, r.body)
 		}
 		var fields []string
-		for _, e := range r.json(t)["errors"].([]any) {
-			fields = append(fields, e.(map[string]any)["field"].(string))
+		for _, e := range r.problem(t).Errors {
+			fields = append(fields, e.Field)
 		}
 		slices.Sort(fields)
 		if !slices.Equal(fields, []string{"colour", "inn", "kpp"}) {
 			t.Errorf("named %v, want colour, inn and kpp", fields)
 		}
-		if got := s.must(200, "GET", "/api/v1/settings/organisation", ""); got["name"] != "ООО «Ромашка»" || got["kpp"] != "" {
-			t.Errorf("after a refused change: %v", got)
+		if got := call[torg.Organisation](s, 200, "GET", "/api/v1/settings/organisation", ""); got.Name != "ООО «Ромашка»" || got.KPP != "" {
+			t.Errorf("after a refused change: %+v", got)
 		}
-		viewer := s.must(201, "POST", "/api/v1/api-tokens", `{"name":"v","role":"viewer"}`)["token"].(string)
+		viewer := call[torg.APIToken](s, 201, "POST", "/api/v1/api-tokens", `{"name":"v","role":"viewer"}`).Token
 		if r := s.do("PUT", "/api/v1/settings/organisation", viewer, `{"name":"Y"}`); r.status != 403 {
 			t.Errorf("a viewer changed the details: %d", r.status)
 		}

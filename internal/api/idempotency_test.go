@@ -1,15 +1,19 @@
-package main
+package api_test
 
 import (
 	"bytes"
 	"fmt"
 	"sync"
 	"testing"
+
+	"torg"
 )
 
 func TestIdempotencyKeys(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *testServer) {
-		count := func() int { return len(s.must(200, "GET", "/api/v1/warehouses?limit=500", "")["items"].([]any)) }
+		count := func() int {
+			return len(call[torg.List[torg.Warehouse]](s, 200, "GET", "/api/v1/warehouses?limit=500", "").Items)
+		}
 		t.Run("the same key and body replay the first response byte for byte", func(t *testing.T) {
 			before := count()
 			body := `{"code":"IDEM1","name":"Склад"}`
@@ -26,7 +30,7 @@ func TestIdempotencyKeys(t *testing.T) {
 			}
 		})
 		t.Run("the same key with another body is a conflict", func(t *testing.T) {
-			s.must(201, "POST", "/api/v1/warehouses", `{"code":"IDEM2","name":"a"}`)
+			call[torg.Warehouse](s, 201, "POST", "/api/v1/warehouses", `{"code":"IDEM2","name":"a"}`)
 			s.do("POST", "/api/v1/warehouses", s.admin, `{"code":"IDEM3","name":"a"}`, "Idempotency-Key", "k-2")
 			resp := s.do("POST", "/api/v1/warehouses", s.admin, `{"code":"IDEM4","name":"a"}`, "Idempotency-Key", "k-2")
 			if resp.status != 422 || resp.slug(t) != "idempotency-conflict" {
@@ -44,7 +48,7 @@ func TestIdempotencyKeys(t *testing.T) {
 			}
 		})
 		t.Run("keys are kept per token", func(t *testing.T) {
-			other := s.must(201, "POST", "/api/v1/api-tokens", `{"name":"shop","role":"integration"}`)["token"].(string)
+			other := call[torg.APIToken](s, 201, "POST", "/api/v1/api-tokens", `{"name":"shop","role":"integration"}`).Token
 			a := s.do("POST", "/api/v1/warehouses", s.admin, `{"code":"IDEM6","name":"a"}`, "Idempotency-Key", "shared")
 			b := s.do("POST", "/api/v1/warehouses", other, `{"code":"IDEM7","name":"b"}`, "Idempotency-Key", "shared")
 			if a.status != 201 || b.status != 201 {
@@ -54,7 +58,7 @@ func TestIdempotencyKeys(t *testing.T) {
 		t.Run("a key over 255 characters is refused", func(t *testing.T) {
 			long := fmt.Sprintf("%0256d", 0)
 			resp := s.do("POST", "/api/v1/warehouses", s.admin, `{"code":"IDEM8","name":"a"}`, "Idempotency-Key", long)
-			if resp.status != 422 || !hasField(resp.json(t), "Idempotency-Key") {
+			if resp.status != 422 || !hasField(resp.problem(t), "Idempotency-Key") {
 				t.Fatalf("got %d %s", resp.status, resp.body)
 			}
 		})
