@@ -275,8 +275,10 @@ func (tx *Tx) PostCashReceipt(ctx context.Context, id, cashDeskID string) (torg.
 	if err != nil {
 		return c, err
 	}
-	doc := cashPosting{table: "cash_receipts", noun: "cash receipt order", id: c.ID, number: c.Number, date: c.Date,
-		posted: c.Posted, amount: c.Amount, customerID: c.CustomerID}
+	if c.Posted {
+		return c, torg.Errorf(torg.CodeStateConflict, "cash receipt order %s is already posted", c.Number)
+	}
+	doc := cashPosting{table: "cash_receipts", id: c.ID, date: c.Date, amount: c.Amount, customerID: c.CustomerID}
 	if err := tx.postCash(ctx, doc, cashDeskID); err != nil {
 		return c, err
 	}
@@ -286,19 +288,15 @@ func (tx *Tx) PostCashReceipt(ctx context.Context, id, cashDeskID string) (torg.
 // cashPosting is what posting a cash document by hand needs of it: amount enters the cash desk (a
 // cash expense's is negative: it leaves), and the customer's debt, when it has one, moves the other way.
 type cashPosting struct {
-	table, noun, id, number string
-	date                    time.Time
-	posted                  bool
-	amount                  torg.Money
-	customerID              *string
+	table, id  string
+	date       time.Time
+	amount     torg.Money
+	customerID *string
 }
 
-// postCash posts an unposted cash document on the cash desk: a sale's cash pays the customer's
+// postCash posts a cash document not yet posted on the cash desk: a sale's cash pays the customer's
 // debt, a refund's raises it back; a cash in's or out's is no one's.
 func (tx *Tx) postCash(ctx context.Context, c cashPosting, cashDeskID string) error {
-	if c.posted {
-		return torg.Errorf(torg.CodeStateConflict, "%s %s is already posted", c.noun, c.number)
-	}
 	if ok, err := tx.exists(ctx, "cash_desks", cashDeskID); err != nil || !ok {
 		return cmpErr(err, torg.Invalid("cash_desk_id", "no cash desk has this id"))
 	}

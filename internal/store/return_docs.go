@@ -86,8 +86,10 @@ func (tx *Tx) PostCashExpense(ctx context.Context, id, cashDeskID string) (torg.
 	if err != nil {
 		return c, err
 	}
-	doc := cashPosting{table: "cash_expenses", noun: "cash expense order", id: c.ID, number: c.Number, date: c.Date,
-		posted: c.Posted, amount: -c.Amount, customerID: c.CustomerID}
+	if c.Posted {
+		return c, torg.Errorf(torg.CodeStateConflict, "cash expense order %s is already posted", c.Number)
+	}
+	doc := cashPosting{table: "cash_expenses", id: c.ID, date: c.Date, amount: -c.Amount, customerID: c.CustomerID}
 	if err := tx.postCash(ctx, doc, cashDeskID); err != nil {
 		return c, err
 	}
