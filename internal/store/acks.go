@@ -12,16 +12,19 @@ import (
 // A register acknowledges its packages with every fetch (after=SEQ). Writing each acknowledgement
 // in a transaction of its own would cost a write per delivery; instead they are gathered here and
 // written together every ackEvery, with the registers' last_seen_at. An acknowledgement lost in a
-// crash only makes the register receive those packages again, which it ignores by seq. Until it is
-// written, this process shows it in the orders' delivery states all the same (ackBuffer.overlay).
+// crash only makes the register receive those packages again, which it ignores by seq. This process
+// shows an acknowledgement in the orders' delivery states at once, before it is written, while it is
+// being written and after (ackBuffer.acked).
 
 // ackEvery is how often gathered acknowledgements are written.
 const ackEvery = 100 * time.Millisecond
 
 type ackBuffer struct {
-	mu      sync.Mutex
-	pending map[string]int64 // register → highest seq acknowledged and not yet written
-	start   sync.Once
+	mu       sync.Mutex
+	pending  map[string]int64 // register → highest seq acknowledged and not yet written
+	noted    map[string]int64 // register → highest seq acknowledged here, written or not
+	hold     func()           // tests: called inside the flush's write
+	start    sync.Once
 	quit    chan struct{}
 	done    chan struct{}
 }
@@ -41,14 +44,20 @@ func (s *Store) NoteAck(registerID string, seq int64) {
 	if cur, ok := a.pending[registerID]; !ok || seq > cur {
 		a.pending[registerID] = seq
 	}
+	if a.noted == nil {
+		a.noted = map[string]int64{}
+	}
+	a.noted[registerID] = max(a.noted[registerID], seq)
 	a.mu.Unlock()
 }
 
-// acked is the highest seq of the register acknowledged here and not yet written.
+// acked is the highest seq of the register acknowledged to this process. It is kept after it is
+// written: a read whose snapshot began before the write committed finds it here, so that no read
+// shows an acknowledged order as not received.
 func (a *ackBuffer) acked(registerID string) int64 {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.pending[registerID]
+	return a.noted[registerID]
 }
 
 func (a *ackBuffer) loop(s *Store) {
@@ -66,7 +75,8 @@ func (a *ackBuffer) loop(s *Store) {
 	}
 }
 
-// flush writes the gathered acknowledgements in one transaction (one round trip on PostgreSQL). What fails to be written is kept for the next flush.
+// flush writes the gathered acknowledgements in one transaction (one round trip on PostgreSQL).
+// What fails to be written is kept for the next flush.
 func (a *ackBuffer) flush(s *Store) {
 	a.mu.Lock()
 	gathered := a.pending
@@ -85,6 +95,9 @@ func (a *ackBuffer) flush(s *Store) {
 		for _, id := range ids {
 			b.exec("UPDATE registers SET last_seen_at = ?, acked_seq = CASE WHEN acked_seq < ? THEN ? ELSE acked_seq END WHERE id = ?",
 				now, gathered[id], gathered[id], id)
+		}
+		if a.hold != nil {
+			a.hold()
 		}
 		return tx.run(context.Background(), &b)
 	})

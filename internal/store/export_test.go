@@ -54,3 +54,12 @@ func (c countingConn) Write(b []byte) (int, error) {
 	c.n.Add(1)
 	return c.Conn.Write(b)
 }
+
+// HoldAckWrites makes every flush of acknowledgements call hold inside its write transaction.
+func (s *Store) HoldAckWrites(hold func()) { s.acks.hold = hold }
+
+// FlushAcks writes the gathered acknowledgements now.
+func (s *Store) FlushAcks() { s.acks.flush(s) }
+
+// AckedInMemory is the register's acknowledgement this process shows and has not written yet.
+func (s *Store) AckedInMemory(registerID string) int64 { return s.acks.acked(registerID) }

@@ -154,7 +154,7 @@ func (tx *Tx) loadOrderDetails(ctx context.Context, orders []torg.Order) error {
 		if err := row.Scan(&id, &r.RegisterID, &r.State, &r.SentVersion, &r.Sends, &seq); err != nil {
 			return err
 		}
-		if tx.acks != nil && seq > 0 && seq <= tx.acks.acked(r.RegisterID) { // acknowledged, not yet written
+		if tx.acks != nil && seq > 0 && seq <= tx.acks.acked(r.RegisterID) { // acknowledged to this process, written or not
 			switch r.State {
 			case torg.DeliverySent:
 				r.State = torg.DeliveryReceived
