@@ -93,6 +93,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 		}
 	}
 	hub := exchange.NewHub()
+	hub.Heard = st.Heard // other processes' packages: this one's windows learn of them first
 	st.OnPackages(func(registerIDs []string) {
 		metrics.RegistersWoken(len(registerIDs))
 		hub.Wake(registerIDs)

@@ -37,9 +37,14 @@ func (s *Server) packages(w http.ResponseWriter, r *request) error {
 	first := true
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
+	if wait > 0 {
+		defer s.waiting(reg, &wait)()
+	}
 	for {
 		woken, stop := s.hub.Subscribe(reg)
-		out, err := s.store.Packages(ctx, reg, after)
+		// A poll that will wait may be told "nothing new" from memory: its wake-up comes with the
+		// next package. A fetch that answers at once reads an empty answer from the database.
+		out, err := s.store.PollPackages(ctx, reg, after, wait > 0)
 		if err == nil && first {
 			// after=SEQ acknowledges every package up to SEQ; the acknowledgement is written with
 			// others within a tenth of a second (internal/store/acks.go).
@@ -51,9 +56,6 @@ func (s *Server) packages(w http.ResponseWriter, r *request) error {
 			s.store.NoteAck(reg, after)
 			if after > 0 {
 				metrics.Acked()
-			}
-			if wait > 0 {
-				defer s.waiting(reg, &wait)()
 			}
 		}
 		if err != nil || len(out.Packages) > 0 || wait == 0 {

@@ -5,6 +5,8 @@ import (
 	"net"
 	"sync/atomic"
 
+	"torg"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 )
@@ -53,4 +55,16 @@ type countingConn struct {
 func (c countingConn) Write(b []byte) (int, error) {
 	c.n.Add(1)
 	return c.Conn.Write(b)
+}
+
+// PackageReads counts the fetches of packages that read the database rather than a window.
+func (s *Store) PackageReads() int64 {
+	s.windows.mu.Lock()
+	defer s.windows.mu.Unlock()
+	return s.windows.reads
+}
+
+// ReadPackages reads the register's packages after the cursor from the database, past every window.
+func (s *Store) ReadPackages(ctx context.Context, registerID string, after int64) (torg.Packages, error) {
+	return s.readPackages(ctx, registerID, after)
 }
