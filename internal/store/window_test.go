@@ -169,3 +169,48 @@ func TestPackagesNumberedOnAnotherNodeAreNeverMissed(t *testing.T) {
 		}
 	}
 }
+
+// Principals are remembered while no token is revoked: after a second, ten register tokens cost
+// one look for revocations, not ten lookups.
+func TestPrincipalsOutliveASecondWithOneLookForRevocations(t *testing.T) {
+	ctx := context.Background()
+	for _, d := range storetest.Dialects(t) {
+		if d != "postgres" {
+			continue // in process, SQLite has no round trips to count
+		}
+		s, trips, err := store.OpenCountingRoundTrips(ctx, storetest.DSN(t, d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := s.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+			t.Fatal(err)
+		}
+		var secrets []string
+		for i := range 10 {
+			err := s.Update(ctx, func(tx *store.Tx) error {
+				tok, err := tx.CreateAPIToken(ctx, "t"+string(rune('0'+i)), torg.RoleViewer, nil)
+				secrets = append(secrets, tok.Token)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		authenticate := func() {
+			for _, secret := range secrets {
+				if _, err := s.Authenticate(ctx, secret); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		authenticate()
+		authenticate() // every connection has the statements prepared
+		time.Sleep(1100 * time.Millisecond)
+		trips.Store(0)
+		authenticate()
+		if n := trips.Load(); n > 3 {
+			t.Errorf("ten remembered principals after a second cost %d round trips, want one look for revocations", n)
+		}
+	}
+}
