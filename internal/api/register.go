@@ -64,7 +64,7 @@ func (s *Server) packages(w http.ResponseWriter, r *request) error {
 				return err
 			}
 			s.delivered(ctx, reg, out.Packages)
-			return writeJSON(w, http.StatusOK, out)
+			return writePackages(w, out)
 		}
 		select {
 		case <-woken:
