@@ -116,9 +116,13 @@ func (g *groupWriter) run(group []*writeReq) {
 			woken, numbered, got, err = g.number(sqlTx, queue, stored)
 		}
 		if err == nil {
-			g.win.begin(keys(got))
+			if len(got) > 0 {
+				g.win.begin(keys(got))
+			}
 			err = sqlTx.Commit()
-			g.win.end(got, err == nil)
+			if len(got) > 0 {
+				g.win.end(got, err == nil)
+			}
 			if err == nil {
 				g.win.rememberAll(stored)
 				g.numbered.Add(int64(numbered))
