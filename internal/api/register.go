@@ -37,9 +37,14 @@ func (s *Server) packages(w http.ResponseWriter, r *request) error {
 	first := true
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
+	if wait > 0 {
+		defer s.waiting(reg, &wait)()
+	}
 	for {
 		woken, stop := s.hub.Subscribe(reg)
-		out, err := s.store.Packages(ctx, reg, after)
+		// A poll that will wait may be told "nothing new" from memory: its wake-up comes with the
+		// next package. A fetch that answers at once reads an empty answer from the database.
+		out, err := s.store.PollPackages(ctx, reg, after, wait > 0)
 		if err == nil && first {
 			// after=SEQ acknowledges every package up to SEQ; the acknowledgement is written with
 			// others within a tenth of a second (internal/store/acks.go).
@@ -52,9 +57,6 @@ func (s *Server) packages(w http.ResponseWriter, r *request) error {
 			if after > 0 {
 				metrics.Acked()
 			}
-			if wait > 0 {
-				defer s.waiting(reg, &wait)()
-			}
 		}
 		if err != nil || len(out.Packages) > 0 || wait == 0 {
 			stop()
@@ -62,7 +64,7 @@ func (s *Server) packages(w http.ResponseWriter, r *request) error {
 				return err
 			}
 			s.delivered(ctx, reg, out.Packages)
-			return writeJSON(w, http.StatusOK, out)
+			return writePackages(w, out)
 		}
 		select {
 		case <-woken:

@@ -19,6 +19,9 @@ type Hub struct {
 	mu      sync.Mutex
 	waiters map[string]map[chan struct{}]struct{}
 	count   int
+	// Heard, when set, reads a notification's payload into the registers to wake, and is called
+	// with "" (waking everyone) when notifications may have been lost; it runs before the wake-up.
+	Heard func(payload string) []string
 }
 
 // NewHub returns a hub with no one waiting.
@@ -98,7 +101,7 @@ func (h *Hub) ListenPostgres(ctx context.Context, dsn, channel string, log *slog
 			return
 		}
 		log.Warn("listening for packages failed; retrying", "err", err, "in", backoff)
-		h.WakeAll()
+		h.lost()
 		select {
 		case <-ctx.Done():
 			return
@@ -117,7 +120,7 @@ func (h *Hub) listen(ctx context.Context, dsn, channel string, ready *chan<- str
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
 		return err
 	}
-	h.WakeAll()
+	h.lost()
 	if *ready != nil {
 		close(*ready)
 		*ready = nil
@@ -127,6 +130,18 @@ func (h *Hub) listen(ctx context.Context, dsn, channel string, ready *chan<- str
 		if err != nil {
 			return err
 		}
-		h.Wake(strings.Split(n.Payload, ","))
+		if h.Heard != nil {
+			h.Wake(h.Heard(n.Payload))
+		} else {
+			h.Wake(strings.Split(n.Payload, ","))
+		}
 	}
+}
+
+// lost wakes everyone after notifications may have been lost, telling Heard first.
+func (h *Hub) lost() {
+	if h.Heard != nil {
+		h.Heard("")
+	}
+	h.WakeAll()
 }

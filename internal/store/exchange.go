@@ -17,9 +17,30 @@ const MaxPackages = 500
 const seenEvery = 10 * time.Second
 
 // Packages returns the register's packages with seq above after, oldest first, and the newest seq
-// it has. A long poll makes this read on every wake-up, so it runs outside any transaction: packages
-// are never changed once written, and last_seq, read after them, is at least the last one returned.
+// it has. It answers from the register's window in memory when the window holds every package after
+// the cursor (window.go), and otherwise reads the database, outside any transaction: packages are
+// never changed once written, and last_seq, read after them, is at least the last one returned.
 func (s *Store) Packages(ctx context.Context, registerID string, after int64) (torg.Packages, error) {
+	return s.PollPackages(ctx, registerID, after, false)
+}
+
+// PollPackages is Packages for a long poll: waits says that the poll, when the answer is empty, waits
+// for its register's next wake-up and then asks again, so an empty answer may come from memory too.
+// An empty answer that ends a fetch always comes from the database.
+func (s *Store) PollPackages(ctx context.Context, registerID string, after int64, waits bool) (torg.Packages, error) {
+	if out, ok := s.windows.lookup(registerID, after, waits); ok {
+		return out, nil
+	}
+	t := s.windows.ticket(registerID)
+	out, err := s.readPackages(ctx, registerID, after)
+	if err == nil {
+		s.windows.refill(registerID, t, after, out)
+	}
+	return out, err
+}
+
+// readPackages reads the register's packages after the cursor, and its last_seq, from the database.
+func (s *Store) readPackages(ctx context.Context, registerID string, after int64) (torg.Packages, error) {
 	out := torg.Packages{Packages: []torg.Package{}}
 	st, err := s.readStmt(ctx, "SELECT p.seq, p.kind, p.order_id, p.reason, o.body, p.claim_register_id, r.name,"+
 		" p.claim_expires_at, p.created_at FROM packages p"+

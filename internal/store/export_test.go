@@ -5,6 +5,8 @@ import (
 	"net"
 	"sync/atomic"
 
+	"torg"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 )
@@ -63,3 +65,15 @@ func (s *Store) FlushAcks() { s.acks.flush(s) }
 
 // AckedInMemory is the register's acknowledgement this process shows and has not written yet.
 func (s *Store) AckedInMemory(registerID string) int64 { return s.acks.acked(registerID) }
+
+// PackageReads counts the fetches of packages that read the database rather than a window.
+func (s *Store) PackageReads() int64 {
+	s.windows.mu.Lock()
+	defer s.windows.mu.Unlock()
+	return s.windows.reads
+}
+
+// ReadPackages reads the register's packages after the cursor from the database, past every window.
+func (s *Store) ReadPackages(ctx context.Context, registerID string, after int64) (torg.Packages, error) {
+	return s.readPackages(ctx, registerID, after)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"sync"
 	"sync/atomic"
 )
@@ -27,6 +28,7 @@ type groupWriter struct {
 	numbered *atomic.Int64 // the store's count of packages numbered
 	revoked  func()        // told after a group that revoked tokens commits
 	acks     *ackBuffer    // the store's acknowledgements not yet written
+	win      *windows      // the registers' windows, given what each group numbered (window.go)
 }
 
 // maxGroup bounds how many requests share one commit.
@@ -100,19 +102,29 @@ func (g *groupWriter) run(group []*writeReq) {
 	if err == nil {
 		var queue []queuedPackage
 		numbered := 0
+		stored := snapshots{}
 		for i, r := range group {
-			var q []queuedPackage
-			var rev bool
-			if q, rev, errs[i] = g.one(sqlTx, r); errs[i] == nil {
-				queue = append(queue, q...)
-				revoked = revoked || rev
+			var one *Tx
+			if one, errs[i] = g.one(sqlTx, r); errs[i] == nil {
+				queue = append(queue, one.pending...)
+				revoked = revoked || one.revoked
+				maps.Copy(stored, one.stored)
 			}
 		}
+		var got map[string]*given
 		if len(queue) > 0 {
-			woken, numbered, err = g.number(sqlTx, queue)
+			woken, numbered, got, err = g.number(sqlTx, queue, stored)
 		}
 		if err == nil {
-			if err = sqlTx.Commit(); err == nil {
+			if len(got) > 0 {
+				g.win.begin(keys(got))
+			}
+			err = sqlTx.Commit()
+			if len(got) > 0 {
+				g.win.end(got, err == nil)
+			}
+			if err == nil {
+				g.win.rememberAll(stored)
 				g.numbered.Add(int64(numbered))
 				if revoked {
 					g.revoked()
@@ -139,24 +151,25 @@ func (g *groupWriter) run(group []*writeReq) {
 }
 
 // number numbers the packages the group's requests queued, in their order, and returns the
-// registers to wake and how many it numbered.
-func (g *groupWriter) number(sqlTx *sql.Tx, queue []queuedPackage) ([]string, int, error) {
-	tx := &Tx{tx: sqlTx, d: sqliteDialect, uncancel: true, stmts: &g.stmts}
+// registers to wake, how many it numbered and what, for the windows; stored is the snapshots the
+// requests inserted.
+func (g *groupWriter) number(sqlTx *sql.Tx, queue []queuedPackage, stored snapshots) ([]string, int, map[string]*given, error) {
+	tx := &Tx{tx: sqlTx, d: sqliteDialect, uncancel: true, stmts: &g.stmts, win: g.win, stored: stored}
 	err := tx.number(context.Background(), queue)
-	return tx.woken, tx.numbered, err
+	return tx.woken, tx.numbered, tx.got, err
 }
 
 // one runs a request's work inside a savepoint. Its statements ignore the request's cancellation:
 // interrupting SQLite mid-statement could roll back the whole group's transaction.
-func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (queued []queuedPackage, revoked bool, err error) {
+func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (tx *Tx, err error) {
 	if err := r.ctx.Err(); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	bg := context.Background()
 	if _, err := sqlTx.ExecContext(bg, "SAVEPOINT request"); err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	tx := &Tx{tx: sqlTx, d: sqliteDialect, uncancel: true, stmts: &g.stmts, acks: g.acks, group: true}
+	tx = &Tx{tx: sqlTx, d: sqliteDialect, uncancel: true, stmts: &g.stmts, acks: g.acks, group: true}
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -171,7 +184,7 @@ func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (queued []queuedPackage, r
 	if _, rerr := sqlTx.ExecContext(bg, "RELEASE SAVEPOINT request"); rerr != nil && err == nil {
 		err = rerr
 	}
-	return tx.pending, tx.revoked, err
+	return tx, err
 }
 
 // stmtCache keeps the writer's statements prepared, so that SQLite parses each query once. A query

@@ -52,8 +52,16 @@ func (tx *Tx) queuePlan(ctx context.Context, b *batch, o *torg.Order, p torg.Pla
 		if err != nil {
 			return err
 		}
-		b.exec("INSERT INTO order_snapshots (order_id, version, body) VALUES (?, ?, ?) ON CONFLICT (order_id, version) DO NOTHING",
-			o.ID, o.Version, body)
+		id, version := o.ID, o.Version
+		b.query(func(r rowScanner) error { // a row only when inserted: then body is what registers read
+			if tx.stored == nil {
+				tx.stored = snapshots{}
+			}
+			tx.stored[bodyKey{id, version}] = json.RawMessage(body)
+			var v int64
+			return r.Scan(&v)
+		}, "INSERT INTO order_snapshots (order_id, version, body) VALUES (?, ?, ?) ON CONFLICT (order_id, version) DO NOTHING RETURNING version",
+			id, version, body)
 	}
 	if !fresh {
 		queueStates(b, o, p.Sends())

@@ -10,7 +10,8 @@ import (
 )
 
 // This file holds the reads every register request makes — its principal, its packages — kept
-// cheap: statements prepared once, and principals remembered for a second.
+// cheap: statements prepared once, and principals remembered while no token is revoked, which is
+// looked for once a second.
 
 // readStmt is the query prepared on the read pool, once per store (database/sql prepares it again
 // on each connection that runs it).
@@ -29,9 +30,13 @@ func (s *Store) readStmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// principalTTL is how long a token's principal is remembered: a token revoked on another process
-// is refused within it (on this process at once).
-const principalTTL = time.Second
+// principalTTL is how long a token's principal is remembered. Revocations are looked for at most
+// revokedEvery apart, while remembered principals are used: a token revoked on another process is
+// refused within revokedEvery (on this process at once).
+const (
+	principalTTL = 10 * time.Minute
+	revokedEvery = time.Second
+)
 
 type principalEntry struct {
 	p       torg.Principal
@@ -40,18 +45,53 @@ type principalEntry struct {
 
 // principals remembers the principals of recently used tokens, by the hash of the secret.
 type principals struct {
-	mu sync.Mutex
-	m  map[string]principalEntry
+	mu      sync.Mutex
+	m       map[string]principalEntry
+	checked time.Time  // when the last look for revocations began
+	mark    revocation // what it found
+	check   sync.Mutex // one look at a time
 }
+
+// revocation is what changes whenever a token is revoked: how many are, and the newest revocation.
+type revocation struct{ count, newest int64 }
 
 func (c *principals) get(hash string, now time.Time) (torg.Principal, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[hash]
-	if !ok || now.After(e.expires) {
+	if !ok || now.After(e.expires) || now.Sub(c.checked) >= revokedEvery {
 		return torg.Principal{}, false
 	}
 	return e.p, true
+}
+
+// fresh makes sure revocations were looked for less than revokedEvery ago, forgetting every
+// principal when one was revoked since the last look.
+func (c *principals) fresh(ctx context.Context, s *Store) error {
+	c.check.Lock()
+	defer c.check.Unlock()
+	start := time.Now()
+	c.mu.Lock()
+	due := start.Sub(c.checked) >= revokedEvery
+	c.mu.Unlock()
+	if !due {
+		return nil
+	}
+	st, err := s.readStmt(ctx, "SELECT COUNT(*), COALESCE(MAX(revoked_at), 0) FROM api_tokens WHERE revoked_at IS NOT NULL")
+	if err != nil {
+		return err
+	}
+	var r revocation
+	if err := st.QueryRowContext(ctx).Scan(&r.count, &r.newest); err != nil {
+		return translate(err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r != c.mark {
+		c.m = nil
+	}
+	c.mark, c.checked = r, start
+	return nil
 }
 
 func (c *principals) put(hash string, p torg.Principal, now time.Time) {
@@ -75,6 +115,12 @@ func (c *principals) forget() {
 func (s *Store) Authenticate(ctx context.Context, secret string) (torg.Principal, error) {
 	hash, now := string(HashSecret(secret)), time.Now()
 	if p, ok := s.principals.get(hash, now); ok {
+		return p, nil
+	}
+	if err := s.principals.fresh(ctx, s); err != nil {
+		return torg.Principal{}, err
+	}
+	if p, ok := s.principals.get(hash, time.Now()); ok {
 		return p, nil
 	}
 	st, err := s.readStmt(ctx, "SELECT id, name, role, register_id FROM api_tokens WHERE secret_hash = ? AND revoked_at IS NULL")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -78,7 +77,8 @@ func (tx *Tx) number(ctx context.Context, queue []queuedPackage) error {
 	if err != nil {
 		return err
 	}
-	seqs := torg.NumberPackages(last, ids)
+	tx.noteBefore(last)
+	seqs := torg.NumberPackages(last, ids) // moves last to each register's new last_seq
 	if err := tx.insertPackages(ctx, queue, seqs); err != nil {
 		return err
 	}
@@ -86,7 +86,46 @@ func (tx *Tx) number(ctx context.Context, queue []queuedPackage) error {
 		return err
 	}
 	tx.numbered += len(queue)
-	return tx.wake(ctx, registers)
+	tx.noteNumbered(queue, seqs)
+	return tx.wake(ctx, registers, last)
+}
+
+// noteBefore records where each register's last_seq stood before this transaction numbered.
+func (tx *Tx) noteBefore(last map[string]int64) {
+	if tx.win == nil {
+		return
+	}
+	if tx.got == nil {
+		tx.got = map[string]*given{}
+	}
+	for id, seq := range last {
+		if tx.got[id] == nil {
+			tx.got[id] = &given{before: seq, whole: true}
+		}
+	}
+}
+
+// noteNumbered records the numbered packages as a fetch would read them, for the registers'
+// windows (window.go), which take them after commit.
+func (tx *Tx) noteNumbered(queue []queuedPackage, seqs []int64) {
+	if tx.win == nil {
+		return
+	}
+	for i, q := range queue {
+		g := tx.got[q.registerID]
+		p := torg.Package{Seq: seqs[i], Kind: q.kind, OrderID: q.orderID, Reason: q.reason.String, Written: fromMicros(q.created)}
+		switch q.kind {
+		case torg.PackageUpsert:
+			p.Order, p.OrderID, p.Reason = tx.stored[bodyKey{q.orderID, q.version}], "", ""
+			if p.Order == nil {
+				p.Order = tx.win.body(q.orderID, q.version)
+			}
+			g.whole = g.whole && p.Order != nil
+		case torg.PackageClaimed: // it names the claimant as the registers table has it when read
+			g.whole = false
+		}
+		g.ps = append(g.ps, p)
+	}
 }
 
 // advanceCounters moves each register's last_seq past its packages in the batch and returns where
@@ -166,13 +205,14 @@ func chunks[T any](s []T, n int) func(func([]T) bool) {
 
 // wake records that the registers have new packages: the store wakes their long polls after commit,
 // and on PostgreSQL every other process's too, through NOTIFY (delivered only on commit).
-func (tx *Tx) wake(ctx context.Context, registerIDs []string) error {
+// The payload gives each register's new last_seq (window.go: announcement).
+func (tx *Tx) wake(ctx context.Context, registerIDs []string, last map[string]int64) error {
 	tx.woken = append(tx.woken, registerIDs...)
 	if tx.d.notify == "" {
 		return nil
 	}
-	for part := range chunks(registerIDs, 150) { // a payload stays well under NOTIFY's 8000 bytes
-		if _, err := tx.exec(ctx, tx.d.notify, strings.Join(part, ",")); err != nil {
+	for part := range chunks(registerIDs, 120) { // a payload stays well under NOTIFY's 8000 bytes
+		if _, err := tx.exec(ctx, tx.d.notify, announcement(part, last)); err != nil {
 			return err
 		}
 	}
@@ -180,7 +220,7 @@ func (tx *Tx) wake(ctx context.Context, registerIDs []string) error {
 }
 
 // NotifyChannel is the PostgreSQL channel on which processes tell each other of new packages: the
-// payload is a comma-separated list of register ids.
+// payload is a comma-separated list of register ids, each with its new last_seq after a colon.
 const NotifyChannel = "torg_packages"
 
 // sequencer runs the batches of one PostgreSQL process: after a change that queued packages

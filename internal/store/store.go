@@ -36,6 +36,7 @@ type Store struct {
 	reads      sync.Map     // query → *sql.Stmt prepared on db (reads.go)
 	principals principals   // principals of recently used tokens (reads.go)
 	acks       ackBuffer    // acknowledgements gathered to be written together (acks.go)
+	windows    windows      // each register's newest packages, in memory (window.go)
 }
 
 // Option changes how Open sets up a store.
@@ -60,6 +61,9 @@ type Tx struct {
 	stmts    *stmtCache             // the writer's prepared statements (SQLite group commit)
 	prods    map[string]productInfo // products read in this transaction, by "id:" and "code:"
 	customer *torg.CustomerRef      // the customer read in this transaction, for a snapshot
+	win      *windows               // the registers' windows (window.go)
+	got      map[string]*given      // what this transaction numbered, by register, for the windows
+	stored   snapshots              // snapshots this transaction inserted
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" or "postgres://…". It does not migrate.
@@ -117,6 +121,7 @@ func openSQLite(ctx context.Context, path string, opts []Option) (*Store, error)
 	}
 	s.group = newGroupWriter(writeDB, s.wake, &s.numbered, s.principals.forget)
 	s.group.acks = &s.acks
+	s.group.win = &s.windows
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -216,7 +221,7 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) (err error) {
-	tx := &Tx{d: s.d, acks: &s.acks}
+	tx := &Tx{d: s.d, acks: &s.acks, win: &s.windows}
 	if s.d.connPerTx {
 		if tx.conn, err = db.Conn(ctx); err != nil {
 			return translate(err)
@@ -237,9 +242,17 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 	if err := fn(tx); err != nil {
 		return translate(err)
 	}
-	if err := tx.tx.Commit(); err != nil {
+	if len(tx.got) > 0 {
+		s.windows.begin(keys(tx.got))
+	}
+	err = tx.tx.Commit()
+	if len(tx.got) > 0 {
+		s.windows.end(tx.got, err == nil)
+	}
+	if err != nil {
 		return translate(err)
 	}
+	s.windows.rememberAll(tx.stored)
 	s.numbered.Add(int64(tx.numbered))
 	if tx.revoked {
 		s.principals.forget()
