@@ -98,18 +98,32 @@ func (tx *Tx) number(ctx context.Context, queue []queuedPackage) error {
 }
 
 // advanceCounters moves each register's last_seq past its packages in the batch and returns where
-// each stood before. One statement a register, sent together (one round trip on PostgreSQL): a
-// join with a list of values would make SQLite scan the table for each.
+// each stood before. On PostgreSQL one statement a register, sent together (one round trip), each
+// locking one row; SQLite's one writer locks nothing and runs one statement for up to 100
+// registers (a join with a list of values would make SQLite scan the table for each).
 func (tx *Tx) advanceCounters(ctx context.Context, registers []string, counts map[string]int64) (map[string]int64, error) {
 	before := make(map[string]int64, len(registers))
 	var b batch
-	for _, id := range registers {
-		b.query(func(r rowScanner) error {
-			var last int64
-			err := r.Scan(&last)
-			before[id] = last - counts[id]
-			return err
-		}, "UPDATE registers SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq", counts[id], id)
+	scan := func(r rowScanner) error {
+		var id string
+		var last int64
+		err := r.Scan(&id, &last)
+		before[id] = last - counts[id]
+		return err
+	}
+	if tx.d.pg {
+		for _, id := range registers {
+			b.query(scan, "UPDATE registers SET last_seq = last_seq + ? WHERE id = ? RETURNING id, last_seq", counts[id], id)
+		}
+		return before, tx.run(ctx, &b)
+	}
+	for part := range chunks(registers, 100) {
+		args := make([]any, 0, len(part)*3)
+		for _, id := range part {
+			args = append(args, id, counts[id])
+		}
+		b.query(scan, "UPDATE registers SET last_seq = last_seq + CASE id"+strings.Repeat(" WHEN ? THEN ?", len(part))+
+			" END WHERE id IN ("+marks(len(part))+") RETURNING id, last_seq", append(args, anys(part)...)...)
 	}
 	return before, tx.run(ctx, &b)
 }
@@ -134,14 +148,30 @@ func (tx *Tx) insertPackages(ctx context.Context, queue []queuedPackage, seqs []
 
 // recordSends writes, for each order.upsert and order.delete package that is still the newest its
 // register was sent about its order, the seq it got: an acknowledgement of that seq shows the order
-// received (or withdrawn) there. One statement a package, sent together.
+// received (or withdrawn) there. On PostgreSQL one statement a package, sent together (one round
+// trip); on SQLite one statement for up to 200, a join with their list.
 func (tx *Tx) recordSends(ctx context.Context, queue []queuedPackage, seqs []int64) error {
 	var b batch
+	var sends []int
 	for i, q := range queue {
-		if q.send.Valid {
+		if !q.send.Valid {
+			continue
+		}
+		if tx.d.pg {
 			b.exec("UPDATE order_registers SET package_seq = ? WHERE order_id = ? AND register_id = ? AND sends = ?",
 				seqs[i], q.orderID, q.registerID, q.send.Int64)
+			continue
 		}
+		sends = append(sends, i)
+	}
+	for part := range chunks(sends, 200) {
+		args := make([]any, 0, len(part)*4)
+		for _, i := range part {
+			args = append(args, queue[i].orderID, queue[i].registerID, queue[i].send.Int64, seqs[i])
+		}
+		b.exec("WITH v (order_id, register_id, sends, seq) AS (VALUES "+rowsOf(len(part), 4)+") UPDATE order_registers"+
+			" SET package_seq = v.seq FROM v WHERE order_registers.order_id = v.order_id"+
+			" AND order_registers.register_id = v.register_id AND order_registers.sends = v.sends", args...)
 	}
 	return tx.run(ctx, &b)
 }
