@@ -33,7 +33,9 @@ func (s *Store) DraftOrder(ctx context.Context, in torg.OrderInput) (*OrderDraft
 		return &OrderDraft{in: in}, in.Validate()
 	}
 	var d OrderDraft
+	defer s.drafts.prepare(s.db) // what this draft met for the first time, for the next ones
 	err := s.View(ctx, func(tx *Tx) error {
+		tx.stmts = &s.drafts // prepared on the read pool: parsing SQL would cost more than the reads
 		v, err := tx.catalogVersion(ctx)
 		if err != nil {
 			return err

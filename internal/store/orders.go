@@ -285,8 +285,12 @@ func (tx *Tx) writeOrder(ctx context.Context, d OrderDraft) (torg.Order, error) 
 		o.ID, number, o.ExternalNumber, micros(o.Date), o.CustomerID, o.WarehouseID, string(o.Status), o.Comment, int64(o.Total),
 		o.Posted, o.Version, micros(o.CreatedAt), micros(o.UpdatedAt))
 	queueLines(&writes, o.ID, o.Lines)
-	queueRegisters(&writes, &o, registerIDs(o.Registers))
 	plan := d.plan
+	now := registerIDs(o.Registers)
+	if tx.inGroup() { // the rows of registers sent the order are written when their packages are numbered
+		now = slices.DeleteFunc(now, func(id string) bool { return sentTo(plan.Deliveries, id) })
+	}
+	queueRegisters(&writes, &o, now)
 	if plan.Snapshot {
 		body, err := withNumber(d.snapshot, o.Number)
 		if err != nil {
@@ -296,13 +300,34 @@ func (tx *Tx) writeOrder(ctx context.Context, d OrderDraft) (torg.Order, error) 
 			o.ID, o.Version, body)
 		plan.Snapshot = false
 	}
+	queued := len(tx.pending)
 	if err := tx.queuePlan(ctx, &writes, &o, plan, true); err != nil {
 		return o, err
+	}
+	for i := queued; i < len(tx.pending); i++ {
+		if q := &tx.pending[i]; q.send.Valid && !slices.Contains(now, q.registerID) {
+			q.row = registerRow(&o, q.registerID)
+		}
 	}
 	if err := tx.run(ctx, &writes); err != nil {
 		return o, duplicate(translate(err), "external_number", in.ExternalNumber.Value)
 	}
 	return o, nil // as stored: a new order has no claim, transaction or documents yet
+}
+
+// sentTo reports whether one of the deliveries is a send (order.upsert or order.delete) to the register.
+func sentTo(ds []torg.Delivery, registerID string) bool {
+	return slices.ContainsFunc(ds, func(d torg.Delivery) bool { return d.RegisterID == registerID && d.Send > 0 })
+}
+
+// registerRow is the order's «ККМ» row of the register, as its sequencer writes it.
+func registerRow(o *torg.Order, registerID string) *orderRegisterRow {
+	for i, r := range o.Registers {
+		if r.RegisterID == registerID {
+			return &orderRegisterRow{position: i, state: string(r.State), sentVersion: r.SentVersion, sends: r.Sends}
+		}
+	}
+	return nil
 }
 
 // refColumn is the column and value a reference by id or by code looks up.

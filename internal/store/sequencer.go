@@ -34,6 +34,15 @@ type queuedPackage struct {
 	version, created          int64
 	reason, claimant          sql.NullString
 	expires, send             sql.NullInt64
+	row                       *orderRegisterRow // SQLite: the new order's «ККМ» row, written with the seq
+}
+
+// orderRegisterRow is a new order's «ККМ» row of a register sent the order, which SQLite's writer
+// inserts when it numbers the package, with its seq, instead of inserting it and then setting it.
+type orderRegisterRow struct {
+	position           int
+	state              string
+	sentVersion, sends int64
 }
 
 // sequence numbers up to limit queued packages, oldest first, and returns how many it numbered; the
@@ -88,6 +97,9 @@ func (tx *Tx) number(ctx context.Context, queue []queuedPackage) error {
 	}
 	seqs := torg.NumberPackages(last, ids)
 	if err := tx.insertPackages(ctx, queue, seqs); err != nil {
+		return err
+	}
+	if err := tx.insertSentRows(ctx, queue, seqs); err != nil {
 		return err
 	}
 	if err := tx.recordSends(ctx, queue, seqs); err != nil {
@@ -146,6 +158,30 @@ func (tx *Tx) insertPackages(ctx context.Context, queue []queuedPackage, seqs []
 	return nil
 }
 
+// insertSentRows writes the «ККМ» rows that came with their packages (new orders' on SQLite), with the
+// seq each package got.
+func (tx *Tx) insertSentRows(ctx context.Context, queue []queuedPackage, seqs []int64) error {
+	var with []int
+	for i, q := range queue {
+		if q.row != nil {
+			with = append(with, i)
+		}
+	}
+	for part := range chunks(with, 200) {
+		args := make([]any, 0, len(part)*7)
+		for _, i := range part {
+			q := queue[i]
+			args = append(args, q.orderID, q.registerID, q.row.position, q.row.state, q.row.sentVersion, q.row.sends, seqs[i])
+		}
+		_, err := tx.exec(ctx, "INSERT INTO order_registers (order_id, register_id, position, state, sent_version, sends, package_seq)"+
+			" VALUES "+rowsOf(len(part), 7), args...)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // recordSends writes, for each order.upsert and order.delete package that is still the newest its
 // register was sent about its order, the seq it got: an acknowledgement of that seq shows the order
 // received (or withdrawn) there. On PostgreSQL one statement a package, sent together (one round
@@ -154,7 +190,7 @@ func (tx *Tx) recordSends(ctx context.Context, queue []queuedPackage, seqs []int
 	var b batch
 	var sends []int
 	for i, q := range queue {
-		if !q.send.Valid {
+		if !q.send.Valid || q.row != nil {
 			continue
 		}
 		if tx.d.pg {

@@ -36,6 +36,7 @@ type Store struct {
 	reads      sync.Map     // query → *sql.Stmt prepared on db (reads.go)
 	principals principals   // principals of recently used tokens (reads.go)
 	acks       ackBuffer    // acknowledgements gathered to be written together (acks.go)
+	drafts     stmtCache    // the reads of drafts, prepared on the read pool (draft.go)
 }
 
 // OnPackages sets the function told, after each commit, which registers got new packages in it.
