@@ -159,3 +159,41 @@ func TestADraftRefusesBadInputBeforeTheWriter(t *testing.T) {
 		}
 	})
 }
+
+// A new order changed again in the transaction that made it is changed with its «ККМ» tab, though
+// on SQLite the tab's rows of the registers sent the order are written only when its packages are
+// numbered.
+func TestANewOrderChangedInItsOwnTransactionKeepsItsRegisters(t *testing.T) {
+	ctx := context.Background()
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		in := tenLineShop(t, s)
+		var cancelled torg.Order
+		err := s.Update(ctx, func(tx *store.Tx) error {
+			o, err := tx.CreateOrder(ctx, in)
+			if err != nil {
+				return err
+			}
+			cancelled, err = tx.CancelOrder(ctx, o.ID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cancelled.Registers) != 10 {
+			t.Fatalf("the cancelled order lists %d registers, want 10", len(cancelled.Registers))
+		}
+		var after torg.Order
+		err = s.View(ctx, func(tx *store.Tx) (err error) {
+			after, err = tx.Order(ctx, cancelled.ID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range after.Registers {
+			if r.State != torg.DeliveryWithdrawalSent || r.Sends != 2 {
+				t.Fatalf("register %s of the cancelled order: %+v, want withdrawal_sent after two sends", r.RegisterID, r)
+			}
+		}
+	})
+}

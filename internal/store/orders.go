@@ -136,6 +136,9 @@ func (tx *Tx) loadOrderDetails(ctx context.Context, orders []torg.Order) error {
 		o.Lines, o.Registers = []torg.OrderLine{}, []torg.OrderRegister{}
 		byID[o.ID], ids[i] = o, o.ID
 	}
+	if err := tx.writeHeldRows(ctx, byID); err != nil {
+		return err
+	}
 	rows, err := tx.query(ctx, "SELECT order_id, line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
 		" FROM order_lines WHERE order_id IN ("+marks(len(ids))+") ORDER BY order_id, line_no", ids...)
 	if err != nil {
@@ -313,6 +316,29 @@ func (tx *Tx) writeOrder(ctx context.Context, d OrderDraft) (torg.Order, error) 
 		return o, duplicate(translate(err), "external_number", in.ExternalNumber.Value)
 	}
 	return o, nil // as stored: a new order has no claim, transaction or documents yet
+}
+
+// writeHeldRows writes the «ККМ» rows of new orders that wait for their packages' seqs, for the
+// orders about to be read in the same transaction (which may change them next): with no seq yet,
+// which numbering then records as for any other send.
+func (tx *Tx) writeHeldRows(ctx context.Context, orders map[string]*torg.Order) error {
+	var b batch
+	var held []*queuedPackage
+	for i := range tx.pending {
+		if q := &tx.pending[i]; q.row != nil && orders[q.orderID] != nil {
+			held = append(held, q)
+		}
+	}
+	for part := range chunks(held, 200) {
+		args := make([]any, 0, len(part)*6)
+		for _, q := range part {
+			args = append(args, q.orderID, q.registerID, q.row.position, q.row.state, q.row.sentVersion, q.row.sends)
+			q.row = nil
+		}
+		b.exec("INSERT INTO order_registers (order_id, register_id, position, state, sent_version, sends) VALUES "+
+			rowsOf(len(part), 6), args...)
+	}
+	return tx.run(ctx, &b)
 }
 
 // sentTo reports whether one of the deliveries is a send (order.upsert or order.delete) to the register.
