@@ -20,6 +20,7 @@ import (
 type benchConfig struct {
 	bench.Config
 	server, serverLog string
+	servers           int // torg serve processes to start on the one database
 	json, keep        bool
 }
 
@@ -54,7 +55,9 @@ func benchFlags(args []string, stderr io.Writer) (*benchConfig, error) {
 	cfg := &benchConfig{}
 	fs := newFlags("bench", stderr)
 	fs.StringVar(&cfg.DB, "db", "", "database: sqlite:PATH (a new file; default a temporary one) or postgres://… (a fresh schema is made in it)")
-	fs.StringVar(&cfg.server, "server", "", "the URL of a running torg serve to measure, instead of starting one")
+	fs.StringVar(&cfg.server, "server", "", "the URL of a running torg serve to measure, instead of starting one; several,"+
+		" comma-separated, serving one PostgreSQL database, take the requests in turns")
+	fs.IntVar(&cfg.servers, "servers", 1, "torg serve processes to start on the database (PostgreSQL for more than one); the requests take turns")
 	fs.StringVar(&cfg.AdminToken, "admin-token", "", "with --server: its admin token")
 	scenarios := fs.String("scenario", "all", "scenarios to run, comma-separated: "+strings.Join(bench.Scenarios, ","))
 	fs.IntVar(&cfg.Clients, "clients", 8, "intake: clients at once; sale: registers selling at once")
@@ -79,6 +82,9 @@ func benchFlags(args []string, stderr io.Writer) (*benchConfig, error) {
 		}
 		cfg.Registers = append(cfg.Registers, n)
 	}
+	if cfg.servers < 1 || cfg.servers > 1 && (cfg.server != "" || !strings.HasPrefix(cfg.DB, "postgres")) {
+		return nil, errors.New("--servers: more than one is started only on a PostgreSQL --db, and not with --server")
+	}
 	if cfg.server != "" && cfg.AdminToken == "" {
 		return nil, errors.New("--server needs the server's --admin-token")
 	}
@@ -94,7 +100,11 @@ func benchServer(ctx context.Context, cfg *benchConfig, stderr io.Writer) (stop 
 		cfg.Dialect = "postgres"
 	}
 	if cfg.server != "" {
-		cfg.URL = strings.TrimRight(cfg.server, "/")
+		urls := strings.Split(cfg.server, ",")
+		for i, u := range urls {
+			urls[i] = strings.TrimRight(strings.TrimSpace(u), "/")
+		}
+		cfg.URL = strings.Join(urls, ",")
 		return func() error { return nil }, cfg.Check()
 	}
 	drop, err := benchDatabase(ctx, cfg, stderr)
@@ -121,19 +131,31 @@ func benchServer(ctx context.Context, cfg *benchConfig, stderr io.Writer) (stop 
 	token := make([]byte, 16)
 	rand.Read(token)
 	cfg.AdminToken = "bench-" + hex.EncodeToString(token)
-	srv, err := bench.StartServer(ctx, exe, cfg.DB, cfg.AdminToken, logw)
-	if err != nil {
-		logw.Close()
-		drop()
-		return nil, err
-	}
-	cfg.URL, cfg.PID = srv.URL, srv.PID
-	fmt.Fprintf(stderr, "torg bench: started torg serve (pid %d) on %s, %s database\n", srv.PID, srv.URL, cfg.Dialect)
-	return func() error {
-		err := srv.Stop()
+	var servers []*bench.Server
+	stopAll := func() error {
+		var err error
+		for _, srv := range servers {
+			err = errors.Join(err, srv.Stop())
+		}
 		logw.Close()
 		return errors.Join(err, drop())
-	}, nil
+	}
+	var urls []string
+	for range cfg.servers {
+		srv, err := bench.StartServer(ctx, exe, cfg.DB, cfg.AdminToken, logw)
+		if err != nil {
+			stopAll()
+			return nil, err
+		}
+		servers = append(servers, srv)
+		urls = append(urls, srv.URL)
+		fmt.Fprintf(stderr, "torg bench: started torg serve (pid %d) on %s, %s database\n", srv.PID, srv.URL, cfg.Dialect)
+	}
+	cfg.URL = strings.Join(urls, ",")
+	if len(servers) == 1 { // with more, their CPU and memory are not reported
+		cfg.PID = servers[0].PID
+	}
+	return stopAll, nil
 }
 
 // benchDatabase makes the database the started server uses: a temporary SQLite file by default, the

@@ -39,8 +39,13 @@ func (s *Server) createOrder(w http.ResponseWriter, r *request) error {
 	if err := decodeInput(r.body, &in, func() error { return in.Validate() }); err != nil {
 		return err
 	}
-	err := s.write(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
-		return tx.CreateOrder(ctx, in)
+	var draft *store.OrderDraft
+	draftIt := func(ctx context.Context) (err error) { // before the writer: reads, prices, the snapshot
+		draft, err = s.store.DraftOrder(ctx, in)
+		return err
+	}
+	err := s.writePrepared(w, r, http.StatusCreated, draftIt, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return tx.CreateDrafted(ctx, draft)
 	})
 	if err == nil && !replayed(w) {
 		metrics.OrderCreated()

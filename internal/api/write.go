@@ -19,7 +19,16 @@ import (
 // answer commit together: a retry with the same key and body replays it byte for byte, a retry with
 // another body gets idempotency-conflict, and one that comes while the first still runs gets
 // idempotency-in-progress. A request that fails stores nothing, and may be retried with its key.
+// Without a key the answer is rendered after the commit, outside SQLite's single writer.
 func (s *Server) write(w http.ResponseWriter, r *request, status int, fn func(ctx context.Context, tx *store.Tx) (any, error)) error {
+	return s.writePrepared(w, r, status, nil, fn)
+}
+
+// writePrepared is write with work done before the transaction, once the Idempotency-Key (if any)
+// is taken: prepare reads and computes what fn then only writes, so that SQLite's single writer
+// does less (store.DraftOrder). An error of prepare is the request's answer, and stores nothing.
+func (s *Server) writePrepared(w http.ResponseWriter, r *request, status int, prepare func(ctx context.Context) error,
+	fn func(ctx context.Context, tx *store.Tx) (any, error)) error {
 	ctx := r.Context()
 	key, err := idempotencyKey(r)
 	if err != nil {
@@ -42,19 +51,26 @@ func (s *Server) write(w http.ResponseWriter, r *request, status int, fn func(ct
 		ctx, cancel = context.WithTimeout(ctx, store.IdemDeadline) // never outlive the key's lease
 		defer cancel()
 	}
-	err = s.store.Update(ctx, func(tx *store.Tx) error {
-		v, err := fn(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if body, err = json.Marshal(v); err != nil {
-			return err
-		}
-		if key == "" {
-			return nil
-		}
-		return tx.CompleteIdempotent(ctx, r.principal.ID, key, store.IdemResponse{Status: status, Body: body})
-	})
+	var answer any
+	if prepare != nil {
+		err = prepare(ctx)
+	}
+	if err == nil {
+		err = s.store.Update(ctx, func(tx *store.Tx) error {
+			v, err := fn(ctx, tx)
+			if err != nil || key == "" {
+				answer = v
+				return err
+			}
+			if body, err = json.Marshal(v); err != nil {
+				return err
+			}
+			return tx.CompleteIdempotent(ctx, r.principal.ID, key, store.IdemResponse{Status: status, Body: body})
+		})
+	}
+	if err == nil && key == "" {
+		body, err = json.Marshal(answer)
+	}
 	if err != nil {
 		if key != "" {
 			if rerr := s.store.ReleaseIdempotent(context.WithoutCancel(ctx), r.principal.ID, key); rerr != nil {

@@ -17,7 +17,7 @@ var Scenarios = []string{"intake", "fanout", "sale", "kkm-transfer", "ceiling"}
 
 // Config is what to run, against which server, and how big.
 type Config struct {
-	URL        string // the server's base URL
+	URL        string // the server's base URL, or several separated by commas (servers of one PostgreSQL database), which the clients' requests take turns at
 	AdminToken string
 	DB         string // the server's --db: kkm-transfer seeds through it, ceiling works beside it; may be empty
 	Dialect    string // "sqlite" or "postgres", for the report

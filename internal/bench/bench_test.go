@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,8 +28,16 @@ const testAdmin = "bench-test-admin-token"
 // testServer is torg's API served in-process on a random loopback port, on a fresh database.
 func testServer(t testing.TB, dialect string) (*client, string) {
 	t.Helper()
-	ctx := context.Background()
 	dsn := storetest.DSN(t, dialect)
+	c, _ := serveOn(t, dsn)
+	return c, dsn
+}
+
+// serveOn serves torg's API in-process on a random loopback port, on the database, and counts the
+// requests it answers.
+func serveOn(t testing.TB, dsn string) (*client, *atomic.Int64) {
+	t.Helper()
+	ctx := context.Background()
 	hub := exchange.NewHub()
 	st, err := store.Open(ctx, dsn, store.OnPackages(hub.Wake))
 	if err != nil {
@@ -38,15 +49,26 @@ func testServer(t testing.TB, dialect string) (*client, string) {
 	}
 	srv := api.New(api.Config{Store: st, Log: log, AdminToken: testAdmin, Hub: hub, KKM: kkmtransfer.New(st, log, 0)})
 	srv.SetReady(true)
-	hs := httptest.NewServer(srv.Handler(nil))
+	listenCtx, stopListening := context.WithCancel(ctx)
+	if st.Dialect() == "postgres" { // as torg serve does: woken by the other processes' packages
+		listening := make(chan struct{})
+		go hub.ListenPostgres(listenCtx, dsn, store.NotifyChannel, log, listening)
+		<-listening
+	}
+	requests, h := &atomic.Int64{}, srv.Handler(nil)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		h.ServeHTTP(w, r)
+	}))
 	c := newClient(hs.URL, testAdmin, 64)
 	t.Cleanup(func() {
 		srv.Drain()
 		c.close()
 		hs.Close()
+		stopListening()
 		st.Close()
 	})
-	return c, dsn
+	return c, requests
 }
 
 // testLog writes the server's warnings and errors to the test's log.
@@ -61,6 +83,58 @@ func (l testLog) Write(p []byte) (int, error) {
 func tiny(c *client, dsn, dialect string) Config {
 	return Config{URL: c.url, AdminToken: c.admin, DB: dsn, Dialect: dialect, Clients: 3, Orders: 30, Registers: []int{12, 20},
 		FanoutOrders: 2, Sales: 24, Transactions: seedBatch + 200}
+}
+
+// Two servers of one PostgreSQL database, the clients' requests taking turns at them: every order
+// reaches all its registers once and in order, and every sale is made once.
+func TestBenchOverTwoServersLeavesConsistentData(t *testing.T) {
+	if !slices.Contains(storetest.Dialects(t), "postgres") {
+		t.Skip("two servers share a PostgreSQL database; set " + storetest.PostgresEnv)
+	}
+	dsn := storetest.DSN(t, "postgres")
+	a, aRequests := serveOn(t, dsn)
+	b, bRequests := serveOn(t, dsn)
+	both := newClient(a.url+","+b.url, testAdmin, 64)
+	defer both.close()
+	cfg := Config{URL: both.url, AdminToken: testAdmin, DB: dsn, Dialect: "postgres", Scenarios: []string{"intake", "fanout", "sale"},
+		Clients: 4, Orders: 40, Registers: []int{12}, FanoutOrders: 3, Sales: 24, Transactions: 1}
+	rep, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aRequests.Load() == 0 || bRequests.Load() == 0 || max(aRequests.Load(), bRequests.Load()) > 2*min(aRequests.Load(), bRequests.Load()) {
+		t.Errorf("the servers answered %d and %d requests; want both about half", aRequests.Load(), bRequests.Load())
+	}
+	orders := listOrders(t, both, rep.Intake.shop.warehouse)
+	if len(orders) != cfg.Orders {
+		t.Fatalf("%d orders in the warehouse, want %d", len(orders), cfg.Orders)
+	}
+	for _, o := range orders {
+		if o.Status != "agreed" || !o.Posted || len(o.Registers) != intakeRegisters {
+			t.Fatalf("order %+v", o)
+		}
+	}
+	checkPackages(t, both, rep.Intake.shop, cfg.Orders)
+	if f := rep.Fanout[0]; f.Deliveries != f.Registers*f.Orders {
+		t.Fatalf("fan-out %+v", f)
+	}
+	checkPackages(t, both, rep.Fanout[0].shop, cfg.FanoutOrders)
+	sold := 0
+	for _, r := range rep.Sale.shop.registers {
+		txs := listTransactions(t, both, "register_id="+r.id)
+		sold += len(txs)
+		if p := fetchPackages(t, both, r.token); int(p.LastSeq) != cfg.Sales+2*(cfg.Sales-len(txs)) {
+			t.Fatalf("register %s: last_seq %d after selling %d of %d", r.id, p.LastSeq, len(txs), cfg.Sales)
+		}
+	}
+	for _, o := range listOrders(t, both, rep.Sale.shop.warehouse) {
+		if o.Status != "sold" || o.TransactionID == nil {
+			t.Fatalf("order %+v", o)
+		}
+	}
+	if sold != cfg.Sales {
+		t.Fatalf("%d transactions, want %d", sold, cfg.Sales)
+	}
 }
 
 func TestBenchEveryScenarioLeavesConsistentData(t *testing.T) {

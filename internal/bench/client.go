@@ -8,18 +8,24 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"time"
 )
 
-// client talks to one torg server's API as the admin, or as a register with its token.
+// client talks to torg's API as the admin, or as a register with its token: to one server, or to
+// several serving one PostgreSQL database, each request to the next of them in turn.
 type client struct {
-	url   string // the server's base URL, without a trailing slash
+	url   string   // the servers' base URLs as given: comma-separated, without trailing slashes
+	urls  []string // the same, one each
+	next  atomic.Uint64
 	admin string // the admin token
 	http  *http.Client
 }
 
-// newClient returns a client whose transport keeps up to conns connections to the server open;
-// it never limits how many are open at once, so long polls do not queue behind each other.
+// newClient returns a client of the servers at url (one base URL, or several separated by commas)
+// whose transport keeps up to conns connections to each open; it never limits how many are open at
+// once, so long polls do not queue behind each other.
 func newClient(url, admin string, conns int) *client {
 	t := &http.Transport{
 		Proxy:               nil,
@@ -30,7 +36,15 @@ func newClient(url, admin string, conns int) *client {
 		IdleConnTimeout:     90 * time.Second,
 		DisableCompression:  true,
 	}
-	return &client{url: url, admin: admin, http: &http.Client{Transport: t}}
+	return &client{url: url, urls: strings.Split(url, ","), admin: admin, http: &http.Client{Transport: t}}
+}
+
+// base is the URL of the server the next request goes to: the servers take turns.
+func (c *client) base() string {
+	if len(c.urls) == 1 {
+		return c.urls[0]
+	}
+	return c.urls[(c.next.Add(1)-1)%uint64(len(c.urls))]
 }
 
 // close drops the client's idle connections.
@@ -61,7 +75,7 @@ func (c *client) do(ctx context.Context, method, path, token string, body any, w
 			return err
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.url+path, bytes.NewReader(raw))
+	req, err := http.NewRequestWithContext(ctx, method, c.base()+path, bytes.NewReader(raw))
 	if err != nil {
 		return err
 	}

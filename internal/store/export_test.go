@@ -27,6 +27,15 @@ func (s *Store) StopSequencer() {
 	}
 }
 
+// WriterStatements is how many statements SQLite's writer has run: each request's savepoint and its
+// release count, and every statement of the requests and of the groups' numbering.
+func (s *Store) WriterStatements() int64 {
+	if s.group == nil {
+		return 0
+	}
+	return s.group.stmts.runs.Load()
+}
+
 // OpenCountingRoundTrips opens a PostgreSQL store whose connections count how many times the client
 // sends the server something to answer: a round trip each (pgx writes a flushed batch of messages
 // with one write).

@@ -166,6 +166,7 @@ func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (tx *Tx, err error) {
 		return nil, err
 	}
 	bg := context.Background()
+	g.stmts.runs.Add(2) // the savepoint and its release
 	if _, err := sqlTx.ExecContext(bg, "SAVEPOINT request"); err != nil {
 		return nil, err
 	}
@@ -191,6 +192,7 @@ func (g *groupWriter) one(sqlTx *sql.Tx, r *writeReq) (tx *Tx, err error) {
 // met inside a group is prepared after it, when the one connection is free again; until then it runs
 // unprepared.
 type stmtCache struct {
+	runs    atomic.Int64 // statements the writer ran, for tests of what an order costs it
 	mu      sync.Mutex
 	stmts   map[string]*sql.Stmt
 	pending map[string]bool
@@ -201,6 +203,7 @@ const maxStmts = 512
 
 // get returns the prepared statement of the query, or nil, noting that it should be prepared.
 func (c *stmtCache) get(q string) *sql.Stmt {
+	c.runs.Add(1)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if st, ok := c.stmts[q]; ok {

@@ -131,6 +131,9 @@ func (tx *Tx) loadOrderDetails(ctx context.Context, orders []torg.Order) error {
 		o.Lines, o.Registers = []torg.OrderLine{}, []torg.OrderRegister{}
 		byID[o.ID], ids[i] = o, o.ID
 	}
+	if err := tx.writeHeldRows(ctx, byID); err != nil {
+		return err
+	}
 	err := tx.eachRow(ctx, func(row scanner) error {
 		var id string
 		var l torg.OrderLine
@@ -195,11 +198,23 @@ func anys(ss []string) []any {
 // post in the same transaction. It reads what it needs in one batch and writes the order, its lines,
 // registers, reservation, snapshot and packages in another (on PostgreSQL one round trip each).
 func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, error) {
-	if err := in.Validate(); err != nil {
-		return torg.Order{}, err
+	d, err := tx.draftOrder(ctx, in)
+	if err != nil {
+		return d.order, err
 	}
+	return tx.writeOrder(ctx, d)
+}
+
+// draftOrder reads what a new order needs and works it out, all but its number: the order, the
+// plan of its posting and the snapshot registers receive. Bad input is refused naming every field.
+func (tx *Tx) draftOrder(ctx context.Context, in torg.OrderInput) (OrderDraft, error) {
 	now := torg.Now()
-	o := torg.Order{ID: newID(), Date: now, Status: torg.StatusNew, Comment: in.Comment, Version: 1, CreatedAt: now, UpdatedAt: now}
+	d := OrderDraft{in: in}
+	o := &d.order
+	*o = torg.Order{ID: newID(), Date: now, Status: torg.StatusNew, Comment: in.Comment, Version: 1, CreatedAt: now, UpdatedAt: now}
+	if err := in.Validate(); err != nil {
+		return d, err
+	}
 	var reads batch
 	customer := tx.queueCustomer(&reads, in.CustomerID, in.CustomerCode)
 	tx.queueResolve(&reads, "warehouses", in.WarehouseID, in.WarehouseCode, &o.WarehouseID)
@@ -212,7 +227,7 @@ func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, 
 	}
 	accepts := tx.queueAccepting(&reads, in.RegisterIDs)
 	if err := tx.run(ctx, &reads); err != nil {
-		return o, err
+		return d, err
 	}
 	var f torg.Fields
 	o.CustomerID = customer.ID
@@ -221,7 +236,7 @@ func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, 
 	lines := tx.price(&f, in.Lines)
 	checkAccepting(&f, "register_ids", in.RegisterIDs, accepts)
 	if err := f.Err(); err != nil {
-		return o, err
+		return d, err
 	}
 	if in.Date.Set && !in.Date.Null { // null, like no date, means now
 		o.Date = in.Date.Value
@@ -234,11 +249,24 @@ func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, 
 	o.Lines, o.Total, o.Registers, o.Posted = lines, torg.Total(lines), []torg.OrderRegister{}, in.Post
 	o.ListRegisters(dedupe(in.RegisterIDs))
 	o.ListRegisters(fill)
-	var plan torg.Plan
 	if o.Posted {
-		plan = o.Offer()
+		d.plan = o.Offer()
 	}
-	var number int64 // taken only for a valid order, so that numbers have no gaps from bad input
+	if d.plan.Snapshot {
+		var err error
+		if d.snapshot, err = tx.snapshot(ctx, o); err != nil { // without its number, which the writer takes
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// writeOrder takes the drafted order's number and writes the order, its lines, registers,
+// reservation, snapshot and packages in one batch.
+func (tx *Tx) writeOrder(ctx context.Context, d OrderDraft) (torg.Order, error) {
+	o, in := d.order, d.in
+	o.Lines, o.Registers = slices.Clone(o.Lines), slices.Clone(o.Registers) // a draft is written once, but stays whole
+	var number int64                                                        // taken only for a valid order, so that numbers have no gaps from bad input
 	if err := tx.queryRow(ctx, tx.d.nextOrderNumber).Scan(&number); err != nil {
 		return o, err
 	}
@@ -247,16 +275,74 @@ func (tx *Tx) CreateOrder(ctx context.Context, in torg.OrderInput) (torg.Order, 
 	writes.exec("INSERT INTO orders (id, number, external_number, date, customer_id, warehouse_id, status, comment, total,"+
 		" posted, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		o.ID, number, o.ExternalNumber, micros(o.Date), o.CustomerID, o.WarehouseID, string(o.Status), o.Comment, int64(o.Total),
-		o.Posted, o.Version, micros(now), micros(now))
+		o.Posted, o.Version, micros(o.CreatedAt), micros(o.UpdatedAt))
 	queueLines(&writes, o.ID, o.Lines)
-	queueRegisters(&writes, &o, registerIDs(o.Registers))
+	plan := d.plan
+	now := registerIDs(o.Registers)
+	if tx.inGroup() { // the rows of registers sent the order are written when their packages are numbered
+		now = slices.DeleteFunc(now, func(id string) bool { return sentTo(plan.Deliveries, id) })
+	}
+	queueRegisters(&writes, &o, now)
+	if plan.Snapshot {
+		body, err := withNumber(d.snapshot, o.Number)
+		if err != nil {
+			return o, err
+		}
+		writes.exec("INSERT INTO order_snapshots (order_id, version, body) VALUES (?, ?, ?) ON CONFLICT (order_id, version) DO NOTHING",
+			o.ID, o.Version, body)
+		plan.Snapshot = false
+	}
+	queued := len(tx.pending)
 	if err := tx.queuePlan(ctx, &writes, &o, plan, true); err != nil {
 		return o, err
+	}
+	for i := queued; i < len(tx.pending); i++ {
+		if q := &tx.pending[i]; q.send.Valid && !slices.Contains(now, q.registerID) {
+			q.row = registerRow(&o, q.registerID)
+		}
 	}
 	if err := tx.run(ctx, &writes); err != nil {
 		return o, duplicate(translate(err), "external_number", in.ExternalNumber.Value)
 	}
 	return o, nil // as stored: a new order has no claim, transaction or documents yet
+}
+
+// writeHeldRows writes the «ККМ» rows of new orders that wait for their packages' seqs, for the
+// orders about to be read in the same transaction (which may change them next): with no seq yet,
+// which numbering then records as for any other send.
+func (tx *Tx) writeHeldRows(ctx context.Context, orders map[string]*torg.Order) error {
+	var b batch
+	var held []*queuedPackage
+	for i := range tx.pending {
+		if q := &tx.pending[i]; q.row != nil && orders[q.orderID] != nil {
+			held = append(held, q)
+		}
+	}
+	for part := range chunks(held, 200) {
+		args := make([]any, 0, len(part)*6)
+		for _, q := range part {
+			args = append(args, q.orderID, q.registerID, q.row.position, q.row.state, q.row.sentVersion, q.row.sends)
+			q.row = nil
+		}
+		b.exec("INSERT INTO order_registers (order_id, register_id, position, state, sent_version, sends) VALUES "+
+			rowsOf(len(part), 6), args...)
+	}
+	return tx.run(ctx, &b)
+}
+
+// sentTo reports whether one of the deliveries is a send (order.upsert or order.delete) to the register.
+func sentTo(ds []torg.Delivery, registerID string) bool {
+	return slices.ContainsFunc(ds, func(d torg.Delivery) bool { return d.RegisterID == registerID && d.Send > 0 })
+}
+
+// registerRow is the order's «ККМ» row of the register, as its sequencer writes it.
+func registerRow(o *torg.Order, registerID string) *orderRegisterRow {
+	for i, r := range o.Registers {
+		if r.RegisterID == registerID {
+			return &orderRegisterRow{position: i, state: string(r.State), sentVersion: r.SentVersion, sends: r.Sends}
+		}
+	}
+	return nil
 }
 
 // refColumn is the column and value a reference by id or by code looks up.

@@ -33,6 +33,15 @@ type queuedPackage struct {
 	version, created          int64
 	reason, claimant          sql.NullString
 	expires, send             sql.NullInt64
+	row                       *orderRegisterRow // SQLite: the new order's «ККМ» row, written with the seq
+}
+
+// orderRegisterRow is a new order's «ККМ» row of a register sent the order, which SQLite's writer
+// inserts when it numbers the package, with its seq, instead of inserting it and then setting it.
+type orderRegisterRow struct {
+	position           int
+	state              string
+	sentVersion, sends int64
 }
 
 // sequence numbers up to limit queued packages, oldest first, and returns how many it numbered; the
@@ -82,6 +91,9 @@ func (tx *Tx) number(ctx context.Context, queue []queuedPackage) error {
 	if err := tx.insertPackages(ctx, queue, seqs); err != nil {
 		return err
 	}
+	if err := tx.insertSentRows(ctx, queue, seqs); err != nil {
+		return err
+	}
 	if err := tx.recordSends(ctx, queue, seqs); err != nil {
 		return err
 	}
@@ -129,8 +141,9 @@ func (tx *Tx) noteNumbered(queue []queuedPackage, seqs []int64) {
 }
 
 // advanceCounters moves each register's last_seq past its packages in the batch and returns where
-// each stood before. One statement a register, sent together (one round trip on PostgreSQL): a
-// join with a list of values would make SQLite scan the table for each.
+// each stood before. One statement a register, sent together (one round trip on PostgreSQL, each
+// kept prepared on SQLite): a join with a list of values, or one CASE over the registers, costs SQLite
+// more than these.
 func (tx *Tx) advanceCounters(ctx context.Context, registers []string, counts map[string]int64) (map[string]int64, error) {
 	before := make(map[string]int64, len(registers))
 	var b batch
@@ -163,16 +176,56 @@ func (tx *Tx) insertPackages(ctx context.Context, queue []queuedPackage, seqs []
 	return nil
 }
 
+// insertSentRows writes the «ККМ» rows that came with their packages (new orders' on SQLite), with the
+// seq each package got.
+func (tx *Tx) insertSentRows(ctx context.Context, queue []queuedPackage, seqs []int64) error {
+	var with []int
+	for i, q := range queue {
+		if q.row != nil {
+			with = append(with, i)
+		}
+	}
+	for part := range chunks(with, 200) {
+		args := make([]any, 0, len(part)*7)
+		for _, i := range part {
+			q := queue[i]
+			args = append(args, q.orderID, q.registerID, q.row.position, q.row.state, q.row.sentVersion, q.row.sends, seqs[i])
+		}
+		_, err := tx.exec(ctx, "INSERT INTO order_registers (order_id, register_id, position, state, sent_version, sends, package_seq)"+
+			" VALUES "+rowsOf(len(part), 7), args...)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // recordSends writes, for each order.upsert and order.delete package that is still the newest its
 // register was sent about its order, the seq it got: an acknowledgement of that seq shows the order
-// received (or withdrawn) there. One statement a package, sent together.
+// received (or withdrawn) there. On PostgreSQL one statement a package, sent together (one round
+// trip); on SQLite one statement for up to 200, a join with their list.
 func (tx *Tx) recordSends(ctx context.Context, queue []queuedPackage, seqs []int64) error {
 	var b batch
+	var sends []int
 	for i, q := range queue {
-		if q.send.Valid {
+		if !q.send.Valid || q.row != nil {
+			continue
+		}
+		if tx.d.pg {
 			b.exec("UPDATE order_registers SET package_seq = ? WHERE order_id = ? AND register_id = ? AND sends = ?",
 				seqs[i], q.orderID, q.registerID, q.send.Int64)
+			continue
 		}
+		sends = append(sends, i)
+	}
+	for part := range chunks(sends, 200) {
+		args := make([]any, 0, len(part)*4)
+		for _, i := range part {
+			args = append(args, queue[i].orderID, queue[i].registerID, queue[i].send.Int64, seqs[i])
+		}
+		b.exec("WITH v (order_id, register_id, sends, seq) AS (VALUES "+rowsOf(len(part), 4)+") UPDATE order_registers"+
+			" SET package_seq = v.seq FROM v WHERE order_registers.order_id = v.order_id"+
+			" AND order_registers.register_id = v.register_id AND order_registers.sends = v.sends", args...)
 	}
 	return tx.run(ctx, &b)
 }

@@ -37,6 +37,7 @@ type Store struct {
 	principals principals   // principals of recently used tokens (reads.go)
 	acks       ackBuffer    // acknowledgements gathered to be written together (acks.go)
 	windows    windows      // each register's newest packages, in memory (window.go)
+	drafts     stmtCache    // the reads of drafts, prepared on the read pool (draft.go)
 }
 
 // Option changes how Open sets up a store.
