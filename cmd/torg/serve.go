@@ -79,7 +79,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 		return err
 	}
 	defer st.Close()
-	hub.Heard = st.Heard // other processes' packages: this one's windows learn of them first
+	hub.Heard = st.Heard                                      // other processes' packages: this one's windows learn of them first
 	if path, ok := strings.CutPrefix(cfg.db, "sqlite:"); ok { // a restore must not replace it under us
 		release, err := backup.Hold(path)
 		if err != nil {

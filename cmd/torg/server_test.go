@@ -97,47 +97,11 @@ func (r response) slug(t testing.TB) string {
 }
 
 // do sends a request with a bearer token (none when token is empty) and optional headers as
-// name, value pairs. A body is sent as application/json unless a Content-Type header is given.
+// name, value pairs, and checks the answer against the OpenAPI document (openapicheck.Send).
 func (s *testServer) do(method, path, token, body string, headers ...string) response {
 	s.t.Helper()
-	req, err := http.NewRequest(method, s.url+path, strings.NewReader(body))
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	checkAnswer(s.t, method, req.URL.Path, resp, b)
-	return response{status: resp.StatusCode, header: resp.Header, body: b}
-}
-
-// answers checks answers against the OpenAPI document the server publishes.
-var answers = sync.OnceValues(openapicheck.New)
-
-// checkAnswer fails the test when the server's answer is not what the OpenAPI document says of its
-// route: a status it does not list, or a body that does not match the schema (a required field left
-// out, a null where none may be, a field the schema lacks).
-func checkAnswer(t testing.TB, method, path string, resp *http.Response, body []byte) {
-	t.Helper()
-	c, err := answers()
-	if err != nil {
-		t.Fatalf("openapi.json: %v", err)
-	}
-	if err := c.Answer(method, path, resp.StatusCode, resp.Header.Get("Content-Type"), body); err != nil {
-		t.Errorf("the answer breaks the OpenAPI document: %v", err)
-	}
+	status, header, b := openapicheck.Send(s.t, s.url, method, path, token, body, headers...)
+	return response{status: status, header: header, body: b}
 }
 
 // must sends a request as the admin and fails the test unless it gets the status.

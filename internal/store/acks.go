@@ -20,11 +20,11 @@ import (
 const ackEvery = 100 * time.Millisecond
 
 type ackBuffer struct {
-	mu       sync.Mutex
-	pending  map[string]int64 // register → highest seq acknowledged and not yet written
-	noted    map[string]int64 // register → highest seq acknowledged here, written or not
-	hold     func()           // tests: called inside the flush's write
-	start    sync.Once
+	mu      sync.Mutex
+	pending map[string]int64 // register → highest seq acknowledged and not yet written
+	noted   map[string]int64 // register → highest seq acknowledged here, written or not
+	hold    func()           // tests: called inside the flush's write
+	start   sync.Once
 	quit    chan struct{}
 	done    chan struct{}
 }
