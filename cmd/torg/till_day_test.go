@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -18,8 +17,7 @@ import (
 func TestTheTillsWholeDayInTheBrowser(t *testing.T) {
 	s := startServer(t, "sqlite")
 	sh := newShop(t, s)
-	desk := s.must(201, "POST", "/api/v1/cash-desks", `{"code":"CASH1","name":"Касса зала"}`)["id"].(string)
-	s.must(200, "PATCH", "/api/v1/registers/"+sh.reg["R1"], fmt.Sprintf(`{"cash_desk_id":%q}`, desk))
+	desk := sh.CashDesk // R1's cash goes there
 	k1 := startAgent(t, s.url, sh.tok["R1"], t.TempDir())
 	k2 := startAgent(t, s.url, sh.tok["R2"], t.TempDir())
 	o := sh.order(t, `,"status":"agreed","fill_registers":true,"post":true`)
