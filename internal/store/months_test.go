@@ -214,8 +214,9 @@ func TestPeriodReportsReadMonthTotalsExactly(t *testing.T) {
 	})
 }
 
-// TestMonthTotalsAreFilledFromTheMovementsOnUpgrade: a database of the previous schema with
-// movements gets its month totals from them when it migrates, so that the reports read the same.
+// TestMonthTotalsAreFilledFromTheMovementsOnUpgrade: a database of the schema before the month
+// totals (migration 00017) with movements gets its month totals from them when it migrates, so that
+// the reports read the same.
 func TestMonthTotalsAreFilledFromTheMovementsOnUpgrade(t *testing.T) {
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
@@ -228,10 +229,10 @@ func TestMonthTotalsAreFilledFromTheMovementsOnUpgrade(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer old.Close()
-			if err := old.MigrateTo(ctx, store.PreviousSchema()); err != nil {
+			if err := old.MigrateTo(ctx, 16); err != nil { // the last schema without the month totals
 				t.Fatal(err)
 			}
-			// The same history, written as the previous release wrote it: movements and balances only.
+			// The same history, written as a release before the month totals wrote it: movements and balances only.
 			err = old.Update(ctx, func(tx *store.Tx) error {
 				for _, q := range []string{
 					"INSERT INTO warehouses (id, code, name, created_at, updated_at) VALUES ('w1', 'W1', 'w', 0, 0), ('w2', 'W2', 'w', 0, 0)",
