@@ -348,6 +348,7 @@ func (tx *Tx) writePlans(ctx context.Context, plans []*plan) error {
 		func() error { return tx.moveStock(ctx, stock) },
 		func() error { return tx.moveCash(ctx, cash...) },
 		func() error { return tx.moveDebt(ctx, debts...) },
+		func() error { return tx.addSalesTotals(ctx, plans) },
 		func() error { return tx.closeOrders(ctx, closes, now) },
 		func() error { return tx.markProcessed(ctx, plans) },
 	}

@@ -214,8 +214,9 @@ func TestPeriodReportsReadMonthTotalsExactly(t *testing.T) {
 	})
 }
 
-// TestMonthTotalsAreFilledFromTheMovementsOnUpgrade: a database of the previous schema with
-// movements gets its month totals from them when it migrates, so that the reports read the same.
+// TestMonthTotalsAreFilledFromTheMovementsOnUpgrade: a database of the schema before the month
+// totals (migration 00017) with movements gets its month totals from them when it migrates, so that
+// the reports read the same.
 func TestMonthTotalsAreFilledFromTheMovementsOnUpgrade(t *testing.T) {
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -217,42 +218,71 @@ func (tx *Tx) SettlementTurnover(ctx context.Context, p torg.Period, customerID 
 	return out, nil
 }
 
-// dayBucket is the span the sales analysis sums by before it folds the sums into days of the
-// server's zone: a quarter of an hour, which every zone's offset is a multiple of.
+// dayBucket is the span the raw part of the sales analysis sums by before it folds the sums into
+// days of the server's zone: a quarter of an hour, which every zone's offset is a multiple of.
 const dayBucket = 15 * 60 * 1_000_000
+
+// errStraddles tells that an hour of the sales totals falls into two days of the server's zone (an
+// offset that is not whole hours): the analysis by day then reads the documents themselves.
+var errStraddles = errors.New("an hour of the sales totals straddles two days of the server's zone")
 
 // SalesAnalysis groups the posted sales invoices of the period by day (in the server's zone),
 // register, cashier or product: receipts, quantity, revenue, VAT, returns and the average receipt.
+// Returns count where they were made: the day, the register and the cashier of the return.
+//
+// It reads whole hours (by day, register or cashier) or whole months (by product) from the sales
+// totals (sales_totals.go) and the documents of the period's partial first and last hour or month:
+// of each, the smaller side of the bound, with its sign (monthSpan's device). A product filter on
+// the grouping by day, register or cashier keeps the receipts that contain the product, whole: the
+// totals do not hold that, so it reads the documents that contain the product through their index
+// by product. So does the grouping by day when an hour of the period falls into two days of the
+// server's zone (a zone whose offset is not whole hours).
 func (tx *Tx) SalesAnalysis(ctx context.Context, p torg.Period, by string, filters SalesFilters) ([]torg.SalesRow, error) {
-	var sale, ret string // the grouping of sales invoices (v) and of customer returns (r), each with its transaction (t)
+	from, to := micros(p.From), micros(p.To)
+	var parts salesParts
 	switch by {
-	case "day":
-		sale, ret = "v.date / "+itoa(dayBucket), "r.date / "+itoa(dayBucket)
-	case "register":
-		sale, ret = "v.register_id", "r.register_id"
-	case "cashier":
-		sale, ret = "t.cashier", "t.cashier"
+	case "day", "register", "cashier":
+		if filters.ProductID != "" {
+			return tx.salesRaw(ctx, from, to, by, filters)
+		}
+		key := map[string]string{"day": "hour", "register": "register_id", "cashier": "cashier"}[by]
+		lo, hi, edges := salesSpan(from, to, hourOf, nextHour)
+		if lo < hi {
+			q, args := turnoverFilter("SELECT "+key+", "+itoa(hourMicros)+", SUM(receipts), SUM(quantity), SUM(revenue), SUM(vat),"+
+				" SUM(returns), SUM(return_count) FROM sales_hours WHERE hour >= ? AND hour < ?", []any{lo, hi},
+				[2]string{"warehouse_id", filters.WarehouseID}, [2]string{"register_id", filters.RegisterID})
+			parts.add(q+" GROUP BY 1", args)
+		}
+		for _, e := range edges {
+			parts.documents(by, e, filters)
+		}
+		out, err := tx.salesFold(ctx, parts, by == "day")
+		if errors.Is(err, errStraddles) {
+			return tx.salesRaw(ctx, from, to, by, filters)
+		}
+		return out, err
 	case "product":
-		return tx.productSales(ctx, p, filters)
 	default:
 		return nil, torg.Invalid("by", "must be day, register, cashier or product")
 	}
-	q := "SELECT " + sale + ", COUNT(*), SUM((SELECT SUM(l.quantity) FROM sales_invoice_lines l WHERE l.invoice_id = v.id))," +
-		" SUM(v.total), SUM(v.vat_total) FROM sales_invoices v JOIN transactions t ON t.id = v.transaction_id" +
-		" WHERE v.posted AND v.date >= ? AND v.date < ?"
-	q, args := filters.apply(q, []any{micros(p.From), micros(p.To)})
-	out, err := tx.salesRows(ctx, q+" GROUP BY 1", args, by == "day")
-	if err != nil {
-		return nil, err
+	lo, hi, edges := salesSpan(from, to, monthOf, nextMonth)
+	if lo < hi {
+		q, args := turnoverFilter("SELECT product_id, 0, SUM(receipts), SUM(quantity), SUM(revenue), SUM(vat), SUM(returns), SUM(return_count)"+
+			" FROM sales_product_months WHERE month >= ? AND month < ?", []any{lo, hi}, [2]string{"warehouse_id", filters.WarehouseID},
+			[2]string{"register_id", filters.RegisterID}, [2]string{"product_id", filters.ProductID})
+		parts.add(q+" GROUP BY 1", args)
 	}
-	// Returns count where they were made: the day, the register and the cashier of the return.
-	rq := "SELECT " + ret + ", SUM(r.total) FROM customer_returns r JOIN transactions t ON t.id = r.transaction_id" +
-		" WHERE r.posted AND r.date >= ? AND r.date < ?"
-	rq, rargs := turnoverFilter(rq, []any{micros(p.From), micros(p.To)}, [2]string{"r.warehouse_id", filters.WarehouseID}, [2]string{"r.register_id", filters.RegisterID})
-	if filters.ProductID != "" {
-		rq, rargs = rq+" AND EXISTS (SELECT 1 FROM customer_return_lines pl WHERE pl.return_id = r.id AND pl.product_id = ?)", append(rargs, filters.ProductID)
+	for _, e := range edges {
+		parts.productLines(e, filters)
 	}
-	return tx.addReturns(ctx, out, rq+" GROUP BY 1", rargs, by == "day")
+	return tx.salesFold(ctx, parts, false)
+}
+
+// salesRaw is the sales analysis by day, register or cashier read from the documents alone.
+func (tx *Tx) salesRaw(ctx context.Context, from, to int64, by string, filters SalesFilters) ([]torg.SalesRow, error) {
+	var parts salesParts
+	parts.documents(by, salesEdge{lo: from, hi: to, sign: 1}, filters)
+	return tx.salesFold(ctx, parts, by == "day")
 }
 
 // SalesFilters narrow the sales analysis.
@@ -260,119 +290,173 @@ type SalesFilters struct {
 	WarehouseID, RegisterID, ProductID string
 }
 
-func (f SalesFilters) apply(q string, args []any) (string, []any) {
-	q, args = turnoverFilter(q, args, [2]string{"v.warehouse_id", f.WarehouseID}, [2]string{"v.register_id", f.RegisterID})
+// salesEdge is a span of documents [lo, hi) the analysis reads, counted sign times.
+type salesEdge struct {
+	lo, hi int64
+	sign   int
+}
+
+// salesSpan splits a period for the sales totals of buckets that floor and next tell: the totals of
+// the buckets in [lo, hi) and the documents of the edges. Of a bucket the period starts or ends
+// inside, the documents of the smaller side of the bound are read, added or taken off the bucket's
+// total; a period inside one bucket reads its documents alone.
+func salesSpan(from, to int64, floor, next func(int64) int64) (lo, hi int64, edges []salesEdge) {
+	first, last := floor(from), floor(to)
+	if first == last {
+		return 0, 0, []salesEdge{{lo: from, hi: to, sign: 1}}
+	}
+	lo, hi = first, last
+	if from != first {
+		if n := next(first); from-first <= n-from {
+			edges = append(edges, salesEdge{lo: first, hi: from, sign: -1})
+		} else {
+			lo, edges = n, append(edges, salesEdge{lo: from, hi: n, sign: 1})
+		}
+	}
+	if to != last {
+		if n := next(last); to-last <= n-to {
+			edges = append(edges, salesEdge{lo: last, hi: to, sign: 1})
+		} else {
+			hi, edges = n, append(edges, salesEdge{lo: to, hi: n, sign: -1})
+		}
+	}
+	return lo, hi, edges
+}
+
+// salesParts is a query of sales sums, one SELECT a part, each giving "key, span, receipts,
+// quantity, revenue, VAT, returns, count of returns": span is the length of the bucket that starts
+// at key when the key is a time.
+type salesParts struct {
+	parts []string
+	args  []any
+}
+
+func (sp *salesParts) add(q string, args []any) {
+	sp.parts, sp.args = append(sp.parts, q), append(sp.args, args...)
+}
+
+// documents adds the sums of the posted sales invoices and customer returns of [e.lo, e.hi), by
+// day (quarter-hour buckets), register or cashier.
+func (sp *salesParts) documents(by string, e salesEdge, f SalesFilters) {
+	if e.lo >= e.hi {
+		return
+	}
+	s := "-"
+	if e.sign > 0 {
+		s = ""
+	}
+	sale, ret, span := "v.date / "+itoa(dayBucket)+" * "+itoa(dayBucket), "r.date / "+itoa(dayBucket)+" * "+itoa(dayBucket), itoa(dayBucket)
+	switch by {
+	case "register":
+		sale, ret, span = "v.register_id", "r.register_id", "0"
+	case "cashier":
+		sale, ret, span = "t.cashier", "t.cashier", "0"
+	}
+	q, args := turnoverFilter("SELECT "+sale+", "+span+", "+s+"COUNT(*), "+s+"SUM((SELECT SUM(l.quantity) FROM sales_invoice_lines l WHERE l.invoice_id = v.id)),"+
+		" "+s+"SUM(v.total), "+s+"SUM(v.vat_total), 0, 0 FROM sales_invoices v JOIN transactions t ON t.id = v.transaction_id"+
+		" WHERE v.posted AND v.date >= ? AND v.date < ?", []any{e.lo, e.hi}, [2]string{"v.warehouse_id", f.WarehouseID}, [2]string{"v.register_id", f.RegisterID})
 	if f.ProductID != "" {
-		q, args = q+" AND EXISTS (SELECT 1 FROM sales_invoice_lines pl WHERE pl.invoice_id = v.id AND pl.product_id = ?)", append(args, f.ProductID)
+		q, args = q+" AND v.id IN (SELECT pl.invoice_id FROM sales_invoice_lines pl WHERE pl.product_id = ?)", append(args, f.ProductID)
 	}
-	return q, args
+	sp.add(q+" GROUP BY 1", args)
+	q, args = turnoverFilter("SELECT "+ret+", "+span+", 0, 0, 0, 0, "+s+"SUM(r.total), "+s+"COUNT(*) FROM customer_returns r"+
+		" JOIN transactions t ON t.id = r.transaction_id WHERE r.posted AND r.date >= ? AND r.date < ?", []any{e.lo, e.hi},
+		[2]string{"r.warehouse_id", f.WarehouseID}, [2]string{"r.register_id", f.RegisterID})
+	if f.ProductID != "" {
+		q, args = q+" AND r.id IN (SELECT pl.return_id FROM customer_return_lines pl WHERE pl.product_id = ?)", append(args, f.ProductID)
+	}
+	sp.add(q+" GROUP BY 1", args)
 }
 
-func (tx *Tx) productSales(ctx context.Context, p torg.Period, f SalesFilters) ([]torg.SalesRow, error) {
-	q := "SELECT l.product_id, COUNT(DISTINCT v.id), SUM(l.quantity), SUM(l.amount), SUM(l.vat_amount)" +
-		" FROM sales_invoice_lines l JOIN sales_invoices v ON v.id = l.invoice_id WHERE v.posted AND v.date >= ? AND v.date < ?"
-	q, args := turnoverFilter(q, []any{micros(p.From), micros(p.To)}, [2]string{"v.warehouse_id", f.WarehouseID},
-		[2]string{"v.register_id", f.RegisterID}, [2]string{"l.product_id", f.ProductID})
-	out, err := tx.salesRows(ctx, q+" GROUP BY l.product_id", args, false)
-	if err != nil {
-		return nil, err
+// productLines adds the sums of the lines of the posted sales invoices and customer returns of
+// [e.lo, e.hi), by product.
+func (sp *salesParts) productLines(e salesEdge, f SalesFilters) {
+	if e.lo >= e.hi {
+		return
 	}
-	rq := "SELECT l.product_id, SUM(l.amount) FROM customer_return_lines l JOIN customer_returns r ON r.id = l.return_id" +
-		" WHERE r.posted AND r.date >= ? AND r.date < ?"
-	rq, rargs := turnoverFilter(rq, []any{micros(p.From), micros(p.To)}, [2]string{"r.warehouse_id", f.WarehouseID},
-		[2]string{"r.register_id", f.RegisterID}, [2]string{"l.product_id", f.ProductID})
-	return tx.addReturns(ctx, out, rq+" GROUP BY l.product_id", rargs, false)
+	s := "-"
+	if e.sign > 0 {
+		s = ""
+	}
+	filters := func(d string) [][2]string {
+		return [][2]string{{d + ".warehouse_id", f.WarehouseID}, {d + ".register_id", f.RegisterID}, {"l.product_id", f.ProductID}}
+	}
+	q, args := turnoverFilter("SELECT l.product_id, 0, "+s+"COUNT(DISTINCT v.id), "+s+"SUM(l.quantity), "+s+"SUM(l.amount), "+s+"SUM(l.vat_amount), 0, 0"+
+		" FROM sales_invoice_lines l JOIN sales_invoices v ON v.id = l.invoice_id WHERE v.posted AND v.date >= ? AND v.date < ?",
+		[]any{e.lo, e.hi}, filters("v")...)
+	sp.add(q+" GROUP BY l.product_id", args)
+	q, args = turnoverFilter("SELECT l.product_id, 0, 0, 0, 0, 0, "+s+"SUM(l.amount), "+s+"COUNT(DISTINCT r.id) FROM customer_return_lines l"+
+		" JOIN customer_returns r ON r.id = l.return_id WHERE r.posted AND r.date >= ? AND r.date < ?", []any{e.lo, e.hi}, filters("r")...)
+	sp.add(q+" GROUP BY l.product_id", args)
 }
 
-// dayKey is the day of the server's zone a quarter-hour bucket falls in.
-func dayKey(bucket int64) string {
-	return time.UnixMicro(bucket * dayBucket).In(time.Local).Format("2006-01-02")
+// dayKey is the day of the server's zone an instant in microseconds falls in.
+func dayKey(us int64) string {
+	return time.UnixMicro(us).In(time.Local).Format("2006-01-02")
 }
 
-// addReturns adds the returns' sums (key, sum) to the rows of the same key, or as rows of their own,
-// and orders the rows by key.
-func (tx *Tx) addReturns(ctx context.Context, out []torg.SalesRow, q string, args []any, days bool) ([]torg.SalesRow, error) {
-	index := map[string]int{}
-	for i := range out {
-		index[out[i].Key] = i
-	}
-	err := tx.eachRow(ctx, func(row scanner) error {
-		var key string
-		var bucket int64
-		var sum int64Cell
-		target := any(&key)
-		if days {
-			target = &bucket
-		}
-		if err := row.Scan(target, &sum); err != nil {
-			return err
-		}
-		if err := cells("returns", &sum); err != nil {
-			return err
-		}
-		if days {
-			key = dayKey(bucket)
-		}
-		i, seen := index[key]
-		if !seen {
-			i, index[key] = len(out), len(out)
-			out = append(out, torg.SalesRow{Key: key})
-		}
-		var ok bool
-		if out[i].Returns, ok = out[i].Returns.Plus(torg.Money(sum.v)); !ok {
-			return beyondRange("returns")
-		}
-		return nil
-	}, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(out, func(a, b torg.SalesRow) int { return strings.Compare(a.Key, b.Key) })
-	return out, nil
-}
-
-// salesRows scans the groups; buckets of a quarter of an hour are folded into days.
-func (tx *Tx) salesRows(ctx context.Context, q string, args []any, days bool) ([]torg.SalesRow, error) {
+// salesFold sums the parts' rows by key, time buckets folded into days of the server's zone
+// (errStraddles when a bucket falls into two), and orders the rows by key. A key whose receipts and
+// returns come to none (an edge taken off its bucket's total) is no row.
+func (tx *Tx) salesFold(ctx context.Context, parts salesParts, days bool) ([]torg.SalesRow, error) {
 	out := []torg.SalesRow{}
+	if len(parts.parts) == 0 {
+		return out, nil
+	}
+	returns := []int64{}
 	index := map[string]int{}
 	err := tx.eachRow(ctx, func(row scanner) error {
 		var key string
-		var bucket int64
-		var count, quantity, revenue, vat int64Cell
+		var bucket, span int64
+		var count, quantity, revenue, vat, ret, retCount int64Cell
 		target := any(&key)
 		if days {
 			target = &bucket
 		}
-		if err := row.Scan(target, &count, &quantity, &revenue, &vat); err != nil {
+		if err := row.Scan(target, &span, &count, &quantity, &revenue, &vat, &ret, &retCount); err != nil {
 			return err
 		}
-		if err := cells("sales", &count, &quantity, &revenue, &vat); err != nil {
+		if err := cells("sales", &count, &quantity, &revenue, &vat, &retCount); err != nil {
+			return err
+		}
+		if err := cells("returns", &ret); err != nil {
 			return err
 		}
 		if days {
-			key = dayKey(bucket)
+			if key = dayKey(bucket); dayKey(bucket+span-1) != key {
+				return errStraddles
+			}
 		}
 		i, seen := index[key]
 		if !seen {
 			i, index[key] = len(out), len(out)
-			out = append(out, torg.SalesRow{Key: key})
+			out, returns = append(out, torg.SalesRow{Key: key}), append(returns, 0)
 		}
 		r := &out[i]
-		var ok [3]bool
+		var ok [4]bool
 		r.Receipts += count.v
+		returns[i] += retCount.v
 		r.Quantity, ok[0] = r.Quantity.Plus(torg.Quantity(quantity.v))
 		r.Revenue, ok[1] = r.Revenue.Plus(torg.Money(revenue.v))
 		r.VAT, ok[2] = r.VAT.Plus(torg.Money(vat.v))
-		if slices.Contains(ok[:], false) {
+		if r.Returns, ok[3] = r.Returns.Plus(torg.Money(ret.v)); !ok[3] {
+			return beyondRange("returns")
+		}
+		if slices.Contains(ok[:3], false) {
 			return beyondRange("sales")
 		}
 		return nil
-	}, q, args...)
+	}, strings.Join(parts.parts, " UNION ALL "), parts.args...)
 	if err != nil {
 		return nil, err
 	}
-	for i := range out {
-		out[i].AverageReceipt = torg.DivRound(out[i].Revenue, out[i].Receipts)
+	kept := out[:0]
+	for i, r := range out {
+		if r.Receipts != 0 || returns[i] != 0 {
+			r.AverageReceipt = torg.DivRound(r.Revenue, r.Receipts)
+			kept = append(kept, r)
+		}
 	}
-	return out, nil
+	slices.SortFunc(kept, func(a, b torg.SalesRow) int { return strings.Compare(a.Key, b.Key) })
+	return kept, nil
 }
