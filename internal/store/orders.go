@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -283,9 +284,10 @@ func (tx *Tx) writeOrder(ctx context.Context, d OrderDraft) (torg.Order, error) 
 		now = slices.DeleteFunc(now, func(id string) bool { return sentTo(plan.Deliveries, id) })
 	}
 	queueRegisters(&writes, &o, now)
+	var body string
 	if plan.Snapshot {
-		body, err := withNumber(d.snapshot, o.Number)
-		if err != nil {
+		var err error
+		if body, err = withNumber(d.snapshot, o.Number); err != nil {
 			return o, err
 		}
 		writes.exec("INSERT INTO order_snapshots (order_id, version, body) VALUES (?, ?, ?) ON CONFLICT (order_id, version) DO NOTHING",
@@ -303,6 +305,12 @@ func (tx *Tx) writeOrder(ctx context.Context, d OrderDraft) (torg.Order, error) 
 	}
 	if err := tx.run(ctx, &writes); err != nil {
 		return o, duplicate(translate(err), "external_number", in.ExternalNumber.Value)
+	}
+	if body != "" { // a new order's id is new: its snapshot is the stored one, for the registers' windows
+		if tx.stored == nil {
+			tx.stored = snapshots{}
+		}
+		tx.stored[bodyKey{o.ID, o.Version}] = json.RawMessage(body)
 	}
 	return o, nil // as stored: a new order has no claim, transaction or documents yet
 }

@@ -214,3 +214,49 @@ func TestPrincipalsOutliveASecondWithOneLookForRevocations(t *testing.T) {
 		}
 	}
 }
+
+// A new order posted to the registers (the web shop's usual request) reaches a waiting register
+// from memory too, made from its input or from a draft.
+func TestANewOrderIsDeliveredFromMemory(t *testing.T) {
+	ctx := context.Background()
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		sh := newSaleShop(t, s)
+		in := torg.OrderInput{CustomerCode: "retail", WarehouseID: sh.k1.WarehouseID, Status: torg.Of(torg.StatusAgreed),
+			Lines: []torg.OrderLineInput{{ProductID: sh.cup.ID, Quantity: 1000}}, FillRegisters: true, Post: true}
+		for _, how := range []string{"from its input", "from a draft"} {
+			cursor := sh.lastSeq(t, sh.k1.ID)
+			if _, err := s.PollPackages(ctx, sh.k1.ID, cursor, true); err != nil { // fills K1's window
+				t.Fatal(err)
+			}
+			var o torg.Order
+			if how == "from its input" {
+				sh.update(t, func(tx *store.Tx) (err error) { o, err = tx.CreateOrder(ctx, in); return err })
+			} else {
+				d, err := s.DraftOrder(ctx, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sh.update(t, func(tx *store.Tx) (err error) { o, err = tx.CreateDrafted(ctx, d); return err })
+			}
+			reads := s.PackageReads()
+			got, err := s.PollPackages(ctx, sh.k1.ID, cursor, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := s.PackageReads() - reads; n != 0 {
+				t.Errorf("%s: the woken fetch read the database %d times, want none", how, n)
+			}
+			want, err := s.ReadPackages(ctx, sh.k1.ID, cursor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Packages) != 1 || !samePackages(got, want) {
+				t.Fatalf("%s: from memory: %+v\nthe database: %+v", how, got, want)
+			}
+			var snap torg.OrderSnapshot
+			if err := json.Unmarshal(got.Packages[0].Order, &snap); err != nil || snap.Number != o.Number {
+				t.Fatalf("%s: the order in the package: %+v, %v", how, snap, err)
+			}
+		}
+	})
+}
