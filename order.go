@@ -285,6 +285,16 @@ func (o *Order) register(id string) *OrderRegister {
 	return nil
 }
 
+// registerIndex is where each register's row is in the order's «ККМ» tab: a change that looks up many
+// registers (a warehouse's thousands, filled at once) would otherwise scan the tab for each.
+func (o *Order) registerIndex() map[string]int {
+	at := make(map[string]int, len(o.Registers))
+	for i, r := range o.Registers {
+		at[r.RegisterID] = i
+	}
+	return at
+}
+
 // Holders lists the registers that hold the order (or are being sent it), except one.
 func (o *Order) Holders(except string) []string {
 	var out []string
@@ -391,9 +401,10 @@ func (o *Order) Offer() Plan {
 
 // Withdraw plans order.delete with the reason to each of the registers listed on the order.
 func (p *Plan) Withdraw(o *Order, registerIDs []string, reason string) {
+	at := o.registerIndex()
 	for _, id := range registerIDs {
-		if r := o.register(id); r != nil {
-			p.send(o, r, PackageDelete, reason, DeliveryWithdrawalSent)
+		if i, ok := at[id]; ok {
+			p.send(o, &o.Registers[i], PackageDelete, reason, DeliveryWithdrawalSent)
 		}
 	}
 }
@@ -408,8 +419,10 @@ func (o *Order) SetPosted(posted bool) Plan {
 // the ones it added. A posted order is then offered again (Offer).
 func (o *Order) ListRegisters(ids []string) []string {
 	var added []string
+	at := o.registerIndex()
 	for _, id := range ids {
-		if o.register(id) == nil {
+		if _, ok := at[id]; !ok {
+			at[id] = len(o.Registers)
 			o.Registers = append(o.Registers, OrderRegister{RegisterID: id, State: DeliveryNotSent})
 			added = append(added, id)
 		}

@@ -280,8 +280,14 @@ func (tx *Tx) writeOrder(ctx context.Context, d OrderDraft) (torg.Order, error) 
 	queueLines(&writes, o.ID, o.Lines)
 	plan := d.plan
 	now := registerIDs(o.Registers)
-	if tx.inGroup() { // the rows of registers sent the order are written when their packages are numbered
-		now = slices.DeleteFunc(now, func(id string) bool { return sentTo(plan.Deliveries, id) })
+	held := map[string]bool{} // the registers whose rows wait for their packages' seqs
+	if tx.inGroup() {         // the rows of registers sent the order are written when their packages are numbered
+		for _, d := range plan.Deliveries {
+			if d.Send > 0 {
+				held[d.RegisterID] = true
+			}
+		}
+		now = slices.DeleteFunc(now, func(id string) bool { return held[id] })
 	}
 	queueRegisters(&writes, &o, now)
 	var body string
@@ -298,9 +304,17 @@ func (tx *Tx) writeOrder(ctx context.Context, d OrderDraft) (torg.Order, error) 
 	if err := tx.queuePlan(ctx, &writes, &o, plan, true); err != nil {
 		return o, err
 	}
-	for i := queued; i < len(tx.pending); i++ {
-		if q := &tx.pending[i]; q.send.Valid && !slices.Contains(now, q.registerID) {
-			q.row = registerRow(&o, q.registerID)
+	if len(held) > 0 {
+		rows := make(map[string]*orderRegisterRow, len(held))
+		for i, r := range o.Registers {
+			if held[r.RegisterID] {
+				rows[r.RegisterID] = &orderRegisterRow{position: i, state: string(r.State), sentVersion: r.SentVersion, sends: r.Sends}
+			}
+		}
+		for i := queued; i < len(tx.pending); i++ {
+			if q := &tx.pending[i]; q.send.Valid {
+				q.row = rows[q.registerID]
+			}
 		}
 	}
 	if err := tx.run(ctx, &writes); err != nil {
@@ -336,21 +350,6 @@ func (tx *Tx) writeHeldRows(ctx context.Context, orders map[string]*torg.Order) 
 			rowsOf(len(part), 6), args...)
 	}
 	return tx.run(ctx, &b)
-}
-
-// sentTo reports whether one of the deliveries is a send (order.upsert or order.delete) to the register.
-func sentTo(ds []torg.Delivery, registerID string) bool {
-	return slices.ContainsFunc(ds, func(d torg.Delivery) bool { return d.RegisterID == registerID && d.Send > 0 })
-}
-
-// registerRow is the order's «ККМ» row of the register, as its sequencer writes it.
-func registerRow(o *torg.Order, registerID string) *orderRegisterRow {
-	for i, r := range o.Registers {
-		if r.RegisterID == registerID {
-			return &orderRegisterRow{position: i, state: string(r.State), sentVersion: r.SentVersion, sends: r.Sends}
-		}
-	}
-	return nil
 }
 
 // refColumn is the column and value a reference by id or by code looks up.

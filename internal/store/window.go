@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"torg"
 )
@@ -19,8 +20,8 @@ import (
 const windowSize = 32
 
 // windowBudget bounds the packages held in all windows together, and windowBytes the bytes of the
-// snapshots they and the snapshot cache hold (counted once per package, an overestimate): over
-// either, every window is dropped and refills from the database as registers fetch.
+// snapshots they and the snapshot cache hold (a snapshot shared by many registers' windows counts
+// once): over either, every window is dropped and refills from the database as registers fetch.
 const (
 	windowBudget = 400_000
 	windowBytes  = 96 << 20
@@ -34,8 +35,9 @@ type windows struct {
 	mu      sync.Mutex
 	epoch   uint64 // bumped when every window is dropped
 	regs    map[string]*regWindow
-	held    int   // packages in all windows
-	bytes   int64 // snapshot bytes referenced by them
+	held    int             // packages in all windows
+	bytes   int64           // bytes of the distinct snapshots they hold
+	refs    map[*byte]int32 // how many packages in windows hold each snapshot, by its memory
 	bodies  map[bodyKey]json.RawMessage
 	order   []bodyKey // bodies' keys, oldest first
 	bodyLen int64
@@ -52,7 +54,6 @@ type regWindow struct {
 	base  int64
 	last  int64
 	ps    []torg.Package
-	bytes int64
 }
 
 // snapshots are order versions' snapshots as stored, by order and version.
@@ -203,17 +204,13 @@ func (w *windows) announced(lastSeqs map[string]int64) {
 // append adds packages to the end of the window, keeping its newest windowSize.
 func (w *windows) append(r *regWindow, ps []torg.Package) {
 	for _, p := range ps {
-		n := int64(len(p.Order))
-		r.bytes += n
-		w.bytes += n
+		w.hold(p.Order)
 	}
 	r.ps = append(r.ps, ps...)
 	w.held += len(ps)
 	if extra := len(r.ps) - windowSize; extra > 0 {
 		for _, p := range r.ps[:extra] {
-			n := int64(len(p.Order))
-			r.bytes -= n
-			w.bytes -= n
+			w.release(p.Order)
 		}
 		r.ps = append([]torg.Package(nil), r.ps[extra:]...)
 		r.base += int64(extra)
@@ -223,9 +220,40 @@ func (w *windows) append(r *regWindow, ps []torg.Package) {
 
 // drop empties a window.
 func (w *windows) drop(r *regWindow) {
+	for _, p := range r.ps {
+		w.release(p.Order)
+	}
 	w.held -= len(r.ps)
-	w.bytes -= r.bytes
-	r.valid, r.ps, r.bytes, r.base, r.last = false, nil, 0, 0, 0
+	r.valid, r.ps, r.base, r.last = false, nil, 0, 0
+}
+
+// hold counts a package's snapshot as held by a window. One rendered snapshot is shared by every
+// register its numbering gave it to, so its bytes count when the first window takes it; a snapshot
+// read from the database is memory of its own, and counts for itself.
+func (w *windows) hold(body json.RawMessage) {
+	if len(body) == 0 {
+		return
+	}
+	if w.refs == nil {
+		w.refs = map[*byte]int32{}
+	}
+	at := unsafe.SliceData(body)
+	if w.refs[at] == 0 {
+		w.bytes += int64(len(body))
+	}
+	w.refs[at]++
+}
+
+// release undoes hold.
+func (w *windows) release(body json.RawMessage) {
+	if len(body) == 0 {
+		return
+	}
+	at := unsafe.SliceData(body)
+	if w.refs[at]--; w.refs[at] <= 0 {
+		delete(w.refs, at)
+		w.bytes -= int64(len(body))
+	}
 }
 
 // dropAll empties every window; reads begun earlier refill nothing.
