@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -89,6 +90,7 @@ func (a *ackBuffer) flush(s *Store) {
 	for id := range gathered {
 		ids = append(ids, id)
 	}
+	slices.Sort(ids) // the sequencer locks registers in this order too
 	now := micros(torg.Now())
 	err := s.write(context.Background(), func(tx *Tx) error {
 		var b batch

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -128,4 +129,45 @@ func TestAnOrderTakesFourRoundTripsAndItsCommit(t *testing.T) {
 		}
 		t.Logf("round trips of each order, the first preparing its statements: %v", counts)
 	}
+}
+
+// An order filled with a warehouse's hundreds of registers is numbered for each of them, and again
+// for the next order: every register's packages run 1, 2 without a gap, whatever statements number
+// them (on SQLite, registers with the same count share one, up to 512 a statement).
+func TestAnOrderToHundredsOfRegistersIsNumberedForEach(t *testing.T) {
+	ctx := context.Background()
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		wh := create(t, s, store.Warehouses, torg.WarehouseInput{Code: str("BIG"), Name: str("big")})
+		p := create(t, s, store.Products, torg.ProductInput{Code: str("P"), Name: str("p"), Price: torg.Of(torg.Money(100))})
+		var ids []string
+		for i := range 530 {
+			r := create(t, s, store.Registers, torg.RegisterInput{Code: str(fmt.Sprintf("R%03d", i)), Name: str("r"),
+				WarehouseID: str(wh.ID), AcceptsOrders: torg.Of(true), AutoLoadOrders: torg.Of(true)})
+			ids = append(ids, r.ID)
+		}
+		var orders []torg.Order
+		for range 2 {
+			o, err := createDrafted(t, s, torg.OrderInput{CustomerCode: "retail", WarehouseID: wh.ID, Status: torg.Of(torg.StatusAgreed),
+				Lines: []torg.OrderLineInput{{ProductID: p.ID, Quantity: 1000}}, FillRegisters: true, Post: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			orders = append(orders, o)
+		}
+		for _, id := range ids {
+			got, err := s.ReadPackages(ctx, id, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.LastSeq != 2 || len(got.Packages) != 2 || got.Packages[0].Seq != 1 || got.Packages[1].Seq != 2 {
+				t.Fatalf("register %s: %+v, want seqs 1 and 2", id, got)
+			}
+			for i, pk := range got.Packages {
+				var snap torg.OrderSnapshot
+				if err := json.Unmarshal(pk.Order, &snap); err != nil || snap.ID != orders[i].ID {
+					t.Fatalf("register %s, seq %d: %s, want order %s", id, pk.Seq, pk.Order, orders[i].Number)
+				}
+			}
+		}
+	})
 }
