@@ -16,9 +16,9 @@ type FanoutResult struct {
 	Registers  int     `json:"registers"`
 	Orders     int     `json:"orders"`     // posted one after another, each to every register
 	Deliveries int     `json:"deliveries"` // registers × orders, each received once
-	Latency    Latency `json:"latency"`    // from the post's response to each register's receipt
+	Latency    Latency `json:"latency"`    // from sending the post to each register's receipt
 	// Early counts receipts that came before the post's own response (the server wakes the polls
-	// at commit, before it writes the response); their latency is counted as 0.
+	// at commit, before it writes the response).
 	Early  int        `json:"early"`
 	Server *ProcStats `json:"server,omitempty"` // while every register waits, before the first order
 	CPU    CPU        `json:"cpu"`              // from each post until every register has the order
@@ -36,7 +36,7 @@ type delivery struct {
 }
 
 // fanout makes n registers, has each wait in a long poll, then posts orders one at a time to all
-// of them and times each register's receipt from the post's response. Before each order every
+// of them and times each register's receipt from sending the post. Before each order every
 // poll is waiting and the server is idle again (pid > 0: its CPU time stops moving).
 func fanout(ctx context.Context, c *client, prefix string, n, orders, pid int, p *progress) (*FanoutResult, error) {
 	name := fmt.Sprintf("fan-out %d", n)
@@ -91,10 +91,11 @@ func (f *fleet) round(ctx context.Context, c *client, label string, body []byte,
 	p.phase(label+", deliveries", n)
 	var o struct{ ID string }
 	cpu := startCPU(pid)
+	sent := time.Now()
 	if err := c.adminDo(ctx, "POST", "/api/v1/orders", body, 201, &o); err != nil {
 		return err
 	}
-	err := f.collect(ctx, o.ID, time.Now(), n, lat, res, p)
+	err := f.collect(ctx, o.ID, sent, time.Now(), n, lat, res, p)
 	res.CPU.add(cpu.stop())
 	return err
 }
@@ -211,8 +212,9 @@ func (f *fleet) pause(ctx context.Context, d time.Duration, deadline time.Time) 
 	}
 }
 
-// collect waits for n receipts of the order posted at posted, and records their latencies.
-func (f *fleet) collect(ctx context.Context, orderID string, posted time.Time, n int, lat *samples, res *FanoutResult, p *progress) error {
+// collect waits for n receipts of the order sent at sent and answered at answered, and records their
+// latencies from sent.
+func (f *fleet) collect(ctx context.Context, orderID string, sent, answered time.Time, n int, lat *samples, res *FanoutResult, p *progress) error {
 	timeout := time.After(time.Duration(pollWait) * time.Second)
 	for range n {
 		select {
@@ -220,12 +222,10 @@ func (f *fleet) collect(ctx context.Context, orderID string, posted time.Time, n
 			if d.orderID != orderID {
 				return fmt.Errorf("a register received order %s while waiting for %s", d.orderID, orderID)
 			}
-			took := d.at.Sub(posted)
-			if took < 0 {
+			if d.at.Before(answered) {
 				res.Early++
-				took = 0
 			}
-			lat.add(took)
+			lat.add(d.at.Sub(sent))
 			p.add(1)
 		case err := <-f.failed:
 			return err

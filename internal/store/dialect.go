@@ -17,11 +17,11 @@ type dialect struct {
 	// connPerTx gives each transaction a connection of its own, for batches (batch.go); SQLite's
 	// writer has one connection anyway.
 	connPerTx bool
-	// rowLocks says that a write locks its rows until commit and other transactions wait for them,
-	// so that a statement writing many rows, which locks them in the order it meets them, could
-	// deadlock with another: such writes go one row a statement, in id order (sent together, one
-	// round trip). SQLite's one writer locks no rows, and writes them with one statement.
-	rowLocks bool
+	// lockRegisters locks the registers' rows (the list as one array parameter) in id order, before a
+	// numbering batch updates their counters with one statement, which would lock them in whatever
+	// order it meets them and could deadlock with another transaction locking several; "" on SQLite,
+	// whose one writer locks no rows.
+	lockRegisters string
 	// forUpdate locks the selected rows until commit. SQLite needs no lock: it has a single writer.
 	forUpdate string
 	// skipLocked locks the selected rows and passes over those another transaction holds, so that
@@ -53,9 +53,10 @@ type dialect struct {
 var (
 	sqliteDialect = dialect{name: "sqlite", forUpdate: "", fileLock: true, goose: goose.DialectSQLite3,
 		nextOrderNumber: "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value"}
-	postgresDialect = dialect{name: "postgres", pg: true, connPerTx: true, rowLocks: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED",
+	postgresDialect = dialect{name: "postgres", pg: true, connPerTx: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED",
 		viewIsolation: sql.LevelRepeatableRead, goose: goose.DialectPostgres, cache: &sync.Map{},
 		sequencerLock:   "SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), hashtext(current_schema()))",
+		lockRegisters:   "SELECT id FROM registers WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE",
 		notify:          "SELECT pg_notify('" + NotifyChannel + "', ?)",
 		nextOrderNumber: "SELECT nextval('order_number_seq')",
 		settledChanges:  " AND change_xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"}

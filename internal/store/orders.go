@@ -604,14 +604,25 @@ func queueRegisters(b *batch, o *torg.Order, ids []string) {
 	if len(ids) == 0 {
 		return
 	}
-	args := make([]any, 0, len(ids)*6)
+	listed := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		listed[id] = true
+	}
+	var rows []int
 	for i, r := range o.Registers {
-		if slices.Contains(ids, r.RegisterID) {
-			args = append(args, o.ID, r.RegisterID, i, string(r.State), r.SentVersion, r.Sends)
+		if listed[r.RegisterID] {
+			rows = append(rows, i)
 		}
 	}
-	b.exec("INSERT INTO order_registers (order_id, register_id, position, state, sent_version, sends) VALUES "+
-		rowsOf(len(ids), 6), args...)
+	for part := range chunks(rows, 500) { // a warehouse's thousands of registers within the parameters' limit
+		args := make([]any, 0, len(part)*6)
+		for _, i := range part {
+			r := o.Registers[i]
+			args = append(args, o.ID, r.RegisterID, i, string(r.State), r.SentVersion, r.Sends)
+		}
+		b.exec("INSERT INTO order_registers (order_id, register_id, position, state, sent_version, sends) VALUES "+
+			rowsOf(len(part), 6), args...)
+	}
 }
 
 // autoLoading lists the registers of the warehouse that load orders automatically (Fill).

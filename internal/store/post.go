@@ -127,22 +127,24 @@ func (tx *Tx) queueDeliveries(b *batch, o *torg.Order, ds []torg.Delivery) {
 		}
 		return
 	}
-	args := make([]any, 0, len(ds)*9)
-	for _, d := range ds {
-		var reason, claimant, expires, send any
-		if d.Reason != "" {
-			reason = d.Reason
+	for part := range chunks(ds, 500) { // within the parameters' limit
+		args := make([]any, 0, len(part)*9)
+		for _, d := range part {
+			var reason, claimant, expires, send any
+			if d.Reason != "" {
+				reason = d.Reason
+			}
+			if d.Claim != nil {
+				claimant, expires = d.Claim.RegisterID, micros(d.Claim.ExpiresAt)
+			}
+			if d.Send > 0 {
+				send = d.Send
+			}
+			args = append(args, d.RegisterID, d.Kind, o.ID, o.Version, reason, claimant, expires, send, now)
 		}
-		if d.Claim != nil {
-			claimant, expires = d.Claim.RegisterID, micros(d.Claim.ExpiresAt)
-		}
-		if d.Send > 0 {
-			send = d.Send
-		}
-		args = append(args, d.RegisterID, d.Kind, o.ID, o.Version, reason, claimant, expires, send, now)
+		b.exec("INSERT INTO package_queue (register_id, kind, order_id, version, reason, claim_register_id, claim_expires_at,"+
+			" send, created_at) VALUES "+rowsOf(len(part), 9), args...)
 	}
-	b.exec("INSERT INTO package_queue (register_id, kind, order_id, version, reason, claim_register_id, claim_expires_at,"+
-		" send, created_at) VALUES "+rowsOf(len(ds), 9), args...)
 }
 
 // snapshot is what registers receive of the order's current version, as JSON.

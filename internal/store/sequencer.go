@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
-	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -143,11 +143,11 @@ func (tx *Tx) noteNumbered(queue []queuedPackage, seqs []int64) {
 }
 
 // advanceCounters moves each register's last_seq past its packages in the batch and returns where
-// each stood before. Where rows are locked (PostgreSQL), one statement a register in id order, sent
-// together (one round trip). On SQLite, registers given the same number of packages share a
-// statement, up to 512 of them: an order filled with a warehouse's thousands of registers is
-// numbered with a few statements, not one per register; a lone register keeps its own prepared
-// statement, which costs SQLite less than a list or a CASE.
+// each stood before. Registers given the same number of packages share a statement, up to 512 of
+// them, so that an order filled with a warehouse's thousands of registers is numbered with a few
+// statements; a register alone with its count keeps a statement of its own, which costs SQLite less
+// than a list. On PostgreSQL the rows are locked in id order first. All are sent together (one round
+// trip on PostgreSQL).
 func (tx *Tx) advanceCounters(ctx context.Context, registers []string, counts map[string]int64) (map[string]int64, error) {
 	before := make(map[string]int64, len(registers))
 	var b batch
@@ -159,11 +159,8 @@ func (tx *Tx) advanceCounters(ctx context.Context, registers []string, counts ma
 			return err
 		}, "UPDATE registers SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq", counts[id], id)
 	}
-	if tx.d.rowLocks {
-		for _, id := range slices.Sorted(slices.Values(registers)) {
-			one(id)
-		}
-		return before, tx.run(ctx, &b)
+	if tx.d.lockRegisters != "" && len(registers) > 1 {
+		b.exec(tx.d.lockRegisters, registers)
 	}
 	byCount := map[int64][]string{}
 	for _, id := range registers {
@@ -248,28 +245,23 @@ func (tx *Tx) insertSentRows(ctx context.Context, queue []queuedPackage, seqs []
 
 // recordSends writes, for each order.upsert and order.delete package that is still the newest its
 // register was sent about its order, the seq it got: an acknowledgement of that seq shows the order
-// received (or withdrawn) there. On PostgreSQL one statement a package, sent together (one round
-// trip); on SQLite one statement for up to 200, a join with their list.
+// received (or withdrawn) there. One statement for up to 200, a join with their list.
 func (tx *Tx) recordSends(ctx context.Context, queue []queuedPackage, seqs []int64) error {
 	var b batch
 	var sends []int
 	for i, q := range queue {
-		if !q.send.Valid || q.row != nil {
-			continue
+		if q.send.Valid && q.row == nil {
+			sends = append(sends, i)
 		}
-		if tx.d.rowLocks {
-			b.exec("UPDATE order_registers SET package_seq = ? WHERE order_id = ? AND register_id = ? AND sends = ?",
-				seqs[i], q.orderID, q.registerID, q.send.Int64)
-			continue
-		}
-		sends = append(sends, i)
 	}
 	for part := range chunks(sends, 200) {
 		args := make([]any, 0, len(part)*4)
 		for _, i := range part {
 			args = append(args, queue[i].orderID, queue[i].registerID, queue[i].send.Int64, seqs[i])
 		}
-		b.exec("WITH v (order_id, register_id, sends, seq) AS (VALUES "+rowsOf(len(part), 4)+") UPDATE order_registers"+
+		// The first row's casts type the list's columns (PostgreSQL would take them as text).
+		values := "(?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT))" + strings.Repeat(", (?, ?, ?, ?)", len(part)-1)
+		b.exec("WITH v (order_id, register_id, sends, seq) AS (VALUES "+values+") UPDATE order_registers"+
 			" SET package_seq = v.seq FROM v WHERE order_registers.order_id = v.order_id"+
 			" AND order_registers.register_id = v.register_id AND order_registers.sends = v.sends", args...)
 	}
