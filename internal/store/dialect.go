@@ -22,6 +22,11 @@ type dialect struct {
 	// order it meets them and could deadlock with another transaction locking several; "" on SQLite,
 	// whose one writer locks no rows.
 	lockRegisters string
+	// updateByKey updates many rows of a batch one statement a row, by its key, sent together (one
+	// round trip): PostgreSQL took 1.1 ms to update 36 order_registers rows joined with a list of
+	// values, and 14 µs a row by key. SQLite runs each statement on its own call, and a join with
+	// the list costs it less.
+	updateByKey bool
 	// forUpdate locks the selected rows until commit. SQLite needs no lock: it has a single writer.
 	forUpdate string
 	// skipLocked locks the selected rows and passes over those another transaction holds, so that
@@ -53,7 +58,7 @@ type dialect struct {
 var (
 	sqliteDialect = dialect{name: "sqlite", forUpdate: "", fileLock: true, goose: goose.DialectSQLite3,
 		nextOrderNumber: "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value"}
-	postgresDialect = dialect{name: "postgres", pg: true, connPerTx: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED",
+	postgresDialect = dialect{name: "postgres", pg: true, connPerTx: true, updateByKey: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED",
 		viewIsolation: sql.LevelRepeatableRead, goose: goose.DialectPostgres, cache: &sync.Map{},
 		sequencerLock:   "SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), hashtext(current_schema()))",
 		lockRegisters:   "SELECT id FROM registers WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE",

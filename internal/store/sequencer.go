@@ -245,14 +245,21 @@ func (tx *Tx) insertSentRows(ctx context.Context, queue []queuedPackage, seqs []
 
 // recordSends writes, for each order.upsert and order.delete package that is still the newest its
 // register was sent about its order, the seq it got: an acknowledgement of that seq shows the order
-// received (or withdrawn) there. One statement for up to 200, a join with their list.
+// received (or withdrawn) there. On PostgreSQL one statement a package, sent together (one round
+// trip); on SQLite one statement for up to 200, a join with their list.
 func (tx *Tx) recordSends(ctx context.Context, queue []queuedPackage, seqs []int64) error {
 	var b batch
 	var sends []int
 	for i, q := range queue {
-		if q.send.Valid && q.row == nil {
-			sends = append(sends, i)
+		if !q.send.Valid || q.row != nil {
+			continue
 		}
+		if tx.d.updateByKey {
+			b.exec("UPDATE order_registers SET package_seq = ? WHERE order_id = ? AND register_id = ? AND sends = ?",
+				seqs[i], q.orderID, q.registerID, q.send.Int64)
+			continue
+		}
+		sends = append(sends, i)
 	}
 	for part := range chunks(sends, 200) {
 		args := make([]any, 0, len(part)*4)
