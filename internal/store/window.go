@@ -27,8 +27,12 @@ const (
 	windowBytes  = 96 << 20
 )
 
-// snapshotBudget bounds the bytes of the order snapshots remembered for numbering.
-const snapshotBudget = 32 << 20
+// snapshotBudget bounds the bytes of the order snapshots remembered for numbering. A snapshot is
+// wanted for moments: until a PostgreSQL sequencer numbers its packages (milliseconds), or while an
+// order is sent again soon after (a register added). 4 MiB is a few seconds of a busy web shop's
+// orders; 32 MiB cost the server 60 MB of RSS under a sustained intake (the heap grows to twice
+// what lives).
+const snapshotBudget = 4 << 20
 
 // windows holds every register's window and the snapshots of recent order versions.
 type windows struct {
