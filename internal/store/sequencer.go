@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -266,9 +265,7 @@ func (tx *Tx) recordSends(ctx context.Context, queue []queuedPackage, seqs []int
 		for _, i := range part {
 			args = append(args, queue[i].orderID, queue[i].registerID, queue[i].send.Int64, seqs[i])
 		}
-		// The first row's casts type the list's columns (PostgreSQL would take them as text).
-		values := "(?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT))" + strings.Repeat(", (?, ?, ?, ?)", len(part)-1)
-		b.exec("WITH v (order_id, register_id, sends, seq) AS (VALUES "+values+") UPDATE order_registers"+
+		b.exec("WITH v (order_id, register_id, sends, seq) AS (VALUES "+rowsOf(len(part), 4)+") UPDATE order_registers"+
 			" SET package_seq = v.seq FROM v WHERE order_registers.order_id = v.order_id"+
 			" AND order_registers.register_id = v.register_id AND order_registers.sends = v.sends", args...)
 	}
