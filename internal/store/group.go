@@ -155,7 +155,7 @@ func (g *groupWriter) run(group []*writeReq) {
 // requests inserted.
 func (g *groupWriter) number(sqlTx *sql.Tx, queue []queuedPackage, stored snapshots) ([]string, int, map[string]*given, error) {
 	tx := &Tx{tx: sqlTx, d: sqliteDialect, uncancel: true, stmts: &g.stmts, win: g.win, stored: stored}
-	err := tx.number(context.Background(), queue)
+	err := tx.number(context.Background(), queue, &batch{})
 	return tx.woken, tx.numbered, tx.got, err
 }
 

@@ -48,20 +48,26 @@ type orderRegisterRow struct {
 // sequence numbers up to limit queued packages, oldest first, and returns how many it numbered; the
 // registers that got packages are woken after commit.
 func (tx *Tx) sequence(ctx context.Context, limit int) (int, error) {
+	var b batch // the lock and the read: one round trip on PostgreSQL
 	if tx.d.sequencerLock != "" {
-		if _, err := tx.exec(ctx, tx.d.sequencerLock, sequencerLock); err != nil {
-			return 0, err
-		}
+		b.exec(tx.d.sequencerLock, sequencerLock)
 	}
-	queue, err := queryAll(ctx, tx, scanQueued, "SELECT id, register_id, kind, order_id, version, reason, claim_register_id, claim_expires_at, send,"+
+	var queue []queuedPackage
+	b.query(func(r rowScanner) error {
+		q, err := scanQueued(r)
+		queue = append(queue, q)
+		return err
+	}, "SELECT id, register_id, kind, order_id, version, reason, claim_register_id, claim_expires_at, send,"+
 		" created_at FROM package_queue ORDER BY id LIMIT ?", limit)
-	if err != nil || len(queue) == 0 {
+	if err := tx.run(ctx, &b); err != nil || len(queue) == 0 {
 		return 0, err
 	}
-	if err := tx.number(ctx, queue); err != nil {
+	var then batch
+	dequeue(&then, queue)
+	if err := tx.number(ctx, queue, &then); err != nil {
 		return 0, err
 	}
-	return len(queue), tx.dequeue(ctx, queue)
+	return len(queue), nil
 }
 
 func scanQueued(s scanner) (queuedPackage, error) {
@@ -71,8 +77,10 @@ func scanQueued(s scanner) (queuedPackage, error) {
 }
 
 // number gives the packages, in their order, their registers' next seqs, writes them and wakes the
-// registers after commit.
-func (tx *Tx) number(ctx context.Context, queue []queuedPackage) error {
+// registers after commit. The counters are moved first (the seqs come from them); everything else
+// — the packages, the «ККМ» rows and sends they record, the notifications, and what the caller put
+// in writes — goes in one batch after (one round trip on PostgreSQL, whatever the batch's size).
+func (tx *Tx) number(ctx context.Context, queue []queuedPackage, writes *batch) error {
 	ids := make([]string, len(queue))
 	counts := map[string]int64{}
 	var registers []string
@@ -89,18 +97,16 @@ func (tx *Tx) number(ctx context.Context, queue []queuedPackage) error {
 	}
 	tx.noteBefore(last)
 	seqs := torg.NumberPackages(last, ids) // moves last to each register's new last_seq
-	if err := tx.insertPackages(ctx, queue, seqs); err != nil {
-		return err
-	}
-	if err := tx.insertSentRows(ctx, queue, seqs); err != nil {
-		return err
-	}
-	if err := tx.recordSends(ctx, queue, seqs); err != nil {
+	insertPackages(writes, queue, seqs)
+	insertSentRows(writes, queue, seqs)
+	tx.recordSends(writes, queue, seqs)
+	tx.wake(writes, registers, last)
+	if err := tx.run(ctx, writes); err != nil {
 		return err
 	}
 	tx.numbered += len(queue)
 	tx.noteNumbered(queue, seqs)
-	return tx.wake(ctx, registers, last)
+	return nil
 }
 
 // noteBefore records where each register's last_seq stood before this transaction numbered.
@@ -200,8 +206,8 @@ func (tx *Tx) advanceCounters(ctx context.Context, registers []string, counts ma
 	return before, nil
 }
 
-// insertPackages writes the numbered packages, a few hundred to a statement.
-func (tx *Tx) insertPackages(ctx context.Context, queue []queuedPackage, seqs []int64) error {
+// insertPackages adds the statements that write the numbered packages, a few hundred to a statement.
+func insertPackages(b *batch, queue []queuedPackage, seqs []int64) {
 	const width = 9
 	for start := 0; start < len(queue); start += 500 {
 		part := queue[start:min(start+500, len(queue))]
@@ -209,18 +215,14 @@ func (tx *Tx) insertPackages(ctx context.Context, queue []queuedPackage, seqs []
 		for i, q := range part {
 			args = append(args, q.registerID, seqs[start+i], q.kind, q.orderID, q.version, q.reason, q.claimant, q.expires, q.created)
 		}
-		_, err := tx.exec(ctx, "INSERT INTO packages (register_id, seq, kind, order_id, version, reason, claim_register_id,"+
+		b.exec("INSERT INTO packages (register_id, seq, kind, order_id, version, reason, claim_register_id,"+
 			" claim_expires_at, created_at) VALUES "+rowsOf(len(part), width), args...)
-		if err != nil {
-			return err
-		}
 	}
-	return nil
 }
 
-// insertSentRows writes the «ККМ» rows that came with their packages (new orders' on SQLite), with the
-// seq each package got.
-func (tx *Tx) insertSentRows(ctx context.Context, queue []queuedPackage, seqs []int64) error {
+// insertSentRows adds the statements that write the «ККМ» rows that came with their packages (new
+// orders' on SQLite), with the seq each package got.
+func insertSentRows(b *batch, queue []queuedPackage, seqs []int64) {
 	var with []int
 	for i, q := range queue {
 		if q.row != nil {
@@ -233,21 +235,16 @@ func (tx *Tx) insertSentRows(ctx context.Context, queue []queuedPackage, seqs []
 			q := queue[i]
 			args = append(args, q.orderID, q.registerID, q.row.position, q.row.state, q.row.sentVersion, q.row.sends, seqs[i])
 		}
-		_, err := tx.exec(ctx, "INSERT INTO order_registers (order_id, register_id, position, state, sent_version, sends, package_seq)"+
+		b.exec("INSERT INTO order_registers (order_id, register_id, position, state, sent_version, sends, package_seq)"+
 			" VALUES "+rowsOf(len(part), 7), args...)
-		if err != nil {
-			return err
-		}
 	}
-	return nil
 }
 
-// recordSends writes, for each order.upsert and order.delete package that is still the newest its
+// recordSends adds the statements that write, for each order.upsert and order.delete package that is still the newest its
 // register was sent about its order, the seq it got: an acknowledgement of that seq shows the order
 // received (or withdrawn) there. On PostgreSQL one statement a package, sent together (one round
 // trip); on SQLite one statement for up to 200, a join with their list.
-func (tx *Tx) recordSends(ctx context.Context, queue []queuedPackage, seqs []int64) error {
-	var b batch
+func (tx *Tx) recordSends(b *batch, queue []queuedPackage, seqs []int64) {
 	var sends []int
 	for i, q := range queue {
 		if !q.send.Valid || q.row != nil {
@@ -269,22 +266,18 @@ func (tx *Tx) recordSends(ctx context.Context, queue []queuedPackage, seqs []int
 			" SET package_seq = v.seq FROM v WHERE order_registers.order_id = v.order_id"+
 			" AND order_registers.register_id = v.register_id AND order_registers.sends = v.sends", args...)
 	}
-	return tx.run(ctx, &b)
 }
 
-// dequeue deletes the numbered packages from the queue.
-func (tx *Tx) dequeue(ctx context.Context, queue []queuedPackage) error {
+// dequeue adds the statements that delete the numbered packages from the queue.
+func dequeue(b *batch, queue []queuedPackage) {
 	ids := make([]any, len(queue))
 	for i, q := range queue {
 		ids[i] = q.id
 	}
 	for start := 0; start < len(ids); start += 1000 {
 		part := ids[start:min(start+1000, len(ids))]
-		if _, err := tx.exec(ctx, "DELETE FROM package_queue WHERE id IN ("+marks(len(part))+")", part...); err != nil {
-			return err
-		}
+		b.exec("DELETE FROM package_queue WHERE id IN ("+marks(len(part))+")", part...)
 	}
-	return nil
 }
 
 // chunks yields s in parts of at most n.
@@ -301,17 +294,14 @@ func chunks[T any](s []T, n int) func(func([]T) bool) {
 // wake records that the registers have new packages: the store wakes their long polls after commit,
 // and on PostgreSQL every other process's too, through NOTIFY (delivered only on commit).
 // The payload gives each register's new last_seq (window.go: announcement).
-func (tx *Tx) wake(ctx context.Context, registerIDs []string, last map[string]int64) error {
+func (tx *Tx) wake(b *batch, registerIDs []string, last map[string]int64) {
 	tx.woken = append(tx.woken, registerIDs...)
 	if tx.d.notify == "" {
-		return nil
+		return
 	}
 	for part := range chunks(registerIDs, 120) { // a payload stays well under NOTIFY's 8000 bytes
-		if _, err := tx.exec(ctx, tx.d.notify, announcement(part, last)); err != nil {
-			return err
-		}
+		b.exec(tx.d.notify, announcement(part, last))
 	}
-	return nil
 }
 
 // NotifyChannel is the PostgreSQL channel on which processes tell each other of new packages: the

@@ -128,7 +128,51 @@ func TestAnOrderTakesFourRoundTripsAndItsCommit(t *testing.T) {
 			t.Errorf("round trips of each order: %v; want at most 4 and the commit", counts)
 		}
 		t.Logf("round trips of each order, the first preparing its statements: %v", counts)
+
+		// A numbering batch: BEGIN, the lock and the queue's read, the counters, every write (600
+		// packages, their sends, the queue's rows deleted, the notifications), and the commit. The
+		// batch of each size prepares its statements on the connection: the three orders above, then
+		// sixty, then sixty more, counted.
+		for i := range 3 {
+			for range min(i, 1) * 60 {
+				if err := s.Update(ctx, func(tx *store.Tx) error { _, err := tx.CreateOrder(ctx, in); return err }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			trips.Store(0)
+			if err := s.Sequence(ctx); err != nil {
+				t.Fatal(err)
+			}
+			counts[i] = trips.Load()
+		}
+		if n := counts[2]; n > 5 {
+			t.Errorf("numbering batches of 30, 600 and 600 packages took %v round trips; want at most 4 and the commit", counts)
+		}
+		for _, r := range warehouseRegisters(t, s, wh.ID) {
+			if got, err := s.ReadPackages(ctx, r, 0); err != nil || got.LastSeq != 123 || len(got.Packages) != 123 {
+				t.Fatalf("register %s after the batches: last_seq %d, %d packages, %v; want 123", r, got.LastSeq, len(got.Packages), err)
+			}
+		}
 	}
+}
+
+// warehouseRegisters lists the ids of the warehouse's registers.
+func warehouseRegisters(t *testing.T, s *store.Store, warehouseID string) []string {
+	t.Helper()
+	var ids []string
+	err := s.View(context.Background(), func(tx *store.Tx) error {
+		list, err := store.Registers.List(context.Background(), tx, "", torg.Page{Limit: 100})
+		for _, r := range list.Items {
+			if r.WarehouseID == warehouseID {
+				ids = append(ids, r.ID)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
 }
 
 // An order filled with a warehouse's hundreds of registers is numbered for each of them, and again
