@@ -39,13 +39,45 @@ func (s *Store) PollPackages(ctx context.Context, registerID string, after int64
 	return out, err
 }
 
+// packageColumns are a package's columns as a fetch reads them (packageRow), of packages p joined
+// with their snapshots o and claimants' registers r (packageJoins).
+const (
+	packageColumns = "p.seq, p.kind, p.order_id, p.reason, o.body, p.claim_register_id, r.name, p.claim_expires_at, p.created_at"
+	packageJoins   = " LEFT JOIN order_snapshots o ON p.kind = 'order.upsert' AND o.order_id = p.order_id AND o.version = p.version" +
+		" LEFT JOIN registers r ON r.id = p.claim_register_id"
+)
+
+// packageRow scans packageColumns into a package as a register receives it.
+type packageRow struct {
+	p                                    torg.Package
+	reason, body, claimant, claimantName sql.NullString
+	expires                              sql.NullInt64
+	written                              int64
+}
+
+func (r *packageRow) dest() []any {
+	return []any{&r.p.Seq, &r.p.Kind, &r.p.OrderID, &r.reason, &r.body, &r.claimant, &r.claimantName, &r.expires, &r.written}
+}
+
+func (r *packageRow) pkg() torg.Package {
+	p := r.p
+	p.Written = fromMicros(r.written)
+	switch p.Kind {
+	case torg.PackageUpsert:
+		p.Order, p.OrderID = json.RawMessage(r.body.String), ""
+	case torg.PackageClaimed:
+		at := fromMicros(r.expires.Int64)
+		p.RegisterID, p.RegisterName, p.ExpiresAt = r.claimant.String, r.claimantName.String, &at
+	default:
+		p.Reason = r.reason.String
+	}
+	return p
+}
+
 // readPackages reads the register's packages after the cursor, and its last_seq, from the database.
 func (s *Store) readPackages(ctx context.Context, registerID string, after int64) (torg.Packages, error) {
 	out := torg.Packages{Packages: []torg.Package{}}
-	st, err := s.readStmt(ctx, "SELECT p.seq, p.kind, p.order_id, p.reason, o.body, p.claim_register_id, r.name,"+
-		" p.claim_expires_at, p.created_at FROM packages p"+
-		" LEFT JOIN order_snapshots o ON p.kind = 'order.upsert' AND o.order_id = p.order_id AND o.version = p.version"+
-		" LEFT JOIN registers r ON r.id = p.claim_register_id"+
+	st, err := s.readStmt(ctx, "SELECT "+packageColumns+" FROM packages p"+packageJoins+
 		" WHERE p.register_id = ? AND p.seq > ? ORDER BY p.seq LIMIT ?")
 	if err != nil {
 		return out, err
@@ -56,24 +88,11 @@ func (s *Store) readPackages(ctx context.Context, registerID string, after int64
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var p torg.Package
-		var reason, body, claimant, claimantName sql.NullString
-		var expires sql.NullInt64
-		var written int64
-		if err := rows.Scan(&p.Seq, &p.Kind, &p.OrderID, &reason, &body, &claimant, &claimantName, &expires, &written); err != nil {
+		var row packageRow
+		if err := rows.Scan(row.dest()...); err != nil {
 			return out, err
 		}
-		p.Written = fromMicros(written)
-		switch p.Kind {
-		case torg.PackageUpsert:
-			p.Order, p.OrderID = json.RawMessage(body.String), ""
-		case torg.PackageClaimed:
-			at := fromMicros(expires.Int64)
-			p.RegisterID, p.RegisterName, p.ExpiresAt = claimant.String, claimantName.String, &at
-		default:
-			p.Reason = reason.String
-		}
-		out.Packages = append(out.Packages, p)
+		out.Packages = append(out.Packages, row.pkg())
 	}
 	if err := rows.Err(); err != nil {
 		return out, translate(err)
@@ -83,6 +102,55 @@ func (s *Store) readPackages(ctx context.Context, registerID string, after int64
 	}
 	err = st.QueryRowContext(ctx, registerID).Scan(&out.LastSeq)
 	return out, translate(err)
+}
+
+// catchUp reads at once the packages that other processes numbered for the registers whose windows
+// they left behind, and adds them to the windows (window.go), so that the polls woken next are
+// answered from memory. Only where other processes number packages (PostgreSQL). It gives the
+// database a second at most: the wake-up after it must not wait on a database in trouble, and a
+// window left behind only makes its poll read the database itself.
+func (s *Store) catchUp(behind []catchUp) {
+	if s.d.notify == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	ids, afters, uptos := make([]string, len(behind)), make([]int64, len(behind)), make([]int64, len(behind))
+	for i, c := range behind {
+		ids[i], afters[i], uptos[i] = c.registerID, c.after, c.upto
+	}
+	rows, err := s.db.QueryContext(ctx, s.d.rebind("SELECT c.register_id, "+packageColumns+
+		" FROM unnest(CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[])) AS c (register_id, after_seq, upto_seq)"+
+		" JOIN packages p ON p.register_id = c.register_id AND p.seq > c.after_seq AND p.seq <= c.upto_seq"+packageJoins+
+		" ORDER BY c.register_id, p.seq"), ids, afters, uptos)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	found := map[string][]torg.Package{}
+	bodies := map[string]json.RawMessage{} // one copy of each snapshot, shared by the windows
+	for rows.Next() {
+		var id string
+		var row packageRow
+		if err := rows.Scan(append([]any{&id}, row.dest()...)...); err != nil {
+			return
+		}
+		p := row.pkg()
+		if p.Order != nil {
+			if b, ok := bodies[row.body.String]; ok {
+				p.Order = b
+			} else {
+				bodies[row.body.String] = p.Order
+			}
+		}
+		found[id] = append(found[id], p)
+	}
+	if rows.Err() != nil {
+		return
+	}
+	for _, c := range behind {
+		s.windows.caughtUp(c, found[c.registerID])
+	}
 }
 
 // Ack records that the register has every package up to seq, which (with the seq each order's

@@ -186,14 +186,16 @@ func (w *windows) end(got map[string]*given, committed bool) {
 
 // announced notes the newest seqs other processes numbered for registers (a seq below 0: unknown,
 // the register's window is dropped); lastSeqs nil means announcements may have been lost, and every
-// window is dropped.
-func (w *windows) announced(lastSeqs map[string]int64) {
+// window is dropped. It returns the windows that the announcement left behind by at most windowSize
+// packages, which a read of just those packages can bring up to date (catchUp).
+func (w *windows) announced(lastSeqs map[string]int64) []catchUp {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if lastSeqs == nil {
 		w.dropAll()
-		return
+		return nil
 	}
+	var behind []catchUp
 	for id, seq := range lastSeqs {
 		r := w.reg(id)
 		if seq < 0 {
@@ -202,7 +204,42 @@ func (w *windows) announced(lastSeqs map[string]int64) {
 			continue
 		}
 		r.heard = max(r.heard, seq)
+		if r.valid && r.busy == 0 && r.last < r.heard && r.heard-r.last <= windowSize {
+			behind = append(behind, catchUp{registerID: id, t: ticket{epoch: w.epoch, gen: r.gen}, after: r.last, upto: r.heard})
+		}
 	}
+	return behind
+}
+
+// catchUp is a window that another process's packages left behind: the packages after..upto, read
+// at once, complete it, when nothing changed it since the ticket.
+type catchUp struct {
+	registerID  string
+	t           ticket
+	after, upto int64
+}
+
+// caughtUp adds to the register's window the packages a catch-up read found, when they are every
+// package after..upto, none is an order.claimed (it names its register as the database has it when
+// read), and the window is as the announcement left it.
+func (w *windows) caughtUp(c catchUp, ps []torg.Package) {
+	if int64(len(ps)) != c.upto-c.after {
+		return
+	}
+	for i, p := range ps {
+		if p.Seq != c.after+int64(i)+1 || p.Kind == torg.PackageClaimed {
+			return
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	r := w.regs[c.registerID]
+	if r == nil || c.t.epoch != w.epoch || c.t.gen != r.gen || r.busy > 0 || !r.valid || r.last != c.after {
+		return
+	}
+	r.last = c.upto
+	w.append(r, ps)
+	w.bound()
 }
 
 // append adds packages to the end of the window, keeping its newest windowSize.
@@ -313,7 +350,8 @@ func (w *windows) body(orderID string, version int64) json.RawMessage {
 // Heard tells the store of a notification on NotifyChannel, which names the registers a numbering
 // batch (of this process or another) gave packages and the last_seq each got, and returns the
 // registers to wake: their windows no longer answer as if they held everything before they catch
-// up. An empty payload says that notifications may have been lost (the listener reconnected), and
+// up — which, for windows at most windowSize packages behind, one read of those packages for all of
+// them does here, before the wake-up (catchUp). An empty payload says that notifications may have been lost (the listener reconnected), and
 // drops every window. Call it before waking the registers' polls.
 func (s *Store) Heard(payload string) []string {
 	if payload == "" {
@@ -321,7 +359,9 @@ func (s *Store) Heard(payload string) []string {
 		return nil
 	}
 	ids, last := parseAnnouncement(payload)
-	s.windows.announced(last)
+	if behind := s.windows.announced(last); len(behind) > 0 {
+		s.catchUp(behind)
+	}
 	return ids
 }
 

@@ -6,6 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"reflect"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -166,6 +169,96 @@ func TestPackagesNumberedOnAnotherNodeAreNeverMissed(t *testing.T) {
 		}
 		if p, err := b.Packages(ctx, sh.k1.ID, cursor); err != nil || len(p.Packages) != 0 || p.LastSeq != target {
 			t.Fatalf("K1 after %d: %+v, %v; want nothing more, last_seq %d", cursor, p, err, target)
+		}
+	}
+}
+
+// A register that long-polls on B, while A numbers its packages, is answered from B's memory: B
+// reads what A's notification announces once, for every register it names, before it wakes them.
+func TestPackagesNumberedOnAnotherNodeAreAnsweredFromMemory(t *testing.T) {
+	ctx := context.Background()
+	for _, d := range storetest.Dialects(t) {
+		if d != "postgres" {
+			continue // one SQLite database has one serving process
+		}
+		dsn := storetest.DSN(t, d)
+		open := func() *store.Store {
+			s, err := store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			if err := s.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		a, b := open(), open()
+		b.StopSequencer() // every package is numbered on A
+		hub := exchange.NewHub()
+		var mu sync.Mutex
+		var heard []string // the payloads B heard
+		hub.Heard = func(payload string) []string {
+			ids := b.Heard(payload)
+			mu.Lock()
+			heard = append(heard, payload)
+			mu.Unlock()
+			return ids
+		}
+		lctx, stop := context.WithCancel(ctx)
+		listening := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			hub.ListenPostgres(lctx, dsn, store.NotifyChannel, slog.New(slog.DiscardHandler), listening)
+		}()
+		t.Cleanup(func() { stop(); <-done })
+		<-listening
+
+		sh := newSaleShop(t, a)
+		for i := range 3 {
+			cursor := sh.lastSeq(t, sh.k1.ID)
+			for deadline := time.Now().Add(10 * time.Second); ; { // B has heard of every package so far
+				mu.Lock()
+				caught := len(heard) > 0 && strings.Contains(heard[len(heard)-1], sh.k1.ID+":"+strconv.FormatInt(cursor, 10))
+				mu.Unlock()
+				if caught {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("B never heard of K1's seq %d: %q", cursor, heard)
+				}
+				time.Sleep(time.Millisecond)
+			}
+			if p, err := b.PollPackages(ctx, sh.k1.ID, cursor, false); err != nil || len(p.Packages) != 0 { // B's window
+				t.Fatalf("K1 on B: %+v, %v", p, err)
+			}
+			woken, unsubscribe := hub.Subscribe(sh.k1.ID)
+			sh.update(t, func(tx *store.Tx) (err error) {
+				sh.order, err = tx.PatchOrder(ctx, sh.order.ID, torg.OrderPatch{Comment: torg.Of(string(rune('a' + i)))}, nil)
+				return err
+			})
+			select {
+			case <-woken:
+			case <-time.After(10 * time.Second):
+				t.Fatal("B did not wake K1's poll")
+			}
+			unsubscribe()
+			reads := b.PackageReads()
+			got, err := b.PollPackages(ctx, sh.k1.ID, cursor, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := b.PackageReads() - reads; n != 0 {
+				t.Errorf("change %d: the woken fetch on B read the database %d times, want none", i+1, n)
+			}
+			want, err := b.ReadPackages(ctx, sh.k1.ID, cursor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Packages) != 1 || !samePackages(got, want) {
+				t.Fatalf("change %d: from B's memory %+v\nthe database: %+v", i+1, got, want)
+			}
 		}
 	}
 }
