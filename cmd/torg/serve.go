@@ -79,7 +79,6 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 		return err
 	}
 	defer st.Close()
-	hub.Heard = st.Heard                                      // other processes' packages: this one's windows learn of them first
 	if path, ok := strings.CutPrefix(cfg.db, "sqlite:"); ok { // a restore must not replace it under us
 		release, err := backup.Hold(path)
 		if err != nil {
@@ -124,7 +123,7 @@ func runServer(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io
 	wg.Go(func() { webhooks.New(st, log, cfg.webhooks).Run(jobs) })
 	if st.Dialect() == "postgres" {
 		listening := make(chan struct{})
-		wg.Go(func() { hub.ListenPostgres(jobs, cfg.db, store.NotifyChannel, log, listening) })
+		wg.Go(func() { hub.ListenPostgres(jobs, cfg.db, store.NotifyChannel, st.Heard, log, listening) })
 		select { // registers waiting here must hear of packages committed by other processes
 		case <-listening:
 		case <-time.After(10 * time.Second):

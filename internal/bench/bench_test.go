@@ -52,7 +52,7 @@ func serveOn(t testing.TB, dsn string) (*client, *atomic.Int64) {
 	listenCtx, stopListening := context.WithCancel(ctx)
 	if st.Dialect() == "postgres" { // as torg serve does: woken by the other processes' packages
 		listening := make(chan struct{})
-		go hub.ListenPostgres(listenCtx, dsn, store.NotifyChannel, log, listening)
+		go hub.ListenPostgres(listenCtx, dsn, store.NotifyChannel, st.Heard, log, listening)
 		<-listening
 	}
 	requests, h := &atomic.Int64{}, srv.Handler(nil)

@@ -7,7 +7,6 @@ package exchange
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -19,9 +18,6 @@ type Hub struct {
 	mu      sync.Mutex
 	waiters map[string]map[chan struct{}]struct{}
 	count   int
-	// Heard, when set, reads a notification's payload into the registers to wake, and is called
-	// with "" (waking everyone) when notifications may have been lost; it runs before the wake-up.
-	Heard func(payload string) []string
 }
 
 // NewHub returns a hub with no one waiting.
@@ -90,18 +86,21 @@ func (h *Hub) Waiting() int {
 }
 
 // ListenPostgres follows the PostgreSQL channel on which every torg process announces the registers
-// its commits gave packages (NOTIFY is delivered on commit), and wakes them here. It reconnects
-// until ctx ends, waking everyone after each reconnect, since notifications sent meanwhile are lost.
-// ready, when not nil, is closed once the first LISTEN is in place.
-func (h *Hub) ListenPostgres(ctx context.Context, dsn, channel string, log *slog.Logger, ready chan<- struct{}) {
+// its commits gave packages (NOTIFY is delivered on commit), and wakes them here. heard is the
+// store's (store.Store.Heard): it reads each payload into the registers to wake, learning first of
+// the packages other processes numbered, and is told "" when notifications may have been lost; the
+// store's memory of packages is right only if it hears them all. ListenPostgres reconnects until ctx
+// ends, waking everyone after each reconnect, since notifications sent meanwhile are lost. ready,
+// when not nil, is closed once the first LISTEN is in place.
+func (h *Hub) ListenPostgres(ctx context.Context, dsn, channel string, heard func(payload string) []string, log *slog.Logger, ready chan<- struct{}) {
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		err := h.listen(ctx, dsn, channel, &ready)
+		err := h.listen(ctx, dsn, channel, heard, &ready)
 		if ctx.Err() != nil {
 			return
 		}
 		log.Warn("listening for packages failed; retrying", "err", err, "in", backoff)
-		h.lost()
+		h.lost(heard)
 		select {
 		case <-ctx.Done():
 			return
@@ -111,7 +110,7 @@ func (h *Hub) ListenPostgres(ctx context.Context, dsn, channel string, log *slog
 	}
 }
 
-func (h *Hub) listen(ctx context.Context, dsn, channel string, ready *chan<- struct{}) error {
+func (h *Hub) listen(ctx context.Context, dsn, channel string, heard func(string) []string, ready *chan<- struct{}) error {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
@@ -120,7 +119,7 @@ func (h *Hub) listen(ctx context.Context, dsn, channel string, ready *chan<- str
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
 		return err
 	}
-	h.lost()
+	h.lost(heard)
 	if *ready != nil {
 		close(*ready)
 		*ready = nil
@@ -130,18 +129,12 @@ func (h *Hub) listen(ctx context.Context, dsn, channel string, ready *chan<- str
 		if err != nil {
 			return err
 		}
-		if h.Heard != nil {
-			h.Wake(h.Heard(n.Payload))
-		} else {
-			h.Wake(strings.Split(n.Payload, ","))
-		}
+		h.Wake(heard(n.Payload))
 	}
 }
 
-// lost wakes everyone after notifications may have been lost, telling Heard first.
-func (h *Hub) lost() {
-	if h.Heard != nil {
-		h.Heard("")
-	}
+// lost wakes everyone after notifications may have been lost, telling heard first.
+func (h *Hub) lost(heard func(string) []string) {
+	heard("")
 	h.WakeAll()
 }

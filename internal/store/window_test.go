@@ -113,13 +113,12 @@ func TestPackagesNumberedOnAnotherNodeAreNeverMissed(t *testing.T) {
 		a, b := open(), open()
 		b.StopSequencer() // every package is numbered on A
 		hub := exchange.NewHub()
-		hub.Heard = b.Heard
 		lctx, stop := context.WithCancel(ctx)
 		listening := make(chan struct{})
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			hub.ListenPostgres(lctx, dsn, store.NotifyChannel, slog.New(slog.DiscardHandler), listening)
+			hub.ListenPostgres(lctx, dsn, store.NotifyChannel, b.Heard, slog.New(slog.DiscardHandler), listening)
 		}()
 		t.Cleanup(func() { stop(); <-done })
 		<-listening
@@ -198,7 +197,7 @@ func TestPackagesNumberedOnAnotherNodeAreAnsweredFromMemory(t *testing.T) {
 		hub := exchange.NewHub()
 		var mu sync.Mutex
 		var heard []string // the payloads B heard
-		hub.Heard = func(payload string) []string {
+		heardBy := func(payload string) []string {
 			ids := b.Heard(payload)
 			mu.Lock()
 			heard = append(heard, payload)
@@ -210,7 +209,7 @@ func TestPackagesNumberedOnAnotherNodeAreAnsweredFromMemory(t *testing.T) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			hub.ListenPostgres(lctx, dsn, store.NotifyChannel, slog.New(slog.DiscardHandler), listening)
+			hub.ListenPostgres(lctx, dsn, store.NotifyChannel, heardBy, slog.New(slog.DiscardHandler), listening)
 		}()
 		t.Cleanup(func() { stop(); <-done })
 		<-listening
