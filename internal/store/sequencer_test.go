@@ -50,18 +50,7 @@ func TestAnotherProcessNumbersWhatADeadOneQueued(t *testing.T) {
 			continue // SQLite numbers a group's packages in the group's own transaction
 		}
 		dsn := storetest.DSN(t, d)
-		open := func() *store.Store {
-			s, err := store.Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			if err := s.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-				t.Fatal(err)
-			}
-			return s
-		}
-		dead := open()
+		dead := storetest.Open(t, dsn)
 		sh := newSaleShop(t, dead)
 		before := sh.lastSeq(t, sh.k1.ID)
 		dead.StopSequencer()
@@ -72,7 +61,7 @@ func TestAnotherProcessNumbersWhatADeadOneQueued(t *testing.T) {
 		if got := sh.lastSeq(t, sh.k1.ID); got != before {
 			t.Fatalf("K1's packages went from %d to %d with no sequencer running", before, got)
 		}
-		other := open()
+		other := storetest.Open(t, dsn)
 		if err := other.Sequence(ctx); err != nil {
 			t.Fatal(err)
 		}

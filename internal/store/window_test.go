@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"reflect"
 	"strconv"
@@ -98,30 +97,8 @@ func TestPackagesNumberedOnAnotherNodeAreNeverMissed(t *testing.T) {
 		if d != "postgres" {
 			continue // one SQLite database has one serving process
 		}
-		dsn := storetest.DSN(t, d)
-		open := func() *store.Store {
-			s, err := store.Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			if err := s.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-				t.Fatal(err)
-			}
-			return s
-		}
-		a, b := open(), open()
-		b.StopSequencer() // every package is numbered on A
-		hub := exchange.NewHub()
-		lctx, stop := context.WithCancel(ctx)
-		listening := make(chan struct{})
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			hub.ListenPostgres(lctx, dsn, store.NotifyChannel, b.Heard, slog.New(slog.DiscardHandler), listening)
-		}()
-		t.Cleanup(func() { stop(); <-done })
-		<-listening
+		dsn, a, b, hub := twoNodes(t)
+		listen(t, hub, dsn, b.Heard)
 
 		sh := newSaleShop(t, a)
 		cursor := sh.lastSeq(t, sh.k1.ID)
@@ -180,21 +157,7 @@ func TestPackagesNumberedOnAnotherNodeAreAnsweredFromMemory(t *testing.T) {
 		if d != "postgres" {
 			continue // one SQLite database has one serving process
 		}
-		dsn := storetest.DSN(t, d)
-		open := func() *store.Store {
-			s, err := store.Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			if err := s.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-				t.Fatal(err)
-			}
-			return s
-		}
-		a, b := open(), open()
-		b.StopSequencer() // every package is numbered on A
-		hub := exchange.NewHub()
+		dsn, a, b, hub := twoNodes(t)
 		var mu sync.Mutex
 		var heard []string // the payloads B heard
 		heardBy := func(payload string) []string {
@@ -204,15 +167,7 @@ func TestPackagesNumberedOnAnotherNodeAreAnsweredFromMemory(t *testing.T) {
 			mu.Unlock()
 			return ids
 		}
-		lctx, stop := context.WithCancel(ctx)
-		listening := make(chan struct{})
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			hub.ListenPostgres(lctx, dsn, store.NotifyChannel, heardBy, slog.New(slog.DiscardHandler), listening)
-		}()
-		t.Cleanup(func() { stop(); <-done })
-		<-listening
+		listen(t, hub, dsn, heardBy)
 
 		sh := newSaleShop(t, a)
 		for i := range 3 {
@@ -351,4 +306,29 @@ func TestANewOrderIsDeliveredFromMemory(t *testing.T) {
 			}
 		}
 	})
+}
+
+// listen has the hub follow the database's announcements until the test ends, telling heard what it
+// hears, as serve does with its store's Heard; it returns once the listener is in place.
+func listen(t *testing.T, hub *exchange.Hub, dsn string, heard func(string) []string) {
+	t.Helper()
+	ctx, stop := context.WithCancel(context.Background())
+	listening := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		hub.ListenPostgres(ctx, dsn, store.NotifyChannel, heard, slog.New(slog.DiscardHandler), listening)
+	}()
+	t.Cleanup(func() { stop(); <-done })
+	<-listening
+}
+
+// twoNodes opens two stores over one new PostgreSQL database, as two serve processes would, with B's
+// sequencer stopped so that A numbers every package, and a hub for B's polls.
+func twoNodes(t *testing.T) (dsn string, a, b *store.Store, hub *exchange.Hub) {
+	t.Helper()
+	dsn = storetest.DSN(t, "postgres")
+	a, b = storetest.Open(t, dsn), storetest.Open(t, dsn)
+	b.StopSequencer()
+	return dsn, a, b, exchange.NewHub()
 }

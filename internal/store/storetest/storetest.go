@@ -42,7 +42,13 @@ func ForEach(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 // New opens a fresh, migrated store of the dialect, closed (and on PostgreSQL dropped) after the test.
 func New(t testing.TB, dialect string, opts ...store.Option) *store.Store {
 	t.Helper()
-	dsn := DSN(t, dialect)
+	return Open(t, DSN(t, dialect), opts...)
+}
+
+// Open opens a migrated store over the database, closed after the test: a second one over the same
+// PostgreSQL database stands for another serve process.
+func Open(t testing.TB, dsn string, opts ...store.Option) *store.Store {
+	t.Helper()
 	s, err := store.Open(context.Background(), dsn, opts...)
 	if err != nil {
 		t.Fatal(err)
