@@ -55,6 +55,17 @@ func (sh *returnShop) upload(t *testing.T, registerID string, in torg.Transactio
 
 func (sh *returnShop) try(registerID string, in torg.TransactionInput, pay string) (torg.Transaction, error) {
 	ctx := context.Background()
+	in = sh.fill(in, pay)
+	var out torg.Transaction
+	err := sh.s.Update(ctx, func(tx *store.Tx) (err error) {
+		out, _, err = tx.UploadTransaction(ctx, registerID, in)
+		return err
+	})
+	return out, err
+}
+
+// fill completes the receipt as upload does, with a new id, receipt number and fiscal document.
+func (sh *returnShop) fill(in torg.TransactionInput, pay string) torg.TransactionInput {
 	in.Total = 0
 	for i := range in.Lines {
 		in.Lines[i].Amount, _ = torg.LineAmount(in.Lines[i].Quantity, in.Lines[i].Price, in.Lines[i].Discount)
@@ -70,12 +81,7 @@ func (sh *returnShop) try(registerID string, in torg.TransactionInput, pay strin
 	in.ID, in.ShiftNumber, in.ReceiptNumber, in.Cashier = uuid.NewString(), 1, sh.fd, "Иванова"
 	in.ClosedAt = time.Date(2026, 11, 27, 9, 0, int(sh.fd), 0, time.UTC)
 	in.Fiscal = &torg.Fiscal{FN: "99990000" + strconv.FormatInt(shops.Load(), 10), FD: sh.fd, FP: "1"}
-	var out torg.Transaction
-	err := sh.s.Update(ctx, func(tx *store.Tx) (err error) {
-		out, _, err = tx.UploadTransaction(ctx, registerID, in)
-		return err
-	})
-	return out, err
+	return in
 }
 
 // returnOf is a return of the sale's lines (line_no → quantity), each with its share of the discount.

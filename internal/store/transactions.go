@@ -99,9 +99,9 @@ func (tx *Tx) Transactions(ctx context.Context, f TransactionFilter, page torg.P
 }
 
 // UploadTransaction stores a closed receipt uploaded by the register, exactly once by its id. The
-// first upload answers created; the same content again answers the stored transaction; other content
-// under the id is a duplicate. A receipt is a fact — the money was taken — so it is never refused for
-// a business reason: when its order cannot be sold to it, it is stored as a conflict with a reason.
+// first upload answers created; the same content again answers the stored transaction; other
+// content under the id is a duplicate. A receipt is a fact — the money was taken — so it is never refused for a
+// business reason: when its order cannot be sold to it, it is stored as a conflict with a reason.
 // Otherwise its order becomes sold, the claim ends, and every other register holding the order gets
 // order.delete.
 func (tx *Tx) UploadTransaction(ctx context.Context, registerID string, in torg.TransactionInput) (torg.Transaction, bool, error) {
@@ -134,40 +134,45 @@ func (tx *Tx) UploadTransaction(ctx context.Context, registerID string, in torg.
 	if err != nil {
 		return torg.Transaction{}, false, err
 	}
-	state := torg.TxNew
-	var reason, mismatches any
+	t := torg.Transaction{RegisterID: registerID, State: torg.TxNew, Partial: sold.Partial, Mismatches: []torg.FieldError{},
+		Kind: in.Kind, ReceivedAt: fromMicros(micros(torg.Now()))}
 	if sold.conflict != "" {
-		state, reason = torg.TxConflict, sold.conflict
+		t.State, t.ConflictReason = torg.TxConflict, &sold.conflict
 	}
+	var mismatches any
 	if len(sold.Mismatches) > 0 {
 		b, err := json.Marshal(sold.Mismatches)
 		if err != nil {
 			return torg.Transaction{}, false, err
 		}
-		mismatches = string(b)
+		mismatches, t.Mismatches = string(b), sold.Mismatches
 	}
 	var fn, fd any
 	if in.Fiscal != nil {
 		fn, fd = in.Fiscal.FN, in.Fiscal.FD
 	}
-	kind := in.Kind
-	if kind == "" {
-		kind = torg.KindSale
+	if t.Kind == "" {
+		t.Kind = torg.KindSale
 	}
 	_, err = tx.exec(ctx, "INSERT INTO transactions (id, register_id, order_id, order_version, shift_number, receipt_number, closed_at,"+
 		" cashier, total, cash_amount, card_amount, fiscal_fn, fiscal_fd, body, content_hash, state, conflict_reason, received_at,"+
 		" partial, mismatches, kind, original_transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		in.ID, registerID, in.OrderID, in.OrderVersion, in.ShiftNumber, in.ReceiptNumber, micros(in.ClosedAt), in.Cashier,
 		int64(in.Total), int64(in.Paid(torg.PaymentCash)), int64(in.Paid(torg.PaymentCard)), fn, fd, string(body), hash[:],
-		string(state), reason, micros(torg.Now()), sold.Partial, mismatches, kind, sold.original)
+		string(t.State), t.ConflictReason, micros(t.ReceivedAt), sold.Partial, mismatches, t.Kind, sold.original)
 	if err != nil {
 		return torg.Transaction{}, false, uploadConflict(translate(err))
 	}
 	if err := tx.emitUpload(ctx, in, sold); err != nil {
 		return torg.Transaction{}, false, err
 	}
-	t, err := tx.Transaction(ctx, in.ID)
-	return t, true, err
+	// The answer is what was stored, made as Transaction makes it from the row (the input from its
+	// body) without reading the row back.
+	if err := json.Unmarshal(body, &t.TransactionInput); err != nil {
+		return torg.Transaction{}, false, err
+	}
+	t.OriginalTransactionID, t.Comment, t.Counterpart = t.TransactionInput.OriginalTransactionID, t.TransactionInput.Comment, t.TransactionInput.Counterpart
+	return t, true, nil
 }
 
 // checkKind does what an upload of its kind does beyond storing it: a sale sells its order, a
