@@ -119,7 +119,7 @@ func csrfLessLink(t *testing.T, body string) string {
 // rows on request, and an empty receipt refused naming the warehouse and the lines.
 func TestGoodsReceiptFormWithoutJavaScript(t *testing.T) {
 	e := newEnv(t, "sqlite")
-	newShop(t, e)
+	sh := newShop(t, e)
 	c := e.login("manager")
 	form := c.get("/goods-receipts/new", 200)
 	if n := strings.Count(form.body, `name="line_product"`); n != 5 {
@@ -136,5 +136,10 @@ func TestGoodsReceiptFormWithoutJavaScript(t *testing.T) {
 	empty.contains(t, "выберите склад", "хотя бы одна строка")
 	if body := e.api("GET", "/api/v1/goods-receipts", ""); strings.Count(body, `"id"`) != 1 {
 		t.Fatalf("a refused receipt was saved: %s", body)
+	}
+	posted := c.post("/goods-receipts/new", form, url.Values{"action": {"post"}, "supplier": {"ИП Петров"}, "warehouse_id": {sh.wh},
+		"line_product": {"MILK"}, "line_qty": {"2"}, "line_cost": {"10"}})
+	if posted.status != 200 || !strings.Contains(posted.body, "ИП Петров") || !strings.Contains(posted.body, "MILK") {
+		t.Fatalf("a posted receipt shows its page: %d\n%s", posted.status, posted.body)
 	}
 }
