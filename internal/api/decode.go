@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"reflect"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"torg"
@@ -276,8 +275,7 @@ func walk(raw []byte, v reflect.Value, path string, f *torg.Fields) {
 			f.Add(path, "must be a string")
 			return
 		}
-		var s string
-		json.Unmarshal(raw, &s)
+		s := jsonString(raw)
 		if strings.ContainsRune(s, 0) {
 			f.Add(path, "must not contain NUL characters")
 			return
@@ -308,22 +306,16 @@ func walkObject(raw []byte, v reflect.Value, path string, f *torg.Fields) {
 		f.Add(path, "must be an object")
 		return
 	}
-	var m map[string]json.RawMessage
-	json.Unmarshal(raw, &m)
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	members := objectMembers(raw)
 	fields := jsonFields(v.Type())
-	for _, k := range keys {
-		p := joinPath(path, k)
-		i, ok := fields[k]
+	for _, m := range members {
+		p := joinPath(path, m.key)
+		i, ok := fields[m.key]
 		if !ok {
 			f.Add(p, "is not a known field")
 			continue
 		}
-		walk(m[k], v.Field(i), p, f)
+		walk(m.value, v.Field(i), p, f)
 	}
 }
 
@@ -336,17 +328,120 @@ func walkArray(raw []byte, v reflect.Value, path string, f *torg.Fields, null bo
 		f.Add(path, "must be an array")
 		return
 	}
-	var items []json.RawMessage
-	json.Unmarshal(raw, &items)
+	items := arrayItems(raw)
 	s := reflect.MakeSlice(v.Type(), len(items), len(items))
 	for i, item := range items {
-		walk(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i), f)
+		walk(item, s.Index(i), path+"["+strconv.Itoa(i)+"]", f)
 	}
 	v.Set(s)
 }
 
+// The walk reads a body that json.Valid has passed, so the helpers below split it without
+// checking it again: one pass over each object or array instead of a decode into a map.
+
+// member is one key of an object and its value.
+type member struct {
+	key   string
+	value []byte
+}
+
+// objectMembers are the members of a valid JSON object, sorted by key; of a key given twice the
+// last is kept (as a decode into a map keeps it: scanBody has already named the key).
+func objectMembers(raw []byte) []member {
+	var out []member
+	i := skipSpace(raw, 1)
+	for i < len(raw) && raw[i] != '}' {
+		end := valueEnd(raw, i)
+		key := jsonString(raw[i:end])
+		i = skipSpace(raw, end) + 1 // past the colon
+		i = skipSpace(raw, i)
+		end = valueEnd(raw, i)
+		out = append(out, member{key, raw[i:end]})
+		i = skipSpace(raw, end)
+		if i < len(raw) && raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	for j := len(out) - 1; j > 0; j-- {
+		if out[j-1].key == out[j].key {
+			out = slices.Delete(out, j-1, j)
+		}
+	}
+	return out
+}
+
+// arrayItems are the values of a valid JSON array.
+func arrayItems(raw []byte) [][]byte {
+	var out [][]byte
+	i := skipSpace(raw, 1)
+	for i < len(raw) && raw[i] != ']' {
+		end := valueEnd(raw, i)
+		out = append(out, raw[i:end])
+		i = skipSpace(raw, end)
+		if i < len(raw) && raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
+	}
+	return out
+}
+
+func skipSpace(raw []byte, i int) int {
+	for i < len(raw) && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\n' || raw[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// valueEnd is where the valid JSON value that starts at raw[i] ends.
+func valueEnd(raw []byte, i int) int {
+	switch raw[i] {
+	case '"':
+		for i++; raw[i] != '"'; i++ {
+			if raw[i] == '\\' {
+				i++
+			}
+		}
+		return i + 1
+	case '{', '[':
+		depth := 0
+		for ; ; i++ {
+			switch raw[i] {
+			case '"':
+				i = valueEnd(raw, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+	}
+	for i < len(raw) && !strings.ContainsRune(",}] \t\n\r", rune(raw[i])) {
+		i++
+	}
+	return i
+}
+
+// jsonString is the text of a valid JSON string: its bytes as they are when it has no escapes.
+func jsonString(raw []byte) string {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1])
+	}
+	var s string
+	json.Unmarshal(raw, &s)
+	return s
+}
+
+// knownFields holds jsonFields' maps by type: a type's fields do not change.
+var knownFields sync.Map // reflect.Type → map[string]int
+
 // jsonFields maps the JSON names of a struct's exported fields to their indexes.
 func jsonFields(t reflect.Type) map[string]int {
+	if m, ok := knownFields.Load(t); ok {
+		return m.(map[string]int)
+	}
 	out := make(map[string]int, t.NumField())
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
@@ -362,6 +457,7 @@ func jsonFields(t reflect.Type) map[string]int {
 		}
 		out[name] = i
 	}
+	knownFields.Store(t, out)
 	return out
 }
 

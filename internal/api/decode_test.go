@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"torg"
 )
@@ -263,4 +264,64 @@ func FuzzScanBody(f *testing.F) {
 			t.Fatalf("%s\nscanBody names  %q\nthe tokenizer: %q", b, got, want)
 		}
 	})
+}
+
+// FuzzSplitValues checks the walk's splitting of valid JSON against encoding/json's, at every depth:
+// an object's members are what a decode into a map of raw values gives (the last of a key given
+// twice), sorted by key; an array's items what a decode into a slice of raw values gives; a
+// string's text is encoding/json's.
+func FuzzSplitValues(f *testing.F) {
+	f.Add(`{"b": [1, {"x": "y\"}"}], "a" :null, "a":"Молоко \u00e9\\", "c":{"d":[[],{}]}, "e": -1.5e3 , "f":true}`)
+	f.Add(`[ "a\\b", 12, {"k\u006By": false}, [ ], "\ud83d\ude00" ]`)
+	f.Add(`{}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		raw := bytes.TrimSpace([]byte(body))
+		if json.Valid(raw) && utf8.Valid(raw) {
+			checkSplit(t, raw)
+		}
+	})
+}
+
+func checkSplit(t *testing.T, raw []byte) {
+	switch raw[0] {
+	case '{':
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		got := objectMembers(raw)
+		if len(got) != len(m) {
+			t.Fatalf("%s: %d members, encoding/json finds %d", raw, len(got), len(m))
+		}
+		for i, g := range got {
+			if i > 0 && got[i-1].key >= g.key {
+				t.Fatalf("members out of order: %q, %q", got[i-1].key, g.key)
+			}
+			if want, ok := m[g.key]; !ok || !bytes.Equal(bytes.TrimSpace(want), g.value) {
+				t.Fatalf("member %q is %s, encoding/json says %s", g.key, g.value, want)
+			}
+			checkSplit(t, g.value)
+		}
+	case '[':
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			t.Fatal(err)
+		}
+		got := arrayItems(raw)
+		if len(got) != len(items) {
+			t.Fatalf("%s: %d items, encoding/json finds %d", raw, len(got), len(items))
+		}
+		for i := range got {
+			if !bytes.Equal(bytes.TrimSpace(items[i]), got[i]) {
+				t.Fatalf("item %d is %s, encoding/json says %s", i, got[i], items[i])
+			}
+			checkSplit(t, got[i])
+		}
+	case '"':
+		var s string
+		json.Unmarshal(raw, &s)
+		if got := jsonString(raw); got != s {
+			t.Fatalf("string %q, encoding/json says %q", got, s)
+		}
+	}
 }
