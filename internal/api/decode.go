@@ -348,20 +348,7 @@ type member struct {
 // objectMembers are the members of a valid JSON object, sorted by key; of a key given twice the
 // last is kept (as a decode into a map keeps it: scanBody has already named the key).
 func objectMembers(raw []byte) []member {
-	var out []member
-	i := skipSpace(raw, 1)
-	for i < len(raw) && raw[i] != '}' {
-		end := valueEnd(raw, i)
-		key := jsonString(raw[i:end])
-		i = skipSpace(raw, end) + 1 // past the colon
-		i = skipSpace(raw, i)
-		end = valueEnd(raw, i)
-		out = append(out, member{key, raw[i:end]})
-		i = skipSpace(raw, end)
-		if i < len(raw) && raw[i] == ',' {
-			i = skipSpace(raw, i+1)
-		}
-	}
+	out := split(raw, true)
 	slices.SortStableFunc(out, func(a, b member) int { return strings.Compare(a.key, b.key) })
 	for j := len(out) - 1; j > 0; j-- {
 		if out[j-1].key == out[j].key {
@@ -373,13 +360,30 @@ func objectMembers(raw []byte) []member {
 
 // arrayItems are the values of a valid JSON array.
 func arrayItems(raw []byte) [][]byte {
-	var out [][]byte
+	members := split(raw, false)
+	out := make([][]byte, len(members))
+	for i, m := range members {
+		out[i] = m.value
+	}
+	return out
+}
+
+// split reads the values of a valid JSON object or array in their order, with their keys when it
+// is an object.
+func split(raw []byte, object bool) []member {
+	var out []member
 	i := skipSpace(raw, 1)
-	for i < len(raw) && raw[i] != ']' {
+	for i < len(raw) && raw[i] != '}' && raw[i] != ']' {
+		var m member
+		if object {
+			end := valueEnd(raw, i)
+			m.key = jsonString(raw[i:end])
+			i = skipSpace(raw, skipSpace(raw, end)+1) // past the colon
+		}
 		end := valueEnd(raw, i)
-		out = append(out, raw[i:end])
-		i = skipSpace(raw, end)
-		if i < len(raw) && raw[i] == ',' {
+		m.value = raw[i:end]
+		out = append(out, m)
+		if i = skipSpace(raw, end); i < len(raw) && raw[i] == ',' {
 			i = skipSpace(raw, i+1)
 		}
 	}
