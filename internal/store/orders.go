@@ -120,7 +120,7 @@ func (tx *Tx) Orders(ctx context.Context, f OrderFilter, page torg.Page) (torg.L
 	return out, tx.loadOrderDetails(ctx, out.Items)
 }
 
-// loadOrderDetails fills the lines and registers of the orders, with one query for each.
+// loadOrderDetails fills the lines and registers of the orders, with one query.
 func (tx *Tx) loadOrderDetails(ctx context.Context, orders []torg.Order) error {
 	if len(orders) == 0 {
 		return nil
@@ -135,30 +135,25 @@ func (tx *Tx) loadOrderDetails(ctx context.Context, orders []torg.Order) error {
 	if err := tx.writeHeldRows(ctx, byID); err != nil {
 		return err
 	}
-	err := tx.eachRow(ctx, func(row scanner) error {
-		var id string
-		var l torg.OrderLine
-		if err := row.Scan(&id, &l.LineNo, &l.ProductID, &l.Quantity, &l.Price, &l.Discount, &l.Amount, &l.VATRate, &l.VATAmount); err != nil {
-			return err
-		}
-		byID[id].Lines = append(byID[id].Lines, l)
-		return nil
-	}, "SELECT order_id, line_no, product_id, quantity, price, discount, amount, vat_rate, vat_amount"+
-		" FROM order_lines WHERE order_id IN ("+marks(len(ids))+") ORDER BY order_id, line_no", ids...)
-	if err != nil {
-		return err
-	}
+	// The lines and the registers are read with one statement, each row tagged with its part.
 	// A register has what it was sent once it acknowledged the package's seq: the state is stored
 	// as sent, and read as received from then on (likewise a withdrawal), so that an acknowledgement
 	// writes only the register's own row.
-	err = tx.eachRow(ctx, func(row scanner) error {
-		var id string
-		var r torg.OrderRegister
-		var seq int64
-		if err := row.Scan(&id, &r.RegisterID, &r.State, &r.SentVersion, &r.Sends, &seq); err != nil {
+	err := tx.eachRow(ctx, func(row scanner) error {
+		var part int
+		var id, text1, text2 string
+		var ord, n1, n2, n3, n4, n5 int64
+		if err := row.Scan(&part, &id, &ord, &text1, &text2, &n1, &n2, &n3, &n4, &n5); err != nil {
 			return err
 		}
-		if tx.acks != nil && seq > 0 && seq <= tx.acks.acked(r.RegisterID) { // acknowledged to this process, written or not
+		o := byID[id]
+		if part == 0 {
+			o.Lines = append(o.Lines, torg.OrderLine{LineNo: int(ord), ProductID: text1, VATRate: torg.VATRate(text2),
+				Quantity: torg.Quantity(n1), Price: torg.Money(n2), Discount: torg.Money(n3), Amount: torg.Money(n4), VATAmount: torg.Money(n5)})
+			return nil
+		}
+		r := torg.OrderRegister{RegisterID: text1, State: torg.DeliveryState(text2), SentVersion: n1, Sends: n2}
+		if seq := n3; tx.acks != nil && seq > 0 && seq <= tx.acks.acked(r.RegisterID) { // acknowledged to this process, written or not
 			switch r.State {
 			case torg.DeliverySent:
 				r.State = torg.DeliveryReceived
@@ -166,16 +161,15 @@ func (tx *Tx) loadOrderDetails(ctx context.Context, orders []torg.Order) error {
 				r.State = torg.DeliveryWithdrawn
 			}
 		}
-		byID[id].Registers = append(byID[id].Registers, r)
+		o.Registers = append(o.Registers, r)
 		return nil
-	}, "SELECT x.order_id, x.register_id, CASE WHEN x.package_seq > 0 AND x.package_seq <= r.acked_seq"+
+	}, "SELECT 0, order_id, line_no, product_id, vat_rate, quantity, price, discount, amount, vat_amount"+
+		" FROM order_lines WHERE order_id IN ("+marks(len(ids))+")"+
+		" UNION ALL SELECT 1, x.order_id, x.position, x.register_id, CASE WHEN x.package_seq > 0 AND x.package_seq <= r.acked_seq"+
 		" THEN CASE x.state WHEN 'sent' THEN 'received' WHEN 'withdrawal_sent' THEN 'withdrawn' ELSE x.state END ELSE x.state END,"+
-		" x.sent_version, x.sends, x.package_seq FROM order_registers x JOIN registers r ON r.id = x.register_id WHERE x.order_id IN ("+
-		marks(len(ids))+") ORDER BY x.order_id, x.position", ids...)
-	if err != nil {
-		return err
-	}
-	return nil
+		" x.sent_version, x.sends, x.package_seq, 0, 0 FROM order_registers x JOIN registers r ON r.id = x.register_id"+
+		" WHERE x.order_id IN ("+marks(len(ids))+") ORDER BY 2, 1, 3", append(ids, ids...)...)
+	return err
 }
 
 // marks is n placeholders separated by commas.

@@ -243,3 +243,57 @@ func (sh *saleShop) lastSeq(t *testing.T, registerID string) int64 {
 	}
 	return p.LastSeq
 }
+
+// On SQLite a sale is two requests through the single writer, the claim and the upload, and each
+// statement in them costs the writer: this counts them for an order of 10 lines on 10 registers,
+// sold with its fiscal data, as the sale benchmark sells.
+func TestTheWriterRunsFewStatementsPerSale(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t, "sqlite")
+	in := tenLineShop(t, s)
+	var registers []torg.Register
+	if err := s.View(ctx, func(tx *store.Tx) (err error) {
+		l, err := store.Registers.List(ctx, tx, "", torg.Page{Limit: 10})
+		registers = l.Items
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var claims, uploads []int64
+	for i := range 3 { // the first prepares the writer's statements
+		o, err := createDrafted(t, s, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := registers[i].ID
+		before := s.WriterStatements()
+		if err := s.Update(ctx, func(tx *store.Tx) error { _, err := tx.Claim(ctx, k, o.ID, &o.Version, time.Minute); return err }); err != nil {
+			t.Fatal(err)
+		}
+		claims = append(claims, s.WriterStatements()-before)
+		sale := torg.TransactionInput{ID: uuid.NewString(), OrderID: &o.ID, OrderVersion: &o.Version, ShiftNumber: 1, ReceiptNumber: int64(i + 1),
+			ClosedAt: torg.Now(), Cashier: "Иванова", Total: o.Total, Payments: []torg.Payment{{Type: torg.PaymentCash, Amount: o.Total}},
+			Fiscal: &torg.Fiscal{FN: "9999000011112222", FD: int64(i + 1), FP: "1"}}
+		for _, l := range o.Lines {
+			sale.Lines = append(sale.Lines, torg.TxLine{ProductID: l.ProductID, Quantity: l.Quantity, Price: l.Price, Discount: l.Discount, Amount: l.Amount})
+		}
+		before = s.WriterStatements()
+		var tr torg.Transaction
+		if err := s.Update(ctx, func(tx *store.Tx) (err error) { tr, _, err = tx.UploadTransaction(ctx, k, sale); return err }); err != nil {
+			t.Fatal(err)
+		}
+		uploads = append(uploads, s.WriterStatements()-before)
+		if tr.State != torg.TxNew || len(tr.Mismatches) != 0 {
+			t.Fatalf("the sale is %+v", tr)
+		}
+	}
+	// The claim: SAVEPOINT, the order with its lines and registers (two), the claim, RELEASE; the
+	// numbering of its 9 notices: the counters, the packages. The upload: SAVEPOINT, the id's and the
+	// fiscal document's uploads, the products, the order (two), its registers' withdrawal, the sale,
+	// the webhooks that want it, the transaction, RELEASE; the numbering: the counters, the
+	// packages, their seqs. It was 8 and 16.
+	if c, u := claims[len(claims)-1], uploads[len(uploads)-1]; c > 7 || u > 13 {
+		t.Errorf("statements the writer ran for each claim: %v, and each upload: %v; want at most 7 and 13", claims, uploads)
+	}
+	t.Logf("statements the writer ran for each claim: %v, and each upload: %v", claims, uploads)
+}

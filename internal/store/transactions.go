@@ -113,22 +113,21 @@ func (tx *Tx) UploadTransaction(ctx context.Context, registerID string, in torg.
 		return torg.Transaction{}, false, err
 	}
 	hash := sha256.Sum256(append([]byte(registerID+"\n"), body...))
-	var storedHash []byte
-	err = tx.queryRow(ctx, "SELECT content_hash FROM transactions WHERE id = ?", in.ID).Scan(&storedHash)
+	seen, err := tx.seen(ctx, in)
 	switch {
-	case err == nil && bytes.Equal(storedHash, hash[:]):
+	case err != nil:
+		return torg.Transaction{}, false, err
+	case seen.hash != nil && bytes.Equal(seen.hash, hash[:]):
 		t, err := tx.Transaction(ctx, in.ID)
 		return t, false, err
-	case err == nil:
+	case seen.hash != nil:
 		return torg.Transaction{}, false, torg.Errorf(torg.CodeDuplicate, "transaction %s was already uploaded with other content", in.ID)
-	case !errNoRows(err):
-		return torg.Transaction{}, false, err
 	}
 	if err := tx.checkProducts(ctx, in.Lines); err != nil {
 		return torg.Transaction{}, false, err
 	}
-	if err := tx.checkFiscal(ctx, in.Fiscal); err != nil {
-		return torg.Transaction{}, false, err
+	if seen.fiscalOf != "" {
+		return torg.Transaction{}, false, fiscalTaken(seen.fiscalOf, in.Fiscal)
 	}
 	sold, err := tx.checkKind(ctx, registerID, &in)
 	if err != nil {
@@ -210,19 +209,38 @@ func uploadConflict(err error) error {
 	return err
 }
 
-// checkFiscal refuses a fiscal document that another transaction already carries.
-func (tx *Tx) checkFiscal(ctx context.Context, f *torg.Fiscal) error {
-	if f == nil {
+// seenUpload is what the store already holds of a receipt being uploaded.
+type seenUpload struct {
+	hash     []byte // the content hash stored under its id; nil when the id is new
+	fiscalOf string // another transaction that carries its fiscal document, or ""
+}
+
+// seen reads with one statement the content stored under the receipt's id and the transaction that
+// already carries its fiscal document.
+func (tx *Tx) seen(ctx context.Context, in torg.TransactionInput) (seenUpload, error) {
+	q, args := "SELECT id, content_hash FROM transactions WHERE id = ?", []any{in.ID}
+	if f := in.Fiscal; f != nil {
+		q, args = q+" OR (fiscal_fn = ? AND fiscal_fd = ?)", append(args, f.FN, f.FD)
+	}
+	var seen seenUpload
+	err := tx.eachRow(ctx, func(row scanner) error {
+		var id string
+		var hash []byte
+		if err := row.Scan(&id, &hash); err != nil {
+			return err
+		}
+		if id == in.ID {
+			seen.hash = append([]byte{}, hash...) // never nil, even for an empty hash
+		} else {
+			seen.fiscalOf = id
+		}
 		return nil
-	}
-	var other string
-	err := tx.queryRow(ctx, "SELECT id FROM transactions WHERE fiscal_fn = ? AND fiscal_fd = ?", f.FN, f.FD).Scan(&other)
-	if errNoRows(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
+	}, q, args...)
+	return seen, err
+}
+
+// fiscalTaken refuses a fiscal document that another transaction already carries.
+func fiscalTaken(other string, f *torg.Fiscal) error {
 	return &torg.Error{Code: torg.CodeDuplicate,
 		Message: "transaction " + other + " already carries fiscal document fn " + f.FN + ", fd " + itoa64(f.FD),
 		Fields:  []torg.FieldError{{Field: "fiscal", Message: "this fiscal document is already uploaded"}}}
@@ -281,11 +299,13 @@ func (tx *Tx) sell(ctx context.Context, registerID string, in torg.TransactionIn
 		s.conflict = torg.ConflictMismatch
 	}
 	p := o.Sell(registerID, in.ID)
-	_, err = tx.exec(ctx, "UPDATE orders SET status = ?, version = ?, transaction_id = ?, updated_at = ? WHERE id = ?",
-		string(o.Status), o.Version, in.ID, micros(torg.Now()), o.ID)
+	// A sold order has no claim: the claim ends in the same statement (not in the plan's own).
+	_, err = tx.exec(ctx, "UPDATE orders SET status = ?, version = ?, transaction_id = ?, updated_at = ?,"+
+		" claim_register_id = NULL, claim_expires_at = NULL WHERE id = ?", string(o.Status), o.Version, in.ID, micros(torg.Now()), o.ID)
 	if err != nil {
 		return sale{}, err
 	}
+	p.ClaimChanged = false
 	if err := tx.write(ctx, &o, p); err != nil {
 		return sale{}, err
 	}

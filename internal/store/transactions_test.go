@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"torg"
@@ -67,6 +68,29 @@ func TestAnUploadAnswersWhatItStored(t *testing.T) {
 				}
 			})
 		}
+		t.Run("another receipt with a fiscal document already uploaded is refused, and nothing is stored", func(t *testing.T) {
+			first := rs.fill(torg.TransactionInput{Lines: []torg.TxLine{{ProductID: rs.cup.ID, Quantity: 1000, Price: 500}}}, torg.PaymentCash)
+			if err := s.Update(ctx, func(tx *store.Tx) error { _, _, err := tx.UploadTransaction(ctx, rs.k1.ID, first); return err }); err != nil {
+				t.Fatal(err)
+			}
+			again := rs.fill(torg.TransactionInput{Lines: []torg.TxLine{{ProductID: rs.kettle.ID, Quantity: 1000, Price: 700}}}, torg.PaymentCash)
+			again.Fiscal = first.Fiscal
+			err := s.Update(ctx, func(tx *store.Tx) error { _, _, err := tx.UploadTransaction(ctx, rs.k2.ID, again); return err })
+			var e *torg.Error
+			if !asErr(err, &e) || e.Code != torg.CodeDuplicate || len(e.Fields) != 1 || e.Fields[0].Field != "fiscal" || !strings.Contains(e.Message, first.ID) {
+				t.Fatalf("got %v", err)
+			}
+			err = s.View(ctx, func(tx *store.Tx) error { _, err := tx.Transaction(ctx, again.ID); return err })
+			if torg.ErrorCode(err) != torg.CodeNotFound {
+				t.Fatalf("the refused upload was stored: %v", err)
+			}
+			// Its lines are checked first: a line naming no product is what it is told.
+			again.Lines[0].ProductID = "01900000-0000-7000-8000-000000000000"
+			err = s.Update(ctx, func(tx *store.Tx) error { _, _, err := tx.UploadTransaction(ctx, rs.k2.ID, again); return err })
+			if torg.ErrorCode(err) != torg.CodeValidation {
+				t.Fatalf("got %v", err)
+			}
+		})
 		t.Run("a line naming no product is refused with its field, and nothing is stored", func(t *testing.T) {
 			in := rs.fill(torg.TransactionInput{Lines: []torg.TxLine{{ProductID: rs.cup.ID, Quantity: 1000, Price: 500},
 				{ProductID: "01900000-0000-7000-8000-000000000000", Quantity: 1000, Price: 500}}}, torg.PaymentCash)
