@@ -291,7 +291,7 @@ func TestTheWriterRunsFewStatementsPerSale(t *testing.T) {
 	// numbering of its 9 notices: the counters, the packages. The upload: SAVEPOINT, the id's and the
 	// fiscal document's uploads, the products, the order (two), its registers' withdrawal, the sale,
 	// the webhooks that want it, the transaction, RELEASE; the numbering: the counters, the
-	// packages, their seqs. It was 8 and 16.
+	// packages, their seqs. It was 8 and 17.
 	if c, u := claims[len(claims)-1], uploads[len(uploads)-1]; c > 7 || u > 13 {
 		t.Errorf("statements the writer ran for each claim: %v, and each upload: %v; want at most 7 and 13", claims, uploads)
 	}
